@@ -1,0 +1,13 @@
+//! Pure domain types shared by every Quietpost crate.
+//!
+//! This crate owns the vocabulary — display-safe text and the `SafeMessage` contract — and must
+//! never do I/O of any kind: no network, no disk, no async runtime, no GUI.
+
+pub mod message;
+pub mod text;
+
+pub use message::{
+    Addr, Attachment, Authentication, BodySource, Code, Link, RemoteKind, RemoteRef, SafeMessage,
+    Warning,
+};
+pub use text::{Findings, SafeLine, SafeText};

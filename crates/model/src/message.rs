@@ -1,0 +1,256 @@
+//! `SafeMessage`: a message as Quietpost shows it. Every string in it is display-safe
+//! ([`SafeLine`] / [`SafeText`]); the serialized form is the JSON contract of
+//! `quietpost inspect --json` and `quietpost read --json`.
+
+use crate::text::{SafeLine, SafeText};
+use serde::Serialize;
+
+/// A stable, kebab-case warning code. The codes are part of the JSON contract: never rename one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    // Links.
+    /// The link text names a different host than the real target.
+    TextHostMismatch,
+    /// `user@` before the host: `https://bank.example@attacker.example/`.
+    Userinfo,
+    /// The host is an IP address, or a numeric form the parser turned into one.
+    IpHost,
+    /// The host (or an address domain) mixes scripts or is confusable; shown as punycode.
+    IdnHomograph,
+    /// A scheme other than http, https or mailto; the link is inert.
+    DangerousScheme,
+    /// A relative link, which has no real target in a mail message; inert.
+    RelativeLink,
+    /// The target could not be parsed as a URL; inert.
+    UnparsableUrl,
+    // Addresses.
+    /// The display name contains or looks like a different address.
+    DisplayNameAddress,
+    /// Control characters (NUL, CR, LF, ...) in a name or address, often from encoded words.
+    ControlChars,
+    /// An RFC 2047 encoded word inside the address itself (never decoded there).
+    EncodedAddress,
+    /// Different parsers could read this field as different addresses.
+    AmbiguousAddress,
+    /// Not a valid address.
+    InvalidAddress,
+    // Message.
+    /// More than one From field, or several addresses in one.
+    MultipleFrom,
+    /// A Sender or Resent-From that differs from From.
+    SenderDiffers,
+    /// Replies would go to another domain than the sender's.
+    ReplyToDiffers,
+    /// The sender asked for a read receipt (never sent automatically).
+    ReadReceiptRequested,
+    /// A size, depth or count limit was reached; some content is not shown.
+    LimitReached,
+    /// A part's charset is unknown or its bytes are invalid; text may be garbled.
+    CharsetProblem,
+    /// The message could not be parsed as RFC 5322 at all.
+    Unparsable,
+    /// The Date header is missing or invalid.
+    BadDate,
+    /// Bidi controls were removed from the subject or body.
+    BidiControl,
+    /// Control characters or escape sequences were removed from the subject or body.
+    HiddenControl,
+    /// The body came from HTML: layout is approximate and nothing in it was loaded.
+    HtmlConverted,
+    // Attachments.
+    /// An executable, script, shortcut, installer or disk-image type: save-only.
+    Executable,
+    /// The name carried directory components; only the last one is kept.
+    PathInName,
+    /// The name contained bidi controls (e.g. RLO hiding the real extension).
+    BidiInName,
+    /// The declared type (or the extension) does not match the content.
+    TypeMismatch,
+    /// A reserved device name (CON, NUL, COM1, ...), prefixed with `_`.
+    ReservedName,
+    /// The name was changed to be safe to display and save.
+    NameChanged,
+}
+
+impl Code {
+    /// The kebab-case form used in JSON.
+    pub fn as_str(self) -> &'static str {
+        use Code::*;
+        match self {
+            TextHostMismatch => "text-host-mismatch",
+            Userinfo => "userinfo",
+            IpHost => "ip-host",
+            IdnHomograph => "idn-homograph",
+            DangerousScheme => "dangerous-scheme",
+            RelativeLink => "relative-link",
+            UnparsableUrl => "unparsable-url",
+            DisplayNameAddress => "display-name-address",
+            ControlChars => "control-chars",
+            EncodedAddress => "encoded-address",
+            AmbiguousAddress => "ambiguous-address",
+            InvalidAddress => "invalid-address",
+            MultipleFrom => "multiple-from",
+            SenderDiffers => "sender-differs",
+            ReplyToDiffers => "reply-to-differs",
+            ReadReceiptRequested => "read-receipt-requested",
+            LimitReached => "limit-reached",
+            CharsetProblem => "charset-problem",
+            Unparsable => "unparsable",
+            BadDate => "bad-date",
+            BidiControl => "bidi-control",
+            HiddenControl => "hidden-control",
+            HtmlConverted => "html-converted",
+            Executable => "executable",
+            PathInName => "path-in-name",
+            BidiInName => "bidi-in-name",
+            TypeMismatch => "type-mismatch",
+            ReservedName => "reserved-name",
+            NameChanged => "name-changed",
+        }
+    }
+}
+
+/// A message-level warning: a stable code and a plain-language explanation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub code: Code,
+    pub detail: SafeLine,
+}
+
+/// One mailbox from an address field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Addr {
+    /// The display name, decoded and sanitized. Never trust it: show `address` beside it.
+    pub name: Option<SafeLine>,
+    /// The real address (domain as punycode when confusable), or `None` if there is none.
+    pub address: Option<SafeLine>,
+    pub warnings: Vec<Code>,
+}
+
+/// A link the user can see in the body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    /// The text the message shows for it.
+    pub text: SafeLine,
+    /// The real target, normalised (what a browser would request).
+    pub url: SafeLine,
+    /// The real host: Unicode when harmless, punycode when confusable or mixed-script.
+    pub host: Option<SafeLine>,
+    pub warnings: Vec<Code>,
+    /// False for every scheme but http, https and mailto, and for unparsable/relative targets.
+    pub activatable: bool,
+}
+
+/// What a remote reference would have fetched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RemoteKind {
+    Image,
+    Stylesheet,
+    Font,
+    Frame,
+    Media,
+    Object,
+    Prefetch,
+    Refresh,
+    Form,
+    Ping,
+    Other,
+}
+
+impl RemoteKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RemoteKind::Image => "image",
+            RemoteKind::Stylesheet => "stylesheet",
+            RemoteKind::Font => "font",
+            RemoteKind::Frame => "frame",
+            RemoteKind::Media => "media",
+            RemoteKind::Object => "object",
+            RemoteKind::Prefetch => "prefetch",
+            RemoteKind::Refresh => "refresh",
+            RemoteKind::Form => "form",
+            RemoteKind::Ping => "ping",
+            RemoteKind::Other => "other",
+        }
+    }
+}
+
+/// A remote reference that was detected and blocked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RemoteRef {
+    /// The normalised absolute URL it would have fetched.
+    pub url: SafeLine,
+    pub kind: RemoteKind,
+}
+
+/// An attachment (or any part that is not shown as body text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attachment {
+    /// The name as the message gives it (sanitized for display, otherwise unchanged).
+    pub filename: SafeLine,
+    /// The name Quietpost displays and would save under; exactly what is written to disk.
+    pub safe_filename: SafeLine,
+    /// The declared MIME type, lower-case.
+    pub content_type: SafeLine,
+    /// The type found from the content's magic bytes, if recognised.
+    pub detected_type: Option<&'static str>,
+    /// Decoded size in bytes.
+    pub size: u64,
+    pub warnings: Vec<Code>,
+    /// Index of the MIME part in parse order, for saving it later.
+    pub part: u32,
+}
+
+/// Authentication results written by the user's own provider (matched authserv-id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Authentication {
+    /// Always true when present: untrusted results are never reported.
+    pub trusted: bool,
+    pub authserv_id: SafeLine,
+    pub dkim: SafeLine,
+    pub spf: SafeLine,
+    pub dmarc: SafeLine,
+    /// The DKIM signing domain (`header.d`) of a passing signature, if any.
+    pub dkim_domain: Option<SafeLine>,
+}
+
+/// Where the displayed body came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BodySource {
+    TextPlain,
+    TextHtml,
+    None,
+}
+
+/// A message made safe to show. Build it with `quietpost_render::render`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SafeMessage {
+    pub subject: SafeLine,
+    /// RFC 3339, with the offset the message claims.
+    pub date: Option<String>,
+    pub from: Vec<Addr>,
+    pub sender: Vec<Addr>,
+    pub reply_to: Vec<Addr>,
+    pub to: Vec<Addr>,
+    pub cc: Vec<Addr>,
+    /// The sanitized text exactly as displayed; HTML links are followed by ` [N]`, N being the
+    /// 1-based index into `links`.
+    pub body: SafeText,
+    pub body_source: BodySource,
+    pub links: Vec<Link>,
+    pub remote_content: Vec<RemoteRef>,
+    pub attachments: Vec<Attachment>,
+    pub authentication: Option<Authentication>,
+    pub warnings: Vec<Warning>,
+    pub message_id: Option<SafeLine>,
+}
+
+impl SafeMessage {
+    /// True if a message-level warning with this code is present.
+    pub fn has_warning(&self, code: Code) -> bool {
+        self.warnings.iter().any(|w| w.code == code)
+    }
+}

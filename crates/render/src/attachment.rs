@@ -1,0 +1,480 @@
+//! Attachment analysis (safety.md §6): a safe filename, the type by magic bytes, executable
+//! types, and warnings.
+
+use quietpost_model::text::{is_bidi_control, is_invisible};
+use quietpost_model::{Code, SafeLine};
+
+/// Longest filename in bytes, extension kept.
+pub const MAX_NAME_BYTES: usize = 255;
+
+/// Extensions that run code, open a shortcut or OS handler, install, or mount when opened.
+const EXECUTABLE: &[&str] = &[
+    // Windows
+    "exe",
+    "scr",
+    "com",
+    "bat",
+    "cmd",
+    "ps1",
+    "psm1",
+    "psd1",
+    "vbs",
+    "vbe",
+    "js",
+    "jse",
+    "wsf",
+    "wsh",
+    "msi",
+    "msp",
+    "mst",
+    "hta",
+    "cpl",
+    "reg",
+    "lnk",
+    "url",
+    "scf",
+    "library-ms",
+    "searchconnector-ms",
+    "settingcontent-ms",
+    "pif",
+    "gadget",
+    "application",
+    "appref-ms",
+    "msc",
+    "inf",
+    "xll",
+    "xlam",
+    "ppam",
+    "chm",
+    "dll",
+    "sys",
+    "drv",
+    "ocx",
+    "appx",
+    "appxbundle",
+    "msix",
+    "msixbundle",
+    "diagcab",
+    "website",
+    "theme",
+    "ws",
+    // Unix
+    "sh",
+    "bash",
+    "zsh",
+    "csh",
+    "ksh",
+    "run",
+    "bin",
+    "desktop",
+    "appimage",
+    "deb",
+    "rpm",
+    "py",
+    "pl",
+    "rb",
+    "elf",
+    "out",
+    // macOS
+    "app",
+    "command",
+    "tool",
+    "pkg",
+    "mpkg",
+    "dmg",
+    "workflow",
+    "terminal",
+    "scpt",
+    "applescript",
+    "fileloc",
+    "webloc",
+    "inetloc",
+    // Java and disk images
+    "jar",
+    "jnlp",
+    "class",
+    "iso",
+    "img",
+    "vhd",
+    "vhdx",
+    "udf",
+];
+
+const RESERVED: &[&str] = &[
+    "con", "prn", "aux", "nul", "conin$", "conout$", "com0", "com1", "com2", "com3", "com4",
+    "com5", "com6", "com7", "com8", "com9", "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6",
+    "lpt7", "lpt8", "lpt9", "com¹", "com²", "com³", "lpt¹", "lpt²", "lpt³",
+];
+
+/// The result of making a filename safe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafeName {
+    pub name: String,
+    pub warnings: Vec<Code>,
+}
+
+/// Makes `raw` safe to display and to save: the last path component only, no `..`, no control,
+/// bidi or invisible characters, no characters Windows forbids, no reserved device name, no
+/// leading dot (hidden file) or trailing dot/space, at most 255 bytes with the extension kept.
+/// What this returns is exactly what will be written.
+pub fn safe_filename(raw: &str, fallback: &str) -> SafeName {
+    let mut warnings = Vec::new();
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
+    if last.len() != raw.len() || raw.split(['/', '\\']).any(|c| c == "..") {
+        warnings.push(Code::PathInName);
+    }
+    if raw.chars().any(is_bidi_control) {
+        warnings.push(Code::BidiInName);
+    }
+    let mut name = String::with_capacity(last.len());
+    let mut last_space = false;
+    for c in last.chars() {
+        let mapped = match c {
+            c if is_bidi_control(c) || is_invisible(c) => None,
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => Some('_'),
+            '<' | '>' | ':' | '"' | '|' | '?' | '*' => Some('_'),
+            // Look-alike slashes and dots that would fake a path or an extension.
+            '\u{2215}' | '\u{2044}' | '\u{29F8}' | '\u{FF0F}' | '\u{FF3C}' => Some('_'),
+            c if c.is_whitespace() => Some(' '),
+            c => Some(c),
+        };
+        if let Some(m) = mapped {
+            // Runs of spaces hide a real extension far to the right.
+            if m == ' ' && last_space {
+                continue;
+            }
+            last_space = m == ' ';
+            name.push(m);
+        }
+    }
+    let mut name = name.trim_matches([' ', '.']).to_owned();
+    if name.is_empty() {
+        name = fallback.to_owned();
+    }
+    let stem = name
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_end()
+        .to_lowercase();
+    if RESERVED.contains(&stem.as_str()) {
+        warnings.push(Code::ReservedName);
+        name.insert(0, '_');
+    }
+    name = truncate_keeping_extension(&name, MAX_NAME_BYTES);
+    if name != raw {
+        warnings.push(Code::NameChanged);
+    }
+    SafeName { name, warnings }
+}
+
+fn truncate_keeping_extension(name: &str, max: usize) -> String {
+    if name.len() <= max {
+        return name.to_owned();
+    }
+    let ext = match name.rfind('.') {
+        Some(i) if name.len() - i <= 16 => &name[i..],
+        _ => "",
+    };
+    let mut cut = max - ext.len();
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}{}", name[..cut].trim_end_matches([' ', '.']), ext)
+}
+
+/// The lower-case extension of a safe name, if any.
+pub fn extension(name: &str) -> Option<String> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    (!stem.is_empty() && !ext.is_empty()).then(|| ext.to_lowercase())
+}
+
+pub fn is_executable_extension(ext: &str) -> bool {
+    EXECUTABLE.contains(&ext)
+}
+
+/// Detects a type from magic bytes. Returns a MIME type for what it recognises.
+pub fn detect(data: &[u8]) -> Option<&'static str> {
+    let starts = |m: &[u8]| data.starts_with(m);
+    let at = |off: usize, m: &[u8]| data.get(off..off + m.len()) == Some(m);
+    Some(match () {
+        _ if starts(b"MZ") => "application/x-msdownload",
+        _ if starts(b"\x7fELF") => "application/x-executable",
+        _ if starts(&[0xCF, 0xFA, 0xED, 0xFE])
+            || starts(&[0xCE, 0xFA, 0xED, 0xFE])
+            || starts(&[0xFE, 0xED, 0xFA, 0xCF])
+            || starts(&[0xFE, 0xED, 0xFA, 0xCE]) =>
+        {
+            "application/x-mach-binary"
+        }
+        _ if starts(&[0xCA, 0xFE, 0xBA, 0xBE]) => "application/java-vm",
+        _ if starts(b"#!") => "text/x-shellscript",
+        _ if starts(&[0x4C, 0x00, 0x00, 0x00, 0x01, 0x14, 0x02, 0x00]) => {
+            "application/x-ms-shortcut"
+        }
+        _ if starts(b"MSCF") => "application/vnd.ms-cab-compressed",
+        _ if starts(b"%PDF-") => "application/pdf",
+        _ if starts(b"\x89PNG\r\n\x1a\n") => "image/png",
+        _ if starts(&[0xFF, 0xD8, 0xFF]) => "image/jpeg",
+        _ if starts(b"GIF87a") || starts(b"GIF89a") => "image/gif",
+        _ if starts(b"RIFF") && at(8, b"WEBP") => "image/webp",
+        _ if starts(b"RIFF") && at(8, b"WAVE") => "audio/wav",
+        _ if starts(b"BM") && data.len() > 14 => "image/bmp",
+        _ if starts(b"II*\0") || starts(b"MM\0*") => "image/tiff",
+        _ if starts(&[0, 0, 1, 0]) && data.len() > 6 => "image/vnd.microsoft.icon",
+        _ if at(4, b"ftyp") => "video/mp4",
+        _ if starts(b"OggS") => "audio/ogg",
+        _ if starts(b"ID3") || starts(&[0xFF, 0xFB]) => "audio/mpeg",
+        _ if starts(b"PK\x03\x04") || starts(b"PK\x05\x06") => "application/zip",
+        _ if starts(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) => {
+            "application/x-ole-storage"
+        }
+        _ if starts(b"Rar!\x1a\x07") => "application/vnd.rar",
+        _ if starts(&[0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) => "application/x-7z-compressed",
+        _ if starts(&[0x1F, 0x8B]) => "application/gzip",
+        _ if starts(b"BZh") => "application/x-bzip2",
+        _ if starts(&[0xFD, b'7', b'z', b'X', b'Z', 0]) => "application/x-xz",
+        _ if starts(b"{\\rtf") => "application/rtf",
+        _ if starts(b"vhdxfile") => "application/x-vhdx",
+        _ if starts(b"conectix") => "application/x-vhd",
+        _ if at(0x8001, b"CD001") => "application/x-iso9660-image",
+        _ if starts(b"koly") => "application/x-apple-diskimage",
+        _ => return detect_text(data),
+    })
+}
+
+fn detect_text(data: &[u8]) -> Option<&'static str> {
+    let head = &data[..data.len().min(512)];
+    let text = std::str::from_utf8(head).ok().or_else(|| {
+        // A multi-byte character may be cut at 512 bytes.
+        std::str::from_utf8(&head[..head.len().saturating_sub(3)]).ok()
+    })?;
+    if text.contains('\0') {
+        return None;
+    }
+    let t = text
+        .trim_start_matches('\u{FEFF}')
+        .trim_start()
+        .to_ascii_lowercase();
+    Some(match () {
+        _ if t.starts_with("<!doctype html") || t.starts_with("<html") => "text/html",
+        _ if t.starts_with("<svg") || t.starts_with("<?xml") && t.contains("<svg") => {
+            "image/svg+xml"
+        }
+        _ if t.starts_with("<?xml") => "application/xml",
+        _ if t.starts_with("[internetshortcut]") => "application/x-mswinurl",
+        _ if t.starts_with("[desktop entry]") => "application/x-desktop",
+        _ if t.starts_with("begin:vcalendar") => "text/calendar",
+        _ if t.starts_with("begin:vcard") => "text/vcard",
+        _ if data.is_empty() => return None,
+        _ => "text/plain",
+    })
+}
+
+/// Detected types that run or install something.
+fn is_executable_type(t: &str) -> bool {
+    matches!(
+        t,
+        "application/x-msdownload"
+            | "application/x-executable"
+            | "application/x-mach-binary"
+            | "application/java-vm"
+            | "text/x-shellscript"
+            | "application/x-ms-shortcut"
+            | "application/x-mswinurl"
+            | "application/x-desktop"
+            | "application/x-iso9660-image"
+            | "application/x-vhd"
+            | "application/x-vhdx"
+            | "application/x-apple-diskimage"
+            | "application/vnd.ms-cab-compressed"
+    )
+}
+
+/// The types a detected container is compatible with (a .docx is a zip, a .msi an OLE file).
+fn compatible(declared: &str, detected: &str) -> bool {
+    let declared = match declared {
+        "image/jpg" | "image/pjpeg" => "image/jpeg",
+        "image/x-png" => "image/png",
+        "application/x-pdf" | "application/acrobat" => "application/pdf",
+        "application/x-zip-compressed" => "application/zip",
+        d => d,
+    };
+    if declared == detected || declared == "application/octet-stream" || declared.is_empty() {
+        return true;
+    }
+    match detected {
+        "text/plain" => {
+            declared.starts_with("text/")
+                || declared.ends_with("+xml")
+                || declared.ends_with("json")
+                || declared.contains("xml")
+                || declared == "application/pgp-signature"
+                || declared == "application/pgp-keys"
+                || declared == "application/pgp-encrypted"
+                || declared.starts_with("message/")
+        }
+        "application/xml" | "text/html" => {
+            declared.starts_with("text/") || declared.contains("xml") || declared.contains("html")
+        }
+        "application/zip" => {
+            declared.contains("zip")
+                || declared.contains("openxmlformats")
+                || declared.contains("opendocument")
+                || declared.contains("epub")
+                || declared.contains("java-archive")
+                || declared.contains("vnd.android")
+                || declared.contains("x-xpinstall")
+                || declared == "application/vnd.ms-xpsdocument"
+        }
+        "application/x-ole-storage" => {
+            declared.contains("msword")
+                || declared.contains("ms-excel")
+                || declared.contains("ms-powerpoint")
+                || declared.contains("ms-outlook")
+                || declared.contains("msi")
+                || declared.contains("ms-office")
+                || declared.contains("vnd.visio")
+        }
+        "application/gzip" => declared.contains("gzip") || declared.contains("tar"),
+        "video/mp4" => {
+            declared.starts_with("video/")
+                || declared.starts_with("audio/")
+                || declared.starts_with("image/hei")
+                || declared.starts_with("image/avif")
+        }
+        "audio/ogg" | "audio/mpeg" | "audio/wav" => {
+            declared.starts_with("audio/") || declared.starts_with("video/")
+        }
+        "image/vnd.microsoft.icon" => declared.starts_with("image/"),
+        "text/calendar" | "text/vcard" => {
+            declared.starts_with("text/") || declared.starts_with("application/ics")
+        }
+        "image/svg+xml" => declared.contains("svg") || declared.contains("xml"),
+        _ => false,
+    }
+}
+
+/// The type an extension promises, for the extensions people trust on sight.
+fn extension_type(ext: &str) -> Option<&'static str> {
+    Some(match ext {
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "txt" | "csv" | "log" | "md" => "text/plain",
+        "docx" | "xlsx" | "pptx" | "odt" | "ods" | "odp" | "zip" | "epub" => "application/zip",
+        "doc" | "xls" | "ppt" => "application/x-ole-storage",
+        "mp3" => "audio/mpeg",
+        "mp4" | "mov" | "m4a" => "video/mp4",
+        "rtf" => "application/rtf",
+        _ => return None,
+    })
+}
+
+/// Everything learned about one attachment's content.
+pub struct Analysis {
+    pub detected: Option<&'static str>,
+    pub warnings: Vec<Code>,
+}
+
+/// Checks content against the declared type and the safe name's extension.
+pub fn analyze(safe_name: &str, declared: &str, data: &[u8]) -> Analysis {
+    let mut warnings = Vec::new();
+    let detected = detect(data);
+    let ext = extension(safe_name);
+    let exec_ext = ext.as_deref().is_some_and(is_executable_extension);
+    let exec_type = detected.is_some_and(is_executable_type)
+        || matches!(
+            declared,
+            "application/x-msdownload"
+                | "application/x-msdos-program"
+                | "application/x-sh"
+                | "application/x-executable"
+                | "application/hta"
+                | "application/x-ms-shortcut"
+                | "application/java-archive"
+                | "application/x-apple-diskimage"
+                | "application/x-iso9660-image"
+                | "application/x-msi"
+        );
+    if exec_ext || exec_type {
+        warnings.push(Code::Executable);
+    }
+    let mismatch = match detected {
+        Some(d) => {
+            !compatible(declared, d)
+                || ext
+                    .as_deref()
+                    .and_then(extension_type)
+                    .is_some_and(|e| !compatible(e, d) && e != d)
+        }
+        None => false,
+    };
+    if mismatch {
+        warnings.push(Code::TypeMismatch);
+    }
+    Analysis { detected, warnings }
+}
+
+/// Display form of a filename as the message gives it (sanitized, otherwise unchanged).
+pub fn display_original(raw: &str) -> SafeLine {
+    SafeLine::new(raw, 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_and_traversal() {
+        let s = safe_filename("../../etc/passwd", "attachment");
+        assert_eq!(s.name, "passwd");
+        assert!(s.warnings.contains(&Code::PathInName));
+        assert_eq!(
+            safe_filename("C:\\Users\\x\\evil.exe", "a").name,
+            "evil.exe"
+        );
+        assert_eq!(safe_filename("..", "attachment").name, "attachment");
+    }
+
+    #[test]
+    fn bidi_reserved_and_padding() {
+        let s = safe_filename("invoice\u{202E}fdp.exe", "a");
+        assert_eq!(s.name, "invoicefdp.exe");
+        assert!(s.warnings.contains(&Code::BidiInName));
+        let s = safe_filename("CON.txt", "a");
+        assert_eq!(s.name, "_CON.txt");
+        assert!(s.warnings.contains(&Code::ReservedName));
+        assert_eq!(
+            safe_filename("report.pdf       .exe", "a").name,
+            "report.pdf .exe"
+        );
+        assert_eq!(safe_filename("report.pdf. . .", "a").name, "report.pdf");
+        assert_eq!(safe_filename(".bashrc", "a").name, "bashrc");
+    }
+
+    #[test]
+    fn long_names_keep_extension() {
+        let s = safe_filename(&format!("{}.pdf", "a".repeat(400)), "a");
+        assert_eq!(s.name.len(), 255);
+        assert!(s.name.ends_with(".pdf"));
+    }
+
+    #[test]
+    fn magic_and_mismatch() {
+        let a = analyze("photo.jpg", "image/jpeg", b"MZ\x90\0\x03");
+        assert!(a.warnings.contains(&Code::Executable) && a.warnings.contains(&Code::TypeMismatch));
+        let a = analyze("doc.pdf", "application/pdf", b"%PDF-1.7\n");
+        assert!(a.warnings.is_empty());
+        let a = analyze(
+            "report.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            b"PK\x03\x04rest",
+        );
+        assert!(a.warnings.is_empty());
+        let a = analyze("setup.txt", "text/plain", b"#!/bin/sh\nrm -rf ~\n");
+        assert!(a.warnings.contains(&Code::Executable));
+    }
+}

@@ -1,0 +1,485 @@
+//! Raw message bytes → [`SafeMessage`]: the only way Quietpost turns mail into something shown.
+//!
+//! This crate owns MIME parsing (mail-parser), HTML-to-text (html2text), and the display and
+//! detection rules of safety.md §2, §3 and §6. It must never touch the network, the disk, an
+//! async runtime or a GUI: it has no such dependency, so "rendering cannot fetch" is a fact of
+//! the build, checked in CI with `cargo tree`.
+//!
+//! [`render`] never panics and never fails: any input, however hostile, gives a `SafeMessage`,
+//! with warnings saying what was wrong. Time and memory are bounded by [`Limits`].
+
+mod address;
+mod attachment;
+mod auth;
+mod css;
+mod encoded;
+mod html;
+mod idn;
+mod links;
+mod mime;
+mod remote;
+
+use mail_parser::{Message, MessageParser};
+use quietpost_model::{
+    Addr, Attachment, BodySource, Code, Link, RemoteRef, SafeLine, SafeMessage, SafeText, Warning,
+};
+use std::collections::HashSet;
+
+pub use attachment::safe_filename;
+pub use idn::view_domain;
+
+/// Caps that keep rendering bounded on any input. Exceeding one is a `limit-reached` warning.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Bytes of the raw message read; the rest is not parsed.
+    pub max_message_bytes: usize,
+    pub max_mime_depth: usize,
+    pub max_parts: usize,
+    pub max_attachments: usize,
+    /// Bytes of body text shown.
+    pub max_body_bytes: usize,
+    /// Bytes of one HTML part converted (the scan for remote content still sees all of it).
+    pub max_html_bytes: usize,
+    pub max_links: usize,
+    pub max_remote: usize,
+    /// Characters of the subject shown.
+    pub max_subject_chars: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message_bytes: 64 << 20,
+            max_mime_depth: 64,
+            max_parts: 2_000,
+            max_attachments: 500,
+            max_body_bytes: 2 << 20,
+            max_html_bytes: 4 << 20,
+            max_links: 2_000,
+            max_remote: 2_000,
+            max_subject_chars: 998,
+        }
+    }
+}
+
+/// What the caller knows that the message cannot tell.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// authserv-ids of the user's own provider: only Authentication-Results carrying one of
+    /// these are believed. Empty means none is.
+    pub trusted_authserv_ids: Vec<String>,
+    pub limits: Limits,
+}
+
+/// Renders raw RFC 5322 bytes into a message that is safe to show.
+pub fn render(raw: &[u8], options: &Options) -> SafeMessage {
+    // Belt and braces: the code below is written not to panic, but a dependency might.
+    std::panic::catch_unwind(|| render_inner(raw, options)).unwrap_or_else(|_| {
+        let mut m = empty_message();
+        m.warnings.push(warning(
+            Code::Unparsable,
+            "Quietpost could not read this message; nothing of it is shown.",
+        ));
+        m
+    })
+}
+
+fn empty_message() -> SafeMessage {
+    SafeMessage {
+        subject: SafeLine::default(),
+        date: None,
+        from: Vec::new(),
+        sender: Vec::new(),
+        reply_to: Vec::new(),
+        to: Vec::new(),
+        cc: Vec::new(),
+        body: SafeText::default(),
+        body_source: BodySource::None,
+        links: Vec::new(),
+        remote_content: Vec::new(),
+        attachments: Vec::new(),
+        authentication: None,
+        warnings: Vec::new(),
+        message_id: None,
+    }
+}
+
+fn warning(code: Code, detail: &str) -> Warning {
+    Warning {
+        code,
+        detail: SafeLine::new(detail, 500),
+    }
+}
+
+fn render_inner(raw: &[u8], options: &Options) -> SafeMessage {
+    let limits = &options.limits;
+    let mut m = empty_message();
+    let raw = if raw.len() > limits.max_message_bytes {
+        m.warnings.push(warning(
+            Code::LimitReached,
+            &format!(
+                "The message is larger than {} MB; only the start is shown.",
+                limits.max_message_bytes >> 20
+            ),
+        ));
+        &raw[..limits.max_message_bytes]
+    } else {
+        raw
+    };
+    let Some(message) = MessageParser::default().parse(raw) else {
+        m.warnings.push(warning(
+            Code::Unparsable,
+            "This is not a mail message: no header was found. Its bytes are shown as text.",
+        ));
+        let (body, _) =
+            SafeText::with_findings(&String::from_utf8_lossy(raw), limits.max_body_bytes);
+        m.body = body;
+        return m;
+    };
+    headers(&message, raw, options, &mut m);
+    body(&message, limits, &mut m);
+    m
+}
+
+/// Raw, unfolded values of the top-level header fields named `name`, in order.
+fn raw_values(message: &Message<'_>, raw: &[u8], name: &str) -> Vec<String> {
+    message
+        .root_part()
+        .headers
+        .iter()
+        .filter(|h| h.name.as_str().eq_ignore_ascii_case(name))
+        .filter_map(|h| raw.get(h.offset_start as usize..h.offset_end as usize))
+        .map(|bytes| encoded::unfold(&encoded::header_bytes_to_string(bytes)))
+        .collect()
+}
+
+fn headers(message: &Message<'_>, raw: &[u8], options: &Options, m: &mut SafeMessage) {
+    let field = |name: &str| -> Vec<Addr> {
+        raw_values(message, raw, name)
+            .iter()
+            .flat_map(|v| address::parse_field(v))
+            .collect()
+    };
+    let (subject, findings) = SafeLine::with_findings(
+        message.subject().unwrap_or(""),
+        options.limits.max_subject_chars,
+    );
+    m.subject = subject;
+    note_findings(m, findings, "subject");
+    if findings.truncated {
+        m.warnings.push(warning(
+            Code::LimitReached,
+            "The subject is very long; only its start is shown.",
+        ));
+    }
+    m.date = match message.date() {
+        Some(d) if d.is_valid() => Some(d.to_rfc3339()),
+        Some(_) => {
+            m.warnings.push(warning(
+                Code::BadDate,
+                "The Date header is not a valid date.",
+            ));
+            None
+        }
+        None if raw_values(message, raw, "Date").is_empty() => {
+            m.warnings
+                .push(warning(Code::BadDate, "The message has no Date header."));
+            None
+        }
+        None => {
+            m.warnings
+                .push(warning(Code::BadDate, "The Date header could not be read."));
+            None
+        }
+    };
+    m.message_id = message.message_id().map(|id| SafeLine::new(id, 998));
+
+    let from_fields = raw_values(message, raw, "From");
+    m.from = from_fields
+        .iter()
+        .flat_map(|v| address::parse_field(v))
+        .collect();
+    m.sender = field("Sender");
+    m.reply_to = field("Reply-To");
+    m.to = field("To");
+    m.cc = field("Cc");
+    sender_warnings(m, from_fields.len(), &field("Resent-From"));
+    if !raw_values(message, raw, "Disposition-Notification-To").is_empty()
+        || !raw_values(message, raw, "Return-Receipt-To").is_empty()
+    {
+        m.warnings.push(warning(
+            Code::ReadReceiptRequested,
+            "The sender asked to be told when you read this message. Quietpost never sends read receipts.",
+        ));
+    }
+    m.authentication = auth::trusted_results(
+        &raw_values(message, raw, "Authentication-Results"),
+        &options.trusted_authserv_ids,
+    );
+}
+
+fn addresses(list: &[Addr]) -> Vec<String> {
+    list.iter()
+        .filter_map(|a| a.address.as_ref())
+        .map(|a| a.as_str().to_lowercase())
+        .collect()
+}
+
+fn domain_of(address: &str) -> &str {
+    address.rsplit_once('@').map_or("", |(_, d)| d)
+}
+
+fn sender_warnings(m: &mut SafeMessage, from_fields: usize, resent_from: &[Addr]) {
+    let from = addresses(&m.from);
+    if from_fields > 1 {
+        m.warnings.push(warning(
+            Code::MultipleFrom,
+            &format!("This message has {from_fields} From fields. Every address in them is shown; any of them may be fake."),
+        ));
+    } else if m.from.len() > 1
+        && !m
+            .from
+            .iter()
+            .any(|a| a.warnings.contains(&Code::AmbiguousAddress))
+    {
+        m.warnings.push(warning(
+            Code::MultipleFrom,
+            "The From field names several senders.",
+        ));
+    }
+    if m.from
+        .iter()
+        .any(|a| a.warnings.contains(&Code::AmbiguousAddress))
+    {
+        m.warnings.push(warning(
+            Code::AmbiguousAddress,
+            &format!("The From field can be read as different addresses: {}. Mail programs disagree on which is the sender.", from.join(", ")),
+        ));
+    }
+    if from.is_empty() {
+        m.warnings.push(warning(
+            Code::InvalidAddress,
+            "The message has no sender address.",
+        ));
+    }
+    let sender = addresses(&m.sender);
+    if sender.iter().any(|s| !from.contains(s)) {
+        m.warnings.push(warning(
+            Code::SenderDiffers,
+            &format!(
+                "Sent by {} on behalf of the From address.",
+                sender.join(", ")
+            ),
+        ));
+    }
+    let resent = addresses(resent_from);
+    if resent.iter().any(|s| !from.contains(s)) {
+        m.warnings.push(warning(
+            Code::SenderDiffers,
+            &format!("Resent by {}.", resent.join(", ")),
+        ));
+    }
+    let from_domains: HashSet<&str> = from.iter().map(|a| domain_of(a)).collect();
+    let other: Vec<String> = addresses(&m.reply_to)
+        .into_iter()
+        .filter(|r| !from_domains.contains(domain_of(r)))
+        .collect();
+    if !other.is_empty() {
+        m.warnings.push(warning(
+            Code::ReplyToDiffers,
+            &format!(
+                "Replies go to {}, on another domain than the sender's.",
+                other.join(", ")
+            ),
+        ));
+    }
+}
+
+fn note_findings(m: &mut SafeMessage, f: quietpost_model::Findings, what: &str) {
+    if f.bidi {
+        m.warnings.push(warning(Code::BidiControl, &format!("The {what} contained bidirectional controls that can reorder text; they were removed.")));
+    }
+    if f.control {
+        m.warnings.push(warning(Code::HiddenControl, &format!("The {what} contained control characters or terminal escape sequences; they were removed.")));
+    }
+}
+
+fn body(message: &Message<'_>, limits: &Limits, m: &mut SafeMessage) {
+    let walk = mime::walk(
+        message,
+        &mime::Limits {
+            max_depth: limits.max_mime_depth,
+            max_parts: limits.max_parts,
+            max_attachments: limits.max_attachments,
+        },
+    );
+    for note in &walk.limits {
+        m.warnings
+            .push(warning(Code::LimitReached, &format!("{note}.")));
+    }
+    if walk.charset_problem {
+        m.warnings.push(warning(Code::CharsetProblem, "Part of the text uses an unknown or broken character set; some characters may be wrong."));
+    }
+
+    // Remote content: every HTML part a renderer would show, de-duplicated.
+    let scans: Vec<remote::HtmlScan> = walk.html.iter().map(|h| remote::scan_html(h)).collect();
+    let mut seen = HashSet::new();
+    let mut remote_capped = false;
+    for scan in &scans {
+        remote_capped |= scan.truncated;
+        for (url, kind) in remote::resolve(scan) {
+            if m.remote_content.len() >= limits.max_remote {
+                remote_capped = true;
+                break;
+            }
+            if seen.insert((url.as_str().to_owned(), kind)) {
+                m.remote_content.push(RemoteRef {
+                    url: SafeLine::new(url.as_str(), 2048),
+                    kind,
+                });
+            }
+        }
+    }
+    if remote_capped {
+        m.warnings.push(warning(Code::LimitReached, &format!("More remote references than {} were found; only those are listed. All are blocked.", limits.max_remote)));
+    }
+
+    // Body text and links, in display order.
+    let mut texts: Vec<String> = Vec::new();
+    let mut links: Vec<Link> = Vec::new();
+    let mut flattened = false;
+    let mut source = BodySource::None;
+    for piece in &walk.body {
+        match piece {
+            mime::Piece::Text(t) => {
+                if source == BodySource::None {
+                    source = BodySource::TextPlain;
+                }
+                for (s, e) in links::find_urls(t) {
+                    let u = &t[s..e];
+                    let href = if u.to_ascii_lowercase().starts_with("www.") {
+                        format!("http://{u}")
+                    } else {
+                        u.to_owned()
+                    };
+                    links.push(links::analyze(u, &href));
+                }
+                texts.push((*t).to_owned());
+            }
+            mime::Piece::Html(i) => {
+                if source == BodySource::None {
+                    source = BodySource::TextHtml;
+                }
+                let html = walk.html[*i];
+                let cut = css::floor_char_boundary(html, limits.max_html_bytes);
+                if cut < html.len() {
+                    m.warnings.push(warning(
+                        Code::LimitReached,
+                        "An HTML part is too large; only its start is shown.",
+                    ));
+                }
+                let converted = html::to_text(&html[..cut], scans[*i].max_depth, links.len() + 1);
+                flattened |= converted.flattened;
+                for (text, href) in &converted.links {
+                    links.push(links::analyze(text, href));
+                }
+                texts.push(converted.text);
+            }
+            mime::Piece::Nested(inner) => texts.push(nested_header(inner)),
+        }
+    }
+    if flattened {
+        m.warnings.push(warning(
+            Code::LimitReached,
+            "The HTML is nested too deeply to lay out; its text is shown without layout.",
+        ));
+    }
+    if source == BodySource::TextHtml {
+        m.warnings.push(warning(Code::HtmlConverted, "This message was written in HTML. It is shown as text; nothing in it was loaded or run."));
+    }
+    m.body_source = source;
+    if links.len() > limits.max_links {
+        links.truncate(limits.max_links);
+        m.warnings.push(warning(
+            Code::LimitReached,
+            &format!("Only the first {} links are listed.", limits.max_links),
+        ));
+    }
+    m.links = links;
+    let (body, findings) = SafeText::with_findings(&texts.join("\n\n"), limits.max_body_bytes);
+    m.body = body;
+    note_findings(m, findings, "text");
+    if findings.truncated {
+        m.warnings.push(warning(
+            Code::LimitReached,
+            &format!(
+                "The text is longer than {} KB; only its start is shown.",
+                limits.max_body_bytes >> 10
+            ),
+        ));
+    }
+
+    m.attachments = walk
+        .attachments
+        .iter()
+        .enumerate()
+        .map(|(i, f)| attachment_of(f, i))
+        .collect();
+}
+
+fn nested_header(inner: &Message<'_>) -> String {
+    let addr = |a: Option<&mail_parser::Address<'_>>| {
+        a.and_then(|a| a.first())
+            .map(|a| match (&a.name, &a.address) {
+                (Some(n), Some(ad)) => format!("{n} <{ad}>"),
+                (None, Some(ad)) => ad.to_string(),
+                (Some(n), None) => n.to_string(),
+                (None, None) => String::new(),
+            })
+            .unwrap_or_default()
+    };
+    format!(
+        "──── Attached message (its sender is not the sender of this message) ────\nFrom: {}\nSubject: {}\n",
+        addr(inner.from()),
+        inner.subject().unwrap_or("")
+    )
+}
+
+fn attachment_of(found: &mime::Found<'_>, index: usize) -> Attachment {
+    let fallback = format!(
+        "attachment-{}{}",
+        index + 1,
+        default_extension(&found.content_type)
+    );
+    let raw_name = found.name.unwrap_or("");
+    let safe = attachment::safe_filename(raw_name, &fallback);
+    let analysis = attachment::analyze(&safe.name, &found.content_type, found.data);
+    let mut warnings = safe.warnings;
+    if found.name.is_none() {
+        warnings.retain(|w| *w != Code::NameChanged);
+    }
+    warnings.extend(analysis.warnings);
+    Attachment {
+        filename: attachment::display_original(raw_name),
+        safe_filename: SafeLine::new(&safe.name, 1024),
+        content_type: SafeLine::new(&found.content_type, 255),
+        detected_type: analysis.detected,
+        size: found.data.len() as u64,
+        warnings,
+        part: found.part,
+    }
+}
+
+fn default_extension(content_type: &str) -> &'static str {
+    match content_type {
+        "message/rfc822" => ".eml",
+        "application/pdf" => ".pdf",
+        "image/png" => ".png",
+        "image/jpeg" => ".jpg",
+        "image/gif" => ".gif",
+        "text/calendar" => ".ics",
+        "text/html" => ".html",
+        t if t.starts_with("text/") => ".txt",
+        _ => ".bin",
+    }
+}

@@ -1,0 +1,289 @@
+//! Link analysis: the real target of a link, its host, and what about it should worry a reader.
+
+use crate::idn::view_domain;
+use quietpost_model::{Code, Link, SafeLine};
+use url::{Host, Url};
+
+/// Longest link text kept.
+const MAX_TEXT_CHARS: usize = 300;
+/// Longest URL shown (a `data:` URL can be megabytes).
+const MAX_URL_CHARS: usize = 2048;
+/// Stand-in base used to tell relative references from network-path ones (`//host/x`,
+/// `\\host\x`): a reference that resolves onto this host was relative.
+pub(crate) const SENTINEL_HOST: &str = "quietpost.invalid";
+
+/// Schemes that may be handed to the system (after the user saw the full URL).
+const ACTIVATABLE: [&str; 3] = ["http", "https", "mailto"];
+
+/// Parses `href` the way a browser would, resolving network-path references as https.
+/// `Err(true)` means a relative reference, `Err(false)` an unparsable one.
+pub(crate) fn parse_href(href: &str, base: Option<&Url>) -> Result<Url, bool> {
+    let sentinel = Url::parse("https://quietpost.invalid/").expect("constant URL is valid");
+    let base_url = base.unwrap_or(&sentinel);
+    match Url::options().base_url(Some(base_url)).parse(href) {
+        Ok(u)
+            if base.is_none()
+                && u.host_str() == Some(SENTINEL_HOST)
+                && !mentions_sentinel(href) =>
+        {
+            Err(true)
+        }
+        Ok(u) => Ok(u),
+        Err(_) => Err(false),
+    }
+}
+
+fn mentions_sentinel(href: &str) -> bool {
+    href.to_ascii_lowercase().contains(SENTINEL_HOST)
+}
+
+/// Analyses one link as displayed with `text` and pointing at `href`.
+pub fn analyze(text: &str, href: &str) -> Link {
+    let text_line = SafeLine::new(text, MAX_TEXT_CHARS);
+    let mut warnings = Vec::new();
+    let url = match parse_href(href.trim(), None) {
+        Ok(u) => u,
+        Err(relative) => {
+            warnings.push(if relative {
+                Code::RelativeLink
+            } else {
+                Code::UnparsableUrl
+            });
+            return Link {
+                text: text_line,
+                url: SafeLine::new(href, MAX_URL_CHARS),
+                host: None,
+                warnings,
+                activatable: false,
+            };
+        }
+    };
+    let scheme = url.scheme();
+    let activatable = ACTIVATABLE.contains(&scheme);
+    if !activatable {
+        warnings.push(Code::DangerousScheme);
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        warnings.push(Code::Userinfo);
+    }
+    let mut ascii_host = None;
+    let host = match url.host() {
+        Some(Host::Domain(d)) => {
+            let view = view_domain(d);
+            if view.confusable {
+                warnings.push(Code::IdnHomograph);
+            }
+            ascii_host = Some(view.ascii);
+            Some(view.display)
+        }
+        Some(Host::Ipv4(ip)) => {
+            warnings.push(Code::IpHost);
+            Some(ip.to_string())
+        }
+        Some(Host::Ipv6(ip)) => {
+            warnings.push(Code::IpHost);
+            Some(format!("[{ip}]"))
+        }
+        None if scheme == "mailto" => mailto_domain(&url).map(|d| {
+            let view = view_domain(&d);
+            if view.confusable {
+                warnings.push(Code::IdnHomograph);
+            }
+            ascii_host = Some(view.ascii);
+            view.display
+        }),
+        None => None,
+    };
+    if let Some(named) = host_named_in_text(text)
+        && !hosts_related(&named, ascii_host.as_deref().unwrap_or(""))
+    {
+        warnings.push(Code::TextHostMismatch);
+    }
+    Link {
+        text: text_line,
+        url: SafeLine::new(url.as_str(), MAX_URL_CHARS),
+        host: host.map(|h| SafeLine::new(&h, 255)),
+        warnings,
+        activatable,
+    }
+}
+
+fn mailto_domain(url: &Url) -> Option<String> {
+    let path = percent_decode(url.path());
+    let first = path.split(',').next()?;
+    let (_, domain) = first.rsplit_once('@')?;
+    let domain = domain.trim().trim_end_matches('>');
+    (!domain.is_empty()).then(|| domain.to_owned())
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// True when the host the text names and the real host are the same site: equal, or one a
+/// subdomain of the other.
+fn hosts_related(named: &str, real: &str) -> bool {
+    let strip = |h: &str| h.trim_start_matches("www.").to_owned();
+    let (a, b) = (strip(named), strip(real));
+    !b.is_empty() && (a == b || b.ends_with(&format!(".{a}")) || a.ends_with(&format!(".{b}")))
+}
+
+/// File extensions that look like top-level domains in link text ("report.pdf").
+const FILE_LIKE: &[&str] = &[
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "jpg", "jpeg", "png", "gif", "zip",
+    "exe", "html", "htm", "php", "asp", "aspx", "csv", "mp3", "mp4", "js", "css", "json", "xml",
+    "ics", "eml", "py", "rs", "sh", "svg", "webp",
+];
+
+/// The host a piece of link text names, in ASCII, if it names one: a URL, `www.` name, an
+/// email address or a bare domain. Full-width and other compatibility forms are folded first.
+pub(crate) fn host_named_in_text(text: &str) -> Option<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = text.nfkc().collect::<String>().to_lowercase();
+    for token in folded.split(|c: char| c.is_whitespace() || "<>\"'()[]{},;|".contains(c)) {
+        let mut t = token;
+        let has_scheme = if let Some(i) = t.find("://") {
+            t = &t[i + 3..];
+            true
+        } else {
+            false
+        };
+        if let Some((_, after)) = t.rsplit_once('@') {
+            t = after;
+        }
+        let end = t.find(['/', '?', '#', ':']).unwrap_or(t.len());
+        let host = t[..end].trim_end_matches(['.', '!', '?']);
+        if !host.contains('.') || host.starts_with('.') {
+            continue;
+        }
+        let tld = host.rsplit('.').next().unwrap_or("");
+        let tld_ok = tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic);
+        let plausible = has_scheme || host.starts_with("www.") || !FILE_LIKE.contains(&tld);
+        if tld_ok && plausible || has_scheme && host.parse::<std::net::Ipv4Addr>().is_ok() {
+            return Some(view_domain(host).ascii);
+        }
+    }
+    None
+}
+
+/// Finds URLs in plain text: `scheme://…` for http/https/ftp, `www.…` and `mailto:…`.
+/// Returns byte ranges, with trailing punctuation and unbalanced closing brackets left out.
+pub fn find_urls(text: &str) -> Vec<(usize, usize)> {
+    let lower = text.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &lower[i..];
+        let boundary = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        let starts = boundary
+            && ["https://", "http://", "ftp://", "www.", "mailto:"]
+                .iter()
+                .any(|p| rest.starts_with(p));
+        if !starts {
+            i += rest.chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        let mut end = i;
+        for (off, c) in text[i..].char_indices() {
+            if c.is_whitespace() || "<>\"`{}|\\^".contains(c) || c.is_control() {
+                break;
+            }
+            end = i + off + c.len_utf8();
+        }
+        end = trim_url_end(text, i, end);
+        if end > i + 4 {
+            out.push((i, end));
+        }
+        i = end.max(i + 1);
+    }
+    out
+}
+
+fn trim_url_end(text: &str, start: usize, mut end: usize) -> usize {
+    loop {
+        let s = &text[start..end];
+        let Some(last) = s.chars().last() else {
+            return end;
+        };
+        let drop = match last {
+            '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '*' => true,
+            ')' => s.matches('(').count() < s.matches(')').count(),
+            ']' => s.matches('[').count() < s.matches(']').count(),
+            _ => false,
+        };
+        if !drop {
+            return end;
+        }
+        end -= last.len_utf8();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str, href: &str) -> Vec<Code> {
+        analyze(text, href).warnings
+    }
+
+    #[test]
+    fn mismatch_between_text_and_target() {
+        assert!(
+            codes(
+                "https://www.bank.example/login",
+                "https://attacker.example/"
+            )
+            .contains(&Code::TextHostMismatch)
+        );
+        assert!(
+            codes("bank.example", "https://bank.example.attacker.example/")
+                .contains(&Code::TextHostMismatch)
+        );
+        assert!(codes("bank.example", "https://www.bank.example/x").is_empty());
+        assert!(codes("Download report.pdf", "https://files.example/report.pdf").is_empty());
+        assert!(codes("Click here", "https://files.example/").is_empty());
+    }
+
+    #[test]
+    fn numeric_hosts_are_normalised() {
+        let l = analyze("x", "http://3232235777/");
+        assert_eq!(l.host.unwrap().as_str(), "192.168.1.1");
+        assert!(l.warnings.contains(&Code::IpHost));
+        assert_eq!(
+            analyze("x", "http://0xC0A80101/").host.unwrap().as_str(),
+            "192.168.1.1"
+        );
+        assert_eq!(
+            analyze("x", "http://127.1/").host.unwrap().as_str(),
+            "127.0.0.1"
+        );
+    }
+
+    #[test]
+    fn userinfo_and_schemes() {
+        assert!(codes("x", "https://bank.example@attacker.example/").contains(&Code::Userinfo));
+        let js = analyze("x", " JaVaScRiPt:alert(1)");
+        assert!(js.warnings.contains(&Code::DangerousScheme) && !js.activatable);
+        assert!(!analyze("x", "file:///etc/passwd").activatable);
+        assert!(analyze("x", "mailto:a@example.com").activatable);
+        assert!(!analyze("x", "/login").activatable);
+    }
+
+    #[test]
+    fn homograph_host_is_punycode() {
+        let l = analyze("x", "https://аррӏе.com/");
+        assert!(l.warnings.contains(&Code::IdnHomograph));
+        assert!(l.host.unwrap().as_str().starts_with("xn--"));
+    }
+
+    #[test]
+    fn finds_plain_urls() {
+        let t = "see (https://example.com/a_(b)) and www.example.org, ok.";
+        let found: Vec<&str> = find_urls(t).iter().map(|&(s, e)| &t[s..e]).collect();
+        assert_eq!(found, ["https://example.com/a_(b)", "www.example.org"]);
+    }
+}

@@ -1,0 +1,209 @@
+//! Walks the MIME tree: what is shown as body, which HTML is scanned, what is an attachment.
+//!
+//! The walk is iterative with explicit depth and part-count limits, so 2,000 levels of nesting
+//! or 20,000 parts cost bounded time and no stack.
+
+use mail_parser::{Message, MessagePart, MimeHeaders, PartType};
+
+/// One piece of the displayed body, in order.
+pub enum Piece<'m> {
+    Text(&'m str),
+    /// Index into [`Walk::html`].
+    Html(usize),
+    /// A message forwarded inline: its headers are shown as a block before its body.
+    Nested(&'m Message<'m>),
+}
+
+/// A part that is not body text.
+pub struct Found<'m> {
+    pub name: Option<&'m str>,
+    pub content_type: String,
+    pub data: &'m [u8],
+    pub part: u32,
+}
+
+#[derive(Default)]
+pub struct Walk<'m> {
+    pub body: Vec<Piece<'m>>,
+    /// Every HTML part a renderer would show: displayed ones and unchosen alternatives.
+    pub html: Vec<&'m str>,
+    pub attachments: Vec<Found<'m>>,
+    pub limits: Vec<String>,
+    pub charset_problem: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Display,
+    /// An alternative that is not shown: its HTML is still scanned for remote content.
+    Alternative,
+}
+
+pub struct Limits {
+    pub max_depth: usize,
+    pub max_parts: usize,
+    pub max_attachments: usize,
+}
+
+fn content_type(part: &MessagePart<'_>) -> (String, String) {
+    match part.content_type() {
+        Some(ct) => (
+            ct.c_type.to_ascii_lowercase(),
+            ct.c_subtype.as_deref().unwrap_or("").to_ascii_lowercase(),
+        ),
+        None => match &part.body {
+            PartType::Html(_) => ("text".into(), "html".into()),
+            PartType::Text(_) => ("text".into(), "plain".into()),
+            PartType::Message(_) => ("message".into(), "rfc822".into()),
+            PartType::Multipart(_) => ("multipart".into(), "mixed".into()),
+            _ => ("application".into(), "octet-stream".into()),
+        },
+    }
+}
+
+fn is_attachment(part: &MessagePart<'_>) -> bool {
+    part.content_disposition()
+        .is_some_and(|d| d.c_type.eq_ignore_ascii_case("attachment"))
+}
+
+pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
+    let mut w = Walk::default();
+    let mut stack: Vec<(&'m Message<'m>, u32, usize, Role)> = vec![(root, 0, 0, Role::Display)];
+    let mut visited = 0usize;
+    let mut part_counter = 0u32;
+    let mut depth_noted = false;
+    while let Some((msg, id, depth, role)) = stack.pop() {
+        if depth > limits.max_depth {
+            if !depth_noted {
+                w.limits.push(format!(
+                    "MIME nesting deeper than {} levels is not shown",
+                    limits.max_depth
+                ));
+                depth_noted = true;
+            }
+            continue;
+        }
+        visited += 1;
+        if visited > limits.max_parts {
+            w.limits.push(format!(
+                "only the first {} MIME parts are shown",
+                limits.max_parts
+            ));
+            break;
+        }
+        let Some(part) = msg.parts.get(id as usize) else {
+            continue;
+        };
+        part_counter += 1;
+        let (ty, sub) = content_type(part);
+        match &part.body {
+            PartType::Multipart(children) => {
+                let chosen = (sub == "alternative" && role == Role::Display)
+                    .then(|| choose_alternative(msg, children));
+                for (i, child) in children.iter().enumerate().rev() {
+                    let child_role = match chosen {
+                        Some(c) if c != i => Role::Alternative,
+                        _ => role,
+                    };
+                    stack.push((msg, *child, depth + 1, child_role));
+                }
+            }
+            PartType::Text(text) | PartType::Html(text) => {
+                let html = matches!(part.body, PartType::Html(_)) || sub == "html";
+                let body_type =
+                    ty == "text" && matches!(sub.as_str(), "plain" | "html" | "enriched" | "");
+                if is_attachment(part) || !body_type {
+                    if !(role == Role::Alternative && sub == "plain") {
+                        push_attachment(
+                            &mut w,
+                            part,
+                            format!("{ty}/{sub}"),
+                            part_counter - 1,
+                            limits,
+                        );
+                    }
+                    continue;
+                }
+                if html {
+                    w.html.push(text.as_ref());
+                    if role == Role::Display {
+                        w.body.push(Piece::Html(w.html.len() - 1));
+                    }
+                } else if role == Role::Display {
+                    w.body.push(Piece::Text(text.as_ref()));
+                }
+                if role == Role::Display && part.is_encoding_problem {
+                    w.charset_problem = true;
+                }
+            }
+            PartType::Binary(_) | PartType::InlineBinary(_) => {
+                push_attachment(
+                    &mut w,
+                    part,
+                    format!("{ty}/{sub}"),
+                    part_counter - 1,
+                    limits,
+                );
+            }
+            PartType::Message(nested) => {
+                push_attachment(
+                    &mut w,
+                    part,
+                    "message/rfc822".into(),
+                    part_counter - 1,
+                    limits,
+                );
+                if role == Role::Display && !is_attachment(part) {
+                    w.body.push(Piece::Nested(nested));
+                    stack.push((nested, 0, depth + 1, Role::Display));
+                }
+            }
+        }
+    }
+    w
+}
+
+/// The alternative to show: text/plain first, else HTML or a multipart holding it, else the
+/// first one.
+fn choose_alternative(msg: &Message<'_>, children: &[u32]) -> usize {
+    let types: Vec<(String, String)> = children
+        .iter()
+        .map(|c| {
+            msg.parts
+                .get(*c as usize)
+                .map(content_type)
+                .unwrap_or_default()
+        })
+        .collect();
+    types
+        .iter()
+        .position(|(t, s)| t == "text" && s == "plain")
+        .or_else(|| types.iter().position(|(t, s)| t == "text" && s == "html"))
+        .or_else(|| types.iter().position(|(t, _)| t == "multipart"))
+        .unwrap_or(0)
+}
+
+fn push_attachment<'m>(
+    w: &mut Walk<'m>,
+    part: &'m MessagePart<'m>,
+    content_type: String,
+    index: u32,
+    limits: &Limits,
+) {
+    if w.attachments.len() >= limits.max_attachments {
+        let note = format!(
+            "only the first {} attachments are listed",
+            limits.max_attachments
+        );
+        if !w.limits.contains(&note) {
+            w.limits.push(note);
+        }
+        return;
+    }
+    w.attachments.push(Found {
+        name: part.attachment_name(),
+        content_type,
+        data: part.contents(),
+        part: index,
+    });
+}

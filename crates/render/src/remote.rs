@@ -1,0 +1,490 @@
+//! Remote-content detection over HTML (safety.md §2.3).
+//!
+//! html2text only reports `<a href>` and `<img src>`, so this module walks the HTML token stream
+//! itself (html5ever's tokenizer: entities decoded, names lower-cased, as a browser sees them)
+//! and lists every reference a browser engine would have fetched. Everything is tokenized in the
+//! data state — `<style>` and `<script>` contents too — so markup hidden inside them is seen as
+//! well: finding too much is safe, missing one is not.
+
+use crate::css;
+use crate::links::parse_href;
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{
+    BufferQueue, StartTag, Tag, TagToken, Token, TokenSink, TokenSinkResult, Tokenizer,
+    TokenizerOpts,
+};
+use html5ever::tokenizer::{CharacterTokens, CommentToken, EndTag};
+use quietpost_model::RemoteKind;
+use std::cell::RefCell;
+use url::Url;
+
+/// `srcdoc` documents inside `srcdoc` documents are followed this deep.
+const MAX_SRCDOC_DEPTH: u8 = 4;
+/// Raw references kept per document (the caller de-duplicates and caps again).
+const MAX_RAW_REFS: usize = 20_000;
+
+/// What one pass over an HTML document found.
+#[derive(Debug, Default)]
+pub struct HtmlScan {
+    /// References as written (entity-decoded), with their kind, in document order.
+    pub refs: Vec<(String, RemoteKind)>,
+    /// The first `<base href>`, which relative references resolve against.
+    pub base: Option<String>,
+    /// Estimated element nesting depth, for choosing a safe conversion.
+    pub max_depth: usize,
+    /// More references than [`MAX_RAW_REFS`] were present.
+    pub truncated: bool,
+}
+
+#[derive(Default)]
+struct State {
+    scan: HtmlScan,
+    depth: usize,
+    in_style: bool,
+    style: String,
+    srcdoc_level: u8,
+}
+
+struct Sink(RefCell<State>);
+
+impl TokenSink for Sink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let mut st = self.0.borrow_mut();
+        match token {
+            TagToken(tag) if tag.kind == StartTag => {
+                let name: &str = &tag.name;
+                if !is_void(name) && !tag.self_closing && !auto_closes(name) {
+                    st.depth += 1;
+                    st.scan.max_depth = st.scan.max_depth.max(st.depth);
+                }
+                if name == "style" {
+                    st.in_style = true;
+                    st.style.clear();
+                }
+                start_tag(&mut st, &tag);
+            }
+            TagToken(tag) if tag.kind == EndTag => {
+                let name: &str = &tag.name;
+                if !is_void(name) && !auto_closes(name) {
+                    st.depth = st.depth.saturating_sub(1);
+                }
+                if name == "style" && st.in_style {
+                    st.in_style = false;
+                    let style = std::mem::take(&mut st.style);
+                    scan_css(&mut st, &style);
+                }
+            }
+            CharacterTokens(text) if st.in_style => {
+                if st.style.len() < css::MAX_CSS_BYTES {
+                    st.style.push_str(&text);
+                }
+            }
+            // `<style><!-- ... --></style>` still applies in a browser.
+            CommentToken(text) if st.in_style => {
+                if st.style.len() < css::MAX_CSS_BYTES {
+                    st.style.push_str(&text);
+                }
+            }
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
+
+    fn end(&self) {
+        let mut st = self.0.borrow_mut();
+        if st.in_style {
+            let style = std::mem::take(&mut st.style);
+            scan_css(&mut st, &style);
+        }
+    }
+}
+
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+            | "param"
+            | "keygen"
+            | "image"
+            | "bgsound"
+            | "basefont"
+            | "frame"
+            | "isindex"
+    )
+}
+
+/// Elements that a parser closes implicitly, so unclosed ones do not nest.
+fn auto_closes(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "li"
+            | "dt"
+            | "dd"
+            | "option"
+            | "optgroup"
+            | "tr"
+            | "td"
+            | "th"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "rb"
+            | "rt"
+            | "rp"
+            | "rtc"
+            | "colgroup"
+            | "caption"
+    )
+}
+
+fn push(st: &mut State, url: &str, kind: RemoteKind) {
+    let url = url.trim();
+    if url.is_empty() {
+        return;
+    }
+    if st.scan.refs.len() >= MAX_RAW_REFS {
+        st.scan.truncated = true;
+        return;
+    }
+    st.scan.refs.push((url.to_owned(), kind));
+}
+
+fn scan_css(st: &mut State, text: &str) {
+    let mut found = Vec::new();
+    css::scan(text, &mut |u, k| found.push((u.to_owned(), k)));
+    for (u, k) in found {
+        push(st, &u, k);
+    }
+}
+
+fn attr<'a>(tag: &'a Tag, name: &str) -> Option<&'a str> {
+    tag.attrs
+        .iter()
+        .find(|a| &*a.name.local == name)
+        .map(|a| &*a.value)
+}
+
+fn start_tag(st: &mut State, tag: &Tag) {
+    use RemoteKind::*;
+    let name: &str = &tag.name;
+    for a in &tag.attrs {
+        let key: &str = &a.name.local;
+        let value: &str = &a.value;
+        match key {
+            "style" => scan_css(st, value),
+            "background"
+            | "lowsrc"
+            | "dynsrc"
+            | "data-src"
+            | "data-original"
+            | "data-lazy"
+            | "data-lazy-src"
+            | "data-bg"
+            | "data-background"
+            | "data-background-image"
+            | "data-echo"
+            | "data-hi-res-src" => push(st, value, Image),
+            "srcset" | "data-srcset" | "imagesrcset" => {
+                for candidate in srcset_urls(value) {
+                    push(st, candidate, Image);
+                }
+            }
+            "poster" => push(st, value, Media),
+            "ping" => {
+                for u in value.split_ascii_whitespace() {
+                    push(st, u, Ping);
+                }
+            }
+            "formaction" => push(st, value, Form),
+            "action" if matches!(name, "form" | "isindex") => push(st, value, Form),
+            "codebase" | "archive" | "classid" if matches!(name, "object" | "applet" | "embed") => {
+                push(st, value, Object)
+            }
+            "code" if name == "applet" => push(st, value, Object),
+            "manifest" if name == "html" => push(st, value, Other),
+            "srcdoc" if st.srcdoc_level < MAX_SRCDOC_DEPTH => {
+                let inner = scan_nested(value, st.srcdoc_level + 1);
+                for (u, k) in inner.refs {
+                    push(st, &u, k);
+                }
+            }
+            "src" => {
+                let kind = match name {
+                    "img" | "image" | "input" => Image,
+                    "iframe" | "frame" | "portal" | "fencedframe" => Frame,
+                    "video" | "audio" | "source" | "track" => Media,
+                    "embed" | "bgsound" | "applet" | "object" => Object,
+                    _ => Other,
+                };
+                push(st, value, kind);
+            }
+            "data" if name == "object" => push(st, value, Object),
+            "href" | "xlink:href" => href_attr(st, tag, name, value),
+            _ => {}
+        }
+    }
+    if name == "meta" {
+        meta(st, tag);
+    }
+}
+
+fn href_attr(st: &mut State, tag: &Tag, name: &str, value: &str) {
+    use RemoteKind::*;
+    match name {
+        // Links the reader may follow are not fetched by rendering.
+        "a" | "area" => {}
+        "base" => {
+            if st.scan.base.is_none() {
+                st.scan.base = Some(value.trim().to_owned());
+            }
+            push(st, value, Other);
+        }
+        "link" => {
+            let rel = attr(tag, "rel").unwrap_or("").to_ascii_lowercase();
+            let rels: Vec<&str> = rel.split_ascii_whitespace().collect();
+            let kind = if rels.contains(&"stylesheet") {
+                Stylesheet
+            } else if rels.iter().any(|r| {
+                matches!(
+                    *r,
+                    "prefetch"
+                        | "preload"
+                        | "preconnect"
+                        | "dns-prefetch"
+                        | "prerender"
+                        | "modulepreload"
+                        | "next"
+                        | "subresource"
+                )
+            }) {
+                Prefetch
+            } else if rels.iter().any(|r| r.contains("icon")) {
+                Image
+            } else {
+                Other
+            };
+            push(st, value, kind);
+        }
+        "image" | "feimage" | "img" => push(st, value, Image),
+        // SVG <use>, <pattern>, gradients, <script>, ...: only fragment links stay local,
+        // and those resolve to nothing remote below.
+        _ => push(st, value, Other),
+    }
+}
+
+fn meta(st: &mut State, tag: &Tag) {
+    let equiv = attr(tag, "http-equiv")
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let content = attr(tag, "content").unwrap_or("");
+    match equiv.as_str() {
+        "refresh" => {
+            let after = content
+                .split_once([';', ','])
+                .map_or("", |(_, r)| r)
+                .trim_start();
+            let lower = after.to_ascii_lowercase();
+            let target = if lower.starts_with("url") {
+                after[3..]
+                    .trim_start()
+                    .strip_prefix('=')
+                    .unwrap_or(&after[3..])
+            } else {
+                after
+            };
+            let target = target.trim().trim_matches(['\'', '"']);
+            push(st, target, RemoteKind::Refresh);
+        }
+        "link" => {
+            for part in content.split(',') {
+                if let Some((u, rest)) = part
+                    .trim()
+                    .strip_prefix('<')
+                    .and_then(|p| p.split_once('>'))
+                {
+                    let kind = if rest.to_ascii_lowercase().contains("stylesheet") {
+                        RemoteKind::Stylesheet
+                    } else {
+                        RemoteKind::Other
+                    };
+                    push(st, u, kind);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The URLs of a `srcset` (HTML §4.8.4.3.10: URL, then descriptors up to a top-level comma).
+fn srcset_urls(value: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let b = value.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b',') {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut url = &value[start..i];
+        let trailing_comma = url.ends_with(',');
+        url = url.trim_end_matches(',');
+        if !url.is_empty() {
+            out.push(url);
+        }
+        if !trailing_comma {
+            // Skip descriptors up to a comma outside parentheses.
+            let mut parens = 0i32;
+            while i < b.len() {
+                match b[i] {
+                    b'(' => parens += 1,
+                    b')' => parens -= 1,
+                    b',' if parens <= 0 => break,
+                    _ => {}
+                }
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Scans one HTML document.
+pub fn scan_html(html: &str) -> HtmlScan {
+    scan_nested(html, 0)
+}
+
+fn scan_nested(html: &str, level: u8) -> HtmlScan {
+    let sink = Sink(RefCell::new(State {
+        srcdoc_level: level,
+        ..State::default()
+    }));
+    run_tokenizer(html, sink).0.into_inner().scan
+}
+
+/// Runs html5ever's tokenizer over `html` into `sink` and returns the sink. Our sinks never
+/// ask to pause for a script, so one `feed` consumes the whole input.
+pub(crate) fn run_tokenizer<S: TokenSink>(html: &str, sink: S) -> S {
+    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
+    let queue = BufferQueue::default();
+    queue.push_back(StrTendril::from_slice(html));
+    let _ = tokenizer.feed(&queue);
+    tokenizer.end();
+    tokenizer.sink
+}
+
+/// Is this the local scheme of an inline part or inline data?
+fn is_local_scheme(url: &Url) -> bool {
+    matches!(
+        url.scheme(),
+        "data" | "cid" | "mid" | "about" | "javascript" | "vbscript" | "blob"
+    )
+}
+
+/// Resolves raw references against the document's base and keeps those a browser would fetch
+/// over a network: absolute, network-path (`//host`, `\\host`), and relative ones when a
+/// `<base>` makes them remote. `cid:`, `data:` and relative references without a base are
+/// local.
+pub fn resolve(scan: &HtmlScan) -> Vec<(Url, RemoteKind)> {
+    let base = scan.base.as_deref().and_then(|b| parse_href(b, None).ok());
+    let base = base.filter(|b| !is_local_scheme(b) && b.has_host());
+    scan.refs
+        .iter()
+        .filter_map(|(raw, kind)| {
+            // A fragment-only reference is the same document, whatever the base says.
+            if raw.trim_start().starts_with('#') {
+                return None;
+            }
+            let url = parse_href(raw, base.as_ref()).ok()?;
+            (!is_local_scheme(&url)).then_some((url, *kind))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(html: &str) -> Vec<(String, RemoteKind)> {
+        resolve(&scan_html(html))
+            .into_iter()
+            .map(|(u, k)| (u.to_string(), k))
+            .collect()
+    }
+
+    #[test]
+    fn finds_img_and_ignores_cid_data_relative() {
+        let v = found(
+            r#"<img src="cid:x"><img src="data:image/png;base64,AA"><img src="a.png"><IMG SRC="HTTPS://T.EXAMPLE/p.gif">"#,
+        );
+        assert_eq!(
+            v,
+            [("https://t.example/p.gif".to_owned(), RemoteKind::Image)]
+        );
+    }
+
+    #[test]
+    fn protocol_relative_entities_and_backslashes() {
+        let v = found(
+            r#"<img src="//t.example/a"><img src="&#104;ttp://t.example/b"><img src="https:\\t.example\c"><img src="ht
+tp://t.example/d">"#,
+        );
+        assert_eq!(v.len(), 4, "{v:?}");
+        assert!(v.iter().all(|(u, _)| u.contains("t.example")));
+    }
+
+    #[test]
+    fn base_makes_relative_remote() {
+        let v = found(r#"<base href="http://b.example/"><img src="x.png">"#);
+        assert!(v.contains(&("http://b.example/x.png".to_owned(), RemoteKind::Image)));
+    }
+
+    #[test]
+    fn srcset_with_data_candidate() {
+        assert_eq!(
+            srcset_urls("data:image/png;base64,AA,BB 1x, https://x.example/b.png 2x"),
+            ["data:image/png;base64,AA,BB", "https://x.example/b.png"]
+        );
+    }
+
+    #[test]
+    fn style_comment_and_srcdoc() {
+        let v = found(
+            "<style><!-- body{background:url(//s.example/bg)} --></style><iframe srcdoc=\"<img src='//f.example/i'>\"></iframe>",
+        );
+        assert_eq!(v.len(), 2, "{v:?}");
+    }
+
+    #[test]
+    fn refresh_and_link() {
+        let v = found(
+            r#"<meta http-equiv="Refresh" content="0; URL='http://r.example/'"><link rel="dns-prefetch" href="//d.example">"#,
+        );
+        assert_eq!(v[0].1, RemoteKind::Refresh);
+        assert_eq!(v[1].1, RemoteKind::Prefetch);
+    }
+
+    #[test]
+    fn depth_estimate() {
+        let html = "<div>".repeat(500);
+        assert_eq!(scan_html(&html).max_depth, 500);
+        assert!(scan_html(&"<p>x".repeat(500)).max_depth <= 1);
+    }
+}

@@ -199,8 +199,11 @@ pub struct Attachment {
     /// Decoded size in bytes.
     pub size: u64,
     pub warnings: Vec<Code>,
-    /// Index of the MIME part in parse order, for saving it later.
+    /// Index of the part in Quietpost's walk order, for saving it later.
     pub part: u32,
+    /// How programs that honour bidi overrides display the name, when that differs from
+    /// `safe_filename` (`invoice\u{202E}fdp.exe` looks like `invoiceexe.pdf`).
+    pub looks_like: Option<SafeLine>,
 }
 
 /// Authentication results written by the user's own provider (matched authserv-id).

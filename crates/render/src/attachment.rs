@@ -1,7 +1,6 @@
 //! Attachment analysis (safety.md §6): a safe filename, the type by magic bytes, executable
 //! types, and warnings.
 
-use quietpost_model::text::{is_bidi_control, is_invisible};
 use quietpost_model::{Code, SafeLine};
 
 /// Longest filename in bytes, extension kept.
@@ -119,33 +118,35 @@ pub struct SafeName {
 /// What this returns is exactly what will be written.
 pub fn safe_filename(raw: &str, fallback: &str) -> SafeName {
     let mut warnings = Vec::new();
-    let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
-    if last.len() != raw.len() || raw.split(['/', '\\']).any(|c| c == "..") {
+    // The display sanitizer first: escape sequences go whole, controls become visible
+    // pictures, bidi and invisible characters are dropped — the same view as everywhere else.
+    let (line, findings) = SafeLine::with_findings(raw, 4096);
+    let clean = line.as_str();
+    let last = clean.rsplit(['/', '\\']).next().unwrap_or(clean);
+    if last.len() != clean.len() || clean.split(['/', '\\']).any(|c| c.trim() == "..") {
         warnings.push(Code::PathInName);
     }
-    if raw.chars().any(is_bidi_control) {
+    if findings.bidi {
         warnings.push(Code::BidiInName);
     }
     let mut name = String::with_capacity(last.len());
     let mut last_space = false;
     for c in last.chars() {
         let mapped = match c {
-            c if is_bidi_control(c) || is_invisible(c) => None,
-            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => Some('_'),
-            '<' | '>' | ':' | '"' | '|' | '?' | '*' => Some('_'),
-            // Look-alike slashes and dots that would fake a path or an extension.
-            '\u{2215}' | '\u{2044}' | '\u{29F8}' | '\u{FF0F}' | '\u{FF3C}' => Some('_'),
-            c if c.is_whitespace() => Some(' '),
-            c => Some(c),
+            // Control pictures and replacement characters stand for removed controls.
+            '\u{2400}'..='\u{2421}' | '\u{FFFD}' => '_',
+            '<' | '>' | ':' | '"' | '|' | '?' | '*' => '_',
+            // Look-alike slashes that would fake a path.
+            '\u{2215}' | '\u{2044}' | '\u{29F8}' | '\u{FF0F}' | '\u{FF3C}' => '_',
+            c if c.is_whitespace() => ' ',
+            c => c,
         };
-        if let Some(m) = mapped {
-            // Runs of spaces hide a real extension far to the right.
-            if m == ' ' && last_space {
-                continue;
-            }
-            last_space = m == ' ';
-            name.push(m);
+        // Runs of spaces hide a real extension far to the right.
+        if mapped == ' ' && last_space {
+            continue;
         }
+        last_space = mapped == ' ';
+        name.push(mapped);
     }
     let mut name = name.trim_matches([' ', '.']).to_owned();
     if name.is_empty() {
@@ -418,6 +419,32 @@ pub fn analyze(safe_name: &str, declared: &str, data: &[u8]) -> Analysis {
     Analysis { detected, warnings }
 }
 
+/// How a name containing right-to-left overrides (U+202E ... U+202C) is displayed by programs
+/// that honour them: each overridden run appears reversed. `None` if there is no override.
+pub fn bidi_display(raw: &str) -> Option<String> {
+    if !raw.contains('\u{202E}') {
+        return None;
+    }
+    let mut out = String::new();
+    let mut run: Option<Vec<char>> = None;
+    for c in raw.chars() {
+        match (c, &mut run) {
+            ('\u{202E}', None) => run = Some(Vec::new()),
+            ('\u{202E}', Some(_)) => {}
+            ('\u{202C}', Some(r)) => {
+                out.extend(r.iter().rev());
+                run = None;
+            }
+            (c, Some(r)) => r.push(c),
+            (c, None) => out.push(c),
+        }
+    }
+    if let Some(r) = run {
+        out.extend(r.iter().rev());
+    }
+    Some(out)
+}
+
 /// Display form of a filename as the message gives it (sanitized, otherwise unchanged).
 pub fn display_original(raw: &str) -> SafeLine {
     SafeLine::new(raw, 1024)
@@ -453,6 +480,19 @@ mod tests {
         );
         assert_eq!(safe_filename("report.pdf. . .", "a").name, "report.pdf");
         assert_eq!(safe_filename(".bashrc", "a").name, "bashrc");
+    }
+
+    #[test]
+    fn rlo_display_is_reversed() {
+        assert_eq!(
+            bidi_display("invoice\u{202E}fdp.exe").as_deref(),
+            Some("invoiceexe.pdf")
+        );
+        assert_eq!(
+            bidi_display("a\u{202E}cb\u{202C}d").as_deref(),
+            Some("abcd")
+        );
+        assert_eq!(bidi_display("plain.pdf"), None);
     }
 
     #[test]

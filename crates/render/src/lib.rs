@@ -467,6 +467,9 @@ fn attachment_of(found: &mime::Found<'_>, index: usize) -> Attachment {
         size: found.data.len() as u64,
         warnings,
         part: found.part,
+        looks_like: attachment::bidi_display(raw_name)
+            .map(|shown| SafeLine::new(&shown, 1024))
+            .filter(|shown| shown.as_str() != safe.name),
     }
 }
 

@@ -1,0 +1,118 @@
+//! The golden corpus: every `tests/corpus/<category>/NAME.eml` renders to exactly
+//! `NAME.json`. On a mismatch the actual output is written to `NAME.actual.json` for review;
+//! `QUIETPOST_BLESS=1 cargo test -p quietpost-render --test corpus` accepts all outputs.
+//!
+//! Beyond the exact match, every output is checked against rules that hold for any message:
+//! no string carries a control, bidi or invisible character, one-line fields are one line.
+
+use quietpost_render::{Options, render};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+const TRUSTED_AUTHSERV_ID: &str = "mx.quietpost.test";
+
+fn corpus_files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut files = Vec::new();
+    for dir in std::fs::read_dir(&root).expect("corpus directory exists") {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(&dir).unwrap() {
+            let f = f.unwrap().path();
+            if f.extension().is_some_and(|e| e == "eml") {
+                files.push(f);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn check_strings(v: &Value, path: &str, errors: &mut Vec<String>) {
+    match v {
+        Value::String(s) => {
+            let multi_line = path == ".body";
+            for c in s.chars() {
+                let bad = (c.is_control() && !(multi_line && (c == '\n' || c == '\t')))
+                    || quietpost_model::text::is_bidi_control(c)
+                    || quietpost_model::text::is_invisible(c)
+                    || matches!(c, '\u{2028}' | '\u{2029}');
+                if bad {
+                    errors.push(format!("{path}: unsafe character U+{:04X}", c as u32));
+                    return;
+                }
+            }
+        }
+        Value::Array(a) => a
+            .iter()
+            .for_each(|x| check_strings(x, &format!("{path}[]"), errors)),
+        Value::Object(o) => o
+            .iter()
+            .for_each(|(k, x)| check_strings(x, &format!("{path}.{k}"), errors)),
+        _ => {}
+    }
+}
+
+#[test]
+fn corpus_matches_golden_output() {
+    let files = corpus_files();
+    assert!(
+        files.len() >= 80,
+        "the corpus must hold at least 80 messages, found {}",
+        files.len()
+    );
+    let bless = std::env::var_os("QUIETPOST_BLESS").is_some();
+    let options = Options {
+        trusted_authserv_ids: vec![TRUSTED_AUTHSERV_ID.into()],
+        ..Options::default()
+    };
+    let mut failures = Vec::new();
+    for eml in &files {
+        let raw = std::fs::read(eml).unwrap();
+        let message = render(&raw, &options);
+        let value = serde_json::to_value(&message).unwrap();
+        let mut errors = Vec::new();
+        check_strings(&value, "", &mut errors);
+        if !errors.is_empty() {
+            failures.push(format!("{}: {}", eml.display(), errors.join("; ")));
+        }
+        let actual = serde_json::to_string_pretty(&value).unwrap() + "\n";
+        let golden = eml.with_extension("json");
+        let actual_path = eml.with_extension("actual.json");
+        if bless {
+            std::fs::write(&golden, &actual).unwrap();
+            let _ = std::fs::remove_file(&actual_path);
+            continue;
+        }
+        match std::fs::read_to_string(&golden) {
+            Ok(expected) if expected == actual => {
+                let _ = std::fs::remove_file(&actual_path);
+            }
+            Ok(_) => {
+                std::fs::write(&actual_path, &actual).unwrap();
+                failures.push(format!(
+                    "{}: output differs from {} (see {})",
+                    eml.display(),
+                    golden.display(),
+                    actual_path.display()
+                ));
+            }
+            Err(_) => {
+                std::fs::write(&actual_path, &actual).unwrap();
+                failures.push(format!(
+                    "{}: no golden output yet (see {})",
+                    eml.display(),
+                    actual_path.display()
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} corpus failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,40 @@
+//! The command line: argument parsing and dispatch. Each subcommand lives in `cli/`.
+
+mod inspect;
+mod term;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Quietpost: mail with safe defaults.
+#[derive(Debug, Parser)]
+#[command(name = "quietpost", version, about)]
+pub struct Args {
+    /// Keep config, data and cache in this one directory.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub profile: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show a raw message (.eml) safely: real sender, warnings, text, links, blocked remote
+    /// content, attachments. Nothing is loaded or run.
+    Inspect(inspect::InspectArgs),
+}
+
+pub fn run(args: Args) -> Result<()> {
+    match args.command {
+        Some(Command::Inspect(a)) => inspect::run(a),
+        None => {
+            eprintln!(
+                "The Quietpost window is not part of this build yet.\n\
+                 To look at a message safely now:  quietpost inspect MESSAGE.eml\n\
+                 (a demo message: quietpost inspect assets/demo/welcome.eml)"
+            );
+            std::process::exit(2);
+        }
+    }
+}

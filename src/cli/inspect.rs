@@ -1,0 +1,236 @@
+//! `quietpost inspect FILE.eml [--json]`: triage a message without trusting any of it.
+
+use super::term::Out;
+use crate::wording::explain;
+use anyhow::{Context, Result};
+use clap::Args;
+use quietpost_model::{Addr, Code, RemoteKind, SafeMessage};
+use quietpost_render::{Limits, Options, render};
+use std::collections::BTreeMap;
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The raw message; `-` reads standard input.
+    pub file: PathBuf,
+    /// Print the SafeMessage as JSON instead of the readable view.
+    #[arg(long)]
+    pub json: bool,
+    /// Believe Authentication-Results written by this authserv-id (your provider's
+    /// receiving server). Repeatable. Without it, no authentication result is shown.
+    #[arg(long = "trust-authserv", value_name = "ID")]
+    pub trust_authserv: Vec<String>,
+}
+
+pub fn run(args: InspectArgs) -> Result<()> {
+    let limits = Limits::default();
+    let raw = read_input(&args.file, limits.max_message_bytes)?;
+    let options = Options {
+        trusted_authserv_ids: args.trust_authserv,
+        limits,
+    };
+    let message = render(&raw, &options);
+    let stdout = io::stdout().lock();
+    if args.json {
+        let mut out = io::BufWriter::new(stdout);
+        serde_json::to_writer_pretty(&mut out, &message)?;
+        writeln!(out)?;
+        out.flush()?;
+    } else {
+        let mut out = Out(io::BufWriter::new(stdout));
+        print_view(&message, &mut out)?;
+        out.0.flush()?;
+    }
+    Ok(())
+}
+
+/// Reads at most one byte more than `max`, so an over-long message is noticed but never held
+/// whole in memory.
+fn read_input(path: &PathBuf, max: usize) -> Result<Vec<u8>> {
+    let mut raw = Vec::new();
+    let limit = max as u64 + 1;
+    if path.as_os_str() == "-" {
+        io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut raw)
+            .context("cannot read the message from standard input")?;
+    } else {
+        std::fs::File::open(path)
+            .and_then(|f| f.take(limit).read_to_end(&mut raw))
+            .with_context(|| format!("cannot read {}", path.display()))?;
+    }
+    Ok(raw)
+}
+
+fn addr_text(a: &Addr) -> String {
+    match (&a.name, &a.address) {
+        (Some(n), Some(ad)) => format!("{n} <{ad}>"),
+        (None, Some(ad)) => format!("<{ad}>"),
+        (Some(n), None) => format!("{n} (no address)"),
+        (None, None) => "(empty)".to_owned(),
+    }
+}
+
+fn code_lines(codes: &[Code], indent: &str) -> Vec<String> {
+    codes
+        .iter()
+        .map(|c| format!("{indent}! {}: {}", c.as_str(), explain(*c)))
+        .collect()
+}
+
+fn print_view<W: Write>(m: &SafeMessage, out: &mut Out<W>) -> io::Result<()> {
+    let field = |out: &mut Out<W>, label: &str, list: &[Addr]| -> io::Result<()> {
+        for (i, a) in list.iter().enumerate() {
+            let label = if i == 0 {
+                format!("{label}:")
+            } else {
+                String::new()
+            };
+            out.line(&format!("{label:<10} {}", addr_text(a)))?;
+            for l in code_lines(&a.warnings, "           ") {
+                out.line(&l)?;
+            }
+        }
+        Ok(())
+    };
+    if m.from.is_empty() {
+        out.line("From:      (no sender address)")?;
+    }
+    field(out, "From", &m.from)?;
+    field(out, "Sender", &m.sender)?;
+    field(out, "Reply-To", &m.reply_to)?;
+    field(out, "To", &m.to)?;
+    field(out, "Cc", &m.cc)?;
+    out.line(&format!(
+        "{:<10} {}",
+        "Date:",
+        m.date.as_deref().unwrap_or("(none)")
+    ))?;
+    out.line(&format!("{:<10} {}", "Subject:", m.subject))?;
+    match &m.authentication {
+        Some(a) => out.line(&format!(
+            "{:<10} checked by your provider ({}): DKIM {}{}, SPF {}, DMARC {}",
+            "Auth:",
+            a.authserv_id,
+            a.dkim,
+            a.dkim_domain.as_ref().map(|d| format!(" ({d})")).unwrap_or_default(),
+            a.spf,
+            a.dmarc
+        ))?,
+        None => out.line(&format!(
+            "{:<10} not checked (no result from a provider you trust; claims written by others are ignored)",
+            "Auth:"
+        ))?,
+    }
+
+    if !m.warnings.is_empty() {
+        out.line("")?;
+        out.line("Warnings:")?;
+        for w in &m.warnings {
+            out.line(&format!("  ! {}: {}", w.code.as_str(), w.detail))?;
+        }
+    }
+
+    let rule = "─".repeat(72);
+    out.line("")?;
+    out.line(&rule)?;
+    if m.body.is_empty() {
+        out.line("(no text)")?;
+    } else {
+        out.line(m.body.as_str())?;
+    }
+    out.line(&rule)?;
+
+    if !m.links.is_empty() {
+        out.line("")?;
+        out.line("Links (the real destinations):")?;
+        for (i, l) in m.links.iter().enumerate() {
+            out.line(&format!(
+                "  [{}] {}",
+                i + 1,
+                if l.text.is_empty() {
+                    "(no text)"
+                } else {
+                    l.text.as_str()
+                }
+            ))?;
+            let host = l
+                .host
+                .as_ref()
+                .map(|h| format!("  (host: {h})"))
+                .unwrap_or_default();
+            let inert = if l.activatable {
+                ""
+            } else {
+                "  [cannot be opened]"
+            };
+            out.line(&format!("      → {}{host}{inert}", l.url))?;
+            for line in code_lines(&l.warnings, "      ") {
+                out.line(&line)?;
+            }
+        }
+    }
+
+    out.line("")?;
+    if m.remote_content.is_empty() {
+        out.line("Remote content: none.")?;
+    } else {
+        let mut by_kind: BTreeMap<RemoteKind, usize> = BTreeMap::new();
+        for r in &m.remote_content {
+            *by_kind.entry(r.kind).or_default() += 1;
+        }
+        let kinds: Vec<String> = by_kind
+            .iter()
+            .map(|(k, n)| format!("{n} {}", k.as_str()))
+            .collect();
+        out.line(&format!(
+            "Remote content: {} remote items blocked ({}). Nothing was loaded.",
+            m.remote_content.len(),
+            kinds.join(", ")
+        ))?;
+        for r in &m.remote_content {
+            out.line(&format!("  - {:<10} {}", r.kind.as_str(), r.url))?;
+        }
+    }
+
+    if !m.attachments.is_empty() {
+        out.line("")?;
+        out.line("Attachments:")?;
+        for (i, a) in m.attachments.iter().enumerate() {
+            let detected = a
+                .detected_type
+                .map(|d| format!(", content looks like {d}"))
+                .unwrap_or_default();
+            out.line(&format!(
+                "  {}. {}  ({}, declared {}{detected})",
+                i + 1,
+                a.safe_filename,
+                human_size(a.size),
+                a.content_type
+            ))?;
+            if let Some(shown) = &a.looks_like {
+                out.line(&format!("     other programs show this name as: {shown}"))?;
+            }
+            if a.filename.as_str() != a.safe_filename.as_str() && !a.filename.is_empty() {
+                out.line(&format!(
+                    "     name in the message: {:?}",
+                    a.filename.as_str()
+                ))?;
+            }
+            for line in code_lines(&a.warnings, "     ") {
+                out.line(&line)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn human_size(n: u64) -> String {
+    match n {
+        n if n < 1024 => format!("{n} B"),
+        n if n < 1024 * 1024 => format!("{:.1} KB", n as f64 / 1024.0),
+        n => format!("{:.1} MB", n as f64 / (1024.0 * 1024.0)),
+    }
+}

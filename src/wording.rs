@@ -18,6 +18,10 @@ pub fn explain(code: Code) -> &'static str {
         }
         RelativeLink => "the link has no real destination in an email; it cannot be opened",
         UnparsableUrl => "the link is malformed; it cannot be opened",
+        HiddenLink => "this link is in the message but not visible in its text",
+        MailtoExtra => {
+            "this mail link also asks for attachments, a sender or hidden recipients; those are ignored"
+        }
         DisplayNameAddress => "the name contains an address different from the real sender address",
         ControlChars => "hidden control characters (such as NUL or line breaks) were removed",
         EncodedAddress => {
@@ -34,10 +38,12 @@ pub fn explain(code: Code) -> &'static str {
         LimitReached => "a size limit was reached; part of the message is not shown",
         CharsetProblem => "part of the text is in an unknown or broken encoding",
         Unparsable => "the message could not be read",
+        BrokenStructure => "the message is damaged; Quietpost shows what it could recover",
         BadDate => "the date is missing or invalid",
         BidiControl => "characters that reorder text were removed",
         HiddenControl => "hidden control characters or terminal escapes were removed",
         HtmlConverted => "written in HTML, shown as text; nothing was loaded or run",
+        HiddenText => "the message hides some text from view in other programs; Quietpost shows it",
         Executable => "this type can run code or install software; Quietpost will only save it",
         PathInName => "the name tried to include folders; only the file name is kept",
         BidiInName => "the name used characters that reorder text to hide its real ending",

@@ -24,6 +24,11 @@ pub enum Code {
     RelativeLink,
     /// The target could not be parsed as a URL; inert.
     UnparsableUrl,
+    /// A link present in the HTML but not visible in the text (image maps, image-only links).
+    HiddenLink,
+    /// A mailto link asking for more than to, cc, subject and body (attachments, From, Bcc);
+    /// those parts are never used.
+    MailtoExtra,
     // Addresses.
     /// The display name contains or looks like a different address.
     DisplayNameAddress,
@@ -50,6 +55,8 @@ pub enum Code {
     CharsetProblem,
     /// The message could not be parsed as RFC 5322 at all.
     Unparsable,
+    /// The MIME structure is damaged; Quietpost worked around it (detail says how).
+    BrokenStructure,
     /// The Date header is missing or invalid.
     BadDate,
     /// Bidi controls were removed from the subject or body.
@@ -58,6 +65,8 @@ pub enum Code {
     HiddenControl,
     /// The body came from HTML: layout is approximate and nothing in it was loaded.
     HtmlConverted,
+    /// The HTML hides some of its text from view; Quietpost shows it (detail quotes it).
+    HiddenText,
     // Attachments.
     /// An executable, script, shortcut, installer or disk-image type: save-only.
     Executable,
@@ -85,6 +94,8 @@ impl Code {
             DangerousScheme => "dangerous-scheme",
             RelativeLink => "relative-link",
             UnparsableUrl => "unparsable-url",
+            HiddenLink => "hidden-link",
+            MailtoExtra => "mailto-extra",
             DisplayNameAddress => "display-name-address",
             ControlChars => "control-chars",
             EncodedAddress => "encoded-address",
@@ -97,10 +108,12 @@ impl Code {
             LimitReached => "limit-reached",
             CharsetProblem => "charset-problem",
             Unparsable => "unparsable",
+            BrokenStructure => "broken-structure",
             BadDate => "bad-date",
             BidiControl => "bidi-control",
             HiddenControl => "hidden-control",
             HtmlConverted => "html-converted",
+            HiddenText => "hidden-text",
             Executable => "executable",
             PathInName => "path-in-name",
             BidiInName => "bidi-in-name",

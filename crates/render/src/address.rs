@@ -26,19 +26,41 @@ enum Tok {
     Semicolon,
 }
 
-fn tokenize(s: &str) -> Vec<Tok> {
-    let mut out = Vec::new();
-    let mut chars = s.chars().peekable();
+/// A token and whether whitespace (or a comment) came before it.
+type Spaced = (Tok, bool);
+
+fn tokenize(s: &str) -> Vec<Spaced> {
+    let mut out: Vec<Spaced> = Vec::new();
     let mut atom = String::new();
-    let flush = |atom: &mut String, out: &mut Vec<Tok>| {
-        if !atom.is_empty() {
-            out.push(Tok::Atom(std::mem::take(atom)));
+    let mut atom_space = false;
+    let mut space = false;
+    let mut rest = s;
+    macro_rules! flush {
+        () => {
+            if !atom.is_empty() {
+                out.push((Tok::Atom(std::mem::take(&mut atom)), atom_space));
+                space = false;
+            }
+        };
+    }
+    while let Some(c) = rest.chars().next() {
+        // An encoded word is one token whatever it contains (`:`, `;`, `<` ...), as the
+        // clients that decode it see it.
+        if c == '=' && rest.starts_with("=?") {
+            if let Some(len) = encoded_word_len(rest) {
+                if atom.is_empty() {
+                    atom_space = space;
+                }
+                atom.push_str(&rest[..len]);
+                rest = &rest[len..];
+                continue;
+            }
         }
-    };
-    while let Some(c) = chars.next() {
+        rest = &rest[c.len_utf8()..];
+        let mut chars = rest.chars();
         match c {
             '"' => {
-                flush(&mut atom, &mut out);
+                flush!();
                 let mut q = String::new();
                 while let Some(c) = chars.next() {
                     match c {
@@ -47,10 +69,11 @@ fn tokenize(s: &str) -> Vec<Tok> {
                         c => q.push(c),
                     }
                 }
-                out.push(Tok::Quoted(q));
+                out.push((Tok::Quoted(q), space));
+                space = false;
             }
             '(' => {
-                flush(&mut atom, &mut out);
+                flush!();
                 let mut depth = 1usize;
                 let mut text = String::new();
                 while let Some(c) = chars.next() {
@@ -70,10 +93,11 @@ fn tokenize(s: &str) -> Vec<Tok> {
                         c => text.push(c),
                     }
                 }
-                out.push(Tok::Comment(text));
+                out.push((Tok::Comment(text), space));
+                space = true;
             }
             '<' => {
-                flush(&mut atom, &mut out);
+                flush!();
                 let mut a = String::new();
                 for c in chars.by_ref() {
                     if c == '>' {
@@ -81,26 +105,48 @@ fn tokenize(s: &str) -> Vec<Tok> {
                     }
                     a.push(c);
                 }
-                out.push(Tok::Angle(a));
+                out.push((Tok::Angle(a), space));
+                space = false;
             }
-            ',' => {
-                flush(&mut atom, &mut out);
-                out.push(Tok::Comma);
+            ',' | ':' | ';' => {
+                flush!();
+                let t = match c {
+                    ',' => Tok::Comma,
+                    ':' => Tok::Colon,
+                    _ => Tok::Semicolon,
+                };
+                out.push((t, space));
+                space = false;
             }
-            ':' => {
-                flush(&mut atom, &mut out);
-                out.push(Tok::Colon);
+            c if c.is_whitespace() => {
+                if !atom.is_empty() {
+                    out.push((Tok::Atom(std::mem::take(&mut atom)), atom_space));
+                }
+                space = true;
             }
-            ';' => {
-                flush(&mut atom, &mut out);
-                out.push(Tok::Semicolon);
+            c => {
+                if atom.is_empty() {
+                    atom_space = space;
+                }
+                atom.push(c);
             }
-            c if c.is_whitespace() => flush(&mut atom, &mut out),
-            c => atom.push(c),
         }
+        rest = chars.as_str();
     }
-    flush(&mut atom, &mut out);
+    if !atom.is_empty() {
+        out.push((Tok::Atom(atom), atom_space));
+    }
     out
+}
+
+/// Length of an encoded word at the start of `s` (no whitespace inside), if there is one.
+fn encoded_word_len(s: &str) -> Option<usize> {
+    let after = s.strip_prefix("=?")?;
+    let q1 = after.find('?')?;
+    let q2 = after[q1 + 1..].find('?')? + q1 + 1;
+    let end = after[q2 + 1..].find("?=")? + q2 + 1;
+    let len = 2 + end + 2;
+    (!s[..len].chars().any(char::is_whitespace)).then_some(len)
 }
 
 /// One mailbox as parsed, before display rules are applied.
@@ -112,28 +158,28 @@ struct Mailbox {
     others: Vec<String>,
 }
 
-fn split_items(tokens: Vec<Tok>) -> Vec<Vec<Tok>> {
+fn split_items(tokens: Vec<Spaced>) -> Vec<Vec<Spaced>> {
     let mut items = vec![Vec::new()];
-    for t in tokens {
+    for (t, space) in tokens {
         match t {
             Tok::Comma | Tok::Semicolon => items.push(Vec::new()),
             // A group's name ends at the colon: drop it, keep its members.
             Tok::Colon => {
                 if let Some(last) = items.last_mut() {
-                    last.retain(|t| matches!(t, Tok::Angle(_)));
+                    last.retain(|(t, _)| matches!(t, Tok::Angle(_)));
                 }
             }
-            t => items.last_mut().map_or((), |l| l.push(t)),
+            t => items.last_mut().map_or((), |l| l.push((t, space))),
         }
     }
     items.retain(|i| !i.is_empty());
     items
 }
 
-fn parse_item(item: &[Tok]) -> Mailbox {
+fn parse_item(item: &[Spaced]) -> Mailbox {
     let angles: Vec<&str> = item
         .iter()
-        .filter_map(|t| {
+        .filter_map(|(t, _)| {
             if let Tok::Angle(a) = t {
                 Some(a.trim())
             } else {
@@ -141,12 +187,23 @@ fn parse_item(item: &[Tok]) -> Mailbox {
             }
         })
         .collect();
-    if let Some(first_angle) = item.iter().position(|t| matches!(t, Tok::Angle(_))) {
+    if let Some(first_angle) = item.iter().position(|(t, _)| matches!(t, Tok::Angle(_))) {
         let mut phrase = Vec::new();
         let mut comments = Vec::new();
-        for t in &item[..first_angle] {
+        let mut others: Vec<String> = angles
+            .iter()
+            .skip(1)
+            .map(|a| strip_route(a).to_owned())
+            .collect();
+        for (t, _) in &item[..first_angle] {
             match t {
-                Tok::Atom(a) => phrase.push(a.clone()),
+                // An unquoted address before `<...>` is read as the address by some parsers.
+                Tok::Atom(a) => {
+                    if a.contains('@') && !has_encoded_word(a) {
+                        others.push(a.clone());
+                    }
+                    phrase.push(a.clone());
+                }
                 // Decoding inside quotes is what other clients show, so it is what we check.
                 Tok::Quoted(q) => phrase.push(q.clone()),
                 Tok::Comment(c) => comments.push(c.clone()),
@@ -158,21 +215,8 @@ fn parse_item(item: &[Tok]) -> Mailbox {
         } else {
             phrase.join(" ")
         };
-        let mut others: Vec<String> = angles
-            .iter()
-            .skip(1)
-            .map(|a| strip_route(a).to_owned())
-            .collect();
-        // An unquoted address before `<...>` is read as the address by some parsers.
-        for t in &item[..first_angle] {
-            if let Tok::Atom(a) = t
-                && a.contains('@')
-            {
-                others.push(a.clone());
-            }
-        }
         // Text after the address that itself looks like an address.
-        for t in &item[first_angle + 1..] {
+        for (t, _) in &item[first_angle + 1..] {
             if let Tok::Atom(a) | Tok::Quoted(a) = t
                 && a.contains('@')
             {
@@ -185,31 +229,44 @@ fn parse_item(item: &[Tok]) -> Mailbox {
             others,
         };
     }
-    // Bare addr-spec, possibly with comments (the old `addr (Name)` form).
-    let mut words = Vec::new();
+    // Bare addr-spec, possibly with comments (the old `addr (Name)` form). Tokens not separated
+    // by whitespace form one word: `"a@b"@c` is a single (quoted local part) address.
+    let mut words: Vec<String> = Vec::new();
     let mut comments = Vec::new();
-    for t in item {
-        match t {
-            Tok::Atom(a) => words.push(a.clone()),
-            Tok::Quoted(q) => words.push(format!("\"{q}\"")),
-            Tok::Comment(c) => comments.push(c.clone()),
-            _ => {}
+    for (t, space) in item {
+        let piece = match t {
+            Tok::Atom(a) => a.clone(),
+            Tok::Quoted(q) => format!("\"{q}\""),
+            Tok::Comment(c) => {
+                comments.push(c.clone());
+                continue;
+            }
+            _ => continue,
+        };
+        match words.last_mut() {
+            Some(last) if !space => last.push_str(&piece),
+            _ => words.push(piece),
         }
     }
     let with_at: Vec<&String> = words.iter().filter(|w| w.contains('@')).collect();
-    let (address, others) = match with_at.len() {
-        0 => (Some(words.concat()), Vec::new()),
-        1 if words.len() <= 3 => (Some(words.concat()), Vec::new()),
-        _ => (
-            Some(with_at[0].clone()),
-            with_at[1..].iter().map(|s| (*s).clone()).collect(),
-        ),
-    };
+    if with_at.is_empty() {
+        // A phrase with no address at all: show it as a name, invent no address.
+        let name = if words.is_empty() {
+            comments.join(" ")
+        } else {
+            words.join(" ")
+        };
+        return Mailbox {
+            name: (!name.trim().is_empty()).then(|| decode_phrase(name.trim())),
+            address: None,
+            others: Vec::new(),
+        };
+    }
     let name = comments.join(" ");
     Mailbox {
         name: (!name.trim().is_empty()).then(|| decode_phrase(name.trim())),
-        address: address.filter(|a| !a.is_empty()),
-        others,
+        address: Some(with_at[0].clone()),
+        others: with_at[1..].iter().map(|s| (*s).clone()).collect(),
     }
 }
 
@@ -223,9 +280,13 @@ fn strip_route(a: &str) -> &str {
 }
 
 /// Parses one raw (unfolded) address field into display-ready mailboxes.
-pub fn parse_field(value: &str) -> Vec<Addr> {
+/// Also returns how many mailboxes the field held: more than [`MAX_MAILBOXES`] means only the
+/// first ones are returned.
+pub fn parse_field(value: &str) -> (Vec<Addr>, usize) {
     let mut out = Vec::new();
-    for item in split_items(tokenize(value)).into_iter().take(MAX_MAILBOXES) {
+    let items = split_items(tokenize(value));
+    let total = items.len();
+    for item in items.into_iter().take(MAX_MAILBOXES) {
         let mb = parse_item(&item);
         let ambiguous = !mb.others.is_empty()
             || mb
@@ -243,7 +304,7 @@ pub fn parse_field(value: &str) -> Vec<Addr> {
             out.push(a);
         }
     }
-    out
+    (out, total)
 }
 
 fn local_part_holds_address(a: &str) -> bool {
@@ -350,6 +411,7 @@ mod tests {
 
     fn addrs(v: &str) -> Vec<(Option<String>, Option<String>, Vec<Code>)> {
         parse_field(v)
+            .0
             .into_iter()
             .map(|a| {
                 (
@@ -400,6 +462,35 @@ mod tests {
     }
 
     #[test]
+    fn encoded_word_with_specials_is_one_name() {
+        let v = addrs(
+            "=?utf-8?q?Support=0D=0AReply-To:_x@attacker.example?= <support-desk@attacker.example>",
+        );
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(
+            v[0].0.as_deref(),
+            Some("Support Reply-To: x@attacker.example")
+        );
+        assert!(v[0].2.contains(&Code::ControlChars) && v[0].2.contains(&Code::DisplayNameAddress));
+        let v = addrs("=?utf-8?q?Bob_=1B[2J=1B]0;pwned=07?= <bob@example.com>");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].0.as_deref(), Some("Bob"));
+    }
+
+    #[test]
+    fn phrase_without_address_invents_none() {
+        let v = addrs("Bank Security Team");
+        assert_eq!(
+            v,
+            [(
+                Some("Bank Security Team".into()),
+                None,
+                vec![Code::InvalidAddress]
+            )]
+        );
+    }
+
+    #[test]
     fn fullwidth_at_in_name() {
         let v = addrs("\"support＠bank.example\" <x@attacker.example>");
         assert!(v[0].2.contains(&Code::DisplayNameAddress));
@@ -411,6 +502,11 @@ mod tests {
         assert_eq!(v.len(), 2);
         assert!(v.iter().all(|a| a.2.contains(&Code::AmbiguousAddress)));
         let v = addrs("\"alice@bank.example\"@attacker.example");
+        assert_eq!(v.len(), 1);
+        assert_eq!(
+            v[0].1.as_deref(),
+            Some("\"alice@bank.example\"@attacker.example")
+        );
         assert!(v[0].2.contains(&Code::AmbiguousAddress));
     }
 }

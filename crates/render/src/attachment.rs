@@ -305,18 +305,27 @@ fn compatible(declared: &str, detected: &str) -> bool {
         return true;
     }
     match detected {
-        "text/plain" => {
-            declared.starts_with("text/")
-                || declared.ends_with("+xml")
-                || declared.ends_with("json")
-                || declared.contains("xml")
-                || declared == "application/pgp-signature"
-                || declared == "application/pgp-keys"
-                || declared == "application/pgp-encrypted"
-                || declared.starts_with("message/")
+        "text/plain" => is_textual(declared),
+        "text/x-shellscript" => is_textual(declared),
+        "application/x-mswinurl" => {
+            declared.contains("url")
+                || declared.contains("internet-shortcut")
+                || declared.starts_with("text/")
         }
+        "application/x-desktop" => declared.contains("desktop") || declared.starts_with("text/"),
+        "application/x-msdownload" => {
+            declared.contains("msdownload")
+                || declared.contains("msdos-program")
+                || declared.contains("dosexec")
+                || declared.contains("executable")
+                || declared.contains("portable-executable")
+        }
+        "application/x-executable" => declared.contains("executable") || declared.contains("elf"),
         "application/xml" | "text/html" => {
-            declared.starts_with("text/") || declared.contains("xml") || declared.contains("html")
+            declared.starts_with("text/")
+                || declared.contains("xml")
+                || declared.contains("html")
+                || declared.contains("hta")
         }
         "application/zip" => {
             declared.contains("zip")
@@ -356,6 +365,30 @@ fn compatible(declared: &str, detected: &str) -> bool {
     }
 }
 
+/// Declared types whose content is text (scripts included: they are flagged by extension).
+fn is_textual(declared: &str) -> bool {
+    declared.starts_with("text/")
+        || declared.starts_with("message/")
+        || declared.contains("xml")
+        || declared.contains("json")
+        || declared.contains("javascript")
+        || declared.contains("ecmascript")
+        || declared.contains("x-sh")
+        || declared.contains("x-csh")
+        || declared.contains("perl")
+        || declared.contains("python")
+        || declared.contains("ruby")
+        || declared.contains("php")
+        || declared.contains("powershell")
+        || declared.contains("vbscript")
+        || declared.contains("hta")
+        || declared.contains("pgp")
+        || declared.contains("x-url")
+        || declared.contains("internet-shortcut")
+        || declared.contains("ics")
+        || declared == "application/x-mswinurl"
+}
+
 /// The type an extension promises, for the extensions people trust on sight.
 fn extension_type(ext: &str) -> Option<&'static str> {
     Some(match ext {
@@ -380,11 +413,12 @@ pub struct Analysis {
     pub warnings: Vec<Code>,
 }
 
-/// Checks content against the declared type and the safe name's extension.
-pub fn analyze(safe_name: &str, declared: &str, data: &[u8]) -> Analysis {
+/// Checks content against the declared type and, when the message named the file, the safe
+/// name's extension (a placeholder name we made up says nothing).
+pub fn analyze(safe_name: Option<&str>, declared: &str, data: &[u8]) -> Analysis {
     let mut warnings = Vec::new();
     let detected = detect(data);
-    let ext = extension(safe_name);
+    let ext = safe_name.and_then(extension);
     let exec_ext = ext.as_deref().is_some_and(is_executable_extension);
     let exec_type = detected.is_some_and(is_executable_type)
         || matches!(
@@ -504,17 +538,23 @@ mod tests {
 
     #[test]
     fn magic_and_mismatch() {
-        let a = analyze("photo.jpg", "image/jpeg", b"MZ\x90\0\x03");
+        let a = analyze(Some("photo.jpg"), "image/jpeg", b"MZ\x90\0\x03");
         assert!(a.warnings.contains(&Code::Executable) && a.warnings.contains(&Code::TypeMismatch));
-        let a = analyze("doc.pdf", "application/pdf", b"%PDF-1.7\n");
+        let a = analyze(Some("doc.pdf"), "application/pdf", b"%PDF-1.7\n");
         assert!(a.warnings.is_empty());
         let a = analyze(
-            "report.docx",
+            Some("report.docx"),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             b"PK\x03\x04rest",
         );
         assert!(a.warnings.is_empty());
-        let a = analyze("setup.txt", "text/plain", b"#!/bin/sh\nrm -rf ~\n");
+        let a = analyze(Some("setup.txt"), "text/plain", b"#!/bin/sh\nrm -rf ~\n");
         assert!(a.warnings.contains(&Code::Executable));
+        let a = analyze(Some("install.sh"), "application/x-sh", b"#!/bin/sh\necho\n");
+        assert_eq!(a.warnings, [Code::Executable]);
+        let a = analyze(Some("run.js"), "application/javascript", b"var a = 1;\n");
+        assert_eq!(a.warnings, [Code::Executable]);
+        let a = analyze(None, "application/octet-stream", b"plain words\n");
+        assert!(a.warnings.is_empty());
     }
 }

@@ -126,6 +126,8 @@ fn render_inner(raw: &[u8], options: &Options) -> SafeMessage {
     } else {
         raw
     };
+    let normalized = normalize_bare_cr(raw);
+    let raw: &[u8] = normalized.as_deref().unwrap_or(raw);
     let Some(message) = MessageParser::default().parse(raw) else {
         m.warnings.push(warning(
             Code::Unparsable,
@@ -141,6 +143,28 @@ fn render_inner(raw: &[u8], options: &Options) -> SafeMessage {
     m
 }
 
+/// Old Mac mail ends lines with a bare CR, which MIME parsers do not see as line ends. When
+/// bare CRs outnumber LFs, they are turned into CRLF so the message can be read at all.
+fn normalize_bare_cr(raw: &[u8]) -> Option<Vec<u8>> {
+    let head = &raw[..raw.len().min(64 << 10)];
+    let lf = head.iter().filter(|&&b| b == b'\n').count();
+    let bare_cr = head
+        .windows(2)
+        .filter(|w| w[0] == b'\r' && w[1] != b'\n')
+        .count();
+    if bare_cr <= lf {
+        return None;
+    }
+    let mut out = Vec::with_capacity(raw.len() + bare_cr);
+    for (i, &b) in raw.iter().enumerate() {
+        out.push(b);
+        if b == b'\r' && raw.get(i + 1) != Some(&b'\n') {
+            out.push(b'\n');
+        }
+    }
+    Some(out)
+}
+
 /// Raw, unfolded values of the top-level header fields named `name`, in order.
 fn raw_values(message: &Message<'_>, raw: &[u8], name: &str) -> Vec<String> {
     message
@@ -154,11 +178,17 @@ fn raw_values(message: &Message<'_>, raw: &[u8], name: &str) -> Vec<String> {
 }
 
 fn headers(message: &Message<'_>, raw: &[u8], options: &Options, m: &mut SafeMessage) {
-    let field = |name: &str| -> Vec<Addr> {
-        raw_values(message, raw, name)
-            .iter()
-            .flat_map(|v| address::parse_field(v))
-            .collect()
+    let mut capped: Vec<(&'static str, usize)> = Vec::new();
+    let mut field = |name: &'static str| -> Vec<Addr> {
+        let mut out = Vec::new();
+        for v in raw_values(message, raw, name) {
+            let (addrs, total) = address::parse_field(&v);
+            if total > address::MAX_MAILBOXES {
+                capped.push((name, total));
+            }
+            out.extend(addrs);
+        }
+        out
     };
     let (subject, findings) = SafeLine::with_findings(
         message.subject().unwrap_or(""),
@@ -194,16 +224,24 @@ fn headers(message: &Message<'_>, raw: &[u8], options: &Options, m: &mut SafeMes
     };
     m.message_id = message.message_id().map(|id| SafeLine::new(id, 998));
 
-    let from_fields = raw_values(message, raw, "From");
-    m.from = from_fields
-        .iter()
-        .flat_map(|v| address::parse_field(v))
-        .collect();
+    let from_fields = raw_values(message, raw, "From").len();
+    m.from = field("From");
     m.sender = field("Sender");
     m.reply_to = field("Reply-To");
     m.to = field("To");
     m.cc = field("Cc");
-    sender_warnings(m, from_fields.len(), &field("Resent-From"));
+    let resent_from = field("Resent-From");
+    let mailing_list = !raw_values(message, raw, "List-Id").is_empty();
+    sender_warnings(m, from_fields, &resent_from, mailing_list);
+    for (name, total) in capped {
+        m.warnings.push(warning(
+            Code::LimitReached,
+            &format!(
+                "The {name} field lists {total} addresses; only the first {} are shown.",
+                address::MAX_MAILBOXES
+            ),
+        ));
+    }
     if !raw_values(message, raw, "Disposition-Notification-To").is_empty()
         || !raw_values(message, raw, "Return-Receipt-To").is_empty()
     {
@@ -229,7 +267,12 @@ fn domain_of(address: &str) -> &str {
     address.rsplit_once('@').map_or("", |(_, d)| d)
 }
 
-fn sender_warnings(m: &mut SafeMessage, from_fields: usize, resent_from: &[Addr]) {
+fn sender_warnings(
+    m: &mut SafeMessage,
+    from_fields: usize,
+    resent_from: &[Addr],
+    mailing_list: bool,
+) {
     let from = addresses(&m.from);
     if from_fields > 1 {
         m.warnings.push(warning(
@@ -264,10 +307,15 @@ fn sender_warnings(m: &mut SafeMessage, from_fields: usize, resent_from: &[Addr]
     }
     let sender = addresses(&m.sender);
     if sender.iter().any(|s| !from.contains(s)) {
+        let via = if mailing_list {
+            " for a mailing list"
+        } else {
+            ""
+        };
         m.warnings.push(warning(
             Code::SenderDiffers,
             &format!(
-                "Sent by {} on behalf of the From address.",
+                "Sent by {}{via} on behalf of the From address.",
                 sender.join(", ")
             ),
         ));
@@ -317,8 +365,15 @@ fn body(message: &Message<'_>, limits: &Limits, m: &mut SafeMessage) {
         m.warnings
             .push(warning(Code::LimitReached, &format!("{note}.")));
     }
+    for note in &walk.structure {
+        m.warnings
+            .push(warning(Code::BrokenStructure, &format!("{note}.")));
+    }
     if walk.charset_problem {
-        m.warnings.push(warning(Code::CharsetProblem, "Part of the text uses an unknown or broken character set; some characters may be wrong."));
+        m.warnings.push(warning(
+            Code::CharsetProblem,
+            "Part of the text is encoded incorrectly or uses an unknown character set; some characters may be wrong.",
+        ));
     }
 
     // Remote content: every HTML part a renderer would show, de-duplicated.
@@ -328,11 +383,9 @@ fn body(message: &Message<'_>, limits: &Limits, m: &mut SafeMessage) {
     for scan in &scans {
         remote_capped |= scan.truncated;
         for (url, kind) in remote::resolve(scan) {
-            if m.remote_content.len() >= limits.max_remote {
-                remote_capped = true;
-                break;
-            }
-            if seen.insert((url.as_str().to_owned(), kind)) {
+            if seen.insert((url.as_str().to_owned(), kind))
+                && m.remote_content.len() < limits.max_remote
+            {
                 m.remote_content.push(RemoteRef {
                     url: SafeLine::new(url.as_str(), 2048),
                     kind,
@@ -340,13 +393,22 @@ fn body(message: &Message<'_>, limits: &Limits, m: &mut SafeMessage) {
             }
         }
     }
-    if remote_capped {
-        m.warnings.push(warning(Code::LimitReached, &format!("More remote references than {} were found; only those are listed. All are blocked.", limits.max_remote)));
+    if remote_capped || seen.len() > m.remote_content.len() {
+        let more = seen.len() - m.remote_content.len();
+        let at_least = if remote_capped { "at least " } else { "" };
+        m.warnings.push(warning(
+            Code::LimitReached,
+            &format!(
+                "{} remote references are listed and {at_least}{more} more were found. All are blocked.",
+                m.remote_content.len()
+            ),
+        ));
     }
 
     // Body text and links, in display order.
     let mut texts: Vec<String> = Vec::new();
     let mut links: Vec<Link> = Vec::new();
+    let mut hidden: Vec<Link> = Vec::new();
     let mut flattened = false;
     let mut source = BodySource::None;
     for piece in &walk.body {
@@ -355,16 +417,20 @@ fn body(message: &Message<'_>, limits: &Limits, m: &mut SafeMessage) {
                 if source == BodySource::None {
                     source = BodySource::TextPlain;
                 }
-                for (s, e) in links::find_urls(t) {
-                    let u = &t[s..e];
+                // Links are looked for in what is displayed, never in what sanitizing removed
+                // (an OSC 8 escape can carry a hidden target).
+                let shown = SafeText::new(t, limits.max_body_bytes);
+                let shown = shown.as_str();
+                for (s, e) in links::find_urls(shown) {
+                    let u = &shown[s..e];
                     let href = if u.to_ascii_lowercase().starts_with("www.") {
                         format!("http://{u}")
                     } else {
                         u.to_owned()
                     };
-                    links.push(links::analyze(u, &href));
+                    links.push(links::analyze(u, &href, None));
                 }
-                texts.push((*t).to_owned());
+                texts.push(shown.to_owned());
             }
             mime::Piece::Html(i) => {
                 if source == BodySource::None {
@@ -378,12 +444,23 @@ fn body(message: &Message<'_>, limits: &Limits, m: &mut SafeMessage) {
                         "An HTML part is too large; only its start is shown.",
                     ));
                 }
-                let converted = html::to_text(&html[..cut], scans[*i].max_depth, links.len() + 1);
+                let scan = &scans[*i];
+                let base = remote::base_url(scan);
+                let converted = html::to_text(&html[..cut], scan.max_depth, links.len() + 1);
                 flattened |= converted.flattened;
                 for (text, href) in &converted.links {
-                    links.push(links::analyze(text, href));
+                    links.push(links::analyze(text, href, base.as_ref()));
                 }
                 texts.push(converted.text);
+                // Links a reader cannot see in the text are still listed, marked as such.
+                let shown: HashSet<&str> = converted.links.iter().map(|(_, h)| h.trim()).collect();
+                let mut hidden_seen = HashSet::new();
+                for href in &scan.anchors {
+                    let h = href.trim();
+                    if !h.starts_with('#') && !shown.contains(h) && hidden_seen.insert(h) {
+                        hidden.push(links::analyze("", h, base.as_ref()));
+                    }
+                }
             }
             mime::Piece::Nested(inner) => texts.push(nested_header(inner)),
         }
@@ -394,10 +471,38 @@ fn body(message: &Message<'_>, limits: &Limits, m: &mut SafeMessage) {
             "The HTML is nested too deeply to lay out; its text is shown without layout.",
         ));
     }
+    let hidden_chars: usize = walk
+        .body
+        .iter()
+        .filter_map(|p| match p {
+            mime::Piece::Html(i) => Some(scans[*i].hidden_chars),
+            _ => None,
+        })
+        .sum();
+    if hidden_chars > 0 {
+        let sample = walk
+            .body
+            .iter()
+            .find_map(|p| match p {
+                mime::Piece::Html(i) if scans[*i].hidden_chars > 0 => {
+                    Some(scans[*i].hidden_sample.as_str())
+                }
+                _ => None,
+            })
+            .unwrap_or("");
+        m.warnings.push(warning(
+            Code::HiddenText,
+            &format!("The formatting of this message hides {hidden_chars} characters of text that Quietpost shows, starting with: \u{201C}{sample}\u{201D}"),
+        ));
+    }
     if source == BodySource::TextHtml {
         m.warnings.push(warning(Code::HtmlConverted, "This message was written in HTML. It is shown as text; nothing in it was loaded or run."));
     }
     m.body_source = source;
+    for mut link in hidden {
+        link.warnings.insert(0, Code::HiddenLink);
+        links.push(link);
+    }
     if links.len() > limits.max_links {
         links.truncate(limits.max_links);
         m.warnings.push(warning(
@@ -451,9 +556,13 @@ fn attachment_of(found: &mime::Found<'_>, index: usize) -> Attachment {
         index + 1,
         default_extension(&found.content_type)
     );
-    let raw_name = found.name.unwrap_or("");
+    let raw_name = found.name.as_deref().unwrap_or("");
     let safe = attachment::safe_filename(raw_name, &fallback);
-    let analysis = attachment::analyze(&safe.name, &found.content_type, found.data);
+    let analysis = attachment::analyze(
+        found.name.as_ref().map(|_| safe.name.as_str()),
+        &found.content_type,
+        found.data,
+    );
     let mut warnings = safe.warnings;
     if found.name.is_none() {
         warnings.retain(|w| *w != Code::NameChanged);

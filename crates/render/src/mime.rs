@@ -4,6 +4,7 @@
 //! or 20,000 parts cost bounded time and no stack.
 
 use mail_parser::{Message, MessagePart, MimeHeaders, PartType};
+use std::borrow::Cow;
 
 /// One piece of the displayed body, in order.
 pub enum Piece<'m> {
@@ -16,7 +17,7 @@ pub enum Piece<'m> {
 
 /// A part that is not body text.
 pub struct Found<'m> {
-    pub name: Option<&'m str>,
+    pub name: Option<Cow<'m, str>>,
     pub content_type: String,
     pub data: &'m [u8],
     pub part: u32,
@@ -29,6 +30,8 @@ pub struct Walk<'m> {
     pub html: Vec<&'m str>,
     pub attachments: Vec<Found<'m>>,
     pub limits: Vec<String>,
+    /// Structural damage worked around (e.g. a multipart without a boundary).
+    pub structure: Vec<String>,
     pub charset_problem: bool,
 }
 
@@ -110,12 +113,25 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
             }
             PartType::Text(text) | PartType::Html(text) => {
                 let html = matches!(part.body, PartType::Html(_)) || sub == "html";
-                let body_type =
-                    ty == "text" && matches!(sub.as_str(), "plain" | "html" | "enriched" | "");
+                // A multipart without a usable boundary arrives as text: show it as text.
+                let broken_multipart = ty == "multipart";
+                if broken_multipart && role == Role::Display {
+                    w.structure.push(
+                        "A multipart part has no usable boundary; it is shown as plain text"
+                            .to_owned(),
+                    );
+                }
+                let body_type = broken_multipart
+                    || ty == "text"
+                        && matches!(
+                            sub.as_str(),
+                            "plain" | "html" | "enriched" | "rfc822-headers" | ""
+                        );
                 if is_attachment(part) || !body_type {
                     if !(role == Role::Alternative && sub == "plain") {
                         push_attachment(
                             &mut w,
+                            msg,
                             part,
                             format!("{ty}/{sub}"),
                             part_counter - 1,
@@ -132,13 +148,39 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
                 } else if role == Role::Display {
                     w.body.push(Piece::Text(text.as_ref()));
                 }
-                if role == Role::Display && part.is_encoding_problem {
+                if role == Role::Display && !text.is_empty() && charset_suspect(part, text) {
                     w.charset_problem = true;
                 }
+            }
+            // Delivery and read reports are text meant to be read; a multipart whose boundary
+            // is missing is shown as the text it is.
+            PartType::Binary(data) | PartType::InlineBinary(data)
+                if role == Role::Display
+                    && !is_attachment(part)
+                    && (ty == "multipart"
+                        || ty == "message"
+                            && matches!(
+                                sub.as_str(),
+                                "delivery-status"
+                                    | "global-delivery-status"
+                                    | "disposition-notification"
+                                    | "feedback-report"
+                            ))
+                    && std::str::from_utf8(data).is_ok() =>
+            {
+                if ty == "multipart" {
+                    w.structure.push(
+                        "A multipart part has no usable boundary; it is shown as plain text"
+                            .to_owned(),
+                    );
+                }
+                w.body
+                    .push(Piece::Text(std::str::from_utf8(data).unwrap_or_default()));
             }
             PartType::Binary(_) | PartType::InlineBinary(_) => {
                 push_attachment(
                     &mut w,
+                    msg,
                     part,
                     format!("{ty}/{sub}"),
                     part_counter - 1,
@@ -148,6 +190,7 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
             PartType::Message(nested) => {
                 push_attachment(
                     &mut w,
+                    msg,
                     part,
                     "message/rfc822".into(),
                     part_counter - 1,
@@ -161,6 +204,22 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
         }
     }
     w
+}
+
+/// Text that was decoded with replacement characters, from an unknown charset, or from a
+/// part mail-parser could not decode properly.
+fn charset_suspect(part: &MessagePart<'_>, text: &str) -> bool {
+    let charset = part
+        .content_type()
+        .and_then(|ct| ct.attribute("charset"))
+        .map(|cs| cs.trim().to_ascii_lowercase());
+    let suspect_charset = charset.as_deref().is_some_and(|cs| match cs {
+        "utf-8" | "utf8" | "" => false,
+        // 8-bit bytes under a 7-bit charset were guessed at.
+        "us-ascii" | "ascii" => !text.is_ascii(),
+        cs => mail_parser::decoders::charsets::map::charset_decoder(cs.as_bytes()).is_none(),
+    });
+    part.is_encoding_problem || suspect_charset || text.contains('\u{FFFD}')
 }
 
 /// The alternative to show: text/plain first, else HTML or a multipart holding it, else the
@@ -185,6 +244,7 @@ fn choose_alternative(msg: &Message<'_>, children: &[u32]) -> usize {
 
 fn push_attachment<'m>(
     w: &mut Walk<'m>,
+    msg: &'m Message<'m>,
     part: &'m MessagePart<'m>,
     content_type: String,
     index: u32,
@@ -200,10 +260,50 @@ fn push_attachment<'m>(
         }
         return;
     }
+    let name =
+        part.attachment_name()
+            .map(|parsed| match literal_backslash_name(msg, part, parsed) {
+                Some(literal) => Cow::Owned(literal),
+                None => Cow::Borrowed(parsed),
+            });
     w.attachments.push(Found {
-        name: part.attachment_name(),
+        name,
         content_type,
         data: part.contents(),
         part: index,
     });
+}
+
+/// Windows mailers write `filename="C:\Users\x\evil.exe"` with literal backslashes, which a
+/// MIME parser unescapes into `C:Usersxevil.exe`, hiding the path instead of removing it. When
+/// the raw header holds such a quoted name and it is the parsed name with backslashes, the raw
+/// form is used so the path is seen and cut.
+fn literal_backslash_name(
+    msg: &Message<'_>,
+    part: &MessagePart<'_>,
+    parsed: &str,
+) -> Option<String> {
+    let raw = msg.raw_message();
+    for h in &part.headers {
+        let n = h.name.as_str();
+        if !n.eq_ignore_ascii_case("Content-Disposition") && !n.eq_ignore_ascii_case("Content-Type")
+        {
+            continue;
+        }
+        let Some(bytes) = raw.get(h.offset_start as usize..h.offset_end as usize) else {
+            continue;
+        };
+        let value = String::from_utf8_lossy(bytes);
+        let lower = value.to_ascii_lowercase();
+        for key in ["filename=\"", "name=\""] {
+            let Some(i) = lower.find(key) else { continue };
+            let rest = &value[i + key.len()..];
+            let Some(end) = rest.find('"') else { continue };
+            let literal = &rest[..end];
+            if literal.contains('\\') && literal.replace('\\', "") == parsed.replace('\\', "") {
+                return Some(literal.to_owned());
+            }
+        }
+    }
+    None
 }

@@ -34,6 +34,12 @@ pub struct HtmlScan {
     pub max_depth: usize,
     /// More references than [`MAX_RAW_REFS`] were present.
     pub truncated: bool,
+    /// Targets of `<a>`/`<area>` links (HTML and SVG), whether visible in the text or not.
+    pub anchors: Vec<String>,
+    /// Text inside elements the message's own formatting hides (display:none, font-size:0,
+    /// white on white, ...): how many visible characters, and the start of it.
+    pub hidden_chars: usize,
+    pub hidden_sample: String,
 }
 
 #[derive(Default)]
@@ -43,6 +49,11 @@ struct State {
     in_style: bool,
     style: String,
     srcdoc_level: u8,
+    /// The open element that hides its content, and how many same-named elements are open
+    /// inside it.
+    hidden_at: Option<(String, usize)>,
+    /// Inside script/style/head/title: text there is never displayed anyway.
+    non_text: usize,
 }
 
 struct Sink(RefCell<State>);
@@ -63,17 +74,60 @@ impl TokenSink for Sink {
                     st.in_style = true;
                     st.style.clear();
                 }
+                if matches!(name, "script" | "style" | "head" | "title" | "template") {
+                    st.non_text += 1;
+                }
+                if let Some((open, nested)) = &mut st.hidden_at
+                    && open == name
+                {
+                    if auto_closes(name) && *nested == 0 {
+                        st.hidden_at = None; // a new <p> closes the open one
+                    } else {
+                        *nested += 1;
+                    }
+                }
+                if st.hidden_at.is_none() && !is_void(name) && !tag.self_closing && hides(&tag) {
+                    st.hidden_at = Some((name.to_owned(), 0));
+                }
                 start_tag(&mut st, &tag);
             }
             TagToken(tag) if tag.kind == EndTag => {
                 let name: &str = &tag.name;
+                if let Some((open, nested)) = &mut st.hidden_at
+                    && open == name
+                {
+                    if *nested == 0 {
+                        st.hidden_at = None;
+                    } else {
+                        *nested -= 1;
+                    }
+                }
                 if !is_void(name) && !auto_closes(name) {
                     st.depth = st.depth.saturating_sub(1);
+                }
+                if matches!(name, "script" | "style" | "head" | "title" | "template") {
+                    st.non_text = st.non_text.saturating_sub(1);
                 }
                 if name == "style" && st.in_style {
                     st.in_style = false;
                     let style = std::mem::take(&mut st.style);
                     scan_css(&mut st, &style);
+                }
+            }
+            CharacterTokens(text) if st.hidden_at.is_some() && st.non_text == 0 && !st.in_style => {
+                let visible = text.chars().filter(|c| !c.is_whitespace()).count();
+                st.scan.hidden_chars += visible;
+                if visible > 0 && st.scan.hidden_sample.chars().count() < 120 {
+                    if !st.scan.hidden_sample.is_empty() {
+                        st.scan.hidden_sample.push(' ');
+                    }
+                    st.scan.hidden_sample.extend(
+                        text.split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            .chars()
+                            .take(120),
+                    );
                 }
             }
             CharacterTokens(text) if st.in_style => {
@@ -125,6 +179,45 @@ fn is_void(name: &str) -> bool {
             | "frame"
             | "isindex"
     )
+}
+
+/// Does this element's own markup hide it from view? Inline styles and the `hidden` attribute
+/// only: stylesheet rules are not evaluated.
+fn hides(tag: &Tag) -> bool {
+    if attr(tag, "hidden").is_some() {
+        return true;
+    }
+    let Some(style) = attr(tag, "style") else {
+        return false;
+    };
+    let style: String = style
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let decls: Vec<(&str, &str)> = style
+        .split(';')
+        .filter_map(|d| d.split_once(':'))
+        .map(|(k, v)| (k, v.trim_end_matches("!important")))
+        .collect();
+    let get = |key: &str| decls.iter().rev().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    let zero = |v: &str| {
+        let num: String = v
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        !num.is_empty() && num.parse::<f64>().is_ok_and(|n| n == 0.0)
+    };
+    let clipped = get("overflow").is_some_and(|v| v == "hidden");
+    get("display") == Some("none")
+        || get("visibility") == Some("hidden")
+        || get("font-size").is_some_and(zero)
+        || get("opacity").is_some_and(zero)
+        || clipped
+            && (get("height").is_some_and(zero)
+                || get("max-height").is_some_and(zero)
+                || get("width").is_some_and(zero))
+        || get("color").is_some_and(|c| Some(c) == get("background-color").or(get("background")))
 }
 
 /// Elements that a parser closes implicitly, so unclosed ones do not nest.
@@ -203,7 +296,7 @@ fn start_tag(st: &mut State, tag: &Tag) {
                     push(st, candidate, Image);
                 }
             }
-            "poster" => push(st, value, Media),
+            "poster" => push(st, value, Image),
             "ping" => {
                 for u in value.split_ascii_whitespace() {
                     push(st, u, Ping);
@@ -240,13 +333,27 @@ fn start_tag(st: &mut State, tag: &Tag) {
     if name == "meta" {
         meta(st, tag);
     }
+    // Plugin parameters that name what the plugin loads.
+    if name == "param"
+        && let (Some(n), Some(v)) = (attr(tag, "name"), attr(tag, "value"))
+        && matches!(
+            n.to_ascii_lowercase().as_str(),
+            "movie" | "src" | "url" | "filename" | "data" | "code" | "codebase"
+        )
+    {
+        push(st, v, RemoteKind::Object);
+    }
 }
 
 fn href_attr(st: &mut State, tag: &Tag, name: &str, value: &str) {
     use RemoteKind::*;
     match name {
-        // Links the reader may follow are not fetched by rendering.
-        "a" | "area" => {}
+        // Links the reader may follow are not fetched by rendering, only listed.
+        "a" | "area" => {
+            if st.scan.anchors.len() < MAX_RAW_REFS && !value.trim().is_empty() {
+                st.scan.anchors.push(value.trim().to_owned());
+            }
+        }
         "base" => {
             if st.scan.base.is_none() {
                 st.scan.base = Some(value.trim().to_owned());
@@ -402,9 +509,14 @@ fn is_local_scheme(url: &Url) -> bool {
 /// over a network: absolute, network-path (`//host`, `\\host`), and relative ones when a
 /// `<base>` makes them remote. `cid:`, `data:` and relative references without a base are
 /// local.
-pub fn resolve(scan: &HtmlScan) -> Vec<(Url, RemoteKind)> {
+/// The document's `<base>` as a URL, if it is a usable one.
+pub fn base_url(scan: &HtmlScan) -> Option<Url> {
     let base = scan.base.as_deref().and_then(|b| parse_href(b, None).ok());
-    let base = base.filter(|b| !is_local_scheme(b) && b.has_host());
+    base.filter(|b| !is_local_scheme(b) && b.has_host())
+}
+
+pub fn resolve(scan: &HtmlScan) -> Vec<(Url, RemoteKind)> {
+    let base = base_url(scan);
     scan.refs
         .iter()
         .filter_map(|(raw, kind)| {
@@ -479,6 +591,26 @@ tp://t.example/d">"#,
         );
         assert_eq!(v[0].1, RemoteKind::Refresh);
         assert_eq!(v[1].1, RemoteKind::Prefetch);
+    }
+
+    #[test]
+    fn hidden_text_is_counted() {
+        let s = scan_html(
+            r#"<p>Invoice<span style="display: none">HIDDEN one</span>.</p><p style="font-size:0px">two</p><p style="font-size:0.9em">shown</p><p style="color:#fff;background:#fff">three</p><style>p{}</style>"#,
+        );
+        assert_eq!(s.hidden_sample, "HIDDEN one two three");
+        assert_eq!(s.hidden_chars, 17);
+    }
+
+    #[test]
+    fn plugin_params() {
+        let v = found(
+            r#"<object><param name="Movie" value="https://p.example/a.swf"><param name="quality" value="https://no.example/"></object>"#,
+        );
+        assert_eq!(
+            v,
+            [("https://p.example/a.swf".to_owned(), RemoteKind::Object)]
+        );
     }
 
     #[test]

@@ -46,15 +46,16 @@ fn tokenize(s: &str) -> Vec<Spaced> {
     while let Some(c) = rest.chars().next() {
         // An encoded word is one token whatever it contains (`:`, `;`, `<` ...), as the
         // clients that decode it see it.
-        if c == '=' && rest.starts_with("=?") {
-            if let Some(len) = encoded_word_len(rest) {
-                if atom.is_empty() {
-                    atom_space = space;
-                }
-                atom.push_str(&rest[..len]);
-                rest = &rest[len..];
-                continue;
+        if c == '='
+            && rest.starts_with("=?")
+            && let Some(len) = encoded_word_len(rest)
+        {
+            if atom.is_empty() {
+                atom_space = space;
             }
+            atom.push_str(&rest[..len]);
+            rest = &rest[len..];
+            continue;
         }
         rest = &rest[c.len_utf8()..];
         let mut chars = rest.chars();
@@ -288,11 +289,8 @@ pub fn parse_field(value: &str) -> (Vec<Addr>, usize) {
     let total = items.len();
     for item in items.into_iter().take(MAX_MAILBOXES) {
         let mb = parse_item(&item);
-        let ambiguous = !mb.others.is_empty()
-            || mb
-                .address
-                .as_deref()
-                .is_some_and(|a| local_part_holds_address(a));
+        let ambiguous =
+            !mb.others.is_empty() || mb.address.as_deref().is_some_and(local_part_holds_address);
         let mut first = to_addr(mb.name.as_deref(), mb.address.as_deref());
         if ambiguous {
             first.warnings.push(Code::AmbiguousAddress);

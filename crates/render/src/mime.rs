@@ -99,6 +99,8 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
         };
         part_counter += 1;
         let (ty, sub) = content_type(part);
+        let full_type = format!("{ty}/{sub}");
+        let index = part_counter - 1;
         match &part.body {
             PartType::Multipart(children) => {
                 let chosen = (sub == "alternative" && role == Role::Display)
@@ -129,14 +131,7 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
                         );
                 if is_attachment(part) || !body_type {
                     if !(role == Role::Alternative && sub == "plain") {
-                        push_attachment(
-                            &mut w,
-                            msg,
-                            part,
-                            format!("{ty}/{sub}"),
-                            part_counter - 1,
-                            limits,
-                        );
+                        push_attachment(&mut w, msg, part, full_type.clone(), index, limits);
                     }
                     continue;
                 }
@@ -178,24 +173,10 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
                     .push(Piece::Text(std::str::from_utf8(data).unwrap_or_default()));
             }
             PartType::Binary(_) | PartType::InlineBinary(_) => {
-                push_attachment(
-                    &mut w,
-                    msg,
-                    part,
-                    format!("{ty}/{sub}"),
-                    part_counter - 1,
-                    limits,
-                );
+                push_attachment(&mut w, msg, part, full_type.clone(), index, limits);
             }
             PartType::Message(nested) => {
-                push_attachment(
-                    &mut w,
-                    msg,
-                    part,
-                    "message/rfc822".into(),
-                    part_counter - 1,
-                    limits,
-                );
+                push_attachment(&mut w, msg, part, "message/rfc822".into(), index, limits);
                 if role == Role::Display && !is_attachment(part) {
                     w.body.push(Piece::Nested(nested));
                     stack.push((nested, 0, depth + 1, Role::Display));

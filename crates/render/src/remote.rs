@@ -130,16 +130,12 @@ impl TokenSink for Sink {
                     );
                 }
             }
-            CharacterTokens(text) if st.in_style => {
-                if st.style.len() < css::MAX_CSS_BYTES {
-                    st.style.push_str(&text);
-                }
+            CharacterTokens(text) if st.in_style && st.style.len() < css::MAX_CSS_BYTES => {
+                st.style.push_str(&text);
             }
             // `<style><!-- ... --></style>` still applies in a browser.
-            CommentToken(text) if st.in_style => {
-                if st.style.len() < css::MAX_CSS_BYTES {
-                    st.style.push_str(&text);
-                }
+            CommentToken(text) if st.in_style && st.style.len() < css::MAX_CSS_BYTES => {
+                st.style.push_str(&text);
             }
             _ => {}
         }

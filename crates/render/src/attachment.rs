@@ -306,7 +306,8 @@ fn compatible(declared: &str, detected: &str) -> bool {
     }
     match detected {
         "text/plain" => is_textual(declared),
-        "text/x-shellscript" => is_textual(declared),
+        // A script is not plain text, whatever the sender declares.
+        "text/x-shellscript" => declared.contains("sh") || declared.contains("script"),
         "application/x-mswinurl" => {
             declared.contains("url")
                 || declared.contains("internet-shortcut")
@@ -549,7 +550,7 @@ mod tests {
         );
         assert!(a.warnings.is_empty());
         let a = analyze(Some("setup.txt"), "text/plain", b"#!/bin/sh\nrm -rf ~\n");
-        assert!(a.warnings.contains(&Code::Executable));
+        assert_eq!(a.warnings, [Code::Executable, Code::TypeMismatch]);
         let a = analyze(Some("install.sh"), "application/x-sh", b"#!/bin/sh\necho\n");
         assert_eq!(a.warnings, [Code::Executable]);
         let a = analyze(Some("run.js"), "application/javascript", b"var a = 1;\n");

@@ -128,6 +128,11 @@ fn render_inner(raw: &[u8], options: &Options) -> SafeMessage {
     };
     let normalized = normalize_bare_cr(raw);
     let raw: &[u8] = normalized.as_deref().unwrap_or(raw);
+    if raw.iter().all(|b| b.is_ascii_whitespace()) {
+        m.warnings
+            .push(warning(Code::Unparsable, "The message is empty."));
+        return m;
+    }
     let Some(message) = MessageParser::default().parse(raw) else {
         m.warnings.push(warning(
             Code::Unparsable,
@@ -138,6 +143,28 @@ fn render_inner(raw: &[u8], options: &Options) -> SafeMessage {
         m.body = body;
         return m;
     };
+    const USUAL: [&str; 9] = [
+        "from",
+        "to",
+        "subject",
+        "date",
+        "message-id",
+        "received",
+        "content-type",
+        "mime-version",
+        "return-path",
+    ];
+    if !message
+        .root_part()
+        .headers
+        .iter()
+        .any(|h| USUAL.contains(&h.name.as_str().to_ascii_lowercase().as_str()))
+    {
+        m.warnings.push(warning(
+            Code::Unparsable,
+            "This does not look like a mail message: none of the usual header fields is present.",
+        ));
+    }
     headers(&message, raw, options, &mut m);
     body(&message, limits, &mut m);
     m
@@ -190,11 +217,29 @@ fn headers(message: &Message<'_>, raw: &[u8], options: &Options, m: &mut SafeMes
         }
         out
     };
+    // Raw 8-bit bytes that are not UTF-8 are read as Latin-1, as in address fields; otherwise
+    // mail-parser's decoding of the unstructured field is used.
+    let latin1_subject = message
+        .root_part()
+        .headers
+        .iter()
+        .find(|h| h.name.as_str().eq_ignore_ascii_case("Subject"))
+        .and_then(|h| raw.get(h.offset_start as usize..h.offset_end as usize))
+        .filter(|bytes| std::str::from_utf8(bytes).is_err())
+        .map(|bytes| {
+            encoded::decode_phrase(&encoded::unfold(&encoded::header_bytes_to_string(bytes)))
+        });
     let (subject, findings) = SafeLine::with_findings(
-        message.subject().unwrap_or(""),
+        latin1_subject
+            .as_deref()
+            .or(message.subject())
+            .unwrap_or(""),
         options.limits.max_subject_chars,
     );
     m.subject = subject;
+    let mut findings = findings;
+    // A line break inside a decoded subject is an attempt to fake header lines.
+    findings.control |= findings.line_break;
     note_findings(m, findings, "subject");
     if findings.truncated {
         m.warnings.push(warning(
@@ -348,7 +393,7 @@ fn note_findings(m: &mut SafeMessage, f: quietpost_model::Findings, what: &str) 
         m.warnings.push(warning(Code::BidiControl, &format!("The {what} contained bidirectional controls that can reorder text; they were removed.")));
     }
     if f.control {
-        m.warnings.push(warning(Code::HiddenControl, &format!("The {what} contained control characters or terminal escape sequences; they were removed.")));
+        m.warnings.push(warning(Code::HiddenControl, &format!("The {what} contained hidden control characters, line breaks or terminal escape sequences: escape sequences were removed, other controls are shown as visible symbols (such as ␀).")));
     }
 }
 
@@ -409,6 +454,7 @@ fn body(message: &Message<'_>, limits: &Limits, m: &mut SafeMessage) {
     let mut texts: Vec<String> = Vec::new();
     let mut links: Vec<Link> = Vec::new();
     let mut hidden: Vec<Link> = Vec::new();
+    let mut body_findings = quietpost_model::Findings::default();
     let mut flattened = false;
     let mut source = BodySource::None;
     for piece in &walk.body {
@@ -419,7 +465,9 @@ fn body(message: &Message<'_>, limits: &Limits, m: &mut SafeMessage) {
                 }
                 // Links are looked for in what is displayed, never in what sanitizing removed
                 // (an OSC 8 escape can carry a hidden target).
-                let shown = SafeText::new(t, limits.max_body_bytes);
+                let (shown, findings) = SafeText::with_findings(t, limits.max_body_bytes);
+                body_findings.bidi |= findings.bidi;
+                body_findings.control |= findings.control;
                 let shown = shown.as_str();
                 for (s, e) in links::find_urls(shown) {
                     let u = &shown[s..e];
@@ -511,8 +559,10 @@ fn body(message: &Message<'_>, limits: &Limits, m: &mut SafeMessage) {
         ));
     }
     m.links = links;
-    let (body, findings) = SafeText::with_findings(&texts.join("\n\n"), limits.max_body_bytes);
+    let (body, mut findings) = SafeText::with_findings(&texts.join("\n\n"), limits.max_body_bytes);
     m.body = body;
+    findings.bidi |= body_findings.bidi;
+    findings.control |= body_findings.control;
     note_findings(m, findings, "text");
     if findings.truncated {
         m.warnings.push(warning(
@@ -558,8 +608,10 @@ fn attachment_of(found: &mime::Found<'_>, index: usize) -> Attachment {
     );
     let raw_name = found.name.as_deref().unwrap_or("");
     let safe = attachment::safe_filename(raw_name, &fallback);
+    // A placeholder we made up (no name, or one with nothing usable) says nothing.
+    let given = found.name.is_some() && safe.name != fallback;
     let analysis = attachment::analyze(
-        found.name.as_ref().map(|_| safe.name.as_str()),
+        given.then_some(safe.name.as_str()),
         &found.content_type,
         found.data,
     );

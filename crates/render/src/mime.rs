@@ -89,7 +89,7 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
         visited += 1;
         if visited > limits.max_parts {
             w.limits.push(format!(
-                "only the first {} MIME parts are shown",
+                "Only the first {} MIME parts are shown",
                 limits.max_parts
             ));
             break;
@@ -233,7 +233,7 @@ fn push_attachment<'m>(
 ) {
     if w.attachments.len() >= limits.max_attachments {
         let note = format!(
-            "only the first {} attachments are listed",
+            "Only the first {} attachments are listed",
             limits.max_attachments
         );
         if !w.limits.contains(&note) {

@@ -4,10 +4,12 @@
 //! never do I/O of any kind: no network, no disk, no async runtime, no GUI.
 
 pub mod message;
+pub mod secret;
 pub mod text;
 
 pub use message::{
     Addr, Attachment, Authentication, BodySource, Code, Link, RemoteKind, RemoteRef, SafeMessage,
     Warning,
 };
+pub use secret::Secret;
 pub use text::{Findings, SafeLine, SafeText};

@@ -1,0 +1,12 @@
+//! The only crate that opens sockets: the one TLS policy (`tls`), IMAP connections (`imap`).
+//! SMTP submission and proxy routes come next (see the accounts issue).
+//!
+//! It must never weaken TLS outside `tls.rs`, never send a credential before TLS, and never
+//! log a secret.
+
+pub mod error;
+pub mod imap;
+pub mod tls;
+
+pub use error::{CertProblem, Error, Result};
+pub use tls::{Security, TlsDetails, Trust};

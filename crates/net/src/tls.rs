@@ -1,0 +1,377 @@
+//! THE TLS policy. Every TLS connection Quietpost makes is configured here and nowhere else.
+//!
+//! - rustls with the ring provider, TLS 1.2 minimum; no OpenSSL anywhere.
+//! - Trust comes from the system store (rustls-platform-verifier, falling back to the webpki
+//!   roots when the system has none), or — per account, chosen explicitly — from a CA file, or
+//!   from a SHA-256 pin of the server certificate. There is no "accept anyway".
+//! - Handshake failures are classified ([`CertProblem`]) so people learn which check failed.
+
+use crate::error::{CertProblem, Error, Result};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
+
+/// How a connection gets to TLS. There is no plaintext and no opportunistic mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Security {
+    /// TLS from the first byte (IMAP 993, SMTP 465). Nothing is ever sent in the clear. The
+    /// default, and the safest.
+    #[default]
+    ImplicitTls,
+    /// Plain text until STARTTLS, which is required (IMAP 143, SMTP 587). Risk: the plain-text
+    /// phase can be tampered with; Quietpost refuses a missing or refused STARTTLS, a PREAUTH
+    /// greeting and any byte sent before the handshake, sends nothing but the upgrade before
+    /// TLS, and trusts nothing learned before it.
+    StartTlsRequired,
+}
+
+/// Whom to trust for a server's certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Trust {
+    /// The operating system's trust store (webpki roots when it has none). The default.
+    #[default]
+    System,
+    /// Only the CAs in this PEM file (a self-hosted server's private CA). Host name and validity
+    /// are still checked.
+    CaFile(PathBuf),
+    /// Exactly the certificate with this SHA-256 fingerprint (self-signed or onion servers).
+    /// Host name and dates are not checked — the pin is the identity — but the handshake
+    /// signature is, so only the holder of that certificate's key can answer. A changed
+    /// certificate is an error, never a prompt.
+    PinnedSha256([u8; 32]),
+}
+
+/// What a finished handshake negotiated, for `account check` and logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsDetails {
+    pub version: String,
+    pub cipher_suite: String,
+    /// The server's certificate chain, leaf first (DER).
+    pub certificates: Vec<Vec<u8>>,
+    /// SHA-256 of the leaf certificate, as `AB:CD:...`.
+    pub fingerprint_sha256: String,
+}
+
+fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// SHA-256 of a DER certificate.
+pub fn fingerprint_sha256(der: &[u8]) -> [u8; 32] {
+    let digest = ring::digest::digest(&ring::digest::SHA256, der);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(digest.as_ref());
+    out
+}
+
+/// `AB:CD:...`, the form people compare by eye.
+pub fn format_fingerprint(fp: &[u8; 32]) -> String {
+    fp.iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// Parses a SHA-256 fingerprint given as 64 hex digits, with or without colons or spaces.
+pub fn parse_fingerprint(s: &str) -> Option<[u8; 32]> {
+    let hex: String = s.chars().filter(|c| !matches!(c, ':' | ' ')).collect();
+    if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
+/// The one client configuration builder.
+pub fn client_config(trust: &Trust) -> Result<Arc<ClientConfig>> {
+    let provider = provider();
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(Error::Config)?;
+    let config = match trust {
+        Trust::System => {
+            let verifier: Arc<dyn ServerCertVerifier> =
+                match rustls_platform_verifier::Verifier::new(provider.clone()) {
+                    Ok(v) => Arc::new(v),
+                    // No system CA bundle (minimal containers): the Mozilla roots.
+                    Err(_) => webpki_verifier(
+                        RootCertStore {
+                            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+                        },
+                        &provider,
+                    )?,
+                };
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(verifier)
+                .with_no_client_auth()
+        }
+        Trust::CaFile(path) => {
+            let pem = std::fs::read(path).map_err(|source| Error::CaFile {
+                path: path.display().to_string(),
+                source,
+            })?;
+            let mut roots = RootCertStore::empty();
+            for cert in rustls::pki_types::pem::PemObject::pem_slice_iter(&pem) {
+                let cert: CertificateDer<'static> = cert.map_err(|e| Error::CaFile {
+                    path: path.display().to_string(),
+                    source: std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()),
+                })?;
+                roots.add(cert).map_err(Error::Config)?;
+            }
+            if roots.is_empty() {
+                return Err(Error::CaFile {
+                    path: path.display().to_string(),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "no certificate in the file",
+                    ),
+                });
+            }
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(webpki_verifier(roots, &provider)?)
+                .with_no_client_auth()
+        }
+        Trust::PinnedSha256(pin) => builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(PinnedCertVerifier {
+                pin: *pin,
+                provider: provider.clone(),
+            }))
+            .with_no_client_auth(),
+    };
+    Ok(Arc::new(config))
+}
+
+fn webpki_verifier(
+    roots: RootCertStore,
+    provider: &Arc<CryptoProvider>,
+) -> Result<Arc<dyn ServerCertVerifier>> {
+    let v = rustls::client::WebPkiServerVerifier::builder_with_provider(
+        Arc::new(roots),
+        provider.clone(),
+    )
+    .build()
+    .map_err(|e| Error::Config(rustls::Error::General(e.to_string())))?;
+    Ok(v)
+}
+
+/// The pinned certificate is not the one presented.
+#[derive(Debug)]
+struct PinMismatch {
+    expected: String,
+    actual: String,
+}
+
+impl std::fmt::Display for PinMismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "certificate fingerprint {} is not the pinned {}",
+            self.actual, self.expected
+        )
+    }
+}
+
+impl std::error::Error for PinMismatch {}
+
+/// Accepts exactly one certificate, by SHA-256, and still verifies the handshake signature
+/// with it (so a copied certificate without its key does not pass).
+#[derive(Debug)]
+struct PinnedCertVerifier {
+    pin: [u8; 32],
+    provider: Arc<CryptoProvider>,
+}
+
+impl ServerCertVerifier for PinnedCertVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+        let actual = fingerprint_sha256(end_entity);
+        // Not secret data: a plain comparison is fine.
+        if actual == self.pin {
+            Ok(ServerCertVerified::assertion())
+        } else {
+            Err(rustls::Error::InvalidCertificate(CertificateError::Other(
+                rustls::OtherError(Arc::new(PinMismatch {
+                    expected: format_fingerprint(&self.pin),
+                    actual: format_fingerprint(&actual),
+                })),
+            )))
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// Runs the TLS handshake over `tcp` for `host` and classifies any failure.
+pub async fn handshake(
+    tcp: TcpStream,
+    host: &str,
+    port: u16,
+    trust: &Trust,
+) -> Result<TlsStream<TcpStream>> {
+    let config = client_config(trust)?;
+    let name = ServerName::try_from(host.to_owned()).map_err(|e| Error::Protocol {
+        host: host.to_owned(),
+        detail: format!("invalid host name: {e}"),
+    })?;
+    tokio_rustls::TlsConnector::from(config)
+        .connect(name, tcp)
+        .await
+        .map_err(|e| classify_handshake_error(e, host, port))
+}
+
+fn classify_handshake_error(e: std::io::Error, host: &str, port: u16) -> Error {
+    let host = host.to_owned();
+    let Some(tls) = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+    else {
+        return match e.kind() {
+            std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset => {
+                Error::Closed { host }
+            }
+            _ => Error::Tls { host, source: e },
+        };
+    };
+    let problem = match tls {
+        rustls::Error::InvalidCertificate(c) => match c {
+            CertificateError::UnknownIssuer => CertProblem::UnknownIssuer,
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                CertProblem::Expired
+            }
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                CertProblem::NotYetValid
+            }
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+                CertProblem::WrongHost
+            }
+            CertificateError::Revoked => CertProblem::Revoked,
+            CertificateError::BadSignature
+            | CertificateError::UnsupportedSignatureAlgorithmContext { .. } => {
+                CertProblem::BadSignature
+            }
+            CertificateError::Other(other) => match other.0.downcast_ref::<PinMismatch>() {
+                Some(p) => CertProblem::PinMismatch {
+                    expected: p.expected.clone(),
+                    actual: p.actual.clone(),
+                },
+                None => CertProblem::Other(other.to_string()),
+            },
+            other => CertProblem::Other(format!("{other:?}")),
+        },
+        // The server answered our ClientHello with something that is not TLS: plain text.
+        rustls::Error::InvalidMessage(_) => return Error::ExpectsStartTls { host, port },
+        _ => return Error::Tls { host, source: e },
+    };
+    Error::Certificate { host, problem }
+}
+
+/// What the handshake negotiated.
+pub fn details(stream: &TlsStream<TcpStream>) -> TlsDetails {
+    let (_, conn) = stream.get_ref();
+    let certificates: Vec<Vec<u8>> = conn
+        .peer_certificates()
+        .unwrap_or_default()
+        .iter()
+        .map(|c| c.to_vec())
+        .collect();
+    let fingerprint_sha256 = certificates
+        .first()
+        .map(|c| format_fingerprint(&fingerprint_sha256(c)))
+        .unwrap_or_default();
+    TlsDetails {
+        version: conn
+            .protocol_version()
+            .map(|v| format!("{v:?}"))
+            .unwrap_or_default()
+            .replace("TLSv1_", "TLS 1."),
+        cipher_suite: conn
+            .negotiated_cipher_suite()
+            .map(|c| format!("{:?}", c.suite()))
+            .unwrap_or_default(),
+        certificates,
+        fingerprint_sha256,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_round_trip() {
+        let fp = fingerprint_sha256(b"x");
+        let text = format_fingerprint(&fp);
+        assert_eq!(parse_fingerprint(&text), Some(fp));
+        assert_eq!(
+            parse_fingerprint(&text.replace(':', "").to_lowercase()),
+            Some(fp)
+        );
+        assert_eq!(parse_fingerprint("AB:CD"), None);
+    }
+
+    #[test]
+    fn every_trust_mode_builds_with_tls12_minimum() {
+        for trust in [Trust::System, Trust::PinnedSha256([0; 32])] {
+            let c = client_config(&trust).unwrap();
+            assert!(c.crypto_provider().cipher_suites.iter().all(|s| matches!(
+                s.version().version,
+                rustls::ProtocolVersion::TLSv1_2 | rustls::ProtocolVersion::TLSv1_3
+            )));
+        }
+        assert!(matches!(
+            client_config(&Trust::CaFile("/nonexistent.pem".into())),
+            Err(Error::CaFile { .. })
+        ));
+    }
+}

@@ -31,22 +31,43 @@ fn testbed() -> Testbed {
 }
 
 fn endpoint(port: u16, security: Security, trust: Trust) -> Endpoint {
-    Endpoint { host: "localhost".into(), port, security, trust }
+    Endpoint {
+        host: "localhost".into(),
+        port,
+        security,
+        trust,
+    }
 }
 
 fn timeouts() -> Timeouts {
-    Timeouts { connect: Duration::from_secs(10), greeting: Duration::from_secs(3), command: Duration::from_secs(20) }
+    Timeouts {
+        connect: Duration::from_secs(10),
+        greeting: Duration::from_secs(3),
+        command: Duration::from_secs(20),
+    }
 }
 
 async fn alice(ep: &Endpoint) -> Result<imap::Authenticated, Error> {
-    imap::login(ep, "alice", &Secret::new("alice-Test-pw-1".into()), &timeouts()).await
+    imap::login(
+        ep,
+        "alice",
+        &Secret::new("alice-Test-pw-1".into()),
+        &timeouts(),
+    )
+    .await
 }
 
 /// Logs in, stores a message and reads the mailbox back: the session really works.
 async fn round_trip(ep: Endpoint) -> imap::Authenticated {
-    let mut auth = alice(&ep).await.unwrap_or_else(|e| panic!("login over {:?} failed: {e}", ep.security));
-    let message = b"From: bob@example.org\r\nTo: alice@example.org\r\nSubject: testbed\r\n\r\nhello\r\n";
-    auth.session.append("INBOX", None, None, message).await.expect("APPEND works");
+    let mut auth = alice(&ep)
+        .await
+        .unwrap_or_else(|e| panic!("login over {:?} failed: {e}", ep.security));
+    let message =
+        b"From: bob@example.org\r\nTo: alice@example.org\r\nSubject: testbed\r\n\r\nhello\r\n";
+    auth.session
+        .append("INBOX", None, None, message)
+        .await
+        .expect("APPEND works");
     let inbox = auth.session.select("INBOX").await.expect("SELECT works");
     assert!(inbox.exists >= 1, "the appended message is in INBOX");
     auth.session.logout().await.expect("LOGOUT works");
@@ -57,29 +78,58 @@ async fn round_trip(ep: Endpoint) -> imap::Authenticated {
 #[ignore = "needs the testbed: scripts/test"]
 async fn real_server_imap_implicit_tls_with_ca_file() {
     let tb = testbed();
-    let auth = round_trip(endpoint(IMPLICIT_PORT, Security::ImplicitTls, Trust::CaFile(tb.ca))).await;
+    let auth = round_trip(endpoint(
+        IMPLICIT_PORT,
+        Security::ImplicitTls,
+        Trust::CaFile(tb.ca),
+    ))
+    .await;
     assert!(auth.tls.version.starts_with("TLS 1."), "{:?}", auth.tls);
     assert!(!auth.tls.cipher_suite.is_empty());
     assert_eq!(auth.tls.fingerprint_sha256, tb.fingerprint);
-    assert!(auth.capabilities.iter().any(|c| c == "AUTH=PLAIN"), "{:?}", auth.capabilities);
+    assert!(
+        auth.capabilities.iter().any(|c| c == "AUTH=PLAIN"),
+        "{:?}",
+        auth.capabilities
+    );
 }
 
 #[tokio::test]
 #[ignore = "needs the testbed: scripts/test"]
 async fn real_server_imap_starttls_with_ca_file() {
     let tb = testbed();
-    let auth = round_trip(endpoint(STARTTLS_PORT, Security::StartTlsRequired, Trust::CaFile(tb.ca))).await;
+    let auth = round_trip(endpoint(
+        STARTTLS_PORT,
+        Security::StartTlsRequired,
+        Trust::CaFile(tb.ca),
+    ))
+    .await;
     // Capabilities come from after TLS: STARTTLS is no longer offered there.
-    assert!(!auth.capabilities.iter().any(|c| c == "STARTTLS"), "{:?}", auth.capabilities);
+    assert!(
+        !auth.capabilities.iter().any(|c| c == "STARTTLS"),
+        "{:?}",
+        auth.capabilities
+    );
 }
 
 #[tokio::test]
 #[ignore = "needs the testbed: scripts/test"]
 async fn real_server_imap_implicit_tls_and_starttls_with_pin() {
     let tb = testbed();
-    let pin = quietpost_net::tls::parse_fingerprint(&tb.fingerprint).expect("testbed fingerprint parses");
-    round_trip(endpoint(IMPLICIT_PORT, Security::ImplicitTls, Trust::PinnedSha256(pin))).await;
-    round_trip(endpoint(STARTTLS_PORT, Security::StartTlsRequired, Trust::PinnedSha256(pin))).await;
+    let pin =
+        quietpost_net::tls::parse_fingerprint(&tb.fingerprint).expect("testbed fingerprint parses");
+    round_trip(endpoint(
+        IMPLICIT_PORT,
+        Security::ImplicitTls,
+        Trust::PinnedSha256(pin),
+    ))
+    .await;
+    round_trip(endpoint(
+        STARTTLS_PORT,
+        Security::StartTlsRequired,
+        Trust::PinnedSha256(pin),
+    ))
+    .await;
 }
 
 #[tokio::test]
@@ -88,12 +138,24 @@ async fn real_server_imap_untrusted_certificates_are_refused() {
     let tb = testbed();
     for trust in [Trust::System, Trust::CaFile(tb.other_ca.clone())] {
         match alice(&endpoint(IMPLICIT_PORT, Security::ImplicitTls, trust)).await {
-            Err(Error::Certificate { problem: CertProblem::UnknownIssuer, .. }) => {}
+            Err(Error::Certificate {
+                problem: CertProblem::UnknownIssuer,
+                ..
+            }) => {}
             other => panic!("expected an unknown issuer, got {:?}", other.map(|_| ())),
         }
     }
-    match alice(&endpoint(IMPLICIT_PORT, Security::ImplicitTls, Trust::PinnedSha256([7; 32]))).await {
-        Err(Error::Certificate { problem: CertProblem::PinMismatch { actual, .. }, .. }) => assert_eq!(actual, tb.fingerprint),
+    match alice(&endpoint(
+        IMPLICIT_PORT,
+        Security::ImplicitTls,
+        Trust::PinnedSha256([7; 32]),
+    ))
+    .await
+    {
+        Err(Error::Certificate {
+            problem: CertProblem::PinMismatch { actual, .. },
+            ..
+        }) => assert_eq!(actual, tb.fingerprint),
         other => panic!("expected a pin mismatch, got {:?}", other.map(|_| ())),
     }
 }
@@ -102,11 +164,43 @@ async fn real_server_imap_untrusted_certificates_are_refused() {
 #[ignore = "needs the testbed: scripts/test"]
 async fn real_server_imap_wrong_password_and_wrong_port_are_named() {
     let tb = testbed();
-    let ep = endpoint(IMPLICIT_PORT, Security::ImplicitTls, Trust::CaFile(tb.ca.clone()));
-    let wrong = imap::login(&ep, "alice", &Secret::new("not-the-password".into()), &timeouts()).await;
-    assert!(wrong.as_ref().is_err_and(Error::is_auth_failure), "{:?}", wrong.map(|_| ()));
-    let plain_port = alice(&endpoint(STARTTLS_PORT, Security::ImplicitTls, Trust::CaFile(tb.ca.clone()))).await;
-    assert!(matches!(plain_port, Err(Error::ExpectsStartTls { .. })), "{:?}", plain_port.map(|_| ()));
-    let tls_port = alice(&endpoint(IMPLICIT_PORT, Security::StartTlsRequired, Trust::CaFile(tb.ca))).await;
-    assert!(matches!(tls_port, Err(Error::SpeaksTls { .. })), "{:?}", tls_port.map(|_| ()));
+    let ep = endpoint(
+        IMPLICIT_PORT,
+        Security::ImplicitTls,
+        Trust::CaFile(tb.ca.clone()),
+    );
+    let wrong = imap::login(
+        &ep,
+        "alice",
+        &Secret::new("not-the-password".into()),
+        &timeouts(),
+    )
+    .await;
+    assert!(
+        wrong.as_ref().is_err_and(Error::is_auth_failure),
+        "{:?}",
+        wrong.map(|_| ())
+    );
+    let plain_port = alice(&endpoint(
+        STARTTLS_PORT,
+        Security::ImplicitTls,
+        Trust::CaFile(tb.ca.clone()),
+    ))
+    .await;
+    assert!(
+        matches!(plain_port, Err(Error::ExpectsStartTls { .. })),
+        "{:?}",
+        plain_port.map(|_| ())
+    );
+    let tls_port = alice(&endpoint(
+        IMPLICIT_PORT,
+        Security::StartTlsRequired,
+        Trust::CaFile(tb.ca),
+    ))
+    .await;
+    assert!(
+        matches!(tls_port, Err(Error::SpeaksTls { .. })),
+        "{:?}",
+        tls_port.map(|_| ())
+    );
 }

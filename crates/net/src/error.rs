@@ -100,6 +100,11 @@ pub enum Error {
     /// A user name or password with CR, LF or NUL would break the protocol; never sent.
     #[error("the user name or password contains a line break or NUL")]
     UnsafeCredentials,
+    /// The configured proxy cannot be reached. Nothing was sent directly instead.
+    #[error("the proxy {proxy} is not reachable: {reason}")]
+    ProxyUnreachable { proxy: String, reason: String },
+    #[error("the proxy {proxy} {detail}")]
+    Proxy { proxy: String, detail: String },
     #[error("cannot read the CA file {path}")]
     CaFile {
         path: String,

@@ -7,6 +7,7 @@
 //! learned before TLS is kept. After TLS, async-imap takes over.
 
 use crate::error::{Error, Result};
+use crate::route::{self, Route};
 use crate::tls::{self, Security, TlsDetails, Trust};
 use quietpost_model::{SafeLine, Secret};
 use std::time::Duration;
@@ -29,6 +30,8 @@ pub struct Endpoint {
     pub port: u16,
     pub security: Security,
     pub trust: Trust,
+    /// Direct, or through the account's proxy (a kill-switch).
+    pub route: Route,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -78,45 +81,6 @@ impl std::fmt::Debug for Connected {
 /// Server words for an error message: one line, sanitized, capped.
 fn server_text(s: &str) -> String {
     SafeLine::new(s, MAX_SERVER_TEXT).to_string()
-}
-
-/// Resolves and connects, classifying failures.
-pub(crate) async fn tcp_connect(host: &str, port: u16, limit: Duration) -> Result<TcpStream> {
-    let timed_out = || Error::TimedOut {
-        host: host.to_owned(),
-        port,
-    };
-    let addrs: Vec<_> = timeout(limit, tokio::net::lookup_host((host, port)))
-        .await
-        .map_err(|_| timed_out())?
-        .map_err(|source| Error::NameNotFound {
-            host: host.to_owned(),
-            source,
-        })?
-        .collect();
-    let mut last = None;
-    for addr in addrs {
-        match timeout(limit, TcpStream::connect(addr)).await {
-            Ok(Ok(s)) => return Ok(s),
-            Ok(Err(e)) => last = Some(e),
-            Err(_) => return Err(timed_out()),
-        }
-    }
-    Err(match last {
-        Some(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => Error::Refused {
-            host: host.to_owned(),
-            port,
-        },
-        Some(source) => Error::Connect {
-            host: host.to_owned(),
-            port,
-            source,
-        },
-        None => Error::NameNotFound {
-            host: host.to_owned(),
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no address"),
-        },
-    })
 }
 
 /// A byte-exact, bounded line reader that knows what it has buffered. Used for everything
@@ -319,7 +283,7 @@ async fn starttls(tcp: TcpStream, ep: &Endpoint, t: &Timeouts) -> Result<TcpStre
 /// Connects, secures the connection and reads the capabilities after TLS. What the server
 /// said before TLS is forgotten.
 pub async fn connect(ep: &Endpoint, t: &Timeouts) -> Result<Connected> {
-    let tcp = tcp_connect(&ep.host, ep.port, t.connect).await?;
+    let tcp = route::open(&ep.route, &ep.host, ep.port, t.connect).await?;
     let tcp = match ep.security {
         Security::ImplicitTls => tcp,
         Security::StartTlsRequired => starttls(tcp, ep, t).await?,

@@ -2,9 +2,12 @@
 //! These tests are `#[ignore]`d so a bare `cargo test` does not need the testbed; the README test
 //! command runs them with `--include-ignored`, and `.ci/run` fails if fewer ran than expected.
 
+#[path = "support/proxies.rs"]
+mod proxies;
+
 use quietpost_model::Secret;
 use quietpost_net::imap::{self, Endpoint, Timeouts};
-use quietpost_net::{CertProblem, Error, Security, Trust};
+use quietpost_net::{CertProblem, Error, Route, Security, Trust};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -36,6 +39,7 @@ fn endpoint(port: u16, security: Security, trust: Trust) -> Endpoint {
         port,
         security,
         trust,
+        route: Route::Direct,
     }
 }
 
@@ -203,4 +207,19 @@ async fn real_server_imap_wrong_password_and_wrong_port_are_named() {
         "{:?}",
         tls_port.map(|_| ())
     );
+}
+
+#[tokio::test]
+#[ignore = "needs the testbed: scripts/test"]
+async fn real_server_imap_through_a_socks5_proxy() {
+    let tb = testbed();
+    let (proxy_port, proxy) = proxies::socks5(0).await;
+    let mut ep = endpoint(IMPLICIT_PORT, Security::ImplicitTls, Trust::CaFile(tb.ca));
+    ep.route = Route::Socks5 {
+        host: "127.0.0.1".into(),
+        port: proxy_port,
+    };
+    round_trip(ep).await;
+    let asked = proxy.await.unwrap().expect("the proxy carried the session");
+    assert_eq!((asked.atyp, asked.destination.as_str()), (3, "localhost"));
 }

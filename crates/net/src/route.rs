@@ -1,0 +1,230 @@
+//! How a connection reaches its server: directly, or through the user's proxy.
+//!
+//! A configured proxy is a kill-switch: if it is down or refuses, the connection fails. There is
+//! never a silent direct connection and never a local DNS lookup of the destination — the proxy
+//! is given the host *name*.
+
+use crate::error::{Error, Result};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+
+/// Longest HTTP proxy response head accepted.
+const MAX_HTTP_HEAD: usize = 8 * 1024;
+
+/// The path to a server.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Route {
+    /// Straight to the server. The server, and anyone watching the network, sees your IP
+    /// address, and your resolver sees the server's name.
+    #[default]
+    Direct,
+    /// Through a SOCKS5 proxy (Tor: 127.0.0.1:9050). The proxy resolves the server's name; your
+    /// IP address and resolver are not used for it.
+    Socks5 { host: String, port: u16 },
+    /// Through an HTTP proxy's CONNECT. The proxy resolves the server's name.
+    HttpConnect { host: String, port: u16 },
+}
+
+impl Route {
+    fn proxy(&self) -> String {
+        match self {
+            Route::Direct => String::new(),
+            Route::Socks5 { host, port } => format!("socks5://{host}:{port}"),
+            Route::HttpConnect { host, port } => format!("http://{host}:{port}"),
+        }
+    }
+}
+
+/// Opens a TCP stream to `host:port` along `route`.
+pub async fn open(route: &Route, host: &str, port: u16, limit: Duration) -> Result<TcpStream> {
+    match route {
+        Route::Direct => direct(host, port, limit).await,
+        Route::Socks5 {
+            host: p_host,
+            port: p_port,
+        } => {
+            let mut s = to_proxy(route, p_host, *p_port, limit).await?;
+            timeout(limit, socks5_connect(&mut s, host, port))
+                .await
+                .map_err(|_| proxy_error(route, "did not answer in time"))?
+                .map_err(|detail| proxy_error(route, &detail))?;
+            Ok(s)
+        }
+        Route::HttpConnect {
+            host: p_host,
+            port: p_port,
+        } => {
+            let mut s = to_proxy(route, p_host, *p_port, limit).await?;
+            timeout(limit, http_connect(&mut s, host, port))
+                .await
+                .map_err(|_| proxy_error(route, "did not answer in time"))?
+                .map_err(|detail| proxy_error(route, &detail))?;
+            Ok(s)
+        }
+    }
+}
+
+fn proxy_error(route: &Route, detail: &str) -> Error {
+    Error::Proxy {
+        proxy: route.proxy(),
+        detail: detail.to_owned(),
+    }
+}
+
+/// Connects to the proxy itself; any failure is the kill-switch, never a reason to go direct.
+async fn to_proxy(route: &Route, host: &str, port: u16, limit: Duration) -> Result<TcpStream> {
+    direct(host, port, limit)
+        .await
+        .map_err(|e| Error::ProxyUnreachable {
+            proxy: route.proxy(),
+            reason: e.to_string(),
+        })
+}
+
+/// Resolves and connects, classifying failures.
+pub(crate) async fn direct(host: &str, port: u16, limit: Duration) -> Result<TcpStream> {
+    let timed_out = || Error::TimedOut {
+        host: host.to_owned(),
+        port,
+    };
+    let addrs: Vec<_> = timeout(limit, tokio::net::lookup_host((host, port)))
+        .await
+        .map_err(|_| timed_out())?
+        .map_err(|source| Error::NameNotFound {
+            host: host.to_owned(),
+            source,
+        })?
+        .collect();
+    let mut last = None;
+    for addr in addrs {
+        match timeout(limit, TcpStream::connect(addr)).await {
+            Ok(Ok(s)) => return Ok(s),
+            Ok(Err(e)) => last = Some(e),
+            Err(_) => return Err(timed_out()),
+        }
+    }
+    Err(match last {
+        Some(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => Error::Refused {
+            host: host.to_owned(),
+            port,
+        },
+        Some(source) => Error::Connect {
+            host: host.to_owned(),
+            port,
+            source,
+        },
+        None => Error::NameNotFound {
+            host: host.to_owned(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no address"),
+        },
+    })
+}
+
+/// RFC 1928 CONNECT with the destination as a domain name (ATYP 3), or as the literal address
+/// when `host` is one. Reads exactly the reply's bytes, so nothing of the server's is consumed.
+async fn socks5_connect(
+    s: &mut TcpStream,
+    host: &str,
+    port: u16,
+) -> std::result::Result<(), String> {
+    let io = |e: std::io::Error| format!("connection lost ({e})");
+    s.write_all(&[5, 1, 0]).await.map_err(io)?;
+    let mut choice = [0u8; 2];
+    s.read_exact(&mut choice).await.map_err(io)?;
+    if choice != [5, 0] {
+        return Err("is not a SOCKS5 proxy that accepts connections without a password".into());
+    }
+    let mut request = vec![5, 1, 0];
+    match host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+    {
+        Ok(std::net::IpAddr::V4(ip)) => {
+            request.push(1);
+            request.extend_from_slice(&ip.octets());
+        }
+        Ok(std::net::IpAddr::V6(ip)) => {
+            request.push(4);
+            request.extend_from_slice(&ip.octets());
+        }
+        Err(_) => {
+            let name = host.as_bytes();
+            let len = u8::try_from(name.len())
+                .map_err(|_| "the host name is too long for SOCKS5".to_owned())?;
+            request.push(3);
+            request.push(len);
+            request.extend_from_slice(name);
+        }
+    }
+    request.extend_from_slice(&port.to_be_bytes());
+    s.write_all(&request).await.map_err(io)?;
+    let mut head = [0u8; 4];
+    s.read_exact(&mut head).await.map_err(io)?;
+    if head[0] != 5 {
+        return Err("answered with something that is not SOCKS5".into());
+    }
+    if head[1] != 0 {
+        return Err(match head[1] {
+            1 => "reported a general failure",
+            2 => "does not allow this connection",
+            3 => "cannot reach that network",
+            4 => "cannot reach that host",
+            5 => "was refused by the server",
+            6 => "timed out reaching the server",
+            7 => "does not support CONNECT",
+            8 => "does not support that address type",
+            _ => "refused the connection",
+        }
+        .into());
+    }
+    // The bound address, which we do not need, then the port.
+    let skip = match head[3] {
+        1 => 4,
+        4 => 16,
+        3 => {
+            let mut len = [0u8; 1];
+            s.read_exact(&mut len).await.map_err(io)?;
+            len[0] as usize
+        }
+        _ => return Err("sent a malformed reply".into()),
+    };
+    let mut rest = vec![0u8; skip + 2];
+    s.read_exact(&mut rest).await.map_err(io)?;
+    Ok(())
+}
+
+/// HTTP CONNECT. Reads the response head byte by byte so no byte of the server's is consumed.
+async fn http_connect(s: &mut TcpStream, host: &str, port: u16) -> std::result::Result<(), String> {
+    let io = |e: std::io::Error| format!("connection lost ({e})");
+    let authority = if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    let request = format!("CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n\r\n");
+    s.write_all(request.as_bytes()).await.map_err(io)?;
+    let mut head = Vec::with_capacity(256);
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if head.len() >= MAX_HTTP_HEAD {
+            return Err("sent an over-long response".into());
+        }
+        if s.read(&mut byte).await.map_err(io)? == 0 {
+            return Err("closed the connection".into());
+        }
+        head.push(byte[0]);
+    }
+    let status_line = String::from_utf8_lossy(&head);
+    let status = status_line.split_whitespace().nth(1).unwrap_or("");
+    if !status.starts_with('2') {
+        let line = status_line.lines().next().unwrap_or("");
+        return Err(format!(
+            "refused: {}",
+            quietpost_model::SafeLine::new(line, 120)
+        ));
+    }
+    Ok(())
+}

@@ -81,8 +81,9 @@ pub enum Error {
     SpeaksTls { host: String, port: u16 },
     #[error("{host} does not offer STARTTLS")]
     StartTlsUnavailable { host: String },
-    #[error("{host} refused STARTTLS: {server_text}")]
-    StartTlsRefused { host: String, server_text: String },
+    /// The server's words before TLS are never shown: anyone on the path could have written them.
+    #[error("{host} refused STARTTLS")]
+    StartTlsRefused { host: String },
     /// Bytes arrived between the server's "go ahead" and the TLS handshake: someone on the
     /// path is injecting responses.
     #[error("{host} sent data before the TLS handshake (response injection)")]

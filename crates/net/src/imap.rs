@@ -6,51 +6,17 @@
 //! (response injection). Nothing but CAPABILITY and STARTTLS is sent before TLS, and nothing
 //! learned before TLS is kept. After TLS, async-imap takes over.
 
+pub use crate::endpoint::{Endpoint, Timeouts};
 use crate::error::{Error, Result};
-use crate::route::{self, Route};
-use crate::tls::{self, Security, TlsDetails, Trust};
-use quietpost_model::{SafeLine, Secret};
+use crate::route;
+use crate::tls::{self, Security, TlsDetails};
+use crate::wire::{self, Lines, server_text};
+use quietpost_model::Secret;
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio::time::timeout;
 use tokio_rustls::client::TlsStream;
-
-/// Longest line accepted before login (greeting, capability, tagged reply).
-const MAX_LINE: usize = 8 * 1024;
-/// Most lines read before login for one command.
-const MAX_LINES: usize = 64;
-/// Longest server text kept for an error message.
-const MAX_SERVER_TEXT: usize = 200;
-
-/// Where and how to connect.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Endpoint {
-    pub host: String,
-    pub port: u16,
-    pub security: Security,
-    pub trust: Trust,
-    /// Direct, or through the account's proxy (a kill-switch).
-    pub route: Route,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct Timeouts {
-    pub connect: Duration,
-    /// For the plain-text greeting: a port that speaks TLS directly sends none.
-    pub greeting: Duration,
-    pub command: Duration,
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Timeouts {
-            connect: Duration::from_secs(15),
-            greeting: Duration::from_secs(10),
-            command: Duration::from_secs(60),
-        }
-    }
-}
 
 pub type ImapStream = TlsStream<TcpStream>;
 
@@ -78,93 +44,7 @@ impl std::fmt::Debug for Connected {
     }
 }
 
-/// Server words for an error message: one line, sanitized, capped.
-fn server_text(s: &str) -> String {
-    SafeLine::new(s, MAX_SERVER_TEXT).to_string()
-}
-
-/// A byte-exact, bounded line reader that knows what it has buffered. Used for everything
-/// before login: the plain-text phase of STARTTLS, and the greeting and CAPABILITY after TLS.
-struct Lines<'a, S> {
-    stream: S,
-    buf: Vec<u8>,
-    host: &'a str,
-    port: u16,
-}
-
 impl<S: AsyncRead + AsyncWrite + Unpin> Lines<'_, S> {
-    async fn read_line(&mut self, limit: Duration) -> Result<String> {
-        loop {
-            if let Some(end) = self.buf.iter().position(|&b| b == b'\n') {
-                let line: Vec<u8> = self.buf.drain(..=end).collect();
-                return Ok(String::from_utf8_lossy(&line).trim_end().to_owned());
-            }
-            if self.buf.len() > MAX_LINE {
-                return Err(Error::Protocol {
-                    host: self.host.to_owned(),
-                    detail: "line too long before login".into(),
-                });
-            }
-            let mut chunk = [0u8; 4096];
-            let n = timeout(limit, self.stream.read(&mut chunk))
-                .await
-                .map_err(|_| Error::TimedOut {
-                    host: self.host.to_owned(),
-                    port: self.port,
-                })?
-                .map_err(|source| Error::Connect {
-                    host: self.host.to_owned(),
-                    port: self.port,
-                    source,
-                })?;
-            if n == 0 {
-                return Err(Error::Closed {
-                    host: self.host.to_owned(),
-                });
-            }
-            self.buf.extend_from_slice(&chunk[..n]);
-        }
-    }
-
-    async fn send(&mut self, line: &str) -> Result<()> {
-        self.stream
-            .write_all(line.as_bytes())
-            .await
-            .map_err(|source| Error::Connect {
-                host: self.host.to_owned(),
-                port: self.port,
-                source,
-            })?;
-        self.stream.flush().await.map_err(|source| Error::Connect {
-            host: self.host.to_owned(),
-            port: self.port,
-            source,
-        })
-    }
-
-    /// Sends `TAG COMMAND` and reads up to its tagged reply; returns (status, text, untagged).
-    async fn command(
-        &mut self,
-        tag: &str,
-        command: &str,
-        limit: Duration,
-    ) -> Result<(String, String, Vec<String>)> {
-        self.send(&format!("{tag} {command}\r\n")).await?;
-        let mut untagged = Vec::new();
-        for _ in 0..MAX_LINES {
-            let line = self.read_line(limit).await?;
-            if let Some(rest) = line.strip_prefix(tag).and_then(|r| r.strip_prefix(' ')) {
-                let (status, text) = rest.split_once(' ').unwrap_or((rest, ""));
-                return Ok((status.to_ascii_uppercase(), text.to_owned(), untagged));
-            }
-            untagged.push(line);
-        }
-        Err(Error::Protocol {
-            host: self.host.to_owned(),
-            detail: format!("no reply to {command}"),
-        })
-    }
-
     /// Reads the greeting: `* OK` continues; PREAUTH and anything else are refused. Returns the
     /// capabilities the greeting carried, if any.
     async fn greeting(&mut self, limit: Duration) -> Result<Vec<String>> {
@@ -178,7 +58,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Lines<'_, S> {
         if !upper.starts_with("* OK") {
             return Err(Error::Protocol {
                 host: self.host.to_owned(),
-                detail: format!("unexpected greeting: {}", server_text(&greeting)),
+                // Used before TLS too: the server's words are not repeated.
+                detail: "unexpected greeting".into(),
             });
         }
         Ok(capability_list(std::slice::from_ref(&greeting)))
@@ -194,25 +75,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Lines<'_, S> {
         if !from_greeting.is_empty() {
             return Ok(from_greeting);
         }
-        let (status, text, untagged) = self.command(tag, "CAPABILITY", limit).await?;
+        let (status, _, untagged) = self.command(tag, "CAPABILITY", limit).await?;
         if status != "OK" {
             return Err(Error::Protocol {
                 host: self.host.to_owned(),
-                detail: format!("CAPABILITY failed: {}", server_text(&text)),
+                detail: "CAPABILITY failed".into(),
             });
         }
         Ok(capability_list(&untagged))
-    }
-
-    /// The stream, once nothing is left unread: the server must be waiting for us.
-    fn into_stream(self) -> Result<S> {
-        if !self.buf.is_empty() {
-            return Err(Error::Protocol {
-                host: self.host.to_owned(),
-                detail: "unexpected data before login".into(),
-            });
-        }
-        Ok(self.stream)
     }
 }
 
@@ -256,23 +126,15 @@ async fn starttls(tcp: TcpStream, ep: &Endpoint, t: &Timeouts) -> Result<TcpStre
             host: ep.host.clone(),
         });
     }
-    let (status, text, _) = plain.command("Q2", "STARTTLS", t.command).await?;
+    let (status, _, _) = plain.command("Q2", "STARTTLS", t.command).await?;
     if status != "OK" {
         return Err(Error::StartTlsRefused {
             host: ep.host.clone(),
-            server_text: server_text(&text),
         });
     }
     // Anything received after the "go ahead" was not sent by the TLS server we are about to
     // verify. Give a racing injector a moment to show itself, then check.
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    let mut probe = [0u8; 1];
-    let pending = plain
-        .stream
-        .try_read(&mut probe)
-        .map(|n| n > 0)
-        .unwrap_or(false);
-    if !plain.buf.is_empty() || pending {
+    if plain.has_buffered() || wire::has_pending(&plain.stream).await {
         return Err(Error::Injection {
             host: ep.host.clone(),
         });

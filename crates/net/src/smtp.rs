@@ -1,0 +1,261 @@
+//! SMTP submission over strict TLS.
+//!
+//! lettre's own STARTTLS keeps bytes buffered across the upgrade (response injection, stack
+//! notes §1) and its TLS settings cannot take our verifier, so everything up to and including
+//! the TLS handshake is done here, with the same rules as IMAP: a missing or refused STARTTLS is
+//! an error, any byte after the `220` go-ahead aborts, nothing but EHLO and STARTTLS is sent in
+//! the clear, and the server's words before TLS are never shown. lettre then gets the TLS stream
+//! and sends the first EHLO that counts.
+//!
+//! EHLO always says `[127.0.0.1]`: the same on every machine, revealing no host name.
+
+use crate::endpoint::{Endpoint, Timeouts};
+use crate::error::{Error, Result};
+use crate::route;
+use crate::tls::{self, Security, TlsDetails};
+use crate::wire::{self, Lines, MAX_LINES, server_text};
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::AsyncSmtpConnection;
+use lettre::transport::smtp::extension::ClientId;
+use quietpost_model::Secret;
+use std::net::Ipv4Addr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+use tokio_rustls::client::TlsStream;
+
+/// The EHLO argument: fixed and neutral, never the machine's name (safety.md §5.1).
+pub const EHLO_NAME: ClientId = ClientId::Ipv4(Ipv4Addr::LOCALHOST);
+
+/// An authenticated submission connection.
+pub struct Submission {
+    pub connection: AsyncSmtpConnection,
+    pub tls: TlsDetails,
+}
+
+impl std::fmt::Debug for Submission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Submission")
+            .field("tls", &self.tls)
+            .finish()
+    }
+}
+
+/// Reads one (possibly multi-line) SMTP reply: its code and its lines' texts.
+async fn reply<S: AsyncRead + AsyncWrite + Unpin>(
+    lines: &mut Lines<'_, S>,
+    limit: std::time::Duration,
+) -> Result<(u16, Vec<String>)> {
+    let mut texts = Vec::new();
+    for _ in 0..MAX_LINES {
+        let line = lines.read_line(limit).await?;
+        let code = line
+            .get(..3)
+            .and_then(|c| c.parse::<u16>().ok())
+            .ok_or_else(|| Error::Protocol {
+                host: lines.host.to_owned(),
+                detail: "malformed SMTP reply".into(),
+            })?;
+        texts.push(line.get(4..).unwrap_or("").to_owned());
+        if line.as_bytes().get(3) != Some(&b'-') {
+            return Ok((code, texts));
+        }
+    }
+    Err(Error::Protocol {
+        host: lines.host.to_owned(),
+        detail: "SMTP reply too long".into(),
+    })
+}
+
+/// STARTTLS on a plain connection, refusing everything that could let a man in the middle in.
+async fn starttls(tcp: TcpStream, ep: &Endpoint, t: &Timeouts) -> Result<TcpStream> {
+    let mut plain = Lines {
+        stream: tcp,
+        buf: Vec::new(),
+        host: &ep.host,
+        port: ep.port,
+    };
+    let (code, _) = match reply(&mut plain, t.greeting).await {
+        Err(Error::TimedOut { .. }) => {
+            return Err(Error::SpeaksTls {
+                host: ep.host.clone(),
+                port: ep.port,
+            });
+        }
+        other => other?,
+    };
+    if code != 220 {
+        return Err(Error::Protocol {
+            host: ep.host.clone(),
+            detail: format!("the server refused the connection ({code})"),
+        });
+    }
+    plain.send("EHLO [127.0.0.1]\r\n").await?;
+    let (code, extensions) = reply(&mut plain, t.command).await?;
+    if code != 250 {
+        return Err(Error::Protocol {
+            host: ep.host.clone(),
+            detail: format!("EHLO failed ({code})"),
+        });
+    }
+    if !extensions.iter().any(|e| {
+        e.split_whitespace()
+            .next()
+            .is_some_and(|k| k.eq_ignore_ascii_case("STARTTLS"))
+    }) {
+        return Err(Error::StartTlsUnavailable {
+            host: ep.host.clone(),
+        });
+    }
+    plain.send("STARTTLS\r\n").await?;
+    let (code, _) = reply(&mut plain, t.command).await?;
+    if code != 220 {
+        return Err(Error::StartTlsRefused {
+            host: ep.host.clone(),
+        });
+    }
+    if plain.has_buffered() || wire::has_pending(&plain.stream).await {
+        return Err(Error::Injection {
+            host: ep.host.clone(),
+        });
+    }
+    Ok(plain.stream)
+}
+
+/// Connects, secures the connection and lets lettre say EHLO over TLS.
+pub async fn connect(ep: &Endpoint, t: &Timeouts) -> Result<(AsyncSmtpConnection, TlsDetails)> {
+    let tcp = route::open(&ep.route, &ep.host, ep.port, t.connect).await?;
+    let tcp = match ep.security {
+        Security::ImplicitTls => tcp,
+        Security::StartTlsRequired => starttls(tcp, ep, t).await?,
+    };
+    let tls_stream = timeout(t.command, tls::handshake(tcp, &ep.host, ep.port, &ep.trust))
+        .await
+        .map_err(|_| Error::TimedOut {
+            host: ep.host.clone(),
+            port: ep.port,
+        })??;
+    let details = tls::details(&tls_stream);
+    let stream = match ep.security {
+        // The real greeting, over TLS; lettre reads it.
+        Security::ImplicitTls => Greeted {
+            greeting: b"",
+            inner: tls_stream,
+        },
+        // No greeting follows STARTTLS (RFC 3207); lettre insists on reading one, so it gets a
+        // line made here, which carries nothing from the server.
+        Security::StartTlsRequired => Greeted {
+            greeting: b"220 upgraded\r\n",
+            inner: tls_stream,
+        },
+    };
+    let conn = timeout(
+        t.command,
+        AsyncSmtpConnection::connect_with_transport(Box::new(stream), &EHLO_NAME),
+    )
+    .await
+    .map_err(|_| Error::TimedOut {
+        host: ep.host.clone(),
+        port: ep.port,
+    })?
+    .map_err(|e| smtp_error(ep, e))?;
+    Ok((conn, details))
+}
+
+/// Connects and authenticates with AUTH PLAIN or LOGIN — over TLS only, as everything here.
+pub async fn login(
+    ep: &Endpoint,
+    user: &str,
+    password: &Secret,
+    t: &Timeouts,
+) -> Result<Submission> {
+    let unsafe_chars = |s: &str| s.contains(['\r', '\n', '\0']);
+    if unsafe_chars(user) || unsafe_chars(password.expose()) {
+        return Err(Error::UnsafeCredentials);
+    }
+    let (mut connection, tls) = connect(ep, t).await?;
+    let credentials = Credentials::new(user.to_owned(), password.expose().to_owned());
+    timeout(
+        t.command,
+        connection.auth(&[Mechanism::Plain, Mechanism::Login], &credentials),
+    )
+    .await
+    .map_err(|_| Error::TimedOut {
+        host: ep.host.clone(),
+        port: ep.port,
+    })?
+    .map_err(|e| {
+        if e.is_permanent() {
+            Error::Login {
+                host: ep.host.clone(),
+                server_text: server_text(&e.to_string()),
+            }
+        } else {
+            smtp_error(ep, e)
+        }
+    })?;
+    Ok(Submission { connection, tls })
+}
+
+fn smtp_error(ep: &Endpoint, e: lettre::transport::smtp::Error) -> Error {
+    if e.is_timeout() {
+        Error::TimedOut {
+            host: ep.host.clone(),
+            port: ep.port,
+        }
+    } else {
+        Error::Protocol {
+            host: ep.host.clone(),
+            detail: server_text(&e.to_string()),
+        }
+    }
+}
+
+/// The TLS stream, preceded by a greeting line made locally (or none).
+#[derive(Debug)]
+struct Greeted {
+    greeting: &'static [u8],
+    inner: TlsStream<TcpStream>,
+}
+
+impl AsyncRead for Greeted {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        if !self.greeting.is_empty() {
+            let n = self.greeting.len().min(buf.remaining());
+            buf.put_slice(&self.greeting[..n]);
+            self.greeting = &self.greeting[n..];
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Greeted {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+impl lettre::transport::smtp::client::AsyncTokioStream for Greeted {
+    fn peer_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+        self.inner.get_ref().0.peer_addr()
+    }
+}

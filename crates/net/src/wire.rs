@@ -1,0 +1,127 @@
+//! A byte-exact, bounded line reader for everything spoken before TLS and login. It knows what it
+//! has buffered, which is how response injection after a STARTTLS go-ahead is detected.
+
+use crate::error::{Error, Result};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::time::timeout;
+
+/// Longest line accepted before login.
+pub(crate) const MAX_LINE: usize = 8 * 1024;
+/// Most lines read for one reply before login.
+pub(crate) const MAX_LINES: usize = 64;
+/// Longest server text kept for an error message.
+const MAX_SERVER_TEXT: usize = 200;
+
+/// Server words for an error message: one line, sanitized, capped.
+pub(crate) fn server_text(s: &str) -> String {
+    quietpost_model::SafeLine::new(s, MAX_SERVER_TEXT).to_string()
+}
+
+/// A byte-exact, bounded line reader that knows what it has buffered. Used for everything
+/// before login: the plain-text phase of STARTTLS, and the greeting and CAPABILITY after TLS.
+pub(crate) struct Lines<'a, S> {
+    pub(crate) stream: S,
+    pub(crate) buf: Vec<u8>,
+    pub(crate) host: &'a str,
+    pub(crate) port: u16,
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Lines<'_, S> {
+    pub(crate) async fn read_line(&mut self, limit: Duration) -> Result<String> {
+        loop {
+            if let Some(end) = self.buf.iter().position(|&b| b == b'\n') {
+                let line: Vec<u8> = self.buf.drain(..=end).collect();
+                return Ok(String::from_utf8_lossy(&line).trim_end().to_owned());
+            }
+            if self.buf.len() > MAX_LINE {
+                return Err(Error::Protocol {
+                    host: self.host.to_owned(),
+                    detail: "line too long before login".into(),
+                });
+            }
+            let mut chunk = [0u8; 4096];
+            let n = timeout(limit, self.stream.read(&mut chunk))
+                .await
+                .map_err(|_| Error::TimedOut {
+                    host: self.host.to_owned(),
+                    port: self.port,
+                })?
+                .map_err(|source| Error::Connect {
+                    host: self.host.to_owned(),
+                    port: self.port,
+                    source,
+                })?;
+            if n == 0 {
+                return Err(Error::Closed {
+                    host: self.host.to_owned(),
+                });
+            }
+            self.buf.extend_from_slice(&chunk[..n]);
+        }
+    }
+
+    pub(crate) async fn send(&mut self, line: &str) -> Result<()> {
+        self.stream
+            .write_all(line.as_bytes())
+            .await
+            .map_err(|source| Error::Connect {
+                host: self.host.to_owned(),
+                port: self.port,
+                source,
+            })?;
+        self.stream.flush().await.map_err(|source| Error::Connect {
+            host: self.host.to_owned(),
+            port: self.port,
+            source,
+        })
+    }
+
+    /// Sends `TAG COMMAND` and reads up to its tagged reply; returns (status, text, untagged).
+    pub(crate) async fn command(
+        &mut self,
+        tag: &str,
+        command: &str,
+        limit: Duration,
+    ) -> Result<(String, String, Vec<String>)> {
+        self.send(&format!("{tag} {command}\r\n")).await?;
+        let mut untagged = Vec::new();
+        for _ in 0..MAX_LINES {
+            let line = self.read_line(limit).await?;
+            if let Some(rest) = line.strip_prefix(tag).and_then(|r| r.strip_prefix(' ')) {
+                let (status, text) = rest.split_once(' ').unwrap_or((rest, ""));
+                return Ok((status.to_ascii_uppercase(), text.to_owned(), untagged));
+            }
+            untagged.push(line);
+        }
+        Err(Error::Protocol {
+            host: self.host.to_owned(),
+            detail: format!("no reply to {command}"),
+        })
+    }
+
+    /// The stream, once nothing is left unread: the server must be waiting for us.
+    pub(crate) fn into_stream(self) -> Result<S> {
+        if !self.buf.is_empty() {
+            return Err(Error::Protocol {
+                host: self.host.to_owned(),
+                detail: "unexpected data before login".into(),
+            });
+        }
+        Ok(self.stream)
+    }
+}
+
+impl<S> Lines<'_, S> {
+    /// True if bytes are waiting that nobody asked for yet (checked right before a TLS handshake).
+    pub(crate) fn has_buffered(&self) -> bool {
+        !self.buf.is_empty()
+    }
+}
+
+/// Whether a TCP stream has unread bytes, after giving a racing sender a moment.
+pub(crate) async fn has_pending(tcp: &tokio::net::TcpStream) -> bool {
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let mut probe = [0u8; 1];
+    tcp.try_read(&mut probe).map(|n| n > 0).unwrap_or(false)
+}

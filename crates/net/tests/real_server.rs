@@ -223,3 +223,131 @@ async fn real_server_imap_through_a_socks5_proxy() {
     let asked = proxy.await.unwrap().expect("the proxy carried the session");
     assert_eq!((asked.atyp, asked.destination.as_str()), (3, "localhost"));
 }
+
+const SMTP_STARTTLS_PORT: u16 = 10587;
+const SMTP_IMPLICIT_PORT: u16 = 10465;
+
+/// Submits a message from alice to bob, then waits for it in bob's INBOX over IMAP.
+async fn submit_and_receive(ep: Endpoint) {
+    let tb = testbed();
+    let mut sub = quietpost_net::smtp::login(
+        &ep,
+        "alice",
+        &Secret::new("alice-Test-pw-1".into()),
+        &timeouts(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("SMTP login over {:?} failed: {e}", ep.security));
+    let subject = format!("testbed submission {} {}", ep.port, std::process::id());
+    let message = format!(
+        "From: alice@quietpost.test\r\nTo: bob@quietpost.test\r\nSubject: {subject}\r\nMessage-ID: <{}.{}@quietpost.test>\r\n\r\nhello bob\r\n",
+        ep.port,
+        std::process::id()
+    );
+    let envelope = lettre::address::Envelope::new(
+        Some("alice@quietpost.test".parse().unwrap()),
+        vec!["bob@quietpost.test".parse().unwrap()],
+    )
+    .unwrap();
+    sub.connection
+        .send(&envelope, message.as_bytes())
+        .await
+        .expect("the server accepts the message");
+    let _ = sub.connection.quit().await;
+
+    let imap_ep = endpoint(IMPLICIT_PORT, Security::ImplicitTls, Trust::CaFile(tb.ca));
+    let mut bob = imap::login(
+        &imap_ep,
+        "bob",
+        &Secret::new("bob-Test-pw-2".into()),
+        &timeouts(),
+    )
+    .await
+    .expect("bob logs in");
+    for _ in 0..100 {
+        bob.session.select("INBOX").await.expect("SELECT works");
+        let found = bob
+            .session
+            .search(format!("SUBJECT \"{subject}\""))
+            .await
+            .expect("SEARCH works");
+        if !found.is_empty() {
+            let _ = bob.session.logout().await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "the message submitted over {:?} was not delivered",
+        ep.security
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs the testbed: scripts/test"]
+async fn real_server_smtp_implicit_tls_and_starttls_deliver() {
+    let tb = testbed();
+    submit_and_receive(endpoint(
+        SMTP_IMPLICIT_PORT,
+        Security::ImplicitTls,
+        Trust::CaFile(tb.ca.clone()),
+    ))
+    .await;
+    submit_and_receive(endpoint(
+        SMTP_STARTTLS_PORT,
+        Security::StartTlsRequired,
+        Trust::CaFile(tb.ca),
+    ))
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "needs the testbed: scripts/test"]
+async fn real_server_smtp_with_pin_and_refusals() {
+    let tb = testbed();
+    let pin =
+        quietpost_net::tls::parse_fingerprint(&tb.fingerprint).expect("testbed fingerprint parses");
+    submit_and_receive(endpoint(
+        SMTP_STARTTLS_PORT,
+        Security::StartTlsRequired,
+        Trust::PinnedSha256(pin),
+    ))
+    .await;
+    let ep = endpoint(
+        SMTP_IMPLICIT_PORT,
+        Security::ImplicitTls,
+        Trust::CaFile(tb.ca.clone()),
+    );
+    let wrong = quietpost_net::smtp::login(
+        &ep,
+        "alice",
+        &Secret::new("not-the-password".into()),
+        &timeouts(),
+    )
+    .await;
+    assert!(
+        wrong.as_ref().is_err_and(Error::is_auth_failure),
+        "{wrong:?}"
+    );
+    let untrusted = quietpost_net::smtp::login(
+        &endpoint(
+            SMTP_STARTTLS_PORT,
+            Security::StartTlsRequired,
+            Trust::CaFile(tb.other_ca),
+        ),
+        "alice",
+        &Secret::new("alice-Test-pw-1".into()),
+        &timeouts(),
+    )
+    .await;
+    assert!(
+        matches!(
+            untrusted,
+            Err(Error::Certificate {
+                problem: CertProblem::UnknownIssuer,
+                ..
+            })
+        ),
+        "{untrusted:?}"
+    );
+}

@@ -1,5 +1,6 @@
 //! The command line: argument parsing and dispatch. Each subcommand lives in `cli/`.
 
+mod account;
 mod inspect;
 mod term;
 
@@ -23,11 +24,20 @@ pub enum Command {
     /// Show a raw message (.eml) safely: real sender, warnings, text, links, blocked remote
     /// content, attachments. Nothing is loaded or run.
     Inspect(inspect::InspectArgs),
+    /// Add, list, check and remove mail accounts.
+    Account(account::AccountArgs),
 }
 
 pub fn run(args: Args) -> Result<()> {
     match args.command {
         Some(Command::Inspect(a)) => inspect::run(a),
+        Some(Command::Account(a)) => {
+            let paths = match &args.profile {
+                Some(dir) => quietpost_store::paths::Paths::profile(dir),
+                None => quietpost_store::paths::Paths::platform()?,
+            };
+            account::run(a, &paths)
+        }
         None => {
             eprintln!(
                 "The Quietpost window is not part of this build yet.\n\

@@ -1,0 +1,175 @@
+//! Accounts: configuration → endpoints, passwords, and a check of both servers.
+
+use quietpost_model::Secret;
+use quietpost_net::{Endpoint, Route, Security, Timeouts, TlsDetails, Trust, imap, smtp, tls};
+use quietpost_store::config::{self, Account, PasswordSource, Server};
+use quietpost_store::credentials::{CredentialKey, Keychain, run_password_command};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("invalid proxy {0:?}: expected socks5://HOST:PORT or http://HOST:PORT")]
+    Proxy(String),
+    #[error("invalid SHA-256 fingerprint {0:?}: expected 64 hex digits")]
+    Pin(String),
+    #[error(transparent)]
+    Store(#[from] quietpost_store::Error),
+}
+
+/// Parses `socks5://HOST:PORT` or `http://HOST:PORT`.
+pub fn parse_proxy(s: &str) -> Result<Route, Error> {
+    let bad = || Error::Proxy(s.to_owned());
+    let (scheme, rest) = s.split_once("://").ok_or_else(bad)?;
+    let (host, port) = rest
+        .trim_end_matches('/')
+        .rsplit_once(':')
+        .ok_or_else(bad)?;
+    let port: u16 = port.parse().map_err(|_| bad())?;
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
+    if host.is_empty() {
+        return Err(bad());
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "socks5" | "socks5h" => Ok(Route::Socks5 { host, port }),
+        "http" => Ok(Route::HttpConnect { host, port }),
+        _ => Err(bad()),
+    }
+}
+
+fn trust(server: &Server) -> Result<Trust, Error> {
+    Ok(match (&server.pin_sha256, &server.ca_file) {
+        (Some(pin), _) => {
+            Trust::PinnedSha256(tls::parse_fingerprint(pin).ok_or_else(|| Error::Pin(pin.clone()))?)
+        }
+        (None, Some(ca)) => Trust::CaFile(ca.clone()),
+        (None, None) => Trust::System,
+    })
+}
+
+/// The endpoint for one of the account's servers.
+pub fn endpoint(account: &Account, server: &Server) -> Result<Endpoint, Error> {
+    Ok(Endpoint {
+        host: server.host.clone(),
+        port: server.port,
+        security: match server.security {
+            config::Security::Tls => Security::ImplicitTls,
+            config::Security::Starttls => Security::StartTlsRequired,
+        },
+        trust: trust(server)?,
+        route: account
+            .proxy
+            .as_deref()
+            .map(parse_proxy)
+            .transpose()?
+            .unwrap_or_default(),
+    })
+}
+
+/// The keychain key for one of the account's servers.
+pub fn credential_key(account: &Account, server: &Server) -> CredentialKey {
+    CredentialKey {
+        account: account.name.clone(),
+        user: account.user.clone(),
+        host: server.host.clone(),
+        port: server.port,
+    }
+}
+
+/// The password for one server of the account, from wherever the account says it lives.
+/// Blocking (keychain or command): call it outside async code or in `spawn_blocking`.
+pub fn password(
+    account: &Account,
+    server: &Server,
+    keychain: Option<&Keychain>,
+) -> Result<Secret, Error> {
+    match &account.password {
+        PasswordSource::Command { command } => Ok(run_password_command(command)?),
+        PasswordSource::Keychain => {
+            let keychain = match keychain {
+                Some(k) => k.clone(),
+                None => Keychain::open()?,
+            };
+            Ok(keychain.load(&credential_key(account, server))?)
+        }
+    }
+}
+
+/// What checking one server found.
+#[derive(Debug)]
+pub struct ServerCheck {
+    pub endpoint: Endpoint,
+    pub result: Result<Checked, quietpost_net::Error>,
+}
+
+#[derive(Debug)]
+pub struct Checked {
+    pub tls: TlsDetails,
+    /// IMAP capabilities after TLS; empty for SMTP.
+    pub capabilities: Vec<String>,
+}
+
+/// Connects and logs in to the account's IMAP and SMTP servers (concurrently).
+pub async fn check(
+    account: &Account,
+    imap_password: &Secret,
+    smtp_password: &Secret,
+) -> Result<(ServerCheck, ServerCheck), Error> {
+    let imap_ep = endpoint(account, &account.imap)?;
+    let smtp_ep = endpoint(account, &account.smtp)?;
+    let t = Timeouts::default();
+    let (i, s) = tokio::join!(
+        async {
+            let mut session = imap::login(&imap_ep, &account.user, imap_password, &t).await?;
+            let _ = session.session.logout().await;
+            Ok(Checked {
+                tls: session.tls,
+                capabilities: session.capabilities,
+            })
+        },
+        async {
+            let mut sub = smtp::login(&smtp_ep, &account.user, smtp_password, &t).await?;
+            let _ = sub.connection.quit().await;
+            Ok(Checked {
+                tls: sub.tls,
+                capabilities: Vec::new(),
+            })
+        }
+    );
+    Ok((
+        ServerCheck {
+            endpoint: imap_ep,
+            result: i,
+        },
+        ServerCheck {
+            endpoint: smtp_ep,
+            result: s,
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proxies() {
+        assert_eq!(
+            parse_proxy("socks5://127.0.0.1:9050").unwrap(),
+            Route::Socks5 {
+                host: "127.0.0.1".into(),
+                port: 9050
+            }
+        );
+        assert_eq!(
+            parse_proxy("http://[::1]:8080").unwrap(),
+            Route::HttpConnect {
+                host: "::1".into(),
+                port: 8080
+            }
+        );
+        assert!(parse_proxy("socks4://x:1").is_err());
+        assert!(parse_proxy("socks5://x").is_err());
+    }
+}

@@ -1,0 +1,234 @@
+//! The account configuration: `config.toml` in the config directory. It never holds a secret.
+//!
+//! ```toml
+//! [[account]]
+//! name = "work"
+//! email = "alice@example.org"
+//! user = "alice"
+//! password = "keychain"                 # or { command = "pass show mail/alice" }
+//! proxy = "socks5://127.0.0.1:9050"     # optional: a kill-switch, never bypassed
+//!
+//! [account.imap]
+//! host = "imap.example.org"
+//! port = 993
+//! security = "tls"                      # or "starttls" (required, never opportunistic)
+//! ca_file = "/etc/ssl/my-ca.pem"        # optional
+//! pin_sha256 = "AB:CD:..."              # optional
+//!
+//! [account.smtp]
+//! host = "smtp.example.org"
+//! port = 465
+//! security = "tls"
+//! ```
+
+use crate::error::{Error, Result};
+use crate::paths::{Paths, write_private};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default, rename = "account")]
+    pub accounts: Vec<Account>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    pub name: String,
+    pub email: String,
+    pub user: String,
+    #[serde(default)]
+    pub password: PasswordSource,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<String>,
+    pub imap: Server,
+    pub smtp: Server,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Server {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin_sha256: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// Implicit TLS (IMAP 993, SMTP 465).
+    Tls,
+    /// STARTTLS, required (IMAP 143, SMTP 587).
+    Starttls,
+}
+
+/// Where the password comes from. Never the configuration file itself.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum PasswordSource {
+    /// The OS keychain (the default): `password = "keychain"`.
+    #[default]
+    Keychain,
+    /// A command the user chose, e.g. `pass show mail/alice`; its first output line:
+    /// `password = { command = "..." }`.
+    Command { command: String },
+}
+
+/// The two spellings in TOML.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum PasswordToml {
+    Word(String),
+    Command { command: String },
+}
+
+impl Serialize for PasswordSource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            PasswordSource::Keychain => PasswordToml::Word("keychain".into()),
+            PasswordSource::Command { command } => PasswordToml::Command {
+                command: command.clone(),
+            },
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for PasswordSource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        match PasswordToml::deserialize(d)? {
+            PasswordToml::Word(w) if w == "keychain" => Ok(PasswordSource::Keychain),
+            PasswordToml::Word(w) => Err(serde::de::Error::custom(format!(
+                "password must be \"keychain\" or {{ command = \"...\" }}, not {w:?}"
+            ))),
+            PasswordToml::Command { command } => Ok(PasswordSource::Command { command }),
+        }
+    }
+}
+
+impl Config {
+    /// Loads the configuration; a missing file is an empty configuration. A file that does not
+    /// parse is an error naming its line, and is left untouched.
+    pub fn load(paths: &Paths) -> Result<Config> {
+        let path = paths.config_file();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(source) => return Err(Error::Io { path, source }),
+        };
+        parse(&path, &text)
+    }
+
+    /// Writes the configuration atomically, mode 0600, in a 0700 directory.
+    pub fn save(&self, paths: &Paths) -> Result<()> {
+        let text = toml::to_string_pretty(self).map_err(|e| Error::Config {
+            path: paths.config_file(),
+            line: 0,
+            message: e.to_string(),
+        })?;
+        write_private(&paths.config_file(), text.as_bytes())
+    }
+
+    pub fn account(&self, name: &str) -> Result<&Account> {
+        self.accounts
+            .iter()
+            .find(|a| a.name == name)
+            .ok_or_else(|| Error::NoAccount(name.to_owned()))
+    }
+}
+
+fn parse(path: &Path, text: &str) -> Result<Config> {
+    toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(0, |s| {
+            text[..s.start.min(text.len())].matches('\n').count() + 1
+        });
+        Error::Config {
+            path: path.to_owned(),
+            line,
+            message: e.message().trim().to_owned(),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account() -> Account {
+        Account {
+            name: "work".into(),
+            email: "alice@example.org".into(),
+            user: "alice".into(),
+            password: PasswordSource::Keychain,
+            proxy: None,
+            imap: Server {
+                host: "imap.example.org".into(),
+                port: 993,
+                security: Security::Tls,
+                ca_file: None,
+                pin_sha256: None,
+            },
+            smtp: Server {
+                host: "smtp.example.org".into(),
+                port: 587,
+                security: Security::Starttls,
+                ca_file: None,
+                pin_sha256: Some("AB".into()),
+            },
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let mut c = Config {
+            accounts: vec![account()],
+        };
+        c.accounts.push(Account {
+            name: "home".into(),
+            password: PasswordSource::Command {
+                command: "pass show x".into(),
+            },
+            ..account()
+        });
+        let text = toml::to_string_pretty(&c).unwrap();
+        assert_eq!(parse(Path::new("c.toml"), &text).unwrap(), c);
+        assert!(text.contains("password = \"keychain\""), "{text}");
+    }
+
+    #[test]
+    fn errors_name_the_line_and_field() {
+        let text = "[[account]]\nname = \"w\"\nemail = \"a@b\"\nuser = \"a\"\n[account.imap]\nhost = \"h\"\nport = \"ninety\"\nsecurity = \"tls\"\n";
+        match parse(Path::new("c.toml"), text) {
+            Err(Error::Config { line, message, .. }) => {
+                assert_eq!(line, 7, "{message}");
+                assert!(
+                    message.contains("u16") || message.contains("integer"),
+                    "{message}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        match parse(Path::new("c.toml"), "[[account]]\nname = 1\n") {
+            Err(Error::Config { line, .. }) => assert_eq!(line, 2),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_malformed_file_is_never_overwritten() {
+        let base = std::env::temp_dir().join(format!("qp-config-{}", std::process::id()));
+        let paths = Paths::profile(&base);
+        write_private(&paths.config_file(), b"[[account]\nbroken").unwrap();
+        assert!(matches!(Config::load(&paths), Err(Error::Config { .. })));
+        assert_eq!(
+            std::fs::read(paths.config_file()).unwrap(),
+            b"[[account]\nbroken"
+        );
+        std::fs::remove_dir_all(base).unwrap();
+    }
+}

@@ -1,0 +1,12 @@
+//! The only crate that touches the disk and the keychain: where things live (`paths`), the
+//! account configuration (`config`), and passwords (`credentials`).
+//!
+//! Directories it creates are 0700 and files 0600; no secret is ever written to a file; a
+//! configuration that does not parse is reported with its line and never overwritten.
+
+pub mod config;
+pub mod credentials;
+mod error;
+pub mod paths;
+
+pub use error::{Error, Result};

@@ -1,0 +1,388 @@
+//! `quietpost account add|list|remove|check`.
+
+use crate::wording;
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Subcommand};
+use quietpost_core::accounts;
+use quietpost_model::Secret;
+use quietpost_store::config::{Account, Config, PasswordSource, Security, Server};
+use quietpost_store::credentials::Keychain;
+use quietpost_store::paths::Paths;
+use std::io::BufRead;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct AccountArgs {
+    #[command(subcommand)]
+    command: AccountCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum AccountCommand {
+    /// Add an account: checks both servers with the password, then stores the password in the
+    /// OS keychain (or remembers your password command) and the settings in config.toml.
+    Add(AddArgs),
+    /// List the accounts.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an account and its keychain entries.
+    Remove { name: String },
+    /// Connect and log in to the account's IMAP and SMTP servers, and show what protects them.
+    Check {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+struct AddArgs {
+    name: String,
+    #[arg(long)]
+    email: String,
+    /// IMAP server, HOST or HOST:PORT (default port 993, or 143 with --imap-starttls).
+    #[arg(long, value_name = "HOST[:PORT]")]
+    imap: Option<String>,
+    /// SMTP submission server, HOST or HOST:PORT (default 465, or 587 with --smtp-starttls).
+    #[arg(long, value_name = "HOST[:PORT]")]
+    smtp: Option<String>,
+    /// Use STARTTLS (required, never optional) instead of implicit TLS for IMAP.
+    #[arg(long)]
+    imap_starttls: bool,
+    /// Use STARTTLS (required, never optional) instead of implicit TLS for SMTP.
+    #[arg(long)]
+    smtp_starttls: bool,
+    /// Login name, if not the email address.
+    #[arg(long)]
+    user: Option<String>,
+    /// Trust only this CA (PEM) for both servers: for self-hosted servers.
+    #[arg(long, value_name = "PEM")]
+    ca_file: Option<PathBuf>,
+    /// Trust exactly the certificate with this SHA-256 fingerprint (compare it with your
+    /// server's administrator first).
+    #[arg(long, value_name = "HEX")]
+    pin_sha256: Option<String>,
+    /// Connect through this proxy; if it is down, nothing connects.
+    #[arg(long, value_name = "socks5://HOST:PORT|http://HOST:PORT")]
+    proxy: Option<String>,
+    /// Read the password from the first line of standard input.
+    #[arg(long, conflicts_with = "password_command")]
+    password_stdin: bool,
+    /// Get the password from this command each time (e.g. "pass show mail/alice") instead of
+    /// storing it in the keychain.
+    #[arg(long, value_name = "CMD")]
+    password_command: Option<String>,
+}
+
+pub fn run(args: AccountArgs, paths: &Paths) -> Result<()> {
+    match args.command {
+        AccountCommand::Add(a) => add(a, paths),
+        AccountCommand::List { json } => list(paths, json),
+        AccountCommand::Remove { name } => remove(&name, paths),
+        AccountCommand::Check { name, json } => check(&name, paths, json),
+    }
+}
+
+fn load(paths: &Paths) -> Result<Config> {
+    Config::load(paths).map_err(|e| anyhow!(wording::store_error(&e)))
+}
+
+fn server(
+    spec: &str,
+    starttls: bool,
+    ports: (u16, u16),
+    ca: &Option<PathBuf>,
+    pin: &Option<String>,
+) -> Result<Server> {
+    let (host, port) = match spec.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(']') || spec.starts_with('[') => (
+            h.trim_start_matches('[').trim_end_matches(']'),
+            p.parse().context("invalid port")?,
+        ),
+        _ => (spec, if starttls { ports.1 } else { ports.0 }),
+    };
+    if host.is_empty() {
+        bail!("a server needs a host name");
+    }
+    Ok(Server {
+        host: host.to_owned(),
+        port,
+        security: if starttls {
+            Security::Starttls
+        } else {
+            Security::Tls
+        },
+        ca_file: ca.clone(),
+        pin_sha256: pin.clone(),
+    })
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the network runtime")
+}
+
+fn add(a: AddArgs, paths: &Paths) -> Result<()> {
+    let mut config = load(paths)?;
+    if config.accounts.iter().any(|x| x.name == a.name) {
+        bail!(
+            "an account named {} already exists; remove it first",
+            a.name
+        );
+    }
+    let (Some(imap), Some(smtp)) = (&a.imap, &a.smtp) else {
+        bail!(
+            "give both --imap HOST[:PORT] and --smtp HOST[:PORT] (automatic discovery of your provider's servers is not in this build yet)"
+        );
+    };
+    let ca_file = a
+        .ca_file
+        .as_ref()
+        .map(std::path::absolute)
+        .transpose()
+        .context("invalid --ca-file")?;
+    if let Some(pin) = &a.pin_sha256
+        && quietpost_net::tls::parse_fingerprint(pin).is_none()
+    {
+        bail!("--pin-sha256 needs the 64 hex digits of the SHA-256 fingerprint (colons allowed)");
+    }
+    let account = Account {
+        name: a.name.clone(),
+        email: a.email.clone(),
+        user: a.user.clone().unwrap_or_else(|| a.email.clone()),
+        password: match &a.password_command {
+            Some(command) => PasswordSource::Command {
+                command: command.clone(),
+            },
+            None => PasswordSource::Keychain,
+        },
+        proxy: a.proxy.clone(),
+        imap: server(imap, a.imap_starttls, (993, 143), &ca_file, &a.pin_sha256)?,
+        smtp: server(smtp, a.smtp_starttls, (465, 587), &ca_file, &a.pin_sha256)?,
+    };
+    // Validate proxy and pins before anything else happens.
+    accounts::endpoint(&account, &account.imap).map_err(|e| anyhow!("{e}"))?;
+
+    // The keychain first: if there is none, stop before anything is sent or written.
+    let keychain = match account.password {
+        PasswordSource::Keychain => {
+            Some(Keychain::open().map_err(|e| anyhow!(wording::store_error(&e)))?)
+        }
+        PasswordSource::Command { .. } => None,
+    };
+    let password = match (&account.password, a.password_stdin) {
+        (PasswordSource::Command { command }, _) => {
+            quietpost_store::credentials::run_password_command(command)
+                .map_err(|e| anyhow!(wording::store_error(&e)))?
+        }
+        (PasswordSource::Keychain, true) => read_password_line()?,
+        (PasswordSource::Keychain, false) => bail!(
+            "give the password with --password-stdin (for example: pass show mail/alice | quietpost account add ...) or use --password-command CMD"
+        ),
+    };
+
+    let (imap_check, smtp_check) = runtime()?
+        .block_on(accounts::check(&account, &password, &password))
+        .map_err(|e| anyhow!("{e}"))?;
+    for c in [&imap_check, &smtp_check] {
+        if let Err(e) = &c.result {
+            bail!("{}\nNothing was saved.", wording::net_error(e));
+        }
+    }
+    if let Some(keychain) = &keychain {
+        for s in [&account.imap, &account.smtp] {
+            keychain
+                .save(&accounts::credential_key(&account, s), &password)
+                .map_err(|e| anyhow!(wording::store_error(&e)))?;
+        }
+    }
+    config.accounts.push(account.clone());
+    config
+        .save(paths)
+        .map_err(|e| anyhow!(wording::store_error(&e)))?;
+    println!("Account {} added.", account.name);
+    print_checks(&imap_check, &smtp_check);
+    match account.password {
+        PasswordSource::Keychain => {
+            println!("The password is in the system keychain; config.toml holds no secret.")
+        }
+        PasswordSource::Command { .. } => {
+            println!("The password will be asked of your command each time; it is stored nowhere.")
+        }
+    }
+    Ok(())
+}
+
+fn read_password_line() -> Result<Secret> {
+    // Both the read buffer and the Secret are zeroized when dropped.
+    let mut line = zeroize::Zeroizing::new(String::new());
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        bail!("the password read from standard input is empty");
+    }
+    Ok(Secret::new(password))
+}
+
+fn list(paths: &Paths, json: bool) -> Result<()> {
+    let config = load(paths)?;
+    if json {
+        let list: Vec<serde_json::Value> = config
+            .accounts
+            .iter()
+            .map(|a| {
+                serde_json::json!({
+                    "name": a.name, "email": a.email, "user": a.user,
+                    "imap": server_json(&a.imap), "smtp": server_json(&a.smtp),
+                    "proxy": a.proxy,
+                    "password": match &a.password { PasswordSource::Keychain => "keychain", PasswordSource::Command { .. } => "command" },
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&list)?);
+        return Ok(());
+    }
+    if config.accounts.is_empty() {
+        println!(
+            "No accounts. Add one with: quietpost account add NAME --email ADDR --imap HOST --smtp HOST --password-stdin"
+        );
+    }
+    for a in &config.accounts {
+        println!("{}  <{}>", a.name, a.email);
+        println!(
+            "  IMAP {}:{} ({})   SMTP {}:{} ({})",
+            a.imap.host,
+            a.imap.port,
+            security(a.imap.security),
+            a.smtp.host,
+            a.smtp.port,
+            security(a.smtp.security)
+        );
+        if let Some(p) = &a.proxy {
+            println!("  through {p} (if it is down, nothing connects)");
+        }
+    }
+    Ok(())
+}
+
+fn server_json(s: &Server) -> serde_json::Value {
+    serde_json::json!({ "host": s.host, "port": s.port, "security": security(s.security), "ca_file": s.ca_file, "pin_sha256": s.pin_sha256 })
+}
+
+fn security(s: Security) -> &'static str {
+    match s {
+        Security::Tls => "TLS",
+        Security::Starttls => "STARTTLS required",
+    }
+}
+
+fn remove(name: &str, paths: &Paths) -> Result<()> {
+    let mut config = load(paths)?;
+    let account = config
+        .account(name)
+        .map_err(|e| anyhow!(wording::store_error(&e)))?
+        .clone();
+    if account.password == PasswordSource::Keychain {
+        let keychain = Keychain::open().map_err(|e| anyhow!(wording::store_error(&e)))?;
+        for s in [&account.imap, &account.smtp] {
+            keychain
+                .delete(&accounts::credential_key(&account, s))
+                .map_err(|e| anyhow!(wording::store_error(&e)))?;
+        }
+    }
+    config.accounts.retain(|a| a.name != name);
+    config
+        .save(paths)
+        .map_err(|e| anyhow!(wording::store_error(&e)))?;
+    println!("Account {name} removed, with its keychain entries.");
+    Ok(())
+}
+
+fn check(name: &str, paths: &Paths, json: bool) -> Result<()> {
+    let config = load(paths)?;
+    let account = config
+        .account(name)
+        .map_err(|e| anyhow!(wording::store_error(&e)))?
+        .clone();
+    let keychain = match account.password {
+        PasswordSource::Keychain => {
+            Some(Keychain::open().map_err(|e| anyhow!(wording::store_error(&e)))?)
+        }
+        PasswordSource::Command { .. } => None,
+    };
+    let imap_pw = accounts::password(&account, &account.imap, keychain.as_ref())
+        .map_err(|e| anyhow!("{e}"))?;
+    let smtp_pw = accounts::password(&account, &account.smtp, keychain.as_ref())
+        .map_err(|e| anyhow!("{e}"))?;
+    let (imap_check, smtp_check) = runtime()?
+        .block_on(accounts::check(&account, &imap_pw, &smtp_pw))
+        .map_err(|e| anyhow!("{e}"))?;
+    let ok = imap_check.result.is_ok() && smtp_check.result.is_ok();
+    if json {
+        let v = serde_json::json!({ "account": account.name, "ok": ok, "imap": check_json(&imap_check), "smtp": check_json(&smtp_check) });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        print_checks(&imap_check, &smtp_check);
+        if ok {
+            println!("Verdict: both servers verified; the password was sent only inside TLS.");
+        }
+    }
+    if !ok {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+fn check_json(c: &accounts::ServerCheck) -> serde_json::Value {
+    let ep = &c.endpoint;
+    let mut v = serde_json::json!({ "host": ep.host, "port": ep.port, "security": format!("{:?}", ep.security) });
+    match &c.result {
+        Ok(ok) => {
+            v["ok"] = true.into();
+            v["tls_version"] = ok.tls.version.clone().into();
+            v["cipher_suite"] = ok.tls.cipher_suite.clone().into();
+            v["fingerprint_sha256"] = ok.tls.fingerprint_sha256.clone().into();
+            v["capabilities"] = ok.capabilities.clone().into();
+        }
+        Err(e) => {
+            v["ok"] = false.into();
+            v["error"] = wording::net_error(e).into();
+        }
+    }
+    v
+}
+
+fn print_checks(imap: &accounts::ServerCheck, smtp: &accounts::ServerCheck) {
+    for (role, c) in [("IMAP", imap), ("SMTP", smtp)] {
+        let ep = &c.endpoint;
+        let how = match ep.security {
+            quietpost_net::Security::ImplicitTls => "TLS from the first byte",
+            quietpost_net::Security::StartTlsRequired => "STARTTLS, required",
+        };
+        println!("{role} {}:{} ({how})", ep.host, ep.port);
+        match &c.result {
+            Ok(ok) => {
+                println!("  {} with {}", ok.tls.version, ok.tls.cipher_suite);
+                println!("  certificate SHA-256 {}", ok.tls.fingerprint_sha256);
+                println!("  trusted because: {}", wording::trust(&ep.trust));
+                if let quietpost_net::Route::Socks5 { .. }
+                | quietpost_net::Route::HttpConnect { .. } = ep.route
+                {
+                    println!("  through your proxy");
+                }
+                if !ok.capabilities.is_empty() {
+                    println!("  capabilities: {}", ok.capabilities.join(" "));
+                }
+                println!("  login: ok");
+            }
+            Err(e) => println!("  failed: {}", wording::net_error(e)),
+        }
+    }
+}

@@ -344,3 +344,28 @@ fn real_server_account_with_a_password_command_stores_no_secret() {
     let _ = std::fs::remove_dir_all(dir);
     let _ = std::fs::remove_file(vault);
 }
+
+#[test]
+fn discovered_servers_are_shown_before_anything_is_sent() {
+    // A provider from the built-in table: no network is involved without --yes.
+    let dir = profile("discover");
+    let out = quietpost(
+        &dir,
+        &["account", "add", "me", "--email", "alice@gmail.com"],
+        "",
+        false,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("IMAP imap.gmail.com:993 (TLS)")
+            && text.contains("SMTP smtp.gmail.com:465 (TLS)"),
+        "{text}"
+    );
+    assert!(text.contains("Nothing has been sent"), "{text}");
+    assert!(!dir.exists(), "nothing is written before the person agrees");
+}

@@ -74,6 +74,10 @@ struct AddArgs {
     /// storing it in the keychain.
     #[arg(long, value_name = "CMD")]
     password_command: Option<String>,
+    /// Use the servers found automatically (without --imap/--smtp). Without --yes they are only
+    /// shown, and nothing is sent.
+    #[arg(long)]
+    yes: bool,
 }
 
 pub fn run(args: AccountArgs, paths: &Paths) -> Result<()> {
@@ -134,10 +138,12 @@ fn add(a: AddArgs, paths: &Paths) -> Result<()> {
             a.name
         );
     }
+    let mut a = a;
+    if (a.imap.is_none() || a.smtp.is_none()) && !discover(&mut a)? {
+        return Ok(());
+    }
     let (Some(imap), Some(smtp)) = (&a.imap, &a.smtp) else {
-        bail!(
-            "give both --imap HOST[:PORT] and --smtp HOST[:PORT] (automatic discovery of your provider's servers is not in this build yet)"
-        );
+        bail!("give both --imap HOST[:PORT] and --smtp HOST[:PORT]");
     };
     let ca_file = a
         .ca_file
@@ -215,6 +221,57 @@ fn add(a: AddArgs, paths: &Paths) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Finds the servers for the address and shows them. Returns true to go on (with `--yes`);
+/// without it nothing is sent and the person reviews what was found first.
+fn discover(a: &mut AddArgs) -> Result<bool> {
+    let route = a
+        .proxy
+        .as_deref()
+        .map(accounts::parse_proxy)
+        .transpose()
+        .map_err(|e| anyhow!("{e}"))?
+        .unwrap_or_default();
+    let found = runtime()?
+        .block_on(quietpost_core::autoconfig::discover(&a.email, &route))
+        .map_err(|e| anyhow!("Could not find the servers for {}: {e}.\nGive them with --imap HOST[:PORT] and --smtp HOST[:PORT].", a.email))?;
+    let show = |f: &quietpost_core::autoconfig::Found| {
+        format!(
+            "{}:{} ({})",
+            f.host,
+            f.port,
+            if f.security == Security::Tls {
+                "TLS"
+            } else {
+                "STARTTLS required"
+            }
+        )
+    };
+    println!("Servers for {} (from {}):", a.email, found.source);
+    println!("  IMAP {}", show(&found.imap));
+    println!("  SMTP {}", show(&found.smtp));
+    if let Some(note) = found.note {
+        println!("  Note: {note}");
+    }
+    let spec = |f: &quietpost_core::autoconfig::Found| format!("{}:{}", f.host, f.port);
+    // Only the servers filled in here take the discovered security mode.
+    if a.imap.is_none() {
+        a.imap = Some(spec(&found.imap));
+        a.imap_starttls = found.imap.security == Security::Starttls;
+    }
+    if a.smtp.is_none() {
+        a.smtp = Some(spec(&found.smtp));
+        a.smtp_starttls = found.smtp.security == Security::Starttls;
+    }
+    if a.user.is_none() {
+        a.user = found.user.clone();
+    }
+    if !a.yes {
+        println!("Nothing has been sent. To use these servers, run the same command with --yes.");
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 fn read_password_line() -> Result<Secret> {

@@ -5,3 +5,4 @@
 //! It holds no GUI code and no user-facing wording: errors carry kinds; the app words them.
 
 pub mod accounts;
+pub mod autoconfig;

@@ -1,0 +1,147 @@
+//! A deliberately small HTTPS GET for fetching configuration documents (autoconfig): HTTPS
+//! only, through the account's route, with the one TLS policy; no cookies, no redirects, no
+//! compression, a size cap and a time limit. Not a general HTTP client.
+
+use crate::endpoint::Timeouts;
+use crate::error::{Error, Result};
+use crate::route::{self, Route};
+use crate::tls::{self, Trust};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::time::timeout;
+
+/// Longest response head accepted.
+const MAX_HEAD: usize = 16 * 1024;
+
+/// A response: status and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// GETs `https://host:port{path}`, reading at most `max_body` bytes of body.
+pub async fn get(
+    host: &str,
+    port: u16,
+    path: &str,
+    trust: &Trust,
+    via: &Route,
+    max_body: usize,
+    t: &Timeouts,
+) -> Result<Response> {
+    let protocol = |detail: &str| Error::Protocol {
+        host: host.to_owned(),
+        detail: detail.to_owned(),
+    };
+    if !path.starts_with('/') || path.contains(['\r', '\n', ' ']) {
+        return Err(protocol("invalid request path"));
+    }
+    let work = async {
+        let tcp = route::open(via, host, port, t.connect).await?;
+        let mut stream = tls::handshake(tcp, host, port, trust).await?;
+        let authority = if port == 443 {
+            host.to_owned()
+        } else {
+            format!("{host}:{port}")
+        };
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {authority}\r\nAccept: application/xml, text/xml\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n"
+        );
+        stream
+            .write_all(request.as_bytes())
+            .await
+            .map_err(|source| Error::Connect {
+                host: host.to_owned(),
+                port,
+                source,
+            })?;
+        let mut raw = Vec::new();
+        let limit = (MAX_HEAD + max_body + 1) as u64;
+        // Servers often close without a TLS close_notify; what arrived is judged below.
+        let _ = (&mut stream).take(limit).read_to_end(&mut raw).await;
+        parse(&raw, max_body).map_err(protocol)
+    };
+    timeout(t.command, work)
+        .await
+        .map_err(|_| Error::TimedOut {
+            host: host.to_owned(),
+            port,
+        })?
+}
+
+/// Parses a complete HTTP/1.1 response.
+fn parse(raw: &[u8], max_body: usize) -> std::result::Result<Response, &'static str> {
+    let head_end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or("no complete response")?;
+    if head_end > MAX_HEAD {
+        return Err("response head too long");
+    }
+    let head = std::str::from_utf8(&raw[..head_end]).map_err(|_| "response head is not text")?;
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines
+        .next()
+        .filter(|l| l.starts_with("HTTP/1."))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .ok_or("not an HTTP response")?;
+    let header = |name: &str| {
+        head.split("\r\n").skip(1).find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_ascii_lowercase())
+        })
+    };
+    let body = &raw[head_end + 4..];
+    let body = if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+        dechunk(body, max_body)?
+    } else if let Some(len) = header("content-length") {
+        let len: usize = len.parse().map_err(|_| "invalid Content-Length")?;
+        if len > max_body {
+            return Err("response too large");
+        }
+        body.get(..len).ok_or("response cut short")?.to_vec()
+    } else {
+        if body.len() > max_body {
+            return Err("response too large");
+        }
+        body.to_vec()
+    };
+    Ok(Response { status, body })
+}
+
+fn dechunk(mut b: &[u8], max: usize) -> std::result::Result<Vec<u8>, &'static str> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = b.windows(2).position(|w| w == b"\r\n").ok_or("bad chunk")?;
+        let size_text = std::str::from_utf8(&b[..line_end]).map_err(|_| "bad chunk")?;
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
+            .map_err(|_| "bad chunk")?;
+        b = &b[line_end + 2..];
+        if size == 0 {
+            return Ok(out);
+        }
+        if out.len() + size > max {
+            return Err("response too large");
+        }
+        out.extend_from_slice(b.get(..size).ok_or("chunk cut short")?);
+        b = b.get(size + 2..).ok_or("chunk cut short")?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_length_chunked_and_limits() {
+        let r = parse(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello!!", 100).unwrap();
+        assert_eq!((r.status, r.body.as_slice()), (200, &b"hello"[..]));
+        let r = parse(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n", 100).unwrap();
+        assert_eq!(r.body, b"abcde");
+        assert!(parse(b"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\nx", 100).is_err());
+        assert!(parse(b"SSH-2.0-x\r\n\r\n", 100).is_err());
+    }
+}

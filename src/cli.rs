@@ -15,6 +15,9 @@ pub struct Args {
     /// Keep config, data and cache in this one directory.
     #[arg(long, global = true, value_name = "DIR")]
     pub profile: Option<PathBuf>,
+    /// Print protocol traces to standard error (credentials are redacted).
+    #[arg(long, global = true)]
+    pub trace: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -29,6 +32,9 @@ pub enum Command {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    if args.trace {
+        init_trace();
+    }
     match args.command {
         Some(Command::Inspect(a)) => inspect::run(a),
         Some(Command::Account(a)) => {
@@ -47,4 +53,21 @@ pub fn run(args: Args) -> Result<()> {
             std::process::exit(2);
         }
     }
+}
+
+/// Quietpost's own traces (never its dependencies') to standard error, without colours.
+fn init_trace() {
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::prelude::*;
+    let targets = Targets::new()
+        .with_target("quietpost", tracing::Level::TRACE)
+        .with_target("quietpost_net", tracing::Level::TRACE)
+        .with_target("quietpost_core", tracing::Level::TRACE)
+        .with_target("quietpost_store", tracing::Level::TRACE);
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(false);
+    let _ = tracing_subscriber::registry()
+        .with(fmt.with_filter(targets))
+        .try_init();
 }

@@ -11,7 +11,8 @@ fn quietpost(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the quietpost binary runs");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    // The program may exit before reading its input (that is often the point of the test).
+    let _ = child.stdin.take().unwrap().write_all(stdin);
     child.wait_with_output().unwrap()
 }
 

@@ -217,8 +217,10 @@ pub async fn login(
             host: ep.host.clone(),
         });
     }
+    let plain = capabilities.iter().any(|c| c == "AUTH=PLAIN");
+    tracing::debug!(host = ep.host, port = ep.port, user, mechanism = if plain { "PLAIN" } else { "LOGIN" }, tls = %tls.version, "logging in");
     let attempt = async {
-        if capabilities.iter().any(|c| c == "AUTH=PLAIN") {
+        if plain {
             client
                 .authenticate(
                     "PLAIN",

@@ -39,6 +39,7 @@ impl Route {
 
 /// Opens a TCP stream to `host:port` along `route`.
 pub async fn open(route: &Route, host: &str, port: u16, limit: Duration) -> Result<TcpStream> {
+    tracing::debug!(host, port, route = %route.proxy(), "connecting");
     match route {
         Route::Direct => direct(host, port, limit).await,
         Route::Socks5 {

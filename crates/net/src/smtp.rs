@@ -176,6 +176,7 @@ pub async fn login(
         return Err(Error::UnsafeCredentials);
     }
     let (mut connection, tls) = connect(ep, t).await?;
+    tracing::debug!(host = ep.host, port = ep.port, user, tls = %tls.version, "authenticating (PLAIN or LOGIN, as the server offers after TLS)");
     let credentials = Credentials::new(user.to_owned(), password.expose().to_owned());
     timeout(
         t.command,
@@ -196,6 +197,7 @@ pub async fn login(
             smtp_error(ep, e)
         }
     })?;
+    tracing::debug!(host = ep.host, "authenticated");
     Ok(Submission { connection, tls })
 }
 

@@ -13,6 +13,25 @@ pub(crate) const MAX_LINES: usize = 64;
 /// Longest server text kept for an error message.
 const MAX_SERVER_TEXT: usize = 200;
 
+/// A line for a protocol trace: the arguments of LOGIN / AUTHENTICATE / AUTH are replaced by
+/// `[redacted]`, and the line is sanitized like any server text.
+pub(crate) fn redact(line: &str) -> String {
+    let words: Vec<&str> = line.trim_end().splitn(3, ' ').collect();
+    let is_auth = |w: &str| {
+        ["LOGIN", "AUTHENTICATE", "AUTH"]
+            .iter()
+            .any(|k| w.eq_ignore_ascii_case(k))
+    };
+    let shown = match words.as_slice() {
+        // SMTP: AUTH PLAIN <blob>; IMAP without a tag.
+        [cmd, mech, _] | [cmd, mech] if is_auth(cmd) => format!("{cmd} {mech} [redacted]"),
+        // IMAP: TAG LOGIN user pass / TAG AUTHENTICATE PLAIN blob.
+        [tag, cmd, _] if is_auth(cmd) => format!("{tag} {cmd} [redacted]"),
+        _ => line.trim_end().to_owned(),
+    };
+    server_text(&shown)
+}
+
 /// Server words for an error message: one line, sanitized, capped.
 pub(crate) fn server_text(s: &str) -> String {
     quietpost_model::SafeLine::new(s, MAX_SERVER_TEXT).to_string()
@@ -32,7 +51,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Lines<'_, S> {
         loop {
             if let Some(end) = self.buf.iter().position(|&b| b == b'\n') {
                 let line: Vec<u8> = self.buf.drain(..=end).collect();
-                return Ok(String::from_utf8_lossy(&line).trim_end().to_owned());
+                let line = String::from_utf8_lossy(&line).trim_end().to_owned();
+                tracing::trace!(host = self.host, "S: {}", server_text(&line));
+                return Ok(line);
             }
             if self.buf.len() > MAX_LINE {
                 return Err(Error::Protocol {
@@ -62,6 +83,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Lines<'_, S> {
     }
 
     pub(crate) async fn send(&mut self, line: &str) -> Result<()> {
+        tracing::trace!(host = self.host, "C: {}", redact(line));
         self.stream
             .write_all(line.as_bytes())
             .await
@@ -124,4 +146,27 @@ pub(crate) async fn has_pending(tcp: &tokio::net::TcpStream) -> bool {
     tokio::time::sleep(Duration::from_millis(50)).await;
     let mut probe = [0u8; 1];
     tcp.try_read(&mut probe).map(|n| n > 0).unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn credentials_never_reach_a_trace() {
+        assert_eq!(
+            redact("A1 LOGIN alice \"hunter2\"\r\n"),
+            "A1 LOGIN [redacted]"
+        );
+        assert_eq!(
+            redact("A2 AUTHENTICATE PLAIN AGFsaWNlAGh1bnRlcjI="),
+            "A2 AUTHENTICATE [redacted]"
+        );
+        assert_eq!(
+            redact("AUTH PLAIN AGFsaWNlAGh1bnRlcjI="),
+            "AUTH PLAIN [redacted]"
+        );
+        assert_eq!(redact("AUTH LOGIN"), "AUTH LOGIN [redacted]");
+        assert_eq!(redact("Q1 CAPABILITY\r\n"), "Q1 CAPABILITY");
+    }
 }

@@ -269,3 +269,31 @@ async fn credentials_with_line_breaks_never_leave() {
     );
     server.abort();
 }
+
+#[tokio::test]
+async fn a_referral_to_another_server_is_never_followed() {
+    let pki = pki();
+    // The server the referral names; nothing may ever connect to it.
+    let other = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let other_port = other.local_addr().unwrap().port();
+    let fake = Fake {
+        implicit: Some(pki.good().0),
+        caps_after_tls: "IMAP4rev1 AUTH=PLAIN LOGIN-REFERRALS",
+        login_reply: format!(
+            "NO [REFERRAL imap://alice@127.0.0.1:{other_port}/] try the other server"
+        ),
+        ..Fake::default()
+    };
+    let (r, _) = attempt(
+        fake,
+        Security::ImplicitTls,
+        Trust::CaFile(pki.ca_file.clone()),
+    )
+    .await;
+    assert!(
+        matches!(&r, Err(Error::Login { server_text, .. }) if server_text.contains("REFERRAL")),
+        "{r:?}"
+    );
+    let contacted = tokio::time::timeout(Duration::from_millis(500), other.accept()).await;
+    assert!(contacted.is_err(), "the client followed the referral");
+}

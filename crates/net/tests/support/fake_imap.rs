@@ -105,6 +105,8 @@ pub struct Fake {
     pub caps_after_tls: &'static str,
     /// Send nothing at all (a TLS port seen by a STARTTLS client).
     pub silent: bool,
+    /// The tagged reply (without the tag) to LOGIN and AUTHENTICATE.
+    pub login_reply: String,
 }
 
 impl Default for Fake {
@@ -117,6 +119,7 @@ impl Default for Fake {
             tls_after_starttls: None,
             caps_after_tls: "IMAP4rev1 AUTH=PLAIN",
             silent: false,
+            login_reply: "NO [AUTHENTICATIONFAILED] nope".to_owned(),
         }
     }
 }
@@ -176,17 +179,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Peer<S> {
                 "AUTHENTICATE" => {
                     self.say("+ \r\n").await;
                     let _ = self.line().await;
-                    self.say(&format!("{tag} NO [AUTHENTICATIONFAILED] nope\r\n"))
-                        .await;
+                    self.say(&format!("{tag} {}\r\n", fake.login_reply)).await;
                 }
                 "LOGOUT" => {
                     self.say(&format!("* BYE\r\n{tag} OK bye\r\n")).await;
                     return false;
                 }
-                _ => {
-                    self.say(&format!("{tag} NO [AUTHENTICATIONFAILED] nope\r\n"))
-                        .await
-                }
+                _ => self.say(&format!("{tag} {}\r\n", fake.login_reply)).await,
             }
         }
         false

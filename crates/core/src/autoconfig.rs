@@ -330,7 +330,20 @@ pub async fn discover(email: &str, route: &quietpost_net::Route) -> Result<Disco
         .into_iter()
         .map(|(h, p)| (h, 443, p))
         .collect();
-    discover_at(email, &hosts, &quietpost_net::Trust::System, route).await
+    let autoconfig = match discover_at(email, &hosts, &quietpost_net::Trust::System, route).await {
+        Ok(d) => return Ok(d),
+        Err(e) => e,
+    };
+    // A DNS lookup would leave the proxy: with one, service records are not used.
+    if *route != quietpost_net::Route::Direct {
+        return Err(format!(
+            "{autoconfig}; DNS service records were not looked up because that would bypass your proxy"
+        ));
+    }
+    let resolver = system_resolver()?;
+    srv(email, &resolver)
+        .await
+        .map_err(|e| format!("{autoconfig}; {e}"))
 }
 
 /// Fetches and parses the first autoconfig document found at `hosts` (host, port, path).
@@ -364,6 +377,87 @@ pub async fn discover_at(
         }
     }
     Err(format!("no settings were found ({})", reasons.join("; ")))
+}
+
+/// A DNS resolver for service records.
+pub type Resolver = hickory_resolver::TokioResolver;
+
+/// The system's resolver (from /etc/resolv.conf or the platform's settings).
+pub fn system_resolver() -> Result<Resolver, String> {
+    hickory_resolver::Resolver::builder_tokio()
+        .map_err(|e| format!("no DNS resolver ({e})"))?
+        .build()
+        .map_err(|e| format!("no DNS resolver ({e})"))
+}
+
+/// Shown with servers found in DNS, whose answers are not authenticated.
+const SRV_NOTE: &str = "These servers come from DNS records, which anyone on the network path can forge. Check that they belong to your provider before continuing.";
+
+/// The best target of one service record name: lowest priority, then highest weight; a target
+/// of "." means the service is not offered (RFC 2782).
+async fn best_target(resolver: &Resolver, name: &str) -> Option<(String, u16)> {
+    use hickory_resolver::proto::rr::{RData, RecordType};
+    let lookup = resolver.lookup(name, RecordType::SRV).await.ok()?;
+    lookup
+        .answers()
+        .iter()
+        .filter_map(|r| match &r.data {
+            RData::SRV(srv) => Some(srv.clone()),
+            _ => None,
+        })
+        .filter(|srv| srv.port != 0 && !srv.target.is_root())
+        .min_by_key(|srv| (srv.priority, std::cmp::Reverse(srv.weight)))
+        .map(|srv| {
+            (
+                srv.target
+                    .to_ascii()
+                    .trim_end_matches('.')
+                    .to_ascii_lowercase(),
+                srv.port,
+            )
+        })
+}
+
+/// RFC 6186 / RFC 8314 service records: `_imaps` (TLS) before `_imap` (STARTTLS),
+/// `_submissions` (TLS) before `_submission` (STARTTLS).
+pub async fn srv(email: &str, resolver: &Resolver) -> Result<Discovered, String> {
+    let domain = domain_of(email).ok_or("not an email address")?;
+    let find = |tls: &'static str, starttls: &'static str| {
+        let domain = domain.clone();
+        async move {
+            if let Some((host, port)) =
+                best_target(resolver, &format!("_{tls}._tcp.{domain}.")).await
+            {
+                return Some(Found {
+                    host,
+                    port,
+                    security: Security::Tls,
+                });
+            }
+            best_target(resolver, &format!("_{starttls}._tcp.{domain}."))
+                .await
+                .map(|(host, port)| Found {
+                    host,
+                    port,
+                    security: Security::Starttls,
+                })
+        }
+    };
+    let imap = find("imaps", "imap")
+        .await
+        .ok_or("no IMAP service record")?;
+    let smtp = find("submissions", "submission")
+        .await
+        .ok_or("no submission service record")?;
+    let within = |h: &str| h == domain || h.ends_with(&format!(".{domain}"));
+    let note = (!within(&imap.host) || !within(&smtp.host)).then_some(SRV_NOTE);
+    Ok(Discovered {
+        imap,
+        smtp,
+        user: None,
+        source: format!("the DNS service records of {domain}"),
+        note,
+    })
 }
 
 #[cfg(test)]

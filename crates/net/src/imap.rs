@@ -10,7 +10,7 @@ pub use crate::endpoint::{Endpoint, Timeouts};
 use crate::error::{Error, Result};
 use crate::route;
 use crate::tls::{self, Security, TlsDetails};
-use crate::wire::{self, Lines, server_text};
+use crate::wire::{self, Capped, Lines, server_text};
 use quietpost_model::Secret;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -18,11 +18,17 @@ use tokio::net::TcpStream;
 use tokio::time::timeout;
 use tokio_rustls::client::TlsStream;
 
-pub type ImapStream = TlsStream<TcpStream>;
+/// The stream async-imap reads: TLS, with a line cap until login succeeds.
+pub type ImapStream = Capped<TlsStream<TcpStream>>;
+
+/// Longest line a server may send before login has succeeded.
+const MAX_LOGIN_LINE: usize = 1 << 20;
 
 /// A TLS connection that has greeted us and told us its capabilities (after TLS).
 pub struct Connected {
     pub client: async_imap::Client<ImapStream>,
+    /// The line cap of `client`'s stream; set to `usize::MAX` to lift it.
+    pub line_cap: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     pub tls: TlsDetails,
     pub capabilities: Vec<String>,
 }
@@ -169,9 +175,11 @@ pub async fn connect(ep: &Endpoint, t: &Timeouts) -> Result<Connected> {
         Security::StartTlsRequired => Vec::new(),
     };
     let capabilities = lines.capabilities(from_greeting, "Q3", t.command).await?;
-    let client = async_imap::Client::new(lines.into_stream()?);
+    let (stream, line_cap) = Capped::new(lines.into_stream()?, MAX_LOGIN_LINE);
+    let client = async_imap::Client::new(stream);
     Ok(Connected {
         client,
+        line_cap,
         tls: details,
         capabilities,
     })
@@ -209,6 +217,7 @@ pub async fn login(
     }
     let Connected {
         client,
+        line_cap,
         tls,
         capabilities,
     } = connect(ep, t).await?;
@@ -257,6 +266,9 @@ pub async fn login(
                 detail: other.to_string(),
             },
         })?;
+    tracing::debug!(host = ep.host, "logged in");
+    // Logged in: message literals are bounded by the sync engine, not by a line cap.
+    line_cap.store(usize::MAX, std::sync::atomic::Ordering::Relaxed);
     Ok(Authenticated {
         session,
         tls,

@@ -13,7 +13,7 @@ use crate::endpoint::{Endpoint, Timeouts};
 use crate::error::{Error, Result};
 use crate::route;
 use crate::tls::{self, Security, TlsDetails};
-use crate::wire::{self, Lines, MAX_LINES, server_text};
+use crate::wire::{self, Capped, Lines, MAX_LINES, server_text};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::AsyncSmtpConnection;
 use lettre::transport::smtp::extension::ClientId;
@@ -28,6 +28,9 @@ use tokio_rustls::client::TlsStream;
 
 /// The EHLO argument: fixed and neutral, never the machine's name (safety.md §5.1).
 pub const EHLO_NAME: ClientId = ClientId::Ipv4(Ipv4Addr::LOCALHOST);
+
+/// Longest SMTP reply line accepted (RFC 5321 allows 512 bytes; extensions stretch that).
+const MAX_REPLY_LINE: usize = 64 * 1024;
 
 /// An authenticated submission connection.
 pub struct Submission {
@@ -151,6 +154,8 @@ pub async fn connect(ep: &Endpoint, t: &Timeouts) -> Result<(AsyncSmtpConnection
             inner: tls_stream,
         },
     };
+    // SMTP replies are short: a server sending an endless line gets an error.
+    let (stream, _) = Capped::new(stream, MAX_REPLY_LINE);
     let conn = timeout(
         t.command,
         AsyncSmtpConnection::connect_with_transport(Box::new(stream), &EHLO_NAME),
@@ -256,8 +261,8 @@ impl AsyncWrite for Greeted {
     }
 }
 
-impl lettre::transport::smtp::client::AsyncTokioStream for Greeted {
+impl lettre::transport::smtp::client::AsyncTokioStream for Capped<Greeted> {
     fn peer_addr(&self) -> std::io::Result<std::net::SocketAddr> {
-        self.inner.get_ref().0.peer_addr()
+        self.get_ref().inner.get_ref().0.peer_addr()
     }
 }

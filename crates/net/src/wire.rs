@@ -170,3 +170,85 @@ mod tests {
         assert_eq!(redact("Q1 CAPABILITY\r\n"), "Q1 CAPABILITY");
     }
 }
+
+/// A stream that refuses over-long lines from the server: a hostile server gets an error, not
+/// unbounded buffering in the protocol library that reads after us. The cap can be lifted (IMAP,
+/// after login, where the sync engine bounds literals itself).
+#[derive(Debug)]
+pub struct Capped<S> {
+    inner: S,
+    since_newline: usize,
+    max_line: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl<S> Capped<S> {
+    pub(crate) fn new(
+        inner: S,
+        max_line: usize,
+    ) -> (Self, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        let limit = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(max_line));
+        (
+            Capped {
+                inner,
+                since_newline: 0,
+                max_line: limit.clone(),
+            },
+            limit,
+        )
+    }
+
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Capped<S> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let poll = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
+        if let std::task::Poll::Ready(Ok(())) = &poll {
+            let max = self.max_line.load(std::sync::atomic::Ordering::Relaxed);
+            let new = &buf.filled()[before..];
+            let mut run = self.since_newline;
+            for &b in new {
+                run = if b == b'\n' { 0 } else { run + 1 };
+                if run > max {
+                    return std::task::Poll::Ready(Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "the server sent an over-long line",
+                    )));
+                }
+            }
+            self.since_newline = run;
+        }
+        poll
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Capped<S> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}

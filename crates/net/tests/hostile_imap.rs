@@ -297,3 +297,24 @@ async fn a_referral_to_another_server_is_never_followed() {
     let contacted = tokio::time::timeout(Duration::from_millis(500), other.accept()).await;
     assert!(contacted.is_err(), "the client followed the referral");
 }
+
+#[tokio::test]
+async fn an_endless_line_before_login_is_an_error_not_a_buffer() {
+    let pki = pki();
+    let fake = Fake {
+        implicit: Some(pki.good().0),
+        login_reply: format!("NO {}", "x".repeat(3 << 20)),
+        ..Fake::default()
+    };
+    let (r, _) = attempt(
+        fake,
+        Security::ImplicitTls,
+        Trust::CaFile(pki.ca_file.clone()),
+    )
+    .await;
+    assert!(
+        matches!(&r, Err(Error::Protocol { detail, .. }) if detail.contains("over-long line")),
+        "{:?}",
+        r.map_err(|e| e.to_string())
+    );
+}

@@ -218,3 +218,26 @@ async fn credentials_with_line_breaks_never_leave() {
     );
     server.abort();
 }
+
+#[tokio::test]
+async fn an_endless_smtp_reply_line_is_an_error_not_a_buffer() {
+    let pki = pki();
+    let huge: &'static str =
+        Box::leak(format!("PIPELINING,X-{}", "y".repeat(200_000)).into_boxed_str());
+    let fake = FakeSmtp {
+        implicit: Some(pki.good().0),
+        ehlo_after_tls: huge,
+        ..FakeSmtp::default()
+    };
+    let (r, seen) = attempt(
+        fake,
+        Security::ImplicitTls,
+        Trust::CaFile(pki.ca_file.clone()),
+    )
+    .await;
+    assert!(
+        matches!(&r, Err(Error::Protocol { detail, .. }) if detail.contains("over-long line")),
+        "{r:?}"
+    );
+    assert_no_credentials(&seen);
+}

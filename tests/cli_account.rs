@@ -194,6 +194,14 @@ fn real_server_account_add_check_remove_with_ca_file() {
         v["imap"]["fingerprint_sha256"],
         testbed("QUIETPOST_TESTBED_FINGERPRINT")
     );
+    assert_eq!(v["imap"]["certificate_subject"], "CN=localhost");
+    assert_eq!(v["imap"]["certificate_issuer"], "CN=Quietpost testbed CA");
+    assert!(
+        v["imap"]["certificate_not_after"]
+            .as_str()
+            .is_some_and(|t| t.ends_with('Z')),
+        "{v}"
+    );
     assert_eq!(v["smtp"]["ok"], true);
 
     let remove = quietpost(&dir, &["account", "remove", "work"], "", true);

@@ -406,6 +406,9 @@ fn check_json(c: &accounts::ServerCheck) -> serde_json::Value {
             v["tls_version"] = ok.tls.version.clone().into();
             v["cipher_suite"] = ok.tls.cipher_suite.clone().into();
             v["fingerprint_sha256"] = ok.tls.fingerprint_sha256.clone().into();
+            v["certificate_subject"] = ok.tls.subject.clone().into();
+            v["certificate_issuer"] = ok.tls.issuer.clone().into();
+            v["certificate_not_after"] = ok.tls.not_after.clone().into();
             v["capabilities"] = ok.capabilities.clone().into();
         }
         Err(e) => {
@@ -427,6 +430,11 @@ fn print_checks(imap: &accounts::ServerCheck, smtp: &accounts::ServerCheck) {
         match &c.result {
             Ok(ok) => {
                 println!("  {} with {}", ok.tls.version, ok.tls.cipher_suite);
+                if let (Some(subject), Some(issuer), Some(expiry)) =
+                    (&ok.tls.subject, &ok.tls.issuer, &ok.tls.not_after)
+                {
+                    println!("  certificate {subject}, issued by {issuer}, valid until {expiry}");
+                }
                 println!("  certificate SHA-256 {}", ok.tls.fingerprint_sha256);
                 println!("  trusted because: {}", wording::trust(&ep.trust));
                 if let quietpost_net::Route::Socks5 { .. }

@@ -57,6 +57,27 @@ pub struct TlsDetails {
     pub certificates: Vec<Vec<u8>>,
     /// SHA-256 of the leaf certificate, as `AB:CD:...`.
     pub fingerprint_sha256: String,
+    /// The leaf certificate's subject and issuer (RFC 4514), and its expiry (RFC 3339), when
+    /// it parses.
+    pub subject: Option<String>,
+    pub issuer: Option<String>,
+    pub not_after: Option<String>,
+}
+
+/// Subject, issuer and expiry of a DER certificate, for people to read.
+fn describe(der: &[u8]) -> (Option<String>, Option<String>, Option<String>) {
+    use x509_cert::der::Decode;
+    match x509_cert::Certificate::from_der(der) {
+        Ok(c) => {
+            let tbs = &c.tbs_certificate;
+            (
+                Some(tbs.subject.to_string()),
+                Some(tbs.issuer.to_string()),
+                Some(tbs.validity.not_after.to_date_time().to_string()),
+            )
+        }
+        Err(_) => (None, None, None),
+    }
 }
 
 fn provider() -> Arc<CryptoProvider> {
@@ -325,6 +346,10 @@ pub fn details(stream: &TlsStream<TcpStream>) -> TlsDetails {
         .iter()
         .map(|c| c.to_vec())
         .collect();
+    let (subject, issuer, not_after) = certificates
+        .first()
+        .map(|c| describe(c))
+        .unwrap_or((None, None, None));
     let fingerprint_sha256 = certificates
         .first()
         .map(|c| format_fingerprint(&fingerprint_sha256(c)))
@@ -341,6 +366,9 @@ pub fn details(stream: &TlsStream<TcpStream>) -> TlsDetails {
             .unwrap_or_default(),
         certificates,
         fingerprint_sha256,
+        subject,
+        issuer,
+        not_after,
     }
 }
 

@@ -1,8 +1,11 @@
 //! Where and how to connect, shared by IMAP and SMTP.
 
-use crate::route::Route;
-use crate::tls::{Security, Trust};
+use crate::error::{Error, Result};
+use crate::route::{self, Route};
+use crate::tls::{self, Security, Trust};
 use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
 
 /// Where and how to connect.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,5 +33,39 @@ impl Default for Timeouts {
             greeting: Duration::from_secs(10),
             command: Duration::from_secs(60),
         }
+    }
+}
+
+impl Endpoint {
+    pub(crate) fn timed_out(&self) -> Error {
+        Error::TimedOut {
+            host: self.host.clone(),
+            port: self.port,
+        }
+    }
+
+    /// Opens the route, runs the protocol's STARTTLS step when the endpoint requires it, and
+    /// completes the TLS handshake under the one policy: the shared first half of every IMAP
+    /// and SMTP connection.
+    pub(crate) async fn open_tls<F, Fut>(
+        &self,
+        t: &Timeouts,
+        starttls: F,
+    ) -> Result<TlsStream<TcpStream>>
+    where
+        F: FnOnce(TcpStream) -> Fut,
+        Fut: std::future::Future<Output = Result<TcpStream>>,
+    {
+        let tcp = route::open(&self.route, &self.host, self.port, t.connect).await?;
+        let tcp = match self.security {
+            Security::ImplicitTls => tcp,
+            Security::StartTlsRequired => starttls(tcp).await?,
+        };
+        tokio::time::timeout(
+            t.command,
+            tls::handshake(tcp, &self.host, self.port, &self.trust),
+        )
+        .await
+        .map_err(|_| self.timed_out())?
     }
 }

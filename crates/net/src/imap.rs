@@ -8,7 +8,6 @@
 
 pub use crate::endpoint::{Endpoint, Timeouts};
 use crate::error::{Error, Result};
-use crate::route;
 use crate::tls::{self, Security, TlsDetails};
 use crate::wire::{self, Capped, Lines, server_text};
 use quietpost_model::Secret;
@@ -151,17 +150,7 @@ async fn starttls(tcp: TcpStream, ep: &Endpoint, t: &Timeouts) -> Result<TcpStre
 /// Connects, secures the connection and reads the capabilities after TLS. What the server
 /// said before TLS is forgotten.
 pub async fn connect(ep: &Endpoint, t: &Timeouts) -> Result<Connected> {
-    let tcp = route::open(&ep.route, &ep.host, ep.port, t.connect).await?;
-    let tcp = match ep.security {
-        Security::ImplicitTls => tcp,
-        Security::StartTlsRequired => starttls(tcp, ep, t).await?,
-    };
-    let tls_stream = timeout(t.command, tls::handshake(tcp, &ep.host, ep.port, &ep.trust))
-        .await
-        .map_err(|_| Error::TimedOut {
-            host: ep.host.clone(),
-            port: ep.port,
-        })??;
+    let tls_stream = ep.open_tls(t, |tcp| starttls(tcp, ep, t)).await?;
     let details = tls::details(&tls_stream);
     let mut lines = Lines {
         stream: tls_stream,
@@ -245,10 +234,7 @@ pub async fn login(
     };
     let session = timeout(t.command, attempt)
         .await
-        .map_err(|_| Error::TimedOut {
-            host: ep.host.clone(),
-            port: ep.port,
-        })?
+        .map_err(|_| ep.timed_out())?
         .map_err(|(e, _client)| match e {
             async_imap::error::Error::No(text) => Error::Login {
                 host: ep.host.clone(),

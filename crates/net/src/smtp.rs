@@ -11,7 +11,6 @@
 
 use crate::endpoint::{Endpoint, Timeouts};
 use crate::error::{Error, Result};
-use crate::route;
 use crate::tls::{self, Security, TlsDetails};
 use crate::wire::{self, Capped, Lines, MAX_LINES, server_text};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
@@ -129,17 +128,7 @@ async fn starttls(tcp: TcpStream, ep: &Endpoint, t: &Timeouts) -> Result<TcpStre
 
 /// Connects, secures the connection and lets lettre say EHLO over TLS.
 pub async fn connect(ep: &Endpoint, t: &Timeouts) -> Result<(AsyncSmtpConnection, TlsDetails)> {
-    let tcp = route::open(&ep.route, &ep.host, ep.port, t.connect).await?;
-    let tcp = match ep.security {
-        Security::ImplicitTls => tcp,
-        Security::StartTlsRequired => starttls(tcp, ep, t).await?,
-    };
-    let tls_stream = timeout(t.command, tls::handshake(tcp, &ep.host, ep.port, &ep.trust))
-        .await
-        .map_err(|_| Error::TimedOut {
-            host: ep.host.clone(),
-            port: ep.port,
-        })??;
+    let tls_stream = ep.open_tls(t, |tcp| starttls(tcp, ep, t)).await?;
     let details = tls::details(&tls_stream);
     let stream = match ep.security {
         // The real greeting, over TLS; lettre reads it.
@@ -161,10 +150,7 @@ pub async fn connect(ep: &Endpoint, t: &Timeouts) -> Result<(AsyncSmtpConnection
         AsyncSmtpConnection::connect_with_transport(Box::new(stream), &EHLO_NAME),
     )
     .await
-    .map_err(|_| Error::TimedOut {
-        host: ep.host.clone(),
-        port: ep.port,
-    })?
+    .map_err(|_| ep.timed_out())?
     .map_err(|e| smtp_error(ep, e))?;
     Ok((conn, details))
 }
@@ -188,10 +174,7 @@ pub async fn login(
         connection.auth(&[Mechanism::Plain, Mechanism::Login], &credentials),
     )
     .await
-    .map_err(|_| Error::TimedOut {
-        host: ep.host.clone(),
-        port: ep.port,
-    })?
+    .map_err(|_| ep.timed_out())?
     .map_err(|e| {
         if e.is_permanent() {
             Error::Login {

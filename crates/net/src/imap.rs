@@ -9,7 +9,7 @@
 pub use crate::endpoint::{Endpoint, Timeouts};
 use crate::error::{Error, Result};
 use crate::tls::{self, Security, TlsDetails};
-use crate::wire::{self, Capped, Lines, server_text};
+use crate::wire::{Capped, Lines, server_text};
 use quietpost_model::Secret;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -110,12 +110,7 @@ fn capability_list(lines: &[String]) -> Vec<String> {
 
 /// STARTTLS, refusing everything that could let a man in the middle in.
 async fn starttls(tcp: TcpStream, ep: &Endpoint, t: &Timeouts) -> Result<TcpStream> {
-    let mut plain = Lines {
-        stream: tcp,
-        buf: Vec::new(),
-        host: &ep.host,
-        port: ep.port,
-    };
+    let mut plain = Lines::new(tcp, ep);
     let from_greeting = match plain.greeting(t.greeting).await {
         Err(Error::TimedOut { .. }) => {
             return Err(Error::SpeaksTls {
@@ -137,14 +132,7 @@ async fn starttls(tcp: TcpStream, ep: &Endpoint, t: &Timeouts) -> Result<TcpStre
             host: ep.host.clone(),
         });
     }
-    // Anything received after the "go ahead" was not sent by the TLS server we are about to
-    // verify. Give a racing injector a moment to show itself, then check.
-    if plain.has_buffered() || wire::has_pending(&plain.stream).await {
-        return Err(Error::Injection {
-            host: ep.host.clone(),
-        });
-    }
-    Ok(plain.stream)
+    plain.into_upgradable().await
 }
 
 /// Connects, secures the connection and reads the capabilities after TLS. What the server
@@ -152,12 +140,7 @@ async fn starttls(tcp: TcpStream, ep: &Endpoint, t: &Timeouts) -> Result<TcpStre
 pub async fn connect(ep: &Endpoint, t: &Timeouts) -> Result<Connected> {
     let tls_stream = ep.open_tls(t, |tcp| starttls(tcp, ep, t)).await?;
     let details = tls::details(&tls_stream);
-    let mut lines = Lines {
-        stream: tls_stream,
-        buf: Vec::new(),
-        host: &ep.host,
-        port: ep.port,
-    };
+    let mut lines = Lines::new(tls_stream, ep);
     // No greeting follows STARTTLS; implicit TLS starts with one.
     let from_greeting = match ep.security {
         Security::ImplicitTls => lines.greeting(t.greeting).await?,

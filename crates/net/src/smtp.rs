@@ -12,7 +12,7 @@
 use crate::endpoint::{Endpoint, Timeouts};
 use crate::error::{Error, Result};
 use crate::tls::{self, Security, TlsDetails};
-use crate::wire::{self, Capped, Lines, MAX_LINES, server_text};
+use crate::wire::{Capped, Lines, MAX_LINES, server_text};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::AsyncSmtpConnection;
 use lettre::transport::smtp::extension::ClientId;
@@ -73,12 +73,7 @@ async fn reply<S: AsyncRead + AsyncWrite + Unpin>(
 
 /// STARTTLS on a plain connection, refusing everything that could let a man in the middle in.
 async fn starttls(tcp: TcpStream, ep: &Endpoint, t: &Timeouts) -> Result<TcpStream> {
-    let mut plain = Lines {
-        stream: tcp,
-        buf: Vec::new(),
-        host: &ep.host,
-        port: ep.port,
-    };
+    let mut plain = Lines::new(tcp, ep);
     let (code, _) = match reply(&mut plain, t.greeting).await {
         Err(Error::TimedOut { .. }) => {
             return Err(Error::SpeaksTls {
@@ -118,12 +113,7 @@ async fn starttls(tcp: TcpStream, ep: &Endpoint, t: &Timeouts) -> Result<TcpStre
             host: ep.host.clone(),
         });
     }
-    if plain.has_buffered() || wire::has_pending(&plain.stream).await {
-        return Err(Error::Injection {
-            host: ep.host.clone(),
-        });
-    }
-    Ok(plain.stream)
+    plain.into_upgradable().await
 }
 
 /// Connects, secures the connection and lets lettre say EHLO over TLS.

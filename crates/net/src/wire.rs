@@ -134,40 +134,35 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Lines<'_, S> {
     }
 }
 
-impl<S> Lines<'_, S> {
-    /// True if bytes are waiting that nobody asked for yet (checked right before a TLS handshake).
-    pub(crate) fn has_buffered(&self) -> bool {
-        !self.buf.is_empty()
+impl<'a, S> Lines<'a, S> {
+    pub(crate) fn new(stream: S, ep: &'a crate::endpoint::Endpoint) -> Self {
+        Lines {
+            stream,
+            buf: Vec::new(),
+            host: &ep.host,
+            port: ep.port,
+        }
     }
 }
 
-/// Whether a TCP stream has unread bytes, after giving a racing sender a moment.
-pub(crate) async fn has_pending(tcp: &tokio::net::TcpStream) -> bool {
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    let mut probe = [0u8; 1];
-    tcp.try_read(&mut probe).map(|n| n > 0).unwrap_or(false)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact;
-
-    #[test]
-    fn credentials_never_reach_a_trace() {
-        assert_eq!(
-            redact("A1 LOGIN alice \"hunter2\"\r\n"),
-            "A1 LOGIN [redacted]"
-        );
-        assert_eq!(
-            redact("A2 AUTHENTICATE PLAIN AGFsaWNlAGh1bnRlcjI="),
-            "A2 AUTHENTICATE [redacted]"
-        );
-        assert_eq!(
-            redact("AUTH PLAIN AGFsaWNlAGh1bnRlcjI="),
-            "AUTH PLAIN [redacted]"
-        );
-        assert_eq!(redact("AUTH LOGIN"), "AUTH LOGIN [redacted]");
-        assert_eq!(redact("Q1 CAPABILITY\r\n"), "Q1 CAPABILITY");
+impl Lines<'_, tokio::net::TcpStream> {
+    /// The plain stream, ready for the TLS handshake after the server's go-ahead — unless any
+    /// byte already arrived (buffered here, or waiting on the socket after a moment's grace):
+    /// those were not sent by the TLS server about to be verified (response injection).
+    pub(crate) async fn into_upgradable(self) -> Result<tokio::net::TcpStream> {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let mut probe = [0u8; 1];
+        let pending = self
+            .stream
+            .try_read(&mut probe)
+            .map(|n| n > 0)
+            .unwrap_or(false);
+        if !self.buf.is_empty() || pending {
+            return Err(Error::Injection {
+                host: self.host.to_owned(),
+            });
+        }
+        Ok(self.stream)
     }
 }
 
@@ -250,5 +245,28 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Capped<S> {
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<std::io::Result<()>> {
         std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn credentials_never_reach_a_trace() {
+        assert_eq!(
+            redact("A1 LOGIN alice \"hunter2\"\r\n"),
+            "A1 LOGIN [redacted]"
+        );
+        assert_eq!(
+            redact("A2 AUTHENTICATE PLAIN AGFsaWNlAGh1bnRlcjI="),
+            "A2 AUTHENTICATE [redacted]"
+        );
+        assert_eq!(
+            redact("AUTH PLAIN AGFsaWNlAGh1bnRlcjI="),
+            "AUTH PLAIN [redacted]"
+        );
+        assert_eq!(redact("AUTH LOGIN"), "AUTH LOGIN [redacted]");
+        assert_eq!(redact("Q1 CAPABILITY\r\n"), "Q1 CAPABILITY");
     }
 }

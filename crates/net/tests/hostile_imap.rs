@@ -3,6 +3,8 @@
 
 #[path = "support/fake_imap.rs"]
 mod fake_imap;
+#[path = "support/peer.rs"]
+mod peer;
 
 use base64::Engine;
 use fake_imap::*;

@@ -5,6 +5,8 @@
 mod fake_imap;
 #[path = "support/fake_smtp.rs"]
 mod fake_smtp;
+#[path = "support/peer.rs"]
+mod peer;
 
 use base64::Engine;
 use fake_imap::{PASSWORD, USER, pki};

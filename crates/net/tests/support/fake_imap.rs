@@ -1,11 +1,12 @@
 //! A scripted fake IMAP server and a throwaway PKI, shared by the net crate's tests.
 #![allow(dead_code)]
 
+use crate::peer::Peer;
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 
 pub const USER: &str = "alice";
@@ -125,36 +126,9 @@ impl Default for Fake {
 }
 
 /// Reads lines and records every byte received.
-struct Peer<S> {
-    s: S,
-    buf: Vec<u8>,
-    seen: Vec<u8>,
-}
-
 impl<S: AsyncRead + AsyncWrite + Unpin> Peer<S> {
-    async fn line(&mut self) -> Option<String> {
-        loop {
-            if let Some(i) = self.buf.iter().position(|&b| b == b'\n') {
-                let l: Vec<u8> = self.buf.drain(..=i).collect();
-                return Some(String::from_utf8_lossy(&l).trim_end().to_owned());
-            }
-            let mut chunk = [0u8; 4096];
-            let n = self.s.read(&mut chunk).await.ok()?;
-            if n == 0 {
-                return None;
-            }
-            self.seen.extend_from_slice(&chunk[..n]);
-            self.buf.extend_from_slice(&chunk[..n]);
-        }
-    }
-
-    async fn say(&mut self, text: &str) {
-        let _ = self.s.write_all(text.as_bytes()).await;
-        let _ = self.s.flush().await;
-    }
-
     /// Answers commands until STARTTLS succeeds (returns true) or the client goes away.
-    async fn serve(&mut self, fake: &Fake, caps: &str, allow_starttls: bool) -> bool {
+    async fn serve_imap(&mut self, fake: &Fake, caps: &str, allow_starttls: bool) -> bool {
         while let Some(line) = self.line().await {
             let mut words = line.splitn(3, ' ');
             let tag = words.next().unwrap_or("*").to_owned();
@@ -207,11 +181,7 @@ pub async fn start(fake: Fake) -> (u16, tokio::task::JoinHandle<Vec<u8>>) {
 
 pub async fn run(fake: Fake, tcp: TcpStream) -> Vec<u8> {
     if fake.silent {
-        let mut peer = Peer {
-            s: tcp,
-            buf: Vec::new(),
-            seen: Vec::new(),
-        };
+        let mut peer = Peer::new(tcp);
         let _ = tokio::time::timeout(Duration::from_secs(3), peer.line()).await;
         return peer.seen;
     }
@@ -222,22 +192,14 @@ pub async fn run(fake: Fake, tcp: TcpStream) -> Vec<u8> {
         else {
             return Vec::new();
         };
-        let mut peer = Peer {
-            s: tls,
-            buf: Vec::new(),
-            seen: Vec::new(),
-        };
+        let mut peer = Peer::new(tls);
         peer.say(&format!("{}\r\n", fake.greeting)).await;
-        peer.serve(&fake, fake.caps_after_tls, false).await;
+        peer.serve_imap(&fake, fake.caps_after_tls, false).await;
         return peer.seen;
     }
-    let mut plain = Peer {
-        s: tcp,
-        buf: Vec::new(),
-        seen: Vec::new(),
-    };
+    let mut plain = Peer::new(tcp);
     plain.say(&format!("{}\r\n", fake.greeting)).await;
-    let upgraded = plain.serve(&fake, fake.caps_before_tls, true).await;
+    let upgraded = plain.serve_imap(&fake, fake.caps_before_tls, true).await;
     let mut seen = plain.seen;
     if !upgraded {
         return seen;
@@ -248,12 +210,8 @@ pub async fn run(fake: Fake, tcp: TcpStream) -> Vec<u8> {
                 .accept(plain.s)
                 .await
             {
-                let mut peer = Peer {
-                    s: tls,
-                    buf: Vec::new(),
-                    seen: Vec::new(),
-                };
-                peer.serve(&fake, fake.caps_after_tls, false).await;
+                let mut peer = Peer::new(tls);
+                peer.serve_imap(&fake, fake.caps_after_tls, false).await;
                 seen.extend(peer.seen);
             }
         }

@@ -2,9 +2,10 @@
 //! and, after TLS, decrypted).
 #![allow(dead_code)]
 
+use crate::peer::Peer;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 
 #[derive(Clone)]
@@ -37,36 +38,14 @@ impl Default for FakeSmtp {
     }
 }
 
-struct Peer<S> {
-    s: S,
-    buf: Vec<u8>,
-    seen: Vec<u8>,
-}
-
 impl<S: AsyncRead + AsyncWrite + Unpin> Peer<S> {
-    async fn line(&mut self) -> Option<String> {
-        loop {
-            if let Some(i) = self.buf.iter().position(|&b| b == b'\n') {
-                let l: Vec<u8> = self.buf.drain(..=i).collect();
-                return Some(String::from_utf8_lossy(&l).trim_end().to_owned());
-            }
-            let mut chunk = [0u8; 4096];
-            let n = self.s.read(&mut chunk).await.ok()?;
-            if n == 0 {
-                return None;
-            }
-            self.seen.extend_from_slice(&chunk[..n]);
-            self.buf.extend_from_slice(&chunk[..n]);
-        }
-    }
-
-    async fn say(&mut self, text: &str) {
-        let _ = self.s.write_all(text.as_bytes()).await;
-        let _ = self.s.flush().await;
-    }
-
     /// Answers until STARTTLS is accepted (true) or the client leaves (false).
-    async fn serve(&mut self, fake: &FakeSmtp, extensions: &str, allow_starttls: bool) -> bool {
+    async fn serve_smtp(
+        &mut self,
+        fake: &FakeSmtp,
+        extensions: &str,
+        allow_starttls: bool,
+    ) -> bool {
         while let Some(line) = self.line().await {
             let upper = line.to_ascii_uppercase();
             if upper.starts_with("EHLO") || upper.starts_with("HELO") {
@@ -122,11 +101,7 @@ pub async fn start(fake: FakeSmtp) -> (u16, tokio::task::JoinHandle<Vec<u8>>) {
 
 async fn run(fake: FakeSmtp, tcp: TcpStream) -> Vec<u8> {
     if fake.silent {
-        let mut peer = Peer {
-            s: tcp,
-            buf: Vec::new(),
-            seen: Vec::new(),
-        };
+        let mut peer = Peer::new(tcp);
         let _ = tokio::time::timeout(Duration::from_secs(3), peer.line()).await;
         return peer.seen;
     }
@@ -137,22 +112,14 @@ async fn run(fake: FakeSmtp, tcp: TcpStream) -> Vec<u8> {
         else {
             return Vec::new();
         };
-        let mut peer = Peer {
-            s: tls,
-            buf: Vec::new(),
-            seen: Vec::new(),
-        };
+        let mut peer = Peer::new(tls);
         peer.say("220 fake ESMTP\r\n").await;
-        peer.serve(&fake, fake.ehlo_after_tls, false).await;
+        peer.serve_smtp(&fake, fake.ehlo_after_tls, false).await;
         return peer.seen;
     }
-    let mut plain = Peer {
-        s: tcp,
-        buf: Vec::new(),
-        seen: Vec::new(),
-    };
+    let mut plain = Peer::new(tcp);
     plain.say("220 fake ESMTP\r\n").await;
-    let upgraded = plain.serve(&fake, fake.ehlo_before_tls, true).await;
+    let upgraded = plain.serve_smtp(&fake, fake.ehlo_before_tls, true).await;
     let mut seen = plain.seen;
     if !upgraded {
         return seen;
@@ -163,12 +130,8 @@ async fn run(fake: FakeSmtp, tcp: TcpStream) -> Vec<u8> {
                 .accept(plain.s)
                 .await
             {
-                let mut peer = Peer {
-                    s: tls,
-                    buf: Vec::new(),
-                    seen: Vec::new(),
-                };
-                peer.serve(&fake, fake.ehlo_after_tls, false).await;
+                let mut peer = Peer::new(tls);
+                peer.serve_smtp(&fake, fake.ehlo_after_tls, false).await;
                 seen.extend(peer.seen);
             }
         }

@@ -29,6 +29,11 @@ pub enum Error {
     Keychain { detail: String },
     #[error("no password is stored for {0}")]
     NoPassword(String),
+    /// The mail cache could not be read or written.
+    #[error("the mail cache {path} failed: {detail}")]
+    Cache { path: PathBuf, detail: String },
+    #[error("no message with id {0} in the cache")]
+    NoMessage(i64),
     #[error("the password command failed: {0}")]
     PasswordCommand(String),
 }

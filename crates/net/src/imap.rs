@@ -8,8 +8,9 @@
 
 pub use crate::endpoint::{Endpoint, Timeouts};
 use crate::error::{Error, Result};
+use crate::framing::{Guarded, Limits};
 use crate::tls::{self, Security, TlsDetails};
-use crate::wire::{Capped, Lines, server_text};
+use crate::wire::{Lines, server_text};
 use quietpost_model::Secret;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -17,17 +18,14 @@ use tokio::net::TcpStream;
 use tokio::time::timeout;
 use tokio_rustls::client::TlsStream;
 
-/// The stream async-imap reads: TLS, with a line cap until login succeeds.
-pub type ImapStream = Capped<TlsStream<TcpStream>>;
-
-/// Longest line a server may send before login has succeeded.
-const MAX_LOGIN_LINE: usize = 1 << 20;
+/// The stream async-imap reads: TLS, guarded by IMAP framing limits (`framing.rs`).
+pub type ImapStream = Guarded<TlsStream<TcpStream>>;
 
 /// A TLS connection that has greeted us and told us its capabilities (after TLS).
 pub struct Connected {
     pub client: async_imap::Client<ImapStream>,
-    /// The line cap of `client`'s stream; set to `usize::MAX` to lift it.
-    pub line_cap: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// What the server may send on `client`'s stream; widened after login.
+    pub limits: std::sync::Arc<Limits>,
     pub tls: TlsDetails,
     pub capabilities: Vec<String>,
 }
@@ -147,11 +145,12 @@ pub async fn connect(ep: &Endpoint, t: &Timeouts) -> Result<Connected> {
         Security::StartTlsRequired => Vec::new(),
     };
     let capabilities = lines.capabilities(from_greeting, "Q3", t.command).await?;
-    let (stream, line_cap) = Capped::new(lines.into_stream()?, MAX_LOGIN_LINE);
+    let limits = Limits::before_login();
+    let stream = Guarded::new(lines.into_stream()?, limits.clone());
     let client = async_imap::Client::new(stream);
     Ok(Connected {
         client,
-        line_cap,
+        limits,
         tls: details,
         capabilities,
     })
@@ -189,7 +188,7 @@ pub async fn login(
     }
     let Connected {
         client,
-        line_cap,
+        limits,
         tls,
         capabilities,
     } = connect(ep, t).await?;
@@ -236,8 +235,8 @@ pub async fn login(
             },
         })?;
     tracing::debug!(host = ep.host, "logged in");
-    // Logged in: message literals are bounded by the sync engine, not by a line cap.
-    line_cap.store(usize::MAX, std::sync::atomic::Ordering::Relaxed);
+    // Logged in: message literals may now arrive, up to their own cap.
+    limits.after_login();
     Ok(Authenticated {
         session,
         tls,

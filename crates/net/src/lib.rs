@@ -6,6 +6,7 @@
 
 mod endpoint;
 pub mod error;
+pub mod framing;
 pub mod https;
 pub mod imap;
 pub mod route;

@@ -166,9 +166,9 @@ impl Lines<'_, tokio::net::TcpStream> {
     }
 }
 
-/// A stream that refuses over-long lines from the server: a hostile server gets an error, not
-/// unbounded buffering in the protocol library that reads after us. The cap can be lifted (IMAP,
-/// after login, where the sync engine bounds literals itself).
+/// A stream that refuses over-long lines from the server (SMTP replies): a hostile server gets
+/// an error, not unbounded buffering in the protocol library that reads after us. IMAP has its
+/// own guard that understands literals (`framing.rs`).
 #[derive(Debug)]
 pub struct Capped<S> {
     inner: S,

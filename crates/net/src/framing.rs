@@ -1,0 +1,325 @@
+//! A guard on what an IMAP server may send, below the protocol parser.
+//!
+//! async-imap buffers a whole response before parsing it (up to 512 MiB), and its parser
+//! (imap-proto) recurses once per parenthesis level. So a hostile server could make us allocate
+//! for a literal announced as `{4294967295}`, or overflow the stack with a BODYSTRUCTURE nested
+//! a thousand deep. This stream follows IMAP's framing (lines, quoted strings, literals) and
+//! fails the read with a protocol error before any of that reaches the parser:
+//!
+//! - a line (literal bytes not counted) longer than `max_line`;
+//! - a literal larger than `max_literal`, or a response larger than `max_response` in all;
+//! - parentheses nested deeper than `max_depth`.
+//!
+//! Responses whose grammar ends in free text (`OK`, `NO`, `BAD`, `BYE`, `PREAUTH`, `+`) carry
+//! no literal and no nesting, so a `{5}` at the end of their text is not taken as a literal:
+//! otherwise a server could make the guard skip bytes that the parser then reads as responses.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+/// What the server may send; shared so the session can widen it after login.
+#[derive(Debug)]
+pub struct Limits {
+    pub max_line: AtomicUsize,
+    pub max_literal: AtomicUsize,
+    pub max_response: AtomicUsize,
+    pub max_depth: AtomicUsize,
+}
+
+impl Limits {
+    /// Before login: nothing but short lines.
+    pub fn before_login() -> Arc<Limits> {
+        Arc::new(Limits {
+            max_line: AtomicUsize::new(1 << 20),
+            max_literal: AtomicUsize::new(64 << 10),
+            max_response: AtomicUsize::new(1 << 20),
+            max_depth: AtomicUsize::new(16),
+        })
+    }
+
+    /// After login: message literals up to `MAX_LITERAL`.
+    pub fn after_login(&self) {
+        self.max_line.store(16 << 20, Ordering::Relaxed);
+        self.max_literal.store(MAX_LITERAL, Ordering::Relaxed);
+        self.max_response
+            .store(MAX_LITERAL + (16 << 20), Ordering::Relaxed);
+        self.max_depth.store(MAX_DEPTH, Ordering::Relaxed);
+    }
+}
+
+/// The largest message Quietpost downloads (larger ones are refused as a protocol error).
+pub const MAX_LITERAL: usize = 100 << 20;
+/// Deepest parenthesis nesting accepted (a real BODYSTRUCTURE rarely passes 10).
+pub const MAX_DEPTH: usize = 64;
+
+#[derive(Debug, Default)]
+struct State {
+    /// Literal bytes still to pass through.
+    literal: u64,
+    /// Bytes of the current line (literals excluded).
+    line: usize,
+    /// Bytes of the current response (literals included).
+    response: u64,
+    depth: usize,
+    quoted: bool,
+    escaped: bool,
+    /// Digits of a `{N}` seen at the current position.
+    digits: Option<u64>,
+    /// A complete `{N}` was the last thing on the line so far.
+    announced: Option<u64>,
+    /// The first bytes of the response, to tell text responses apart.
+    head: Vec<u8>,
+    /// This line belongs to a response that continues after a literal.
+    continued: bool,
+}
+
+impl State {
+    /// Whether the response's grammar ends in free text (no literal, no nesting).
+    fn is_text_response(&self) -> bool {
+        if self.continued {
+            return false;
+        }
+        if self.head.first() == Some(&b'+') {
+            return true;
+        }
+        let mut words = self.head.split(|&b| b == b' ');
+        let _tag = words.next();
+        let Some(word) = words.next() else {
+            return false;
+        };
+        let upper = word.to_ascii_uppercase();
+        matches!(
+            upper.as_slice(),
+            b"OK" | b"NO" | b"BAD" | b"BYE" | b"PREAUTH"
+        )
+    }
+
+    fn feed(&mut self, byte: u8, limits: &Limits) -> Result<(), &'static str> {
+        self.response += 1;
+        if byte == b'\n' {
+            let text = self.is_text_response();
+            self.line = 0;
+            self.quoted = false;
+            self.escaped = false;
+            self.digits = None;
+            self.head.clear();
+            match self.announced.take() {
+                Some(n) if !text => {
+                    if n > limits.max_literal.load(Ordering::Relaxed) as u64 {
+                        return Err("the server announced an over-large literal");
+                    }
+                    if self.response + n > limits.max_response.load(Ordering::Relaxed) as u64 {
+                        return Err("the server sent an over-large response");
+                    }
+                    self.literal = n;
+                    self.continued = true;
+                }
+                _ => {
+                    self.response = 0;
+                    self.depth = 0;
+                    self.continued = false;
+                }
+            }
+            return Ok(());
+        }
+        self.line += 1;
+        if self.line > limits.max_line.load(Ordering::Relaxed) {
+            return Err("the server sent an over-long line");
+        }
+        if self.response > limits.max_response.load(Ordering::Relaxed) as u64 {
+            return Err("the server sent an over-large response");
+        }
+        if self.head.len() < 16 && !self.continued {
+            self.head.push(byte);
+        }
+        if byte == b'\r' {
+            return Ok(());
+        }
+        self.announced = None;
+        if self.quoted {
+            if self.escaped {
+                self.escaped = false;
+            } else if byte == b'\\' {
+                self.escaped = true;
+            } else if byte == b'"' {
+                self.quoted = false;
+            }
+            return Ok(());
+        }
+        match (byte, self.digits) {
+            (b'0'..=b'9', Some(n)) => {
+                // Saturates far above any limit: an absurd number is still refused.
+                self.digits = Some(n.saturating_mul(10).saturating_add(u64::from(byte - b'0')));
+                return Ok(());
+            }
+            (b'+', Some(n)) => {
+                self.digits = Some(n);
+                return Ok(());
+            }
+            (b'}', Some(n)) => {
+                self.digits = None;
+                self.announced = Some(n);
+                return Ok(());
+            }
+            _ => self.digits = None,
+        }
+        match byte {
+            b'{' => self.digits = Some(0),
+            b'"' => self.quoted = true,
+            b'(' | b'[' if !self.is_text_response() => {
+                self.depth += 1;
+                if self.depth > limits.max_depth.load(Ordering::Relaxed) {
+                    return Err("the server sent a response nested too deep");
+                }
+            }
+            b')' | b']' => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// The guarded stream (see the module documentation).
+#[derive(Debug)]
+pub struct Guarded<S> {
+    inner: S,
+    state: State,
+    limits: Arc<Limits>,
+}
+
+impl<S> Guarded<S> {
+    pub fn new(inner: S, limits: Arc<Limits>) -> Self {
+        Guarded {
+            inner,
+            state: State::default(),
+            limits,
+        }
+    }
+
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Guarded<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let poll = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if let Poll::Ready(Ok(())) = &poll {
+            let this = &mut *self;
+            let mut new = &buf.filled()[before..];
+            while !new.is_empty() {
+                if this.state.literal > 0 {
+                    let skip = new
+                        .len()
+                        .min(usize::try_from(this.state.literal).unwrap_or(usize::MAX));
+                    this.state.literal -= skip as u64;
+                    this.state.response += skip as u64;
+                    new = &new[skip..];
+                    continue;
+                }
+                if let Err(why) = this.state.feed(new[0], &this.limits) {
+                    return Poll::Ready(Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        why,
+                    )));
+                }
+                new = &new[1..];
+            }
+        }
+        poll
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Guarded<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(input: &[u8], limits: &Limits) -> Result<(), &'static str> {
+        let mut s = State::default();
+        let mut i = 0;
+        while i < input.len() {
+            if s.literal > 0 {
+                let skip = (input.len() - i).min(s.literal as usize);
+                s.literal -= skip as u64;
+                s.response += skip as u64;
+                i += skip;
+                continue;
+            }
+            s.feed(input[i], limits)?;
+            i += 1;
+        }
+        Ok(())
+    }
+
+    fn after_login() -> Arc<Limits> {
+        let l = Limits::before_login();
+        l.after_login();
+        l
+    }
+
+    #[test]
+    fn ordinary_responses_pass() {
+        let l = after_login();
+        let body =
+            b"* 1 FETCH (UID 4 FLAGS (\\Seen) BODY[] {12}\r\n((((((((((((\r\n)\r\nA1 OK done\r\n";
+        run(body, &l).unwrap();
+        run(b"* OK [UIDVALIDITY 3] \"{5}\" (((\r\n", &l).unwrap();
+        run(
+            b"* 2 FETCH (ENVELOPE (\"x\" \"a(b\" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n",
+            &l,
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn hostile_responses_fail() {
+        let l = after_login();
+        assert!(run(b"* 1 FETCH (BODY[] {4294967295}\r\n", &l).is_err());
+        assert!(run(b"* 1 FETCH (BODY[] {99999999999999999999999999}\r\n", &l).is_err());
+        let deep = format!("* 1 FETCH (BODYSTRUCTURE {}\r\n", "(".repeat(1000));
+        assert_eq!(
+            run(deep.as_bytes(), &l),
+            Err("the server sent a response nested too deep")
+        );
+        let before = Limits::before_login();
+        assert!(run(&vec![b'a'; 2 << 20], &before).is_err());
+        assert!(run(b"* CAPABILITY {70000}\r\n", &before).is_err());
+    }
+
+    #[test]
+    fn text_responses_announce_no_literal() {
+        let l = after_login();
+        // Were `{50}` taken as a literal, the deep nesting after it would be skipped.
+        let sneaky = format!(
+            "* OK see {{50}}\r\n* 1 FETCH (BODYSTRUCTURE {})\r\n",
+            "(".repeat(100)
+        );
+        assert!(run(sneaky.as_bytes(), &l).is_err());
+    }
+}

@@ -6,6 +6,8 @@
 //! (response injection). Nothing but CAPABILITY and STARTTLS is sent before TLS, and nothing
 //! learned before TLS is kept. After TLS, async-imap takes over.
 
+pub mod mailbox;
+
 pub use crate::endpoint::{Endpoint, Timeouts};
 use crate::error::{Error, Result};
 use crate::framing::{Guarded, Limits};

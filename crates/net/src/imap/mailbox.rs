@@ -1,0 +1,690 @@
+//! The mail commands the sync engine needs, spoken over a logged-in session.
+//!
+//! Every command is built here from checked parts (numbers, UID sets, quoted mailbox names
+//! that cannot carry CR, LF or NUL) and every response is read with a timeout, below the
+//! framing guard of `framing.rs`. Responses are read one by one, so nothing the server says
+//! is dropped: async-imap's own unsolicited-response channel (100 entries, silently dropped
+//! when full) is never used.
+
+use super::{Authenticated, ImapStream};
+use crate::endpoint::{Endpoint, Timeouts};
+use crate::error::{Error, Result};
+use crate::wire::server_text;
+use async_imap::imap_proto::{
+    AttributeValue, MailboxDatum, NameAttribute, RequestId, Response, ResponseCode, Status,
+};
+use std::ops::RangeInclusive;
+use tokio::time::timeout;
+
+/// Untagged responses that are neither data we asked for nor expunges; a server sending more
+/// than this many during one command is flooding us.
+const MAX_NOISE: usize = 50_000;
+/// Commands kept in flight when fetching in batches.
+const PIPELINE: usize = 4;
+
+/// A logged-in session ready for mail commands.
+pub struct Mail {
+    session: async_imap::Session<ImapStream>,
+    host: String,
+    port: u16,
+    capabilities: Vec<String>,
+    timeouts: Timeouts,
+    qresync: bool,
+    /// The selected mailbox changed under us (EXISTS, EXPUNGE, VANISHED) during a command.
+    pub changed: bool,
+}
+
+impl std::fmt::Debug for Mail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mail")
+            .field("host", &self.host)
+            .field("qresync", &self.qresync)
+            .finish()
+    }
+}
+
+/// A folder as LIST reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// The name as the server spells it (modified UTF-7 for non-ASCII; see `decode_name`).
+    pub name: String,
+    pub delimiter: Option<String>,
+    /// Name attributes, lower case: `\noselect`, `\sent`, `\trash` ...
+    pub attributes: Vec<String>,
+}
+
+/// What SELECT told us.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selected {
+    pub exists: u32,
+    pub uidvalidity: Option<u32>,
+    pub uidnext: Option<u32>,
+    /// Present when the server does CONDSTORE for this mailbox.
+    pub highestmodseq: Option<u64>,
+    /// With QRESYNC: UIDs expunged since the known state.
+    pub vanished: Vec<RangeInclusive<u32>>,
+    /// With QRESYNC: flags changed since the known state.
+    pub changed: Vec<FlagState>,
+}
+
+/// A message's flags (and modification sequence) as the server has them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagState {
+    pub uid: u32,
+    pub flags: Vec<String>,
+    pub modseq: Option<u64>,
+}
+
+/// What the message list needs, as fetched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetched {
+    pub uid: u32,
+    pub flags: Vec<String>,
+    pub modseq: Option<u64>,
+    /// INTERNALDATE as seconds since the epoch.
+    pub received: Option<i64>,
+    pub size: u64,
+    /// The header fields the list shows (see `SUMMARY_FIELDS`), raw.
+    pub header: Vec<u8>,
+}
+
+/// Header fields fetched for the list. The render crate reads them exactly as it reads a whole
+/// message, so the list and the reader agree on who sent what.
+pub const SUMMARY_FIELDS: &str = "DATE FROM SENDER REPLY-TO TO CC SUBJECT MESSAGE-ID CONTENT-TYPE";
+
+/// A mailbox name as an IMAP quoted string; names that cannot be quoted are refused.
+pub fn quote(name: &str) -> Result<String> {
+    if name.is_empty() || !name.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Err(Error::Protocol {
+            host: String::new(),
+            detail: "a folder name with characters that cannot be sent".into(),
+        });
+    }
+    Ok(format!(
+        "\"{}\"",
+        name.replace('\\', "\\\\").replace('"', "\\\"")
+    ))
+}
+
+/// A UID set (`1:5,9`) from UIDs, compressing runs.
+pub fn uid_set(uids: &[u32]) -> String {
+    let mut sorted = uids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let start = sorted[i];
+        let mut end = start;
+        while i + 1 < sorted.len() && sorted[i + 1] == end + 1 {
+            end += 1;
+            i += 1;
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if start == end {
+            out.push_str(&start.to_string());
+        } else {
+            out.push_str(&format!("{start}:{end}"));
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Decodes a modified UTF-7 mailbox name (RFC 3501 §5.1.3) for display; an invalid one is
+/// shown as sent.
+pub fn decode_name(name: &str) -> String {
+    let mut out = String::new();
+    let mut rest = name;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let Some(end) = after.find('-') else {
+            return name.to_owned();
+        };
+        let encoded = &after[..end];
+        if encoded.is_empty() {
+            out.push('&');
+        } else {
+            use base64::Engine;
+            let b64 = encoded.replace(',', "/");
+            let Ok(bytes) = base64::engine::general_purpose::STANDARD_NO_PAD.decode(b64) else {
+                return name.to_owned();
+            };
+            if bytes.len() % 2 != 0 {
+                return name.to_owned();
+            }
+            let units: Vec<u16> = bytes
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            match String::from_utf16(&units) {
+                Ok(s) => out.push_str(&s),
+                Err(_) => return name.to_owned(),
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `17-Jul-1996 02:44:25 -0700` as seconds since the epoch.
+pub fn parse_internal_date(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (date, rest) = s.split_once(' ')?;
+    let (time, zone) = rest.trim().split_once(' ')?;
+    let mut d = date.trim().split('-');
+    let day: i64 = d.next()?.trim().parse().ok()?;
+    let month_name = d.next()?;
+    let month = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
+    .iter()
+    .position(|m| month_name.eq_ignore_ascii_case(m))?;
+    let year: i64 = d.next()?.parse().ok()?;
+    let mut t = time.split(':').map(|x| x.parse::<i64>().ok());
+    let (h, mi, se) = (t.next()??, t.next()??, t.next()??);
+    let sign = match zone.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let z: i64 = zone.get(1..5)?.parse().ok()?;
+    let offset = sign * ((z / 100) * 3600 + (z % 100) * 60);
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let m = month as i64 + 1;
+    let y = if m <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + h * 3600 + mi * 60 + se - offset)
+}
+
+fn flag_names(flags: &[std::borrow::Cow<'_, str>]) -> Vec<String> {
+    flags.iter().map(|f| f.to_string()).collect()
+}
+
+impl Mail {
+    pub fn new(auth: Authenticated, endpoint: &Endpoint, timeouts: Timeouts) -> Mail {
+        Mail {
+            session: auth.session,
+            host: endpoint.host.clone(),
+            port: endpoint.port,
+            capabilities: auth.capabilities,
+            timeouts,
+            qresync: false,
+            changed: false,
+        }
+    }
+
+    pub fn has(&self, capability: &str) -> bool {
+        self.capabilities
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(capability))
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    fn timed_out(&self) -> Error {
+        Error::TimedOut {
+            host: self.host.clone(),
+            port: self.port,
+        }
+    }
+
+    fn protocol(&self, detail: impl Into<String>) -> Error {
+        Error::Protocol {
+            host: self.host.clone(),
+            detail: detail.into(),
+        }
+    }
+
+    fn io(&self, e: std::io::Error) -> Error {
+        match e.kind() {
+            std::io::ErrorKind::InvalidData => self.protocol(e.to_string()),
+            std::io::ErrorKind::UnexpectedEof
+            | std::io::ErrorKind::ConnectionReset
+            | std::io::ErrorKind::BrokenPipe
+            | std::io::ErrorKind::ConnectionAborted => Error::Closed {
+                host: self.host.clone(),
+            },
+            _ => self.protocol(e.to_string()),
+        }
+    }
+
+    async fn send(&mut self, command: &str) -> Result<RequestId> {
+        tracing::trace!(host = self.host, command, "imap send");
+        let sent = timeout(self.timeouts.command, self.session.run_command(command)).await;
+        match sent {
+            Err(_) => Err(self.timed_out()),
+            Ok(Err(async_imap::error::Error::Io(e))) => Err(self.io(e)),
+            Ok(Err(e)) => Err(self.protocol(e.to_string())),
+            Ok(Ok(id)) => Ok(id),
+        }
+    }
+
+    /// Reads responses until each of `tags` is done, in order, handing every other response
+    /// to `on` along with the index of the command it belongs to. A command that does not end
+    /// in OK is an error naming `what`.
+    async fn read_until(
+        &mut self,
+        tags: &[RequestId],
+        what: &str,
+        mut on: impl FnMut(usize, &Response<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let mut current = 0;
+        let mut noise = 0usize;
+        while current < tags.len() {
+            let next = timeout(self.timeouts.command, self.session.read_response()).await;
+            let response = match next {
+                Err(_) => {
+                    return Err(self.timed_out());
+                }
+                Ok(Err(e)) => return Err(self.io(e)),
+                Ok(Ok(None)) => {
+                    return Err(Error::Closed {
+                        host: self.host.clone(),
+                    });
+                }
+                Ok(Ok(Some(r))) => r,
+            };
+            match response.parsed() {
+                Response::Done {
+                    tag,
+                    status,
+                    outcome,
+                } => {
+                    if *tag != tags[current] {
+                        return Err(self.protocol("a reply to a command we did not send"));
+                    }
+                    if *status != Status::Ok {
+                        let text = outcome.information.as_deref().unwrap_or("");
+                        return Err(self.protocol(format!("{what} failed: {}", server_text(text))));
+                    }
+                    on(current, response.parsed())?;
+                    current += 1;
+                }
+                Response::Data {
+                    status: Status::Bye,
+                    ..
+                } => {
+                    return Err(Error::Closed {
+                        host: self.host.clone(),
+                    });
+                }
+                Response::Expunge(_) | Response::Vanished { .. } => {
+                    self.changed = true;
+                    on(current, response.parsed())?;
+                }
+                Response::Fetch(..) | Response::MailboxData(MailboxDatum::List(_)) => {
+                    on(current, response.parsed())?;
+                }
+                other => {
+                    if let Response::MailboxData(MailboxDatum::Exists(_)) = other {
+                        self.changed = true;
+                    }
+                    noise += 1;
+                    if noise > MAX_NOISE {
+                        return Err(self.protocol("the server flooded the connection"));
+                    }
+                    on(current, other)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Turns on QRESYNC (RFC 7162) if the server offers it; returns whether it is on.
+    pub async fn enable_qresync(&mut self) -> Result<bool> {
+        if self.qresync {
+            return Ok(true);
+        }
+        if !(self.has("QRESYNC") && self.has("CONDSTORE") && self.has("ENABLE")) {
+            return Ok(false);
+        }
+        let tag = self.send("ENABLE QRESYNC").await?;
+        self.read_until(&[tag], "ENABLE", |_, _| Ok(())).await?;
+        self.qresync = true;
+        Ok(true)
+    }
+
+    pub fn qresync(&self) -> bool {
+        self.qresync
+    }
+
+    /// Every folder, with SPECIAL-USE attributes when the server has them.
+    pub async fn folders(&mut self) -> Result<Vec<Listed>> {
+        let command = if self.has("SPECIAL-USE") && self.has("LIST-EXTENDED") {
+            "LIST \"\" \"*\" RETURN (SPECIAL-USE)"
+        } else {
+            "LIST \"\" \"*\""
+        };
+        let tag = self.send(command).await?;
+        let mut out = Vec::new();
+        self.read_until(&[tag], "LIST", |_, r| {
+            if let Response::MailboxData(MailboxDatum::List(l)) = r {
+                out.push(Listed {
+                    name: l.name.to_string(),
+                    delimiter: l.delimiter.as_deref().map(str::to_owned),
+                    attributes: l
+                        .name_attributes
+                        .iter()
+                        .map(|a| {
+                            match a {
+                                NameAttribute::NoInferiors => "\\noinferiors",
+                                NameAttribute::NoSelect => "\\noselect",
+                                NameAttribute::Marked => "\\marked",
+                                NameAttribute::Unmarked => "\\unmarked",
+                                NameAttribute::All => "\\all",
+                                NameAttribute::Archive => "\\archive",
+                                NameAttribute::Drafts => "\\drafts",
+                                NameAttribute::Flagged => "\\flagged",
+                                NameAttribute::Junk => "\\junk",
+                                NameAttribute::Sent => "\\sent",
+                                NameAttribute::Trash => "\\trash",
+                                NameAttribute::Extension(e) => return e.to_ascii_lowercase(),
+                                _ => "\\unknown",
+                            }
+                            .to_owned()
+                        })
+                        .collect(),
+                });
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// Selects a folder. With QRESYNC on and a known `(uidvalidity, highestmodseq)`, the
+    /// server also reports what vanished and which flags changed since then.
+    pub async fn select(&mut self, name: &str, known: Option<(u32, u64)>) -> Result<Selected> {
+        let quoted = quote(name)?;
+        let command = match (self.qresync, known) {
+            (true, Some((v, m))) => format!("SELECT {quoted} (QRESYNC ({v} {m}))"),
+            _ if self.has("CONDSTORE") => format!("SELECT {quoted} (CONDSTORE)"),
+            _ => format!("SELECT {quoted}"),
+        };
+        let tag = self.send(&command).await?;
+        let mut s = Selected::default();
+        self.read_until(&[tag], "SELECT", |_, r| {
+            match r {
+                Response::MailboxData(MailboxDatum::Exists(n)) => s.exists = *n,
+                Response::Data { outcome, .. } | Response::Done { outcome, .. } => {
+                    match outcome.code {
+                        Some(ResponseCode::UidValidity(v)) => s.uidvalidity = Some(v),
+                        Some(ResponseCode::UidNext(n)) => s.uidnext = Some(n),
+                        Some(ResponseCode::HighestModSeq(m)) => s.highestmodseq = Some(m),
+                        _ => {}
+                    }
+                }
+                Response::Vanished { uids, .. } => s.vanished.extend(uids.iter().cloned()),
+                Response::Fetch(_, attrs) => {
+                    if let Some(f) = flag_state(attrs) {
+                        s.changed.push(f);
+                    }
+                }
+                _ => {}
+            }
+            Ok(())
+        })
+        .await?;
+        self.changed = false;
+        Ok(s)
+    }
+
+    /// UIDs and flags of every message in the selected folder (the full comparison used when
+    /// the server has no QRESYNC). With `changed_since`, only messages changed after it.
+    pub async fn flags(&mut self, changed_since: Option<u64>) -> Result<Vec<FlagState>> {
+        let command = match changed_since {
+            Some(m) => format!("UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE {m})"),
+            None => "UID FETCH 1:* (UID FLAGS)".to_owned(),
+        };
+        let tag = self.send(&command).await?;
+        let mut out = Vec::new();
+        self.read_until(&[tag], "FETCH", |_, r| {
+            if let Response::Fetch(_, attrs) = r
+                && let Some(f) = flag_state(attrs)
+            {
+                out.push(f);
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// Every UID in the selected folder.
+    pub async fn uids(&mut self) -> Result<Vec<u32>> {
+        let tag = self.send("UID SEARCH ALL").await?;
+        let mut out = Vec::new();
+        self.read_until(&[tag], "SEARCH", |_, r| {
+            if let Response::MailboxData(MailboxDatum::Search(uids)) = r {
+                out.extend_from_slice(uids);
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// Fetches summaries for each UID set, several commands in flight; `on` gets each set's
+    /// messages once its command has completed.
+    pub async fn summaries(
+        &mut self,
+        sets: &[String],
+        mut on: impl FnMut(Vec<Fetched>) -> Result<()>,
+    ) -> Result<()> {
+        let modseq = if self.has("CONDSTORE") { " MODSEQ" } else { "" };
+        let mut next = 0;
+        let mut in_flight: Vec<RequestId> = Vec::new();
+        while next < sets.len() || !in_flight.is_empty() {
+            while next < sets.len() && in_flight.len() < PIPELINE {
+                let command = format!(
+                    "UID FETCH {} (UID FLAGS INTERNALDATE RFC822.SIZE{modseq} BODY.PEEK[HEADER.FIELDS ({SUMMARY_FIELDS})])",
+                    sets[next]
+                );
+                in_flight.push(self.send(&command).await?);
+                next += 1;
+            }
+            let first = in_flight.remove(0);
+            let mut batch = Vec::new();
+            self.read_until(&[first], "FETCH", |_, r| {
+                if let Response::Fetch(_, attrs) = r
+                    && let Some(f) = fetched(attrs)
+                {
+                    batch.push(f);
+                }
+                Ok(())
+            })
+            .await?;
+            on(batch)?;
+        }
+        Ok(())
+    }
+
+    /// Fetches whole messages (without setting \Seen), several commands in flight; `on` gets
+    /// each message as it arrives.
+    pub async fn bodies(
+        &mut self,
+        sets: &[String],
+        mut on: impl FnMut(u32, Vec<u8>) -> Result<()>,
+    ) -> Result<()> {
+        let mut next = 0;
+        let mut in_flight: Vec<RequestId> = Vec::new();
+        while next < sets.len() || !in_flight.is_empty() {
+            while next < sets.len() && in_flight.len() < PIPELINE {
+                let command = format!("UID FETCH {} (UID BODY.PEEK[])", sets[next]);
+                in_flight.push(self.send(&command).await?);
+                next += 1;
+            }
+            let first = in_flight.remove(0);
+            let mut failure = None;
+            self.read_until(&[first], "FETCH", |_, r| {
+                if let Response::Fetch(_, attrs) = r {
+                    let uid = attrs.iter().find_map(|a| match a {
+                        AttributeValue::Uid(u) => Some(*u),
+                        _ => None,
+                    });
+                    let data = attrs.iter().find_map(|a| match a {
+                        AttributeValue::BodySection {
+                            section: None,
+                            data: Some(d),
+                            ..
+                        } => Some(d.to_vec()),
+                        _ => None,
+                    });
+                    if let (Some(uid), Some(data)) = (uid, data)
+                        && let Err(e) = on(uid, data)
+                    {
+                        failure.get_or_insert(e);
+                    }
+                }
+                Ok(())
+            })
+            .await?;
+            if let Some(e) = failure {
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets or clears a flag on one message of the selected folder.
+    pub async fn store(&mut self, uid: u32, flag: &str, on: bool) -> Result<()> {
+        if !flag.starts_with('\\') || !flag[1..].bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(self.protocol("not a system flag"));
+        }
+        let sign = if on { '+' } else { '-' };
+        let tag = self
+            .send(&format!("UID STORE {uid} {sign}FLAGS.SILENT ({flag})"))
+            .await?;
+        self.read_until(&[tag], "STORE", |_, _| Ok(())).await
+    }
+
+    /// Moves one message of the selected folder: MOVE (RFC 6851), else COPY, \Deleted and
+    /// UID EXPUNGE of just that message (UIDPLUS). Without either, the copy is left marked
+    /// \Deleted rather than expunging other messages marked by someone else.
+    pub async fn move_to(&mut self, uid: u32, target: &str) -> Result<()> {
+        let quoted = quote(target)?;
+        if self.has("MOVE") {
+            let tag = self.send(&format!("UID MOVE {uid} {quoted}")).await?;
+            return self.read_until(&[tag], "MOVE", |_, _| Ok(())).await;
+        }
+        let tag = self.send(&format!("UID COPY {uid} {quoted}")).await?;
+        self.read_until(&[tag], "COPY", |_, _| Ok(())).await?;
+        self.store(uid, "\\Deleted", true).await?;
+        if self.has("UIDPLUS") {
+            let tag = self.send(&format!("UID EXPUNGE {uid}")).await?;
+            self.read_until(&[tag], "EXPUNGE", |_, _| Ok(())).await?;
+        }
+        Ok(())
+    }
+
+    /// Appends a message to a folder (tests and, later, Sent and Drafts).
+    pub async fn append(&mut self, folder: &str, flags: &str, message: &[u8]) -> Result<()> {
+        let quoted = quote(folder)?;
+        timeout(
+            self.timeouts.command,
+            self.session.append(&quoted, Some(flags), None, message),
+        )
+        .await
+        .map_err(|_| self.timed_out())?
+        .map_err(|e| self.protocol(format!("APPEND failed: {e}")))
+    }
+
+    /// Creates and deletes folders (tests, and later folder management).
+    pub async fn simple(&mut self, command: &str, what: &str) -> Result<()> {
+        let tag = self.send(command).await?;
+        self.read_until(&[tag], what, |_, _| Ok(())).await
+    }
+
+    pub async fn logout(mut self) {
+        let _ = timeout(self.timeouts.greeting, self.session.logout()).await;
+    }
+}
+
+fn flag_state(attrs: &[AttributeValue<'_>]) -> Option<FlagState> {
+    let mut uid = None;
+    let mut flags = None;
+    let mut modseq = None;
+    for a in attrs {
+        match a {
+            AttributeValue::Uid(u) => uid = Some(*u),
+            AttributeValue::Flags(f) => flags = Some(flag_names(f)),
+            AttributeValue::ModSeq(m) => modseq = Some(*m),
+            _ => {}
+        }
+    }
+    Some(FlagState {
+        uid: uid?,
+        flags: flags?,
+        modseq,
+    })
+}
+
+fn fetched(attrs: &[AttributeValue<'_>]) -> Option<Fetched> {
+    let mut f = Fetched {
+        uid: 0,
+        flags: Vec::new(),
+        modseq: None,
+        received: None,
+        size: 0,
+        header: Vec::new(),
+    };
+    let mut has_uid = false;
+    for a in attrs {
+        match a {
+            AttributeValue::Uid(u) => {
+                f.uid = *u;
+                has_uid = true;
+            }
+            AttributeValue::Flags(fl) => f.flags = flag_names(fl),
+            AttributeValue::ModSeq(m) => f.modseq = Some(*m),
+            AttributeValue::InternalDate(d) => f.received = parse_internal_date(d),
+            AttributeValue::Rfc822Size(s) => f.size = u64::from(*s),
+            AttributeValue::BodySection { data: Some(d), .. } => f.header = d.to_vec(),
+            _ => {}
+        }
+    }
+    has_uid.then_some(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uid_sets() {
+        assert_eq!(uid_set(&[5, 1, 2, 3, 9, 10, 3]), "1:3,5,9:10");
+        assert_eq!(uid_set(&[]), "");
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(decode_name("Entw&APw-rfe"), "Entwürfe");
+        assert_eq!(decode_name("A&-B"), "A&B");
+        assert_eq!(decode_name("&Jjo-!"), "☺!");
+        assert_eq!(decode_name("bad&"), "bad&");
+        assert_eq!(quote("a\"b\\c").unwrap(), "\"a\\\"b\\\\c\"");
+        assert!(quote("a\r\nA1 DELETE INBOX").is_err());
+        assert!(quote("").is_err());
+    }
+
+    #[test]
+    fn internal_dates() {
+        assert_eq!(
+            parse_internal_date("17-Jul-1996 02:44:25 -0700"),
+            Some(837_596_665)
+        );
+        assert_eq!(parse_internal_date(" 1-Jan-1970 00:00:00 +0000"), Some(0));
+        assert_eq!(parse_internal_date("garbage"), None);
+    }
+}

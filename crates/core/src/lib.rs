@@ -6,3 +6,4 @@
 
 pub mod accounts;
 pub mod autoconfig;
+pub mod sync;

@@ -463,7 +463,16 @@ impl Mail {
 
     /// Every UID in the selected folder.
     pub async fn uids(&mut self) -> Result<Vec<u32>> {
-        let tag = self.send("UID SEARCH ALL").await?;
+        self.uid_search("ALL").await
+    }
+
+    /// UIDs from `from` up (the server always includes the highest UID, even below `from`).
+    pub async fn uids_from(&mut self, from: u32) -> Result<Vec<u32>> {
+        self.uid_search(&format!("UID {from}:*")).await
+    }
+
+    async fn uid_search(&mut self, criteria: &str) -> Result<Vec<u32>> {
+        let tag = self.send(&format!("UID SEARCH {criteria}")).await?;
         let mut out = Vec::new();
         self.read_until(&[tag], "SEARCH", |_, r| {
             if let Response::MailboxData(MailboxDatum::Search(uids)) = r {

@@ -1,0 +1,755 @@
+//! The sync engine: server folders and messages into the local cache, and actions taken
+//! locally back to the server.
+//!
+//! One pass (`sync_account`) logs in, replays the action journal, lists folders and brings
+//! each folder up to date:
+//!
+//! - a folder never synced (or whose UIDVALIDITY changed: it is rebuilt) gets every UID the
+//!   server has, then summaries fetched newest first in pipelined batches, each batch one
+//!   cache transaction;
+//! - with QRESYNC and a known state, SELECT itself reports what vanished and which flags
+//!   changed; if HIGHESTMODSEQ and UIDNEXT did not move, that one round trip is all;
+//! - otherwise (no QRESYNC), all UIDs and flags are compared with the cache.
+//!
+//! The folder's state (UIDNEXT, HIGHESTMODSEQ) is written only after everything it vouches for
+//! is stored, so a pass interrupted at any point (killed, server gone) leaves a cache that the
+//! next pass completes without duplicates.
+
+use crate::accounts;
+use quietpost_model::Secret;
+use quietpost_net::imap::mailbox::{self, Fetched, Listed, Mail};
+use quietpost_net::{Timeouts, imap};
+use quietpost_render::{Options, render};
+use quietpost_store::cache::{Action, Cache, Flags, Folder, FolderInfo, Pending, Role, Summary};
+use quietpost_store::config::Account;
+use std::collections::{HashMap, HashSet};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Account(#[from] accounts::Error),
+    #[error(transparent)]
+    Net(#[from] quietpost_net::Error),
+    #[error(transparent)]
+    Store(#[from] quietpost_store::Error),
+    #[error("no folder named {0}")]
+    NoFolder(String),
+    #[error("the account has no {0} folder")]
+    NoRole(&'static str),
+}
+
+impl Error {
+    /// Worth retrying later without changing anything (offline, server restarting).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Net(e) => e.is_transient(),
+            _ => false,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// How a pass runs.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Only this folder (the server's name or its decoded display name).
+    pub folder: Option<String>,
+    /// Also download every message body (else bodies come on demand).
+    pub bodies: bool,
+    pub timeouts: Timeouts,
+    /// Use CONDSTORE/QRESYNC when offered (off only to test the fallback).
+    pub extensions: bool,
+    /// Messages per summary FETCH.
+    pub batch: usize,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            folder: None,
+            bodies: false,
+            timeouts: Timeouts::default(),
+            extensions: true,
+            batch: 1000,
+        }
+    }
+}
+
+/// Progress, as it happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Update {
+    /// Journalled actions were sent to the server.
+    Replayed {
+        applied: usize,
+        dropped: usize,
+    },
+    /// A folder's pass began; `total` messages are to be fetched.
+    FolderStarted {
+        folder: String,
+        total: usize,
+    },
+    /// `done` of `total` fetched so far.
+    Progress {
+        folder: String,
+        done: usize,
+        total: usize,
+    },
+    FolderDone(FolderReport),
+}
+
+/// What a pass changed in one folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FolderReport {
+    pub folder: String,
+    pub new: usize,
+    pub flags_changed: usize,
+    pub removed: usize,
+    pub bodies: usize,
+    /// UIDVALIDITY changed: the cached copy was dropped and fetched again.
+    pub rebuilt: bool,
+    /// Which method the pass used: "qresync", "condstore" or "full".
+    pub method: &'static str,
+}
+
+/// What a whole pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    pub folders: Vec<FolderReport>,
+    pub actions_applied: usize,
+    pub actions_dropped: usize,
+}
+
+/// Logs in to the account's IMAP server.
+pub async fn connect(account: &Account, password: &Secret, timeouts: Timeouts) -> Result<Mail> {
+    let ep = accounts::endpoint(account, &account.imap)?;
+    let auth = imap::login(&ep, &account.user, password, &timeouts).await?;
+    Ok(Mail::new(auth, &ep, timeouts))
+}
+
+/// The role a listed folder plays: its SPECIAL-USE attribute, INBOX by name, or (for servers
+/// without SPECIAL-USE) a usual name when no folder claims that role.
+fn roles(listed: &[Listed]) -> Vec<Option<Role>> {
+    let by_attribute = |l: &Listed| {
+        l.attributes.iter().find_map(|a| {
+            Some(match a.as_str() {
+                "\\sent" => Role::Sent,
+                "\\drafts" => Role::Drafts,
+                "\\trash" => Role::Trash,
+                "\\junk" => Role::Junk,
+                "\\archive" => Role::Archive,
+                _ => return None,
+            })
+        })
+    };
+    let mut roles: Vec<Option<Role>> = listed
+        .iter()
+        .map(|l| {
+            if l.name.eq_ignore_ascii_case("INBOX") {
+                Some(Role::Inbox)
+            } else {
+                by_attribute(l)
+            }
+        })
+        .collect();
+    const USUAL: [(Role, &[&str]); 5] = [
+        (
+            Role::Sent,
+            &["sent", "sent items", "sent messages", "sent mail"],
+        ),
+        (Role::Drafts, &["drafts"]),
+        (
+            Role::Trash,
+            &["trash", "deleted items", "deleted messages", "bin"],
+        ),
+        (Role::Junk, &["junk", "spam", "junk e-mail"]),
+        (Role::Archive, &["archive", "archives"]),
+    ];
+    for (role, names) in USUAL {
+        if roles.contains(&Some(role)) {
+            continue;
+        }
+        if let Some(i) = listed.iter().position(|l| {
+            let leaf = l
+                .delimiter
+                .as_deref()
+                .and_then(|d| l.name.rsplit(d).next())
+                .unwrap_or(&l.name);
+            names.contains(&leaf.to_ascii_lowercase().as_str())
+        }) && roles[i].is_none()
+        {
+            roles[i] = Some(role);
+        }
+    }
+    roles
+}
+
+/// A summary for the list, read by the render crate from the fetched header fields.
+pub fn summarize(f: &Fetched) -> Summary {
+    let mut header = f.header.clone();
+    if !header.ends_with(b"\r\n\r\n") && !header.ends_with(b"\n\n") {
+        header.extend_from_slice(b"\r\n");
+    }
+    let m = render(&header, &Options::default());
+    let addr = |a: &quietpost_model::Addr| match (&a.name, &a.address) {
+        (Some(n), Some(ad)) => format!("{} <{}>", n.as_str(), ad.as_str()),
+        (None, Some(ad)) => ad.as_str().to_owned(),
+        (Some(n), None) => n.as_str().to_owned(),
+        (None, None) => String::new(),
+    };
+    let from = m.from.first();
+    let lower = String::from_utf8_lossy(&f.header).to_ascii_lowercase();
+    let attachments = lower
+        .split("content-type:")
+        .nth(1)
+        .is_some_and(|v| v.trim_start().starts_with("multipart/mixed"));
+    Summary {
+        uid: f.uid,
+        modseq: f.modseq,
+        flags: Flags::from_imap(f.flags.iter().map(String::as_str)),
+        received: f.received,
+        date: m.date.clone(),
+        subject: m.subject.as_str().to_owned(),
+        from_name: from
+            .and_then(|a| a.name.as_ref())
+            .map(|n| n.as_str().to_owned())
+            .unwrap_or_default(),
+        from_address: from
+            .and_then(|a| a.address.as_ref())
+            .map(|n| n.as_str().to_owned())
+            .unwrap_or_default(),
+        recipients: m
+            .to
+            .iter()
+            .chain(&m.cc)
+            .map(addr)
+            .collect::<Vec<_>>()
+            .join(", "),
+        message_id: m.message_id.as_ref().map(|s| s.as_str().to_owned()),
+        size: f.size,
+        attachments,
+    }
+}
+
+/// The text indexed for search, and whether the message has attachments.
+fn index_text(raw: &[u8]) -> (String, bool) {
+    let m = render(raw, &Options::default());
+    (m.body.as_str().to_owned(), !m.attachments.is_empty())
+}
+
+fn flag_name(f: Flags) -> &'static str {
+    f.imap_name().unwrap_or("\\Flagged")
+}
+
+/// Sends journalled actions to the server, oldest first. An action whose message is gone or
+/// whose folder's UIDVALIDITY changed is dropped (its UID may now name another message); a
+/// transient failure stops the replay and leaves the rest for next time.
+pub async fn replay(mail: &mut Mail, cache: &mut Cache, account: &str) -> Result<(usize, usize)> {
+    let mut applied = 0;
+    let mut dropped = 0;
+    let mut selected: Option<(String, Option<u32>)> = None;
+    for p in cache.pending(account)? {
+        if selected.as_ref().map(|s| &s.0) != Some(&p.folder) {
+            match mail.select(&p.folder, None).await {
+                Ok(s) => selected = Some((p.folder.clone(), s.uidvalidity)),
+                Err(e) if e.is_transient() || matches!(e, quietpost_net::Error::Closed { .. }) => {
+                    cache.retry_later(&p, &e.to_string())?;
+                    return Err(e.into());
+                }
+                Err(_) => {
+                    // The folder is gone: nothing of it can be applied.
+                    cache.abandon(&p)?;
+                    dropped += 1;
+                    continue;
+                }
+            }
+        }
+        if selected.as_ref().and_then(|s| s.1) != Some(p.uidvalidity) {
+            cache.abandon(&p)?;
+            dropped += 1;
+            continue;
+        }
+        let result = apply(mail, &p).await;
+        match result {
+            Ok(()) => {
+                cache.done(&p)?;
+                applied += 1;
+            }
+            Err(e @ quietpost_net::Error::Protocol { .. }) => {
+                tracing::warn!(action = ?p.action, error = %e, "server refused a journalled action");
+                cache.abandon(&p)?;
+                dropped += 1;
+            }
+            Err(e) => {
+                cache.retry_later(&p, &e.to_string())?;
+                return Err(e.into());
+            }
+        }
+    }
+    Ok((applied, dropped))
+}
+
+async fn apply(mail: &mut Mail, p: &Pending) -> quietpost_net::Result<()> {
+    match &p.action {
+        Action::Flag(f, on) => mail.store(p.uid, flag_name(*f), *on).await,
+        Action::Move(to) => mail.move_to(p.uid, to).await,
+    }
+}
+
+/// One pass over the account (see the module documentation).
+pub async fn sync_account(
+    mail: &mut Mail,
+    cache: &mut Cache,
+    account: &Account,
+    options: &SyncOptions,
+    progress: &mut (dyn FnMut(Update) + Send),
+) -> Result<Report> {
+    let mut report = Report::default();
+    if options.extensions {
+        mail.enable_qresync().await?;
+    }
+    let (applied, dropped) = replay(mail, cache, &account.name).await?;
+    report.actions_applied = applied;
+    report.actions_dropped = dropped;
+    if applied + dropped > 0 {
+        progress(Update::Replayed { applied, dropped });
+    }
+    let listed = mail.folders().await?;
+    let roles = roles(&listed);
+    let infos: Vec<FolderInfo> = listed
+        .iter()
+        .zip(roles)
+        .map(|(l, role)| FolderInfo {
+            name: l.name.clone(),
+            delimiter: l.delimiter.clone(),
+            role,
+            selectable: !l
+                .attributes
+                .iter()
+                .any(|a| a == "\\noselect" || a == "\\nonexistent"),
+        })
+        .collect();
+    cache.set_folders(&account.name, &infos)?;
+    let folders: Vec<Folder> = cache
+        .folders(&account.name)?
+        .into_iter()
+        .filter(|f| f.info.selectable)
+        .collect();
+    let chosen: Vec<Folder> = match &options.folder {
+        None => folders,
+        Some(name) => {
+            let f = folders
+                .into_iter()
+                .find(|f| &f.info.name == name || &mailbox::decode_name(&f.info.name) == name)
+                .ok_or_else(|| Error::NoFolder(name.clone()))?;
+            vec![f]
+        }
+    };
+    for folder in chosen {
+        let r = sync_folder(mail, cache, &folder, options, progress).await?;
+        progress(Update::FolderDone(r.clone()));
+        report.folders.push(r);
+    }
+    Ok(report)
+}
+
+/// Brings one folder up to date.
+pub async fn sync_folder(
+    mail: &mut Mail,
+    cache: &mut Cache,
+    folder: &Folder,
+    options: &SyncOptions,
+    progress: &mut (dyn FnMut(Update) + Send),
+) -> Result<FolderReport> {
+    let name = folder.info.name.clone();
+    let mut report = FolderReport {
+        folder: name.clone(),
+        ..FolderReport::default()
+    };
+    // A state is usable only if complete (UIDNEXT is written last).
+    let known = match (folder.uidvalidity, folder.uidnext, folder.highestmodseq) {
+        (Some(v), Some(_), Some(m)) if options.extensions && mail.qresync() => Some((v, m)),
+        _ => None,
+    };
+    let selected = mail.select(&name, known).await?;
+    let uidvalidity = selected
+        .uidvalidity
+        .ok_or_else(|| quietpost_net::Error::Protocol {
+            host: mail.host().to_owned(),
+            detail: format!("no UIDVALIDITY for {name}"),
+        })?;
+    report.rebuilt = cache.begin_folder(folder.id, uidvalidity)?;
+    let state_complete =
+        !report.rebuilt && folder.uidvalidity == Some(uidvalidity) && folder.uidnext.is_some();
+    let modseq = if options.extensions {
+        selected.highestmodseq
+    } else {
+        None
+    };
+
+    let missing: Vec<u32> = if state_complete && known.is_some() {
+        report.method = "qresync";
+        // What vanished and what changed came with SELECT.
+        let local: Vec<u32> = cache
+            .uid_flags(folder.id)?
+            .into_iter()
+            .map(|(u, _)| u)
+            .collect();
+        let gone: Vec<u32> = local
+            .iter()
+            .copied()
+            .filter(|u| selected.vanished.iter().any(|r| r.contains(u)))
+            .collect();
+        report.removed = gone.len();
+        cache.remove_uids(folder.id, &gone)?;
+        let changes: Vec<(u32, Flags, Option<u64>)> = selected
+            .changed
+            .iter()
+            .map(|c| {
+                (
+                    c.uid,
+                    Flags::from_imap(c.flags.iter().map(String::as_str)),
+                    c.modseq,
+                )
+            })
+            .collect();
+        report.flags_changed = changes.len();
+        cache.update_flags(folder.id, &changes)?;
+        new_uids(mail, folder, &selected).await?
+    } else if state_complete && modseq.is_some() && folder.highestmodseq.is_some() {
+        report.method = "condstore";
+        let changed = mail.flags(folder.highestmodseq).await?;
+        let changes: Vec<(u32, Flags, Option<u64>)> = changed
+            .iter()
+            .map(|c| {
+                (
+                    c.uid,
+                    Flags::from_imap(c.flags.iter().map(String::as_str)),
+                    c.modseq,
+                )
+            })
+            .collect();
+        report.flags_changed = changes.len();
+        cache.update_flags(folder.id, &changes)?;
+        let server: HashSet<u32> = mail.uids().await?.into_iter().collect();
+        let local = cache.uid_flags(folder.id)?;
+        let gone: Vec<u32> = local
+            .iter()
+            .map(|(u, _)| *u)
+            .filter(|u| !server.contains(u))
+            .collect();
+        report.removed = gone.len();
+        cache.remove_uids(folder.id, &gone)?;
+        let local: HashSet<u32> = local.into_iter().map(|(u, _)| u).collect();
+        server.into_iter().filter(|u| !local.contains(u)).collect()
+    } else {
+        report.method = "full";
+        let local = cache.uid_flags(folder.id)?;
+        if local.is_empty() {
+            mail.uids().await?
+        } else {
+            let server = mail.flags(None).await?;
+            let local_map: HashMap<u32, Flags> = local.iter().copied().collect();
+            let server_uids: HashSet<u32> = server.iter().map(|s| s.uid).collect();
+            let gone: Vec<u32> = local
+                .iter()
+                .map(|(u, _)| *u)
+                .filter(|u| !server_uids.contains(u))
+                .collect();
+            report.removed = gone.len();
+            cache.remove_uids(folder.id, &gone)?;
+            let mut changes = Vec::new();
+            let mut missing = Vec::new();
+            for s in &server {
+                let flags = Flags::from_imap(s.flags.iter().map(String::as_str));
+                match local_map.get(&s.uid) {
+                    Some(f) if *f != flags => changes.push((s.uid, flags, s.modseq)),
+                    Some(_) => {}
+                    None => missing.push(s.uid),
+                }
+            }
+            report.flags_changed = changes.len();
+            cache.update_flags(folder.id, &changes)?;
+            missing
+        }
+    };
+
+    report.new = fetch_summaries(mail, cache, folder, missing, options, progress).await?;
+    // Everything below UIDNEXT is now cached: the state may say so.
+    cache.set_folder_state(folder.id, selected.uidnext, modseq)?;
+    if options.bodies {
+        report.bodies = fetch_bodies(mail, cache, folder, progress).await?;
+    }
+    Ok(report)
+}
+
+/// UIDs at or above the cached UIDNEXT.
+async fn new_uids(
+    mail: &mut Mail,
+    folder: &Folder,
+    selected: &mailbox::Selected,
+) -> Result<Vec<u32>> {
+    let from = folder.uidnext.unwrap_or(1);
+    if selected.uidnext.is_some_and(|n| n <= from) {
+        return Ok(Vec::new());
+    }
+    // `n:*` always includes the highest UID, even below n: filter.
+    Ok(mail
+        .uids_from(from)
+        .await?
+        .into_iter()
+        .filter(|u| *u >= from)
+        .collect())
+}
+
+async fn fetch_summaries(
+    mail: &mut Mail,
+    cache: &mut Cache,
+    folder: &Folder,
+    mut missing: Vec<u32>,
+    options: &SyncOptions,
+    progress: &mut (dyn FnMut(Update) + Send),
+) -> Result<usize> {
+    let name = folder.info.name.clone();
+    let total = missing.len();
+    progress(Update::FolderStarted {
+        folder: name.clone(),
+        total,
+    });
+    if total == 0 {
+        return Ok(0);
+    }
+    // Newest first.
+    missing.sort_unstable_by(|a, b| b.cmp(a));
+    let sets: Vec<String> = missing
+        .chunks(options.batch.max(1))
+        .map(mailbox::uid_set)
+        .collect();
+    let mut done = 0;
+    let mut failure = None;
+    mail.summaries(&sets, |batch| {
+        let summaries: Vec<Summary> = batch.iter().map(summarize).collect();
+        if let Err(e) = cache.store_summaries(folder.id, &summaries) {
+            failure.get_or_insert(e);
+        }
+        done += summaries.len();
+        progress(Update::Progress {
+            folder: name.clone(),
+            done,
+            total,
+        });
+        Ok(())
+    })
+    .await?;
+    if let Some(e) = failure {
+        return Err(e.into());
+    }
+    Ok(done)
+}
+
+/// Bodies are fetched in commands of at most this many bytes (by RFC822.SIZE).
+const BODY_BATCH_BYTES: u64 = 8 << 20;
+const BODY_BATCH_COUNT: usize = 500;
+
+async fn fetch_bodies(
+    mail: &mut Mail,
+    cache: &mut Cache,
+    folder: &Folder,
+    progress: &mut (dyn FnMut(Update) + Send),
+) -> Result<usize> {
+    let missing = cache.missing_bodies(folder.id)?;
+    let total = missing.len();
+    if total == 0 {
+        return Ok(0);
+    }
+    let mut sets = Vec::new();
+    let mut current: Vec<u32> = Vec::new();
+    let mut bytes = 0;
+    for (uid, size) in missing {
+        if !current.is_empty()
+            && (bytes + size > BODY_BATCH_BYTES || current.len() >= BODY_BATCH_COUNT)
+        {
+            sets.push(mailbox::uid_set(&current));
+            current.clear();
+            bytes = 0;
+        }
+        current.push(uid);
+        bytes += size;
+    }
+    if !current.is_empty() {
+        sets.push(mailbox::uid_set(&current));
+    }
+    let name = format!("{} (bodies)", folder.info.name);
+    let mut done = 0;
+    let mut pending: Vec<(u32, Vec<u8>, String, bool)> = Vec::new();
+    let mut pending_bytes = 0;
+    let mut failure = None;
+    mail.bodies(&sets, |uid, raw| {
+        let (text, attachments) = index_text(&raw);
+        pending_bytes += raw.len();
+        pending.push((uid, raw, text, attachments));
+        done += 1;
+        if pending_bytes >= BODY_BATCH_BYTES as usize || pending.len() >= BODY_BATCH_COUNT {
+            if let Err(e) = cache.store_bodies(folder.id, &pending) {
+                failure.get_or_insert(e);
+            }
+            pending.clear();
+            pending_bytes = 0;
+            progress(Update::Progress {
+                folder: name.clone(),
+                done,
+                total,
+            });
+        }
+        Ok(())
+    })
+    .await?;
+    if let Some(e) = failure {
+        return Err(e.into());
+    }
+    cache.store_bodies(folder.id, &pending)?;
+    progress(Update::Progress {
+        folder: name,
+        done,
+        total,
+    });
+    Ok(done)
+}
+
+/// The raw message: from the cache, or fetched from the server (and cached) on demand.
+pub async fn body(
+    cache: &mut Cache,
+    account: &Account,
+    password: impl FnOnce() -> std::result::Result<Secret, accounts::Error>,
+    id: i64,
+    timeouts: Timeouts,
+) -> Result<Vec<u8>> {
+    if let Some(raw) = cache.body(id)? {
+        return Ok(raw);
+    }
+    let row = cache
+        .message(id)?
+        .ok_or(quietpost_store::Error::NoMessage(id))?;
+    let mut mail = connect(account, &password()?, timeouts).await?;
+    let selected = mail.select(&row.folder, None).await?;
+    if selected.uidvalidity != Some(row.uidvalidity) {
+        mail.logout().await;
+        return Err(quietpost_store::Error::NoMessage(id).into());
+    }
+    let mut got = None;
+    mail.bodies(&[row.summary.uid.to_string()], |uid, raw| {
+        if uid == row.summary.uid {
+            got = Some(raw);
+        }
+        Ok(())
+    })
+    .await?;
+    mail.logout().await;
+    let raw = got.ok_or(quietpost_store::Error::NoMessage(id))?;
+    let folder = cache
+        .folder(&row.account, &row.folder)?
+        .ok_or_else(|| Error::NoFolder(row.folder.clone()))?;
+    let (text, attachments) = index_text(&raw);
+    cache.store_bodies(
+        folder.id,
+        &[(row.summary.uid, raw.clone(), text, attachments)],
+    )?;
+    Ok(raw)
+}
+
+/// What a user can do to a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verb {
+    Flag(Flags, bool),
+    Move(String),
+    /// To the account's Trash.
+    Delete,
+    /// To the account's Archive.
+    Archive,
+}
+
+/// Takes an action locally at once and journals it for the server (see `replay`).
+pub fn act(cache: &mut Cache, id: i64, verb: &Verb) -> Result<Action> {
+    let row = cache
+        .message(id)?
+        .ok_or(quietpost_store::Error::NoMessage(id))?;
+    let folders = cache.folders(&row.account)?;
+    let by_role = |role: Role, what: &'static str| {
+        folders
+            .iter()
+            .find(|f| f.info.role == Some(role))
+            .map(|f| f.info.name.clone())
+            .ok_or(Error::NoRole(what))
+    };
+    let action = match verb {
+        Verb::Flag(f, on) => Action::Flag(*f, *on),
+        Verb::Move(to) => {
+            let target = folders
+                .iter()
+                .find(|f| &f.info.name == to || &mailbox::decode_name(&f.info.name) == to)
+                .ok_or_else(|| Error::NoFolder(to.clone()))?;
+            Action::Move(target.info.name.clone())
+        }
+        Verb::Delete => Action::Move(by_role(Role::Trash, "Trash")?),
+        Verb::Archive => Action::Move(by_role(Role::Archive, "Archive")?),
+    };
+    if let Action::Move(to) = &action
+        && to == &row.folder
+    {
+        return Ok(action);
+    }
+    cache.record(id, &action)?;
+    Ok(action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(name: &str, attrs: &[&str]) -> Listed {
+        Listed {
+            name: name.into(),
+            delimiter: Some("/".into()),
+            attributes: attrs.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn roles_from_special_use_then_names() {
+        let l = [
+            listed("INBOX", &[]),
+            listed("Sent Items", &[]),
+            listed("Gesendet", &["\\sent"]),
+            listed("Spam", &[]),
+            listed("Work/Archive", &[]),
+        ];
+        assert_eq!(
+            roles(&l),
+            [
+                Some(Role::Inbox),
+                None,
+                Some(Role::Sent),
+                Some(Role::Junk),
+                Some(Role::Archive)
+            ]
+        );
+    }
+
+    #[test]
+    fn summaries_come_from_the_render_crate() {
+        let f = Fetched {
+            uid: 7,
+            flags: vec!["\\Seen".into(), "$Junk".into()],
+            modseq: Some(3),
+            received: Some(10),
+            size: 1234,
+            header: b"From: =?utf-8?q?PayPal?= <x@evil.example>\r\nSubject: =?utf-8?b?SGVsbG8=?= \xe2\x80\xae\r\nContent-Type: Multipart/Mixed; boundary=x\r\n\r\n".to_vec(),
+        };
+        let s = summarize(&f);
+        assert_eq!(s.subject, "Hello");
+        assert_eq!(s.from_name, "PayPal");
+        assert_eq!(s.from_address, "x@evil.example");
+        assert!(s.flags.contains(Flags::SEEN));
+        assert!(s.attachments);
+    }
+}

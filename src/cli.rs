@@ -2,6 +2,7 @@
 
 mod account;
 mod inspect;
+mod mail;
 mod term;
 
 use anyhow::Result;
@@ -29,21 +30,45 @@ pub enum Command {
     Inspect(inspect::InspectArgs),
     /// Add, list, check and remove mail accounts.
     Account(account::AccountArgs),
+    /// Bring the local cache up to date with the server (and send actions taken offline).
+    Sync(mail::SyncArgs),
+    /// List cached messages, newest first, with the ids other commands take.
+    List(mail::ListArgs),
+    /// Show a message safely (downloading its body if needed); it stays unread.
+    Read(mail::ReadArgs),
+    /// Search the cache: subjects, addresses and the text of downloaded bodies.
+    Search(mail::SearchArgs),
+    /// Set or clear a flag: quietpost flag ID +seen|-seen|+flagged|-flagged|+answered|-answered
+    Flag(mail::FlagArgs),
+    /// Move a message to another folder.
+    Move(mail::MoveArgs),
+    /// Move a message to Trash.
+    Delete(mail::IdArgs),
+    /// Move a message to Archive.
+    Archive(mail::IdArgs),
 }
 
 pub fn run(args: Args) -> Result<()> {
     if args.trace {
         init_trace();
     }
+    let paths = || -> Result<quietpost_store::paths::Paths> {
+        Ok(match &args.profile {
+            Some(dir) => quietpost_store::paths::Paths::profile(dir),
+            None => quietpost_store::paths::Paths::platform()?,
+        })
+    };
     match args.command {
         Some(Command::Inspect(a)) => inspect::run(a),
-        Some(Command::Account(a)) => {
-            let paths = match &args.profile {
-                Some(dir) => quietpost_store::paths::Paths::profile(dir),
-                None => quietpost_store::paths::Paths::platform()?,
-            };
-            account::run(a, &paths)
-        }
+        Some(Command::Account(a)) => account::run(a, &paths()?),
+        Some(Command::Sync(a)) => mail::sync(a, &paths()?),
+        Some(Command::List(a)) => mail::list(a, &paths()?),
+        Some(Command::Read(a)) => mail::read(a, &paths()?),
+        Some(Command::Search(a)) => mail::search(a, &paths()?),
+        Some(Command::Flag(a)) => mail::flag(a, &paths()?),
+        Some(Command::Move(a)) => mail::move_to(a, &paths()?),
+        Some(Command::Delete(a)) => mail::delete(a, &paths()?),
+        Some(Command::Archive(a)) => mail::archive(a, &paths()?),
         None => {
             eprintln!(
                 "The Quietpost window is not part of this build yet.\n\

@@ -161,3 +161,23 @@ pub fn trust(t: &Trust) -> String {
         Trust::PinnedSha256(_) => "it is exactly the certificate you pinned".to_owned(),
     }
 }
+
+/// A sync, cache or action failure in plain words.
+pub fn sync_error(e: &quietpost_core::sync::Error) -> String {
+    use quietpost_core::sync::Error;
+    match e {
+        Error::Net(e) => format!(
+            "{} What was already downloaded is kept; the next sync continues from there.",
+            net_error(e)
+        ),
+        Error::Store(e) => store_error(e),
+        Error::Account(quietpost_core::accounts::Error::Store(e)) => store_error(e),
+        Error::NoFolder(name) => format!(
+            "There is no folder named \u{201C}{name}\u{201D}. `quietpost sync` lists the folders it finds."
+        ),
+        Error::NoRole(role) => format!(
+            "The server has no {role} folder, so this cannot be done. Use `quietpost move ID FOLDER` instead."
+        ),
+        other => other.to_string(),
+    }
+}

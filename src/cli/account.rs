@@ -89,7 +89,7 @@ pub fn run(args: AccountArgs, paths: &Paths) -> Result<()> {
     }
 }
 
-fn load(paths: &Paths) -> Result<Config> {
+pub(super) fn load(paths: &Paths) -> Result<Config> {
     Config::load(paths).map_err(|e| anyhow!(wording::store_error(&e)))
 }
 
@@ -123,7 +123,7 @@ fn server(
     })
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -368,16 +368,8 @@ fn check(name: &str, paths: &Paths, json: bool) -> Result<()> {
         .account(name)
         .map_err(|e| anyhow!(wording::store_error(&e)))?
         .clone();
-    let keychain = match account.password {
-        PasswordSource::Keychain => {
-            Some(Keychain::open().map_err(|e| anyhow!(wording::store_error(&e)))?)
-        }
-        PasswordSource::Command { .. } => None,
-    };
-    let imap_pw = accounts::password(&account, &account.imap, keychain.as_ref())
-        .map_err(|e| anyhow!("{e}"))?;
-    let smtp_pw = accounts::password(&account, &account.smtp, keychain.as_ref())
-        .map_err(|e| anyhow!("{e}"))?;
+    let imap_pw = password(&account, &account.imap)?;
+    let smtp_pw = password(&account, &account.smtp)?;
     let (imap_check, smtp_check) = runtime()?
         .block_on(accounts::check(&account, &imap_pw, &smtp_pw))
         .map_err(|e| anyhow!("{e}"))?;
@@ -395,6 +387,20 @@ fn check(name: &str, paths: &Paths, json: bool) -> Result<()> {
         std::process::exit(1);
     }
     Ok(())
+}
+
+/// The password for one of the account's servers, from the keychain or the password command.
+pub(super) fn password(account: &Account, server: &Server) -> Result<Secret> {
+    let keychain = match account.password {
+        PasswordSource::Keychain => {
+            Some(Keychain::open().map_err(|e| anyhow!(wording::store_error(&e)))?)
+        }
+        PasswordSource::Command { .. } => None,
+    };
+    accounts::password(account, server, keychain.as_ref()).map_err(|e| match e {
+        accounts::Error::Store(e) => anyhow!(wording::store_error(&e)),
+        other => anyhow!("{other}"),
+    })
 }
 
 fn check_json(c: &accounts::ServerCheck) -> serde_json::Value {

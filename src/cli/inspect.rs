@@ -26,13 +26,19 @@ pub struct InspectArgs {
 pub fn run(args: InspectArgs) -> Result<()> {
     let limits = Limits::default();
     let raw = read_input(&args.file, limits.max_message_bytes)?;
+    show(&raw, args.trust_authserv, args.json)
+}
+
+/// Renders a raw message and prints it: the readable view, or the SafeMessage as JSON. `read`
+/// uses it too, so a cached message prints exactly as `inspect` prints its bytes.
+pub fn show(raw: &[u8], trusted_authserv_ids: Vec<String>, json: bool) -> Result<()> {
     let options = Options {
-        trusted_authserv_ids: args.trust_authserv,
-        limits,
+        trusted_authserv_ids,
+        limits: Limits::default(),
     };
-    let message = render(&raw, &options);
+    let message = render(raw, &options);
     let stdout = io::stdout().lock();
-    if args.json {
+    if json {
         let mut out = io::BufWriter::new(stdout);
         serde_json::to_writer_pretty(&mut out, &message)?;
         writeln!(out)?;

@@ -124,7 +124,7 @@ pub struct Report {
 pub async fn connect(account: &Account, password: &Secret, timeouts: Timeouts) -> Result<Mail> {
     let ep = accounts::endpoint(account, &account.imap)?;
     let auth = imap::login(&ep, &account.user, password, &timeouts).await?;
-    Ok(Mail::new(auth, &ep, timeouts))
+    Ok(Mail::new(auth, &ep, timeouts).await?)
 }
 
 /// The role a listed folder plays: its SPECIAL-USE attribute, INBOX by name, or (for servers
@@ -402,9 +402,12 @@ pub async fn sync_folder(
             .collect();
         report.removed = gone.len();
         cache.remove_uids(folder.id, &gone)?;
+        // Messages new since the last pass come with the new UIDs below.
+        let old_next = folder.uidnext.unwrap_or(u32::MAX);
         let changes: Vec<(u32, Flags, Option<u64>)> = selected
             .changed
             .iter()
+            .filter(|c| c.uid < old_next)
             .map(|c| {
                 (
                     c.uid,
@@ -620,7 +623,7 @@ async fn fetch_bodies(
 pub async fn body(
     cache: &mut Cache,
     account: &Account,
-    password: impl FnOnce() -> std::result::Result<Secret, accounts::Error>,
+    password: &Secret,
     id: i64,
     timeouts: Timeouts,
 ) -> Result<Vec<u8>> {
@@ -630,7 +633,7 @@ pub async fn body(
     let row = cache
         .message(id)?
         .ok_or(quietpost_store::Error::NoMessage(id))?;
-    let mut mail = connect(account, &password()?, timeouts).await?;
+    let mut mail = connect(account, password, timeouts).await?;
     let selected = mail.select(&row.folder, None).await?;
     if selected.uidvalidity != Some(row.uidvalidity) {
         mail.logout().await;

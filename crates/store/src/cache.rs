@@ -767,7 +767,8 @@ impl Cache {
         let err = self.err();
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS} FROM message m JOIN folder f ON f.id = m.folder
-             WHERE m.hidden = 0 AND (?1 IS NULL OR f.account = ?1) AND (?2 IS NULL OR f.name = ?2)
+             WHERE m.hidden = 0 AND m.flags & 8 = 0
+               AND (?1 IS NULL OR f.account = ?1) AND (?2 IS NULL OR f.name = ?2)
                AND (?3 = 0 OR m.flags & 1 = 0)
              ORDER BY m.received DESC, m.uid DESC LIMIT ?4"
         );

@@ -11,7 +11,8 @@ use crate::endpoint::{Endpoint, Timeouts};
 use crate::error::{Error, Result};
 use crate::wire::server_text;
 use async_imap::imap_proto::{
-    AttributeValue, MailboxDatum, NameAttribute, RequestId, Response, ResponseCode, Status,
+    AttributeValue, Capability, MailboxDatum, NameAttribute, RequestId, Response, ResponseCode,
+    Status,
 };
 use std::ops::RangeInclusive;
 use tokio::time::timeout;
@@ -210,7 +211,30 @@ fn flag_names(flags: &[std::borrow::Cow<'_, str>]) -> Vec<String> {
 }
 
 impl Mail {
-    pub fn new(auth: Authenticated, endpoint: &Endpoint, timeouts: Timeouts) -> Mail {
+    /// Wraps a logged-in session and asks for its capabilities again: servers announce
+    /// extensions such as CONDSTORE, QRESYNC and MOVE only after login.
+    pub async fn new(auth: Authenticated, endpoint: &Endpoint, timeouts: Timeouts) -> Result<Mail> {
+        let mut mail = Mail::wrap(auth, endpoint, timeouts);
+        let tag = mail.send("CAPABILITY").await?;
+        let mut caps = Vec::new();
+        mail.read_until(&[tag], "CAPABILITY", |_, r| {
+            if let Response::Capabilities(list) = r {
+                caps.extend(list.iter().map(|c| match c {
+                    Capability::Imap4rev1 => "IMAP4REV1".to_owned(),
+                    Capability::Auth(a) => format!("AUTH={}", a.to_ascii_uppercase()),
+                    Capability::Atom(a) => a.to_ascii_uppercase(),
+                }));
+            }
+            Ok(())
+        })
+        .await?;
+        if !caps.is_empty() {
+            mail.capabilities = caps;
+        }
+        Ok(mail)
+    }
+
+    fn wrap(auth: Authenticated, endpoint: &Endpoint, timeouts: Timeouts) -> Mail {
         Mail {
             session: auth.session,
             host: endpoint.host.clone(),
@@ -599,10 +623,11 @@ impl Mail {
 
     /// Appends a message to a folder (tests and, later, Sent and Drafts).
     pub async fn append(&mut self, folder: &str, flags: &str, message: &[u8]) -> Result<()> {
-        let quoted = quote(folder)?;
+        // Checked here; async-imap quotes it.
+        quote(folder)?;
         timeout(
             self.timeouts.command,
-            self.session.append(&quoted, Some(flags), None, message),
+            self.session.append(folder, Some(flags), None, message),
         )
         .await
         .map_err(|_| self.timed_out())?

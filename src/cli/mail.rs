@@ -1,0 +1,446 @@
+//! `quietpost sync|list|read|search|flag|move|delete|archive`: the sync engine and the cache
+//! from the command line.
+
+use super::account::{load, password, runtime};
+use super::inspect;
+use super::term::Out;
+use crate::wording;
+use anyhow::{Result, anyhow, bail};
+use clap::Args;
+use quietpost_core::sync::{self, SyncOptions, Update, Verb};
+use quietpost_net::imap::mailbox::decode_name;
+use quietpost_store::cache::{Cache, Flags, ListQuery, MessageRow};
+use quietpost_store::config::Account;
+use quietpost_store::paths::Paths;
+use std::io::{self, IsTerminal, Write};
+use std::time::Instant;
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The account to sync (default: every account).
+    pub account: Option<String>,
+    /// Only this folder.
+    #[arg(long)]
+    pub folder: Option<String>,
+    /// Also download every message body (otherwise bodies come when a message is read).
+    #[arg(long)]
+    pub bodies: bool,
+    /// Print a summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long)]
+    pub account: Option<String>,
+    #[arg(long)]
+    pub folder: Option<String>,
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    /// Only messages not yet read.
+    #[arg(long)]
+    pub unread: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// The message id printed by `list`.
+    pub id: i64,
+    /// Print the SafeMessage as JSON (exactly what `inspect --json` prints for its bytes).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words to find in subjects, addresses and the text of downloaded bodies.
+    pub query: Vec<String>,
+    #[arg(long)]
+    pub account: Option<String>,
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FlagArgs {
+    pub id: i64,
+    /// +seen, -seen, +flagged, -flagged, +answered, -answered
+    #[arg(allow_hyphen_values = true)]
+    pub change: String,
+}
+
+#[derive(Debug, Args)]
+pub struct MoveArgs {
+    pub id: i64,
+    pub folder: String,
+}
+
+#[derive(Debug, Args)]
+pub struct IdArgs {
+    pub id: i64,
+}
+
+fn cache(paths: &Paths) -> Result<Cache> {
+    Cache::open(paths).map_err(|e| anyhow!(wording::store_error(&e)))
+}
+
+fn accounts(paths: &Paths, only: Option<&str>) -> Result<Vec<Account>> {
+    let config = load(paths)?;
+    if config.accounts.is_empty() {
+        bail!("No account yet. Add one with `quietpost account add NAME --email ADDRESS`.");
+    }
+    Ok(match only {
+        None => config.accounts,
+        Some(name) => vec![
+            config
+                .account(name)
+                .map_err(|e| anyhow!(wording::store_error(&e)))?
+                .clone(),
+        ],
+    })
+}
+
+/// A progress line per folder on a terminal: messages done of total, and the rate.
+struct Progress {
+    tty: bool,
+    started: Instant,
+    line_open: bool,
+}
+
+impl Progress {
+    fn update(&mut self, u: &Update) {
+        if !self.tty {
+            return;
+        }
+        let mut err = io::stderr().lock();
+        match u {
+            Update::FolderStarted { total, .. } => {
+                self.started = Instant::now();
+                let _ = total;
+            }
+            Update::Progress {
+                folder,
+                done,
+                total,
+            } => {
+                let width = 24;
+                let filled = (done * width).checked_div(*total).unwrap_or(width);
+                let rate = *done as f64 / self.started.elapsed().as_secs_f64().max(0.001);
+                let _ = write!(
+                    err,
+                    "\r{:<24} [{}{}] {done}/{total}  {rate:.0} msg/s ",
+                    super::term::safe(&decode_name(folder)),
+                    "#".repeat(filled),
+                    " ".repeat(width - filled)
+                );
+                self.line_open = true;
+            }
+            Update::FolderDone(r) => {
+                if self.line_open {
+                    let _ = writeln!(err);
+                    self.line_open = false;
+                }
+                let _ = writeln!(
+                    err,
+                    "{:<24} {} new, {} changed, {} removed{}{}",
+                    super::term::safe(&decode_name(&r.folder)),
+                    r.new,
+                    r.flags_changed,
+                    r.removed,
+                    if r.bodies > 0 {
+                        format!(", {} bodies", r.bodies)
+                    } else {
+                        String::new()
+                    },
+                    if r.rebuilt {
+                        " (rebuilt: the server renumbered this folder)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            Update::Replayed { applied, dropped } => {
+                let _ = writeln!(
+                    err,
+                    "Applied {applied} action(s) taken offline{}",
+                    if *dropped > 0 {
+                        format!("; {dropped} could not apply (message gone) and were undone")
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+        }
+    }
+}
+
+pub fn sync(a: SyncArgs, paths: &Paths) -> Result<()> {
+    let mut cache = cache(paths)?;
+    let options = SyncOptions {
+        folder: a.folder.clone(),
+        bodies: a.bodies,
+        ..SyncOptions::default()
+    };
+    let rt = runtime()?;
+    let mut summary = Vec::new();
+    let mut failed = false;
+    for account in accounts(paths, a.account.as_deref())? {
+        let pw = password(&account, &account.imap)?;
+        let mut progress = Progress {
+            tty: io::stderr().is_terminal() && !a.json,
+            started: Instant::now(),
+            line_open: false,
+        };
+        let result = rt.block_on(async {
+            let mut mail = sync::connect(&account, &pw, options.timeouts).await?;
+            let report = sync::sync_account(&mut mail, &mut cache, &account, &options, &mut |u| {
+                progress.update(&u)
+            })
+            .await;
+            mail.logout().await;
+            report
+        });
+        match result {
+            Ok(report) => summary.push(serde_json::json!({
+                "account": account.name,
+                "ok": true,
+                "actions_applied": report.actions_applied,
+                "actions_dropped": report.actions_dropped,
+                "folders": report.folders.iter().map(|r| serde_json::json!({
+                    "folder": decode_name(&r.folder),
+                    "new": r.new,
+                    "flags_changed": r.flags_changed,
+                    "removed": r.removed,
+                    "bodies": r.bodies,
+                    "rebuilt": r.rebuilt,
+                    "method": r.method,
+                })).collect::<Vec<_>>(),
+            })),
+            Err(e) => {
+                failed = true;
+                if !a.json {
+                    eprintln!("{}: {}", account.name, wording::sync_error(&e));
+                }
+                summary.push(serde_json::json!({
+                    "account": account.name,
+                    "ok": false,
+                    "error": wording::sync_error(&e),
+                }));
+            }
+        }
+    }
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else if !io::stderr().is_terminal() {
+        for s in &summary {
+            if let Some(folders) = s["folders"].as_array() {
+                let new: u64 = folders.iter().filter_map(|f| f["new"].as_u64()).sum();
+                println!(
+                    "{}: {} folders, {new} new messages",
+                    s["account"].as_str().unwrap_or(""),
+                    folders.len()
+                );
+            }
+        }
+    }
+    if failed {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+fn flags_json(f: Flags) -> serde_json::Value {
+    serde_json::json!({
+        "seen": f.contains(Flags::SEEN),
+        "flagged": f.contains(Flags::FLAGGED),
+        "answered": f.contains(Flags::ANSWERED),
+        "draft": f.contains(Flags::DRAFT),
+    })
+}
+
+fn row_json(m: &MessageRow) -> serde_json::Value {
+    let s = &m.summary;
+    serde_json::json!({
+        "id": m.id,
+        "account": m.account,
+        "folder": decode_name(&m.folder),
+        "uid": s.uid,
+        "date": s.date,
+        "received": s.received,
+        "from": { "name": s.from_name, "address": s.from_address },
+        "recipients": s.recipients,
+        "subject": s.subject,
+        "flags": flags_json(s.flags),
+        "size": s.size,
+        "attachments": s.attachments,
+        "downloaded": m.has_body,
+    })
+}
+
+fn print_rows(rows: &[MessageRow], json: bool) -> Result<()> {
+    if json {
+        let v: Vec<_> = rows.iter().map(row_json).collect();
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    let mut out = Out(io::BufWriter::new(io::stdout().lock()));
+    for m in rows {
+        let s = &m.summary;
+        let marks = format!(
+            "{}{}{}",
+            if s.flags.contains(Flags::SEEN) {
+                ' '
+            } else {
+                '*'
+            },
+            if s.flags.contains(Flags::FLAGGED) {
+                '!'
+            } else {
+                ' '
+            },
+            if s.attachments { '@' } else { ' ' },
+        );
+        let date = s
+            .date
+            .as_deref()
+            .map(|d| d.get(..10).unwrap_or(d))
+            .unwrap_or("");
+        let from = if s.from_name.is_empty() {
+            s.from_address.clone()
+        } else {
+            format!("{} <{}>", s.from_name, s.from_address)
+        };
+        let subject = if s.subject.is_empty() {
+            "(no subject)"
+        } else {
+            &s.subject
+        };
+        out.line(&format!(
+            "{:>7} {marks} {date:<10} {:<40.40} {}",
+            m.id, from, subject
+        ))?;
+    }
+    out.0.flush()?;
+    Ok(())
+}
+
+pub fn list(a: ListArgs, paths: &Paths) -> Result<()> {
+    let cache = cache(paths)?;
+    let folder = match (&a.folder, &a.account) {
+        (Some(f), account) => Some(resolve_folder(&cache, paths, account.as_deref(), f)?),
+        _ => None,
+    };
+    let rows = cache
+        .list(&ListQuery {
+            account: a.account,
+            folder,
+            unread_only: a.unread,
+            limit: a.limit,
+        })
+        .map_err(|e| anyhow!(wording::store_error(&e)))?;
+    print_rows(&rows, a.json)
+}
+
+/// A folder as the user typed it (display name or server name) → the server's name.
+fn resolve_folder(
+    cache: &Cache,
+    paths: &Paths,
+    account: Option<&str>,
+    typed: &str,
+) -> Result<String> {
+    for acc in accounts(paths, account)? {
+        for f in cache
+            .folders(&acc.name)
+            .map_err(|e| anyhow!(wording::store_error(&e)))?
+        {
+            if f.info.name == typed || decode_name(&f.info.name) == typed {
+                return Ok(f.info.name);
+            }
+        }
+    }
+    bail!(
+        "There is no folder named \u{201C}{typed}\u{201D} in the cache. Run `quietpost sync` first."
+    )
+}
+
+pub fn read(a: ReadArgs, paths: &Paths) -> Result<()> {
+    let mut cache = cache(paths)?;
+    let row = cache
+        .message(a.id)
+        .map_err(|e| anyhow!(wording::store_error(&e)))?
+        .ok_or_else(|| {
+            anyhow!(
+                "There is no message {} in the cache. `quietpost list` shows the ids.",
+                a.id
+            )
+        })?;
+    let raw = match cache
+        .body(a.id)
+        .map_err(|e| anyhow!(wording::store_error(&e)))?
+    {
+        Some(raw) => raw,
+        None => {
+            let account = accounts(paths, Some(&row.account))?.remove(0);
+            // The keychain is asked outside the async runtime (it runs its own).
+            let pw = password(&account, &account.imap)?;
+            runtime()?
+                .block_on(sync::body(
+                    &mut cache,
+                    &account,
+                    &pw,
+                    a.id,
+                    Default::default(),
+                ))
+                .map_err(|e| anyhow!(wording::sync_error(&e)))?
+        }
+    };
+    inspect::show(&raw, Vec::new(), a.json)
+}
+
+pub fn search(a: SearchArgs, paths: &Paths) -> Result<()> {
+    let cache = cache(paths)?;
+    let rows = cache
+        .search(&a.query.join(" "), a.account.as_deref(), a.limit)
+        .map_err(|e| anyhow!(wording::store_error(&e)))?;
+    print_rows(&rows, a.json)
+}
+
+fn act(paths: &Paths, id: i64, verb: Verb, done: &str) -> Result<()> {
+    let mut cache = cache(paths)?;
+    sync::act(&mut cache, id, &verb).map_err(|e| anyhow!(wording::sync_error(&e)))?;
+    println!("{done} The server is updated at the next `quietpost sync`.");
+    Ok(())
+}
+
+pub fn flag(a: FlagArgs, paths: &Paths) -> Result<()> {
+    let (on, name) = match a.change.split_at_checked(1) {
+        Some(("+", n)) => (true, n),
+        Some(("-", n)) => (false, n),
+        _ => bail!("Write the change as +seen, -seen, +flagged, -flagged, +answered or -answered."),
+    };
+    let flag = match name.to_ascii_lowercase().as_str() {
+        "seen" | "read" => Flags::SEEN,
+        "flagged" | "star" | "starred" => Flags::FLAGGED,
+        "answered" => Flags::ANSWERED,
+        _ => bail!("Unknown flag {name:?}: use seen, flagged or answered."),
+    };
+    act(paths, a.id, Verb::Flag(flag, on), "Done.")
+}
+
+pub fn move_to(a: MoveArgs, paths: &Paths) -> Result<()> {
+    let done = format!("Moved to {}.", a.folder);
+    act(paths, a.id, Verb::Move(a.folder), &done)
+}
+
+pub fn delete(a: IdArgs, paths: &Paths) -> Result<()> {
+    act(paths, a.id, Verb::Delete, "Moved to Trash.")
+}
+
+pub fn archive(a: IdArgs, paths: &Paths) -> Result<()> {
+    act(paths, a.id, Verb::Archive, "Archived.")
+}

@@ -8,7 +8,8 @@
 //!
 //! - a line (literal bytes not counted) longer than `max_line`;
 //! - a literal larger than `max_literal`, or a response larger than `max_response` in all;
-//! - parentheses nested deeper than `max_depth`.
+//! - parentheses nested deeper than `max_depth`;
+//! - a NUL byte outside a literal (RFC 9051 allows it nowhere else).
 //!
 //! Responses whose grammar ends in free text (`OK`, `NO`, `BAD`, `BYE`, `PREAUTH`, `+`) carry
 //! no literal and no nesting, so a `{5}` at the end of their text is not taken as a literal:
@@ -137,6 +138,10 @@ impl State {
         }
         if byte == b'\r' {
             return Ok(());
+        }
+        if byte == 0 {
+            // IMAP allows NUL only inside binary literals (RFC 3516).
+            return Err("the server sent a NUL byte");
         }
         self.announced = None;
         if self.quoted {
@@ -310,6 +315,9 @@ mod tests {
         let before = Limits::before_login();
         assert!(run(&vec![b'a'; 2 << 20], &before).is_err());
         assert!(run(b"* CAPABILITY {70000}\r\n", &before).is_err());
+        assert!(run(b"* 1 FETCH (ENVELOPE (\"a\0b\" NIL))\r\n", &l).is_err());
+        // Inside a literal, bytes are the message's own.
+        run(b"* 1 FETCH (BODY[] {3}\r\na\0b)\r\n", &l).unwrap();
     }
 
     #[test]

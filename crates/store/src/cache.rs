@@ -871,7 +871,7 @@ impl Cache {
     /// The account's journalled actions, oldest first.
     pub fn pending(&self, account: &str) -> Result<Vec<Pending>> {
         let err = self.err();
-        let rows: Vec<(i64, String, String, u32, u32, String, Option<String>, u32)> = self
+        let rows: Vec<Option<Pending>> = self
             .conn
             .prepare(
                 "SELECT id, account, folder, uidvalidity, uid, kind, target, attempts
@@ -879,36 +879,25 @@ impl Cache {
             )
             .map_err(&err)?
             .query_map([account], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                ))
+                let kind: String = r.get(5)?;
+                let Some(action) = Action::decode(&kind, r.get(6)?) else {
+                    return Ok(None);
+                };
+                Ok(Some(Pending {
+                    id: r.get(0)?,
+                    account: r.get(1)?,
+                    folder: r.get(2)?,
+                    uidvalidity: r.get(3)?,
+                    uid: r.get(4)?,
+                    action,
+                    attempts: r.get(7)?,
+                }))
             })
             .map_err(&err)?
             .collect::<rusqlite::Result<_>>()
             .map_err(&err)?;
-        Ok(rows
-            .into_iter()
-            .filter_map(
-                |(id, account, folder, uidvalidity, uid, kind, target, attempts)| {
-                    Some(Pending {
-                        id,
-                        account,
-                        folder,
-                        uidvalidity,
-                        uid,
-                        action: Action::decode(&kind, target)?,
-                        attempts,
-                    })
-                },
-            )
-            .collect())
+        // An entry this version cannot read (written by a newer one) is left alone.
+        Ok(rows.into_iter().flatten().collect())
     }
 
     /// The server applied the action (or it can never apply: the message is gone). A moved
@@ -954,6 +943,39 @@ impl Cache {
                 params![pending.id, reason],
             )
             .map_err(err)?;
+        Ok(())
+    }
+
+    /// Verifies the database file: SQLite's integrity check, foreign keys, and the search
+    /// index against its rows.
+    pub fn check(&self) -> Result<()> {
+        let err = self.err();
+        let integrity: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(&err)?;
+        let dangling: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .map_err(&err)?;
+        let unindexed: i64 = self
+            .conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM message) - (SELECT count(*) FROM search_index)",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(&err)?;
+        if integrity != "ok" || dangling != 0 || unindexed != 0 {
+            return Err(Error::Cache {
+                path: self.path.clone(),
+                detail: format!(
+                    "inconsistent: integrity {integrity}, {dangling} dangling rows, {unindexed} messages outside the index"
+                ),
+            });
+        }
         Ok(())
     }
 

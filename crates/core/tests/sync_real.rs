@@ -2,6 +2,7 @@
 //! `scripts/test`). Each test has its own mailbox (users sync1..sync9), so they run in parallel.
 //! `#[ignore]`d so a bare `cargo test` does not need the testbed; `.ci/run` counts them.
 
+use quietpost_core::engine::{self, Command, EngineOptions, Event};
 use quietpost_core::sync::{self, Report, SyncOptions, Verb};
 use quietpost_model::Secret;
 use quietpost_net::Timeouts;
@@ -393,4 +394,238 @@ async fn real_server_connection_lost_mid_sync_then_completes_without_duplicates(
     assert_eq!(ids.len(), 200, "no duplicates");
     assert!(rows.iter().all(|r| r.has_body));
     assert_eq!(cache.search("word150", None, 10).unwrap().len(), 1);
+}
+
+/// Delivers a message the way Postfix does: LMTP into Dovecot.
+async fn deliver(user: &str, subject: &str) {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let dir = std::env::var("QUIETPOST_TESTBED").expect("QUIETPOST_TESTBED is not set");
+    let s = tokio::net::UnixStream::connect(format!("{dir}/run/lmtp"))
+        .await
+        .unwrap();
+    let (r, mut w) = s.into_split();
+    let mut r = BufReader::new(r);
+    let mut reply = async || -> String {
+        // Multi-line replies end with "NNN " (a space after the code).
+        let mut all = String::new();
+        loop {
+            let mut line = String::new();
+            r.read_line(&mut line).await.unwrap();
+            all.push_str(&line);
+            if line.len() < 4 || line.as_bytes()[3] == b' ' {
+                return all;
+            }
+        }
+    };
+    assert!(reply().await.starts_with("220"));
+    let message = format!(
+        "From: Carol <carol@example.org>\r\nTo: {user}@quietpost.test\r\nSubject: {subject}\r\n\
+         Message-ID: <{subject}@example.org>\r\n\r\nDelivered while you were idling.\r\n.\r\n"
+    );
+    for (command, code) in [
+        ("LHLO test.invalid\r\n".to_owned(), "250"),
+        ("MAIL FROM:<carol@example.org>\r\n".to_owned(), "250"),
+        (format!("RCPT TO:<{user}@quietpost.test>\r\n"), "250"),
+        ("DATA\r\n".to_owned(), "354"),
+        (message, "250"),
+    ] {
+        w.write_all(command.as_bytes()).await.unwrap();
+        let got = reply().await;
+        assert!(got.starts_with(code), "LMTP {command:?}: {got}");
+    }
+    let _ = w.write_all(b"QUIT\r\n").await;
+}
+
+/// The next event matching `want`, within `limit`.
+async fn wait_for<S: futures::Stream<Item = Event> + Unpin>(
+    events: &mut S,
+    limit: Duration,
+    mut want: impl FnMut(&Event) -> bool,
+) -> Event {
+    use futures::StreamExt;
+    tokio::time::timeout(limit, async {
+        loop {
+            let e = events.next().await.expect("the engine stopped");
+            if let Event::Failed(err) = &e {
+                panic!("the engine failed: {err:?}");
+            }
+            if want(&e) {
+                return e;
+            }
+        }
+    })
+    .await
+    .expect("the event did not come in time")
+}
+
+fn engine_options() -> EngineOptions {
+    EngineOptions {
+        sync: SyncOptions {
+            timeouts: timeouts(),
+            ..SyncOptions::default()
+        },
+        backoff: Duration::from_millis(200),
+        ..EngineOptions::default()
+    }
+}
+
+#[tokio::test]
+#[ignore]
+async fn real_server_delivery_during_idle_shows_up() {
+    use futures::StreamExt;
+    let user = "sync5";
+    seed(user, "INBOX", 0..2).await;
+    let (t, _cache) = temp_cache("idle");
+    let path = t.0.join("mail.sqlite3");
+    let (handle, events) = engine::start(
+        account(user, IMAPS),
+        password(user),
+        path.clone(),
+        engine_options(),
+    );
+    let mut events = Box::pin(events);
+    wait_for(&mut events, Duration::from_secs(20), |e| {
+        matches!(e, Event::Synced(_))
+    })
+    .await;
+    // Let the engine enter IDLE, then deliver.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    deliver(user, "arrived-during-idle").await;
+    let e = wait_for(
+        &mut events,
+        Duration::from_secs(20),
+        |e| matches!(e, Event::InboxChanged(r) if r.new == 1),
+    )
+    .await;
+    let Event::InboxChanged(report) = e else {
+        unreachable!()
+    };
+    assert_eq!(report.folder, "INBOX");
+    // The app reads the same cache at the same time.
+    let reader = Cache::open_file(&path).unwrap();
+    assert_eq!(
+        listed(&reader, "INBOX")[0].summary.subject,
+        "arrived-during-idle"
+    );
+    handle.send(Command::Shutdown);
+    let rest: Vec<Event> = tokio::time::timeout(Duration::from_secs(10), events.collect())
+        .await
+        .expect("the stream ends after Shutdown");
+    assert!(rest.iter().all(|e| !matches!(e, Event::Failed(_))));
+}
+
+/// A TCP forwarder to Dovecot that cuts its first connection after `limit` bytes from the
+/// server, and forwards later ones untouched.
+async fn cut_once_proxy(limit: usize) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let mut first = true;
+        while let Ok((mut client, _)) = listener.accept().await {
+            let cap = if first { limit } else { usize::MAX };
+            first = false;
+            tokio::spawn(async move {
+                let mut server = TcpStream::connect(("127.0.0.1", IMAPS)).await.unwrap();
+                let (mut cr, mut cw) = client.split();
+                let (mut sr, mut sw) = server.split();
+                let up = tokio::io::copy(&mut cr, &mut sw);
+                let down = async {
+                    let mut sent = 0usize;
+                    let mut buf = vec![0u8; 4096];
+                    loop {
+                        let n = sr.read(&mut buf).await.unwrap_or(0);
+                        if n == 0 || sent.saturating_add(n) > cap {
+                            break;
+                        }
+                        sent += n;
+                        if cw.write_all(&buf[..n]).await.is_err() {
+                            break;
+                        }
+                    }
+                };
+                tokio::select! { _ = up => {}, _ = down => {} }
+            });
+        }
+    });
+    port
+}
+
+/// A shared buffer the trace is written into.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+#[ignore]
+async fn real_server_reconnect_after_a_drop_and_its_trace_holds_no_secret() {
+    use base64::Engine as _;
+    use tracing_subscriber::prelude::*;
+    let user = "sync6";
+    seed(user, "INBOX", 0..100).await;
+    // Everything traced on this thread, at every level, from every crate.
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::registry().with(
+        tracing_subscriber::fmt::layer()
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .with_filter(tracing_subscriber::filter::LevelFilter::TRACE),
+    );
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let port = cut_once_proxy(20_000).await;
+    let (t, _cache) = temp_cache("reconnect");
+    let (handle, events) = engine::start(
+        account(user, port),
+        password(user),
+        t.0.join("mail.sqlite3"),
+        engine_options(),
+    );
+    let mut events = Box::pin(events);
+    let offline = wait_for(&mut events, Duration::from_secs(20), |e| {
+        matches!(e, Event::Offline { .. })
+    })
+    .await;
+    let Event::Offline { error, .. } = offline else {
+        unreachable!()
+    };
+    assert!(
+        error.is_transient()
+            || matches!(
+                *error,
+                sync::Error::Net(quietpost_net::Error::Closed { .. })
+            )
+    );
+    let Event::Synced(report) = wait_for(&mut events, Duration::from_secs(20), |e| {
+        matches!(e, Event::Synced(_))
+    })
+    .await
+    else {
+        unreachable!()
+    };
+    let cached = Cache::open_file(&t.0.join("mail.sqlite3")).unwrap();
+    assert_eq!(listed(&cached, "INBOX").len(), 100, "{report:?}");
+    handle.send(Command::Shutdown);
+    drop(events);
+
+    let trace = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    assert!(
+        trace.contains("offline") && trace.matches("connected").count() >= 1,
+        "{trace}"
+    );
+    let secret = format!("{user}-Test-pw");
+    let plain = base64::engine::general_purpose::STANDARD.encode(format!("\0{user}\0{secret}"));
+    let url = secret.replace('-', "%2D");
+    for needle in [secret.as_str(), plain.as_str(), url.as_str()] {
+        assert!(!trace.contains(needle), "the trace holds {needle:?}");
+    }
 }

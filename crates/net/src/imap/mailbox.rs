@@ -621,6 +621,90 @@ impl Mail {
         Ok(())
     }
 
+    /// Waits in IDLE (RFC 2177) on the selected folder until the server reports a change
+    /// (returns true), `max` passes, or `stop` completes (both return false). Without IDLE,
+    /// waits for `poll` instead and reports a possible change.
+    pub async fn idle(
+        &mut self,
+        max: std::time::Duration,
+        poll: std::time::Duration,
+        stop: impl std::future::Future<Output = ()>,
+    ) -> Result<bool> {
+        tokio::pin!(stop);
+        if !self.has("IDLE") {
+            tokio::select! {
+                _ = tokio::time::sleep(poll) => return Ok(true),
+                _ = &mut stop => return Ok(false),
+            }
+        }
+        let tag = self.send("IDLE").await?;
+        // The server's "+ idling", or a refusal.
+        loop {
+            let r = timeout(self.timeouts.command, self.session.read_response())
+                .await
+                .map_err(|_| self.timed_out())?
+                .map_err(|e| self.io(e))?
+                .ok_or_else(|| Error::Closed {
+                    host: self.host.clone(),
+                })?;
+            match r.parsed() {
+                Response::Continue { .. } => break,
+                Response::Done { .. } => return Err(self.protocol("IDLE refused")),
+                _ => {}
+            }
+        }
+        let mut changed = false;
+        let deadline = tokio::time::sleep(max);
+        tokio::pin!(deadline);
+        loop {
+            tokio::select! {
+                r = self.session.read_response() => {
+                    let r = r.map_err(|e| self.io(e))?.ok_or_else(|| Error::Closed {
+                        host: self.host.clone(),
+                    })?;
+                    match r.parsed() {
+                        Response::MailboxData(MailboxDatum::Exists(_))
+                        | Response::MailboxData(MailboxDatum::Recent(_))
+                        | Response::Expunge(_)
+                        | Response::Vanished { .. }
+                        | Response::Fetch(..) => {
+                            changed = true;
+                            break;
+                        }
+                        Response::Data { status: Status::Bye, .. } => {
+                            return Err(Error::Closed { host: self.host.clone() });
+                        }
+                        // Keep-alives ("* OK Still here").
+                        _ => {}
+                    }
+                }
+                _ = &mut deadline => break,
+                _ = &mut stop => break,
+            }
+        }
+        timeout(
+            self.timeouts.command,
+            self.session.run_command_untagged("DONE"),
+        )
+        .await
+        .map_err(|_| self.timed_out())?
+        .map_err(|e| self.protocol(e.to_string()))?;
+        self.read_until(&[tag], "IDLE", |_, r| {
+            if matches!(
+                r,
+                Response::MailboxData(MailboxDatum::Exists(_))
+                    | Response::Expunge(_)
+                    | Response::Vanished { .. }
+                    | Response::Fetch(..)
+            ) {
+                changed = true;
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(changed)
+    }
+
     /// Appends a message to a folder (tests and, later, Sent and Drafts).
     pub async fn append(&mut self, folder: &str, flags: &str, message: &[u8]) -> Result<()> {
         // Checked here; async-imap quotes it.

@@ -1,0 +1,261 @@
+//! The long-lived sync of one account, for the app: a `Stream` of events plus a command
+//! handle (the halloy pattern: the GUI wraps the stream in one subscription).
+//!
+//! It connects, runs a full pass (`sync::sync_account`), then waits in IDLE on the Inbox,
+//! re-issued before the server's 30-minute limit. A change reported during IDLE brings the
+//! Inbox up to date at once; a dropped connection or an unreachable server is retried with
+//! exponential backoff (and said so, as an event); a failure that waiting cannot fix (a
+//! rejected login, a bad certificate) ends the stream with that error, and is never retried
+//! silently.
+//!
+//! The engine opens its own connection to the cache file, so the app can read it at the same
+//! time (WAL mode).
+
+use crate::sync::{self, FolderReport, Report, SyncOptions, Update};
+use futures::Stream;
+use futures::StreamExt;
+use quietpost_model::Secret;
+use quietpost_store::cache::{Cache, Role};
+use quietpost_store::config::Account;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// What the engine reports.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// Progress of a pass.
+    Progress(Update),
+    /// A full pass finished.
+    Synced(Report),
+    /// The Inbox changed while idling and is up to date again.
+    InboxChanged(FolderReport),
+    /// The server cannot be reached (or the connection dropped); retrying after `retry_in`.
+    Offline {
+        error: Arc<sync::Error>,
+        retry_in: Duration,
+    },
+    /// A failure that retrying cannot fix; the engine has stopped.
+    Failed(Arc<sync::Error>),
+}
+
+/// What the app can ask of a running engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// Send journalled actions and run a full pass now.
+    SyncNow,
+    /// Log out and end the stream.
+    Shutdown,
+}
+
+/// Sends commands to a running engine. Dropping every handle stops it too.
+#[derive(Debug, Clone)]
+pub struct Handle(mpsc::UnboundedSender<Command>);
+
+impl Handle {
+    pub fn send(&self, command: Command) {
+        let _ = self.0.send(command);
+    }
+}
+
+/// How the engine waits.
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    pub sync: SyncOptions,
+    /// IDLE is re-issued after this long (RFC 2177: servers may drop it after 30 minutes).
+    pub idle: Duration,
+    /// Polling interval for servers without IDLE.
+    pub poll: Duration,
+    /// First retry delay; doubled after each failure up to `max_backoff`.
+    pub backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            sync: SyncOptions::default(),
+            idle: Duration::from_secs(25 * 60),
+            poll: Duration::from_secs(5 * 60),
+            backoff: Duration::from_secs(2),
+            max_backoff: Duration::from_secs(5 * 60),
+        }
+    }
+}
+
+/// Starts syncing `account` into the cache file at `cache`. Nothing runs until the stream is
+/// polled; it ends after `Command::Shutdown`, when every handle is dropped, or with `Failed`.
+pub fn start(
+    account: Account,
+    password: Secret,
+    cache: PathBuf,
+    options: EngineOptions,
+) -> (Handle, impl Stream<Item = Event> + Send) {
+    let (events, mut rx) = mpsc::unbounded_channel();
+    let (commands, crx) = mpsc::unbounded_channel();
+    let worker = run(account, password, cache, options, events, crx);
+    let driver = futures::stream::once(worker).filter_map(|()| async { None });
+    let received = futures::stream::poll_fn(move |cx| rx.poll_recv(cx));
+    (Handle(commands), futures::stream::select(driver, received))
+}
+
+/// Whether to go on after an error: transient ones wait and retry.
+enum Next {
+    Retry(Arc<sync::Error>),
+    Stop,
+}
+
+async fn run(
+    account: Account,
+    password: Secret,
+    cache_path: PathBuf,
+    options: EngineOptions,
+    events: mpsc::UnboundedSender<Event>,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+) {
+    let emit = |e: Event| {
+        let _ = events.send(e);
+    };
+    let mut cache = match Cache::open_file(&cache_path) {
+        Ok(c) => c,
+        Err(e) => {
+            emit(Event::Failed(Arc::new(e.into())));
+            return;
+        }
+    };
+    let mut delay = options.backoff;
+    loop {
+        let outcome = session(
+            &account,
+            &password,
+            &mut cache,
+            &options,
+            &events,
+            &mut commands,
+            &mut delay,
+        )
+        .await;
+        let error = match outcome {
+            Next::Stop => return,
+            Next::Retry(error) => error,
+        };
+        tracing::debug!(account = account.name, error = %error, retry_in = ?delay, "offline");
+        emit(Event::Offline {
+            error,
+            retry_in: delay,
+        });
+        // Wait, unless the app asks for something first.
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            c = commands.recv() => match c {
+                Some(Command::SyncNow) => {}
+                Some(Command::Shutdown) | None => return,
+            },
+        }
+        delay = (delay * 2).min(options.max_backoff);
+    }
+}
+
+fn classify(e: sync::Error, events: &mpsc::UnboundedSender<Event>) -> Next {
+    let closed = matches!(e, sync::Error::Net(quietpost_net::Error::Closed { .. }));
+    if e.is_transient() || closed {
+        Next::Retry(Arc::new(e))
+    } else {
+        let _ = events.send(Event::Failed(Arc::new(e)));
+        Next::Stop
+    }
+}
+
+/// One connection's life: a full pass, then IDLE on the Inbox until something happens.
+async fn session(
+    account: &Account,
+    password: &Secret,
+    cache: &mut Cache,
+    options: &EngineOptions,
+    events: &mpsc::UnboundedSender<Event>,
+    commands: &mut mpsc::UnboundedReceiver<Command>,
+    delay: &mut Duration,
+) -> Next {
+    let mut mail = match sync::connect(account, password, options.sync.timeouts).await {
+        Ok(m) => m,
+        Err(e) => return classify(e, events),
+    };
+    tracing::debug!(account = account.name, "connected");
+    let mut full_pass = true;
+    loop {
+        if full_pass {
+            let mut progress = |u: Update| {
+                let _ = events.send(Event::Progress(u));
+            };
+            match sync::sync_account(&mut mail, cache, account, &options.sync, &mut progress).await
+            {
+                Ok(report) => {
+                    *delay = options.backoff;
+                    let _ = events.send(Event::Synced(report));
+                }
+                Err(e) => return classify(e, events),
+            }
+            full_pass = false;
+        }
+        let inbox = match cache.folders(&account.name) {
+            Ok(folders) => folders
+                .into_iter()
+                .find(|f| f.info.role == Some(Role::Inbox)),
+            Err(e) => return classify(e.into(), events),
+        };
+        let Some(inbox) = inbox else {
+            // Nothing to watch: wait for a command.
+            match commands.recv().await {
+                Some(Command::SyncNow) => {
+                    full_pass = true;
+                    continue;
+                }
+                Some(Command::Shutdown) | None => {
+                    mail.logout().await;
+                    return Next::Stop;
+                }
+            }
+        };
+        if let Err(e) = mail.select(&inbox.info.name, None).await {
+            return classify(e.into(), events);
+        }
+        let mut command = None;
+        let idled = mail
+            .idle(options.idle, options.poll, async {
+                command = Some(commands.recv().await);
+            })
+            .await;
+        match command {
+            Some(Some(Command::Shutdown)) | Some(None) => {
+                mail.logout().await;
+                return Next::Stop;
+            }
+            Some(Some(Command::SyncNow)) => full_pass = true,
+            None => {}
+        }
+        match idled {
+            Err(e) => return classify(e.into(), events),
+            Ok(true) if !full_pass => {
+                let mut progress = |u: Update| {
+                    let _ = events.send(Event::Progress(u));
+                };
+                // The folder row as the cache has it now (its state moved on since listing).
+                let current = match cache.folder(&account.name, &inbox.info.name) {
+                    Ok(Some(f)) => f,
+                    Ok(None) => continue,
+                    Err(e) => return classify(e.into(), events),
+                };
+                match sync::sync_folder(&mut mail, cache, &current, &options.sync, &mut progress)
+                    .await
+                {
+                    Ok(r) => {
+                        let _ = events.send(Event::InboxChanged(r));
+                    }
+                    Err(e) => return classify(e, events),
+                }
+            }
+            Ok(_) => {}
+        }
+    }
+}

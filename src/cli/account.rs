@@ -354,11 +354,17 @@ fn remove(name: &str, paths: &Paths) -> Result<()> {
                 .map_err(|e| anyhow!(wording::store_error(&e)))?;
         }
     }
+    // Its cached mail and pending actions go too.
+    if quietpost_store::cache::Cache::exists(paths) {
+        quietpost_store::cache::Cache::open(paths)
+            .and_then(|mut c| c.forget_account(name))
+            .map_err(|e| anyhow!(wording::store_error(&e)))?;
+    }
     config.accounts.retain(|a| a.name != name);
     config
         .save(paths)
         .map_err(|e| anyhow!(wording::store_error(&e)))?;
-    println!("Account {name} removed, with its keychain entries.");
+    println!("Account {name} removed, with its keychain entries and its cached mail.");
     Ok(())
 }
 

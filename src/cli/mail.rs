@@ -25,9 +25,13 @@ pub struct SyncArgs {
     /// Also download every message body (otherwise bodies come when a message is read).
     #[arg(long)]
     pub bodies: bool,
-    /// Print a summary as JSON.
+    /// Print a summary as JSON (with --watch: one JSON object per line, per event).
     #[arg(long)]
     pub json: bool,
+    /// Keep running: wait for new mail (IDLE) and reconnect when the connection drops, until
+    /// interrupted. One account only.
+    #[arg(long)]
+    pub watch: bool,
 }
 
 #[derive(Debug, Args)]
@@ -180,6 +184,9 @@ impl Progress {
 }
 
 pub fn sync(a: SyncArgs, paths: &Paths) -> Result<()> {
+    if a.watch {
+        return watch(a, paths);
+    }
     let mut cache = cache(paths)?;
     let options = SyncOptions {
         folder: a.folder.clone(),
@@ -443,4 +450,83 @@ pub fn delete(a: IdArgs, paths: &Paths) -> Result<()> {
 
 pub fn archive(a: IdArgs, paths: &Paths) -> Result<()> {
     act(paths, a.id, Verb::Archive, "Archived.")
+}
+
+/// `sync --watch`: the engine's event stream, printed as it comes.
+fn watch(a: SyncArgs, paths: &Paths) -> Result<()> {
+    use futures::StreamExt;
+    use quietpost_core::engine::{self, EngineOptions, Event};
+    let mut list = accounts(paths, a.account.as_deref())?;
+    if list.len() != 1 {
+        bail!("--watch follows one account: name it, e.g. `quietpost sync ACCOUNT --watch`.");
+    }
+    let account = list.remove(0);
+    let pw = password(&account, &account.imap)?;
+    drop(cache(paths)?);
+    let options = EngineOptions {
+        sync: SyncOptions {
+            folder: a.folder.clone(),
+            bodies: a.bodies,
+            ..SyncOptions::default()
+        },
+        ..EngineOptions::default()
+    };
+    let (_handle, events) = engine::start(account.clone(), pw, Cache::file(paths), options);
+    let mut progress = Progress {
+        tty: io::stderr().is_terminal() && !a.json,
+        started: Instant::now(),
+        line_open: false,
+    };
+    runtime()?.block_on(async {
+        let mut events = Box::pin(events);
+        while let Some(event) = events.next().await {
+            let line = match &event {
+                Event::Progress(u) => {
+                    progress.update(u);
+                    continue;
+                }
+                Event::Synced(r) => serde_json::json!({
+                    "event": "synced",
+                    "new": r.folders.iter().map(|f| f.new).sum::<usize>(),
+                    "actions_applied": r.actions_applied,
+                }),
+                Event::InboxChanged(r) => serde_json::json!({
+                    "event": "inbox-changed", "new": r.new, "removed": r.removed,
+                    "flags_changed": r.flags_changed,
+                }),
+                Event::Offline { error, retry_in } => serde_json::json!({
+                    "event": "offline", "error": wording::sync_error(error),
+                    "retry_in_seconds": retry_in.as_secs(),
+                }),
+                Event::Failed(error) => {
+                    let text = wording::sync_error(error);
+                    if a.json {
+                        println!("{}", serde_json::json!({"event": "failed", "error": text}));
+                    }
+                    bail!("{text}");
+                }
+            };
+            if a.json {
+                println!("{line}");
+            } else {
+                let text = match line["event"].as_str() {
+                    Some("synced") => {
+                        format!("Up to date ({} new). Waiting for new mail…", line["new"])
+                    }
+                    Some("inbox-changed") => format!(
+                        "Inbox: {} new, {} removed, {} changed.",
+                        line["new"], line["removed"], line["flags_changed"]
+                    ),
+                    _ => format!(
+                        "Offline: {} Retrying in {} s.",
+                        line["error"].as_str().unwrap_or(""),
+                        line["retry_in_seconds"]
+                    ),
+                };
+                eprintln!("{}", super::term::safe(&text));
+            }
+            let _ = io::stdout().flush();
+        }
+        Ok(())
+    })
 }

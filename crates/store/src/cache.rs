@@ -328,7 +328,16 @@ fn fts_query(words: &str) -> Option<String> {
 impl Cache {
     /// The profile's cache: `DATA/mail.sqlite3`.
     pub fn open(paths: &Paths) -> Result<Cache> {
-        Cache::open_file(&paths.data.join("mail.sqlite3"))
+        Cache::open_file(&Cache::file(paths))
+    }
+
+    pub fn file(paths: &Paths) -> PathBuf {
+        paths.data.join("mail.sqlite3")
+    }
+
+    /// Whether the profile has a cache yet.
+    pub fn exists(paths: &Paths) -> bool {
+        Cache::file(paths).exists()
     }
 
     pub fn open_file(path: &Path) -> Result<Cache> {

@@ -1,0 +1,267 @@
+//! `quietpost sync|list|read|search` end to end: the real binary against the real Dovecot of
+//! the testbed. Each test has its own mailbox (users sync7..sync9).
+
+use quietpost_model::Secret;
+use quietpost_net::Timeouts;
+use quietpost_store::cache::Cache;
+use quietpost_store::config::{Account, PasswordSource, Security, Server};
+use quietpost_store::paths::Paths;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn quietpost(profile: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_quietpost"))
+        .arg("--profile")
+        .arg(profile)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("quietpost runs")
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "quietpost failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn ca() -> String {
+    std::env::var("QUIETPOST_TESTBED_CA")
+        .expect("QUIETPOST_TESTBED_CA is not set: run through scripts/test")
+}
+
+fn profile(name: &str, user: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("qp-cli-sync-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    ok(quietpost(
+        &dir,
+        &[
+            "account",
+            "add",
+            user,
+            "--email",
+            &format!("{user}@quietpost.test"),
+            "--imap",
+            "localhost:10993",
+            "--smtp",
+            "localhost:10465",
+            "--ca-file",
+            &ca(),
+            "--password-command",
+            &format!("echo {user}-Test-pw"),
+        ],
+    ));
+    dir
+}
+
+fn account(user: &str) -> Account {
+    let server = |port| Server {
+        host: "localhost".into(),
+        port,
+        security: Security::Tls,
+        ca_file: Some(ca().into()),
+        pin_sha256: None,
+    };
+    Account {
+        name: user.into(),
+        email: format!("{user}@quietpost.test"),
+        user: user.into(),
+        password: PasswordSource::Keychain,
+        proxy: None,
+        imap: server(10993),
+        smtp: server(10465),
+    }
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Appends messages as another client would, and returns what the server then serves, by
+/// UID (the raw bytes `read` must render exactly as `inspect` does). Messages the server
+/// refuses (NUL bytes, say) are left out.
+fn append_all(user: &str, messages: &[Vec<u8>]) -> std::collections::HashMap<u32, Vec<u8>> {
+    rt().block_on(async {
+        let mut m = quietpost_core::sync::connect(
+            &account(user),
+            &Secret::new(format!("{user}-Test-pw")),
+            Timeouts::default(),
+        )
+        .await
+        .unwrap();
+        let mut refused = 0;
+        for raw in messages {
+            if m.append("INBOX", "()", raw).await.is_err() {
+                refused += 1;
+            }
+        }
+        eprintln!(
+            "{refused} of {} messages refused by the server",
+            messages.len()
+        );
+        m.select("INBOX", None).await.unwrap();
+        let mut served = std::collections::HashMap::new();
+        m.bodies(&["1:*".to_owned()], |uid, raw| {
+            served.insert(uid, raw);
+            Ok(())
+        })
+        .await
+        .unwrap();
+        m.logout().await;
+        served
+    })
+}
+
+fn corpus() -> Vec<Vec<u8>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/render/tests/corpus");
+    let mut files = Vec::new();
+    for dir in std::fs::read_dir(root).unwrap() {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(dir).unwrap() {
+            let p = f.unwrap().path();
+            if p.extension().is_some_and(|e| e == "eml") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .collect()
+}
+
+#[test]
+#[ignore]
+fn real_server_read_prints_what_inspect_prints() {
+    let user = "sync7";
+    let messages = corpus();
+    assert!(messages.len() > 200);
+    let served = append_all(user, &messages);
+    let dir = profile("read", user);
+    ok(quietpost(&dir, &["sync", "--bodies", "--json"]));
+    let list: serde_json::Value = serde_json::from_str(&ok(quietpost(
+        &dir,
+        &["list", "--folder", "INBOX", "--limit", "100000", "--json"],
+    )))
+    .unwrap();
+    let rows = list.as_array().unwrap();
+    assert!(served.len() > 200);
+    assert_eq!(rows.len(), served.len());
+    let scratch = dir.join("raw.eml");
+    for row in rows {
+        let id = row["id"].as_i64().unwrap().to_string();
+        let uid = row["uid"].as_u64().unwrap() as u32;
+        let read = ok(quietpost(&dir, &["read", &id, "--json"]));
+        std::fs::write(&scratch, &served[&uid]).unwrap();
+        let inspected = ok(quietpost(
+            &dir,
+            &["inspect", scratch.to_str().unwrap(), "--json"],
+        ));
+        assert_eq!(read, inspected, "message uid {uid}");
+    }
+    // A body not yet downloaded is fetched on demand, and reading does not mark it read.
+    let fresh = profile("read-on-demand", user);
+    ok(quietpost(&fresh, &["sync"]));
+    let first: serde_json::Value =
+        serde_json::from_str(&ok(quietpost(&fresh, &["list", "--limit", "1", "--json"]))).unwrap();
+    let id = first[0]["id"].as_i64().unwrap().to_string();
+    assert_eq!(first[0]["downloaded"], false);
+    let uid = first[0]["uid"].as_u64().unwrap() as u32;
+    std::fs::write(&scratch, &served[&uid]).unwrap();
+    assert_eq!(
+        ok(quietpost(&fresh, &["read", &id, "--json"])),
+        ok(quietpost(
+            &dir,
+            &["inspect", scratch.to_str().unwrap(), "--json"]
+        ))
+    );
+    let again: serde_json::Value =
+        serde_json::from_str(&ok(quietpost(&fresh, &["list", "--limit", "1", "--json"]))).unwrap();
+    assert_eq!(again[0]["downloaded"], true);
+    assert_eq!(again[0]["flags"]["seen"], false);
+    // Search reaches subjects and downloaded bodies; FTS syntax is just words.
+    let found = ok(quietpost(&dir, &["search", "--json", "NEAR(\"", "AND"]));
+    assert_eq!(found.trim(), "[]");
+    let _ = std::fs::remove_dir_all(dir);
+    let _ = std::fs::remove_dir_all(fresh);
+}
+
+#[test]
+#[ignore]
+fn real_server_killed_mid_sync_then_consistent() {
+    let user = "sync8";
+    let messages: Vec<Vec<u8>> = (0..3000)
+        .map(|i| {
+            format!(
+                "From: Sender <s{i}@example.org>\r\nSubject: Bulk {i}\r\nMessage-ID: <bulk{i}@example.org>\r\n\r\n{}\r\n",
+                format!("line {i} of a longer body\r\n").repeat(40)
+            )
+            .into_bytes()
+        })
+        .collect();
+    append_all(user, &messages);
+    let dir = profile("kill", user);
+    let paths = Paths::profile(&dir);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_quietpost"))
+        .arg("--profile")
+        .arg(&dir)
+        .args(["sync", "--bodies"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it (SIGKILL) once it has stored some messages, mid-sync.
+    let started = Instant::now();
+    loop {
+        let stored = Cache::exists(&paths)
+            && Cache::open(&paths)
+                .and_then(|c| {
+                    c.list(&quietpost_store::cache::ListQuery {
+                        limit: 1,
+                        ..Default::default()
+                    })
+                })
+                .is_ok_and(|rows| !rows.is_empty());
+        if stored || started.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "the sync was still running when killed");
+    Cache::open(&paths).unwrap().check().unwrap();
+
+    ok(quietpost(&dir, &["sync", "--bodies"]));
+    let cache = Cache::open(&paths).unwrap();
+    cache.check().unwrap();
+    let rows = cache
+        .list(&quietpost_store::cache::ListQuery {
+            folder: Some("INBOX".into()),
+            limit: 100_000,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(rows.len(), 3000);
+    let mut ids: Vec<_> = rows
+        .iter()
+        .filter_map(|r| r.summary.message_id.clone())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 3000, "no duplicates");
+    assert!(rows.iter().all(|r| r.has_body));
+    let _ = std::fs::remove_dir_all(dir);
+}

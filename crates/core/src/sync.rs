@@ -19,7 +19,7 @@ use crate::accounts;
 use quietpost_model::Secret;
 use quietpost_net::imap::mailbox::{self, Fetched, Listed, Mail};
 use quietpost_net::{Timeouts, imap};
-use quietpost_render::{Options, render};
+use quietpost_render::{Limits, Options, render};
 use quietpost_store::cache::{Action, Cache, Flags, Folder, FolderInfo, Pending, Role, Summary};
 use quietpost_store::config::Account;
 use std::collections::{HashMap, HashSet};
@@ -231,10 +231,11 @@ pub fn summarize(f: &Fetched) -> Summary {
     }
 }
 
-/// The text indexed for search, and whether the message has attachments.
+/// The text indexed for search, and whether the message has attachments. Only the start of a
+/// large message is read: the text parts come first, and attachments add nothing to search.
 fn index_text(raw: &[u8]) -> (String, bool) {
-    let m = render(raw, &Options::default());
-    (m.body.as_str().to_owned(), !m.attachments.is_empty())
+    const INDEXED: usize = 512 << 10;
+    quietpost_render::search_text(&raw[..raw.len().min(INDEXED)], &Limits::default())
 }
 
 fn flag_name(f: Flags) -> &'static str {
@@ -583,40 +584,78 @@ async fn fetch_bodies(
         sets.push(mailbox::uid_set(&current));
     }
     let name = format!("{} (bodies)", folder.info.name);
-    let mut done = 0;
-    let mut pending: Vec<(u32, Vec<u8>, String, bool)> = Vec::new();
-    let mut pending_bytes = 0;
-    let mut failure = None;
-    mail.bodies(&sets, |uid, raw| {
-        let (text, attachments) = index_text(&raw);
-        pending_bytes += raw.len();
-        pending.push((uid, raw, text, attachments));
-        done += 1;
-        if pending_bytes >= BODY_BATCH_BYTES as usize || pending.len() >= BODY_BATCH_COUNT {
-            if let Err(e) = cache.store_bodies(folder.id, &pending) {
-                failure.get_or_insert(e);
+    // Three stages, so that two cores are busy: this task keeps the network going, a second
+    // thread renders each body for the index, a third writes to the cache over its own
+    // connection. Bounded channels hold the network back when the cache falls behind.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(u32, Vec<u8>)>(32);
+    let (rendered_tx, rendered_rx) =
+        std::sync::mpsc::sync_channel::<(u32, Vec<u8>, String, bool)>(32);
+    let renderer = tokio::task::spawn_blocking(move || {
+        for (uid, raw) in rx {
+            let (text, attachments) = index_text(&raw);
+            if rendered_tx.send((uid, raw, text, attachments)).is_err() {
+                break;
             }
-            pending.clear();
-            pending_bytes = 0;
-            progress(Update::Progress {
-                folder: name.clone(),
-                done,
-                total,
-            });
         }
-        Ok(())
-    })
-    .await?;
-    if let Some(e) = failure {
-        return Err(e.into());
-    }
-    cache.store_bodies(folder.id, &pending)?;
-    progress(Update::Progress {
-        folder: name,
-        done,
-        total,
     });
-    Ok(done)
+    let mut writer_cache = cache.bulk_writer()?;
+    // Checkpoints run beside the writer, so it never waits for the disk to sync.
+    let checkpointer_cache = cache.reopen()?;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stopped = stop.clone();
+    let checkpointer = tokio::task::spawn_blocking(move || {
+        while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
+            let _ = checkpointer_cache.checkpoint();
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    });
+    let folder_id = folder.id;
+    let writer = tokio::task::spawn_blocking(move || -> Result<usize> {
+        let mut pending: Vec<(u32, Vec<u8>, String, bool)> = Vec::new();
+        let mut bytes = 0;
+        let mut stored = 0;
+        for item in rendered_rx {
+            bytes += item.1.len();
+            pending.push(item);
+            if bytes >= BODY_BATCH_BYTES as usize || pending.len() >= BODY_BATCH_COUNT {
+                writer_cache.store_bodies(folder_id, &pending)?;
+                stored += pending.len();
+                pending.clear();
+                bytes = 0;
+            }
+        }
+        writer_cache.store_bodies(folder_id, &pending)?;
+        Ok(stored + pending.len())
+    });
+    let mut done = 0;
+    let fetched = mail
+        .bodies(&sets, |uid, raw| {
+            // A closed channel means the writer failed; its error is reported below.
+            let _ = tx.send((uid, raw));
+            done += 1;
+            if done % 100 == 0 || done == total {
+                progress(Update::Progress {
+                    folder: name.clone(),
+                    done,
+                    total,
+                });
+            }
+            Ok(())
+        })
+        .await;
+    drop(tx);
+    let _ = renderer.await;
+    let stored = writer.await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _ = checkpointer.await;
+    let stored = stored.map_err(|e| {
+        Error::Store(quietpost_store::Error::Cache {
+            path: cache.path().to_owned(),
+            detail: format!("the writer stopped: {e}"),
+        })
+    })?;
+    fetched?;
+    stored
 }
 
 /// The raw message: from the cache, or fetched from the server (and cached) on demand.

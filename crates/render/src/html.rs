@@ -93,6 +93,11 @@ fn from_rich_lines(
     out
 }
 
+/// Text without layout, from one tokenizer pass (for the search index).
+pub fn to_plain(html: &str) -> String {
+    flatten(html, 1).text
+}
+
 /// Iterative tag-stripping conversion for documents too deep for a tree.
 fn flatten(html: &str, first_marker: usize) -> Converted {
     let sink = FlatSink(RefCell::new(Flat {

@@ -84,6 +84,49 @@ pub fn render(raw: &[u8], options: &Options) -> SafeMessage {
     })
 }
 
+/// The words of a message for a search index, and whether it has attachments: the text parts
+/// as they are and HTML parts converted without layout (one pass of the tokenizer), without the
+/// link, sender and remote-content analysis `render` does for display. Never displayed (the
+/// index stores no text), so it is not sanitized; bounded by `limits` like `render`.
+pub fn search_text(raw: &[u8], limits: &Limits) -> (String, bool) {
+    std::panic::catch_unwind(|| {
+        let raw = &raw[..raw.len().min(limits.max_message_bytes)];
+        let normalized = normalize_bare_cr(raw);
+        let raw: &[u8] = normalized.as_deref().unwrap_or(raw);
+        let Some(message) = MessageParser::default().parse(raw) else {
+            return (String::new(), false);
+        };
+        let walk = mime::walk(
+            &message,
+            &mime::Limits {
+                max_depth: limits.max_mime_depth,
+                max_parts: limits.max_parts,
+                max_attachments: limits.max_attachments,
+            },
+        );
+        let mut text = String::new();
+        for piece in &walk.body {
+            if text.len() >= limits.max_body_bytes {
+                break;
+            }
+            match piece {
+                mime::Piece::Text(t) => text.push_str(t),
+                mime::Piece::Html(i) => {
+                    let html = walk.html[*i];
+                    let cut = css::floor_char_boundary(html, limits.max_html_bytes);
+                    text.push_str(&html::to_plain(&html[..cut]));
+                }
+                mime::Piece::Nested(inner) => text.push_str(&nested_header(inner)),
+            }
+            text.push_str("\n\n");
+        }
+        let cut = css::floor_char_boundary(&text, limits.max_body_bytes);
+        text.truncate(cut);
+        (text, !walk.attachments.is_empty())
+    })
+    .unwrap_or_default()
+}
+
 fn empty_message() -> SafeMessage {
     SafeMessage {
         subject: SafeLine::default(),
@@ -175,6 +218,10 @@ fn render_inner(raw: &[u8], options: &Options) -> SafeMessage {
 fn normalize_bare_cr(raw: &[u8]) -> Option<Vec<u8>> {
     let head = &raw[..raw.len().min(64 << 10)];
     let lf = head.iter().filter(|&&b| b == b'\n').count();
+    // Fast path: bare CRs cannot outnumber LFs when all CRs together do not.
+    if head.iter().filter(|&&b| b == b'\r').count() <= lf {
+        return None;
+    }
     let bare_cr = head
         .windows(2)
         .filter(|w| w[0] == b'\r' && w[1] != b'\n')

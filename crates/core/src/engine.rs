@@ -246,8 +246,15 @@ async fn session(
                     Ok(None) => continue,
                     Err(e) => return classify(e.into(), events),
                 };
-                match sync::sync_folder(&mut mail, cache, &current, &options.sync, &mut progress)
-                    .await
+                match sync::sync_folder(
+                    &mut mail,
+                    cache,
+                    &current,
+                    None,
+                    &options.sync,
+                    &mut progress,
+                )
+                .await
                 {
                     Ok(r) => {
                         let _ = events.send(Event::InboxChanged(r));

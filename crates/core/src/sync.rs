@@ -19,7 +19,7 @@ use crate::accounts;
 use quietpost_model::Secret;
 use quietpost_net::imap::mailbox::{self, Fetched, Listed, Mail};
 use quietpost_net::{Timeouts, imap};
-use quietpost_render::{Limits, Options, render};
+use quietpost_render::{Limits, Options};
 use quietpost_store::cache::{Action, Cache, Flags, Folder, FolderInfo, Pending, Role, Summary};
 use quietpost_store::config::Account;
 use std::collections::{HashMap, HashSet};
@@ -190,7 +190,7 @@ pub fn summarize(f: &Fetched) -> Summary {
     if !header.ends_with(b"\r\n\r\n") && !header.ends_with(b"\n\n") {
         header.extend_from_slice(b"\r\n");
     }
-    let m = render(&header, &Options::default());
+    let m = quietpost_render::summary(&header, &Options::default());
     let addr = |a: &quietpost_model::Addr| match (&a.name, &a.address) {
         (Some(n), Some(ad)) => format!("{} <{}>", n.as_str(), ad.as_str()),
         (None, Some(ad)) => ad.as_str().to_owned(),
@@ -347,18 +347,25 @@ pub async fn sync_account(
         }
     };
     for folder in chosen {
-        let r = sync_folder(mail, cache, &folder, options, progress).await?;
+        let status = listed
+            .iter()
+            .find(|l| l.name == folder.info.name)
+            .and_then(|l| l.status);
+        let r = sync_folder(mail, cache, &folder, status, options, progress).await?;
         progress(Update::FolderDone(r.clone()));
         report.folders.push(r);
     }
     Ok(report)
 }
 
-/// Brings one folder up to date.
+/// Brings one folder up to date. With the folder's STATUS from the listing (LIST-STATUS), a
+/// folder whose UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ all match the cache is not even
+/// selected: nothing was added, expunged or flagged since.
 pub async fn sync_folder(
     mail: &mut Mail,
     cache: &mut Cache,
     folder: &Folder,
+    status: Option<mailbox::FolderStatus>,
     options: &SyncOptions,
     progress: &mut (dyn FnMut(Update) + Send),
 ) -> Result<FolderReport> {
@@ -367,6 +374,18 @@ pub async fn sync_folder(
         folder: name.clone(),
         ..FolderReport::default()
     };
+    if let Some(st) = status
+        && options.extensions
+        && folder.uidnext.is_some()
+        && folder.highestmodseq.is_some()
+        && st.uidvalidity == folder.uidvalidity
+        && st.uidnext == folder.uidnext
+        && st.highestmodseq == folder.highestmodseq
+        && !(options.bodies && cache.has_missing_bodies(folder.id)?)
+    {
+        report.method = "unchanged";
+        return Ok(report);
+    }
     // A state is usable only if complete (UIDNEXT is written last).
     let known = match (folder.uidvalidity, folder.uidnext, folder.highestmodseq) {
         (Some(v), Some(_), Some(m)) if options.extensions && mail.qresync() => Some((v, m)),
@@ -391,18 +410,13 @@ pub async fn sync_folder(
     let missing: Vec<u32> = if state_complete && known.is_some() {
         report.method = "qresync";
         // What vanished and what changed came with SELECT.
-        let local: Vec<u32> = cache
-            .uid_flags(folder.id)?
-            .into_iter()
-            .map(|(u, _)| u)
-            .collect();
-        let gone: Vec<u32> = local
+        // Never a scan of the cached UIDs: a no-change pass costs the same at any size.
+        let vanished: Vec<(u32, u32)> = selected
+            .vanished
             .iter()
-            .copied()
-            .filter(|u| selected.vanished.iter().any(|r| r.contains(u)))
+            .map(|r| (*r.start(), *r.end()))
             .collect();
-        report.removed = gone.len();
-        cache.remove_uids(folder.id, &gone)?;
+        report.removed = cache.remove_uid_ranges(folder.id, &vanished)?;
         // Messages new since the last pass come with the new UIDs below.
         let old_next = folder.uidnext.unwrap_or(u32::MAX);
         let changes: Vec<(u32, Flags, Option<u64>)> = selected
@@ -529,26 +543,55 @@ async fn fetch_summaries(
         .chunks(options.batch.max(1))
         .map(mailbox::uid_set)
         .collect();
-    let mut done = 0;
-    let mut failure = None;
-    mail.summaries(&sets, |batch| {
-        let summaries: Vec<Summary> = batch.iter().map(summarize).collect();
-        if let Err(e) = cache.store_summaries(folder.id, &summaries) {
-            failure.get_or_insert(e);
+    // Three stages, as for bodies: this task reads from the network, a second thread makes
+    // the summaries (render), a third stores them over its own connection to the cache.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Fetched>>(4);
+    let (made_tx, made_rx) = std::sync::mpsc::sync_channel::<Vec<Summary>>(4);
+    let maker = tokio::task::spawn_blocking(move || {
+        for batch in rx {
+            if made_tx.send(batch.iter().map(summarize).collect()).is_err() {
+                break;
+            }
         }
-        done += summaries.len();
-        progress(Update::Progress {
-            folder: name.clone(),
-            done,
-            total,
-        });
-        Ok(())
+    });
+    let mut writer = cache.reopen()?;
+    let folder_id = folder.id;
+    let worker = tokio::task::spawn_blocking(move || -> Result<usize> {
+        let mut stored = 0;
+        for summaries in made_rx {
+            writer.store_summaries(folder_id, &summaries)?;
+            stored += summaries.len();
+        }
+        Ok(stored)
+    });
+    let mut done = 0;
+    let fetched = mail
+        .summaries(&sets, |batch| {
+            done += batch.len();
+            // A closed channel means the writer failed; its error is reported below.
+            let _ = tx.send(batch);
+            progress(Update::Progress {
+                folder: name.clone(),
+                done,
+                total,
+            });
+            Ok(())
+        })
+        .await;
+    drop(tx);
+    let _ = maker.await;
+    // What arrived before a failure is stored before the failure is reported.
+    let stored = worker.await.map_err(|e| writer_stopped(cache, e))??;
+    fetched?;
+    Ok(stored)
+}
+
+/// A cache thread that panicked or was cancelled.
+fn writer_stopped(cache: &Cache, e: tokio::task::JoinError) -> Error {
+    Error::Store(quietpost_store::Error::Cache {
+        path: cache.path().to_owned(),
+        detail: format!("the writer stopped: {e}"),
     })
-    .await?;
-    if let Some(e) = failure {
-        return Err(e.into());
-    }
-    Ok(done)
 }
 
 /// Bodies are fetched in commands of at most this many bytes (by RFC822.SIZE).
@@ -648,12 +691,7 @@ async fn fetch_bodies(
     let stored = writer.await;
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = checkpointer.await;
-    let stored = stored.map_err(|e| {
-        Error::Store(quietpost_store::Error::Cache {
-            path: cache.path().to_owned(),
-            detail: format!("the writer stopped: {e}"),
-        })
-    })?;
+    let stored = stored.map_err(|e| writer_stopped(cache, e))?;
     fetched?;
     stored
 }
@@ -753,6 +791,7 @@ mod tests {
             name: name.into(),
             delimiter: Some("/".into()),
             attributes: attrs.iter().map(|s| s.to_string()).collect(),
+            status: None,
         }
     }
 

@@ -84,6 +84,23 @@ pub fn render(raw: &[u8], options: &Options) -> SafeMessage {
     })
 }
 
+/// What a message list shows, from a message's header (the whole message works too):
+/// subject, date, From, To, Cc and Message-ID, parsed and sanitized exactly as `render` does,
+/// without the body or the sender and authentication analysis. For a list of 50,000 messages.
+pub fn summary(raw: &[u8], options: &Options) -> SafeMessage {
+    std::panic::catch_unwind(|| {
+        let mut m = empty_message();
+        let raw = &raw[..raw.len().min(options.limits.max_message_bytes)];
+        let normalized = normalize_bare_cr(raw);
+        let raw: &[u8] = normalized.as_deref().unwrap_or(raw);
+        if let Some(message) = MessageParser::default().parse(raw) {
+            headers(&message, raw, options, Detail::List, &mut m);
+        }
+        m
+    })
+    .unwrap_or_else(|_| empty_message())
+}
+
 /// The words of a message for a search index, and whether it has attachments: the text parts
 /// as they are and HTML parts converted without layout (one pass of the tokenizer), without the
 /// link, sender and remote-content analysis `render` does for display. Never displayed (the
@@ -208,7 +225,7 @@ fn render_inner(raw: &[u8], options: &Options) -> SafeMessage {
             "This does not look like a mail message: none of the usual header fields is present.",
         ));
     }
-    headers(&message, raw, options, &mut m);
+    headers(&message, raw, options, Detail::Full, &mut m);
     body(&message, limits, &mut m);
     m
 }
@@ -251,7 +268,22 @@ fn raw_values(message: &Message<'_>, raw: &[u8], name: &str) -> Vec<String> {
         .collect()
 }
 
-fn headers(message: &Message<'_>, raw: &[u8], options: &Options, m: &mut SafeMessage) {
+/// How much of the header analysis to do.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Detail {
+    /// Everything the reader shows.
+    Full,
+    /// What a message list shows: subject, date, From, To, Cc, Message-ID.
+    List,
+}
+
+fn headers(
+    message: &Message<'_>,
+    raw: &[u8],
+    options: &Options,
+    detail: Detail,
+    m: &mut SafeMessage,
+) {
     let mut capped: Vec<(&'static str, usize)> = Vec::new();
     let mut field = |name: &'static str| -> Vec<Addr> {
         let mut out = Vec::new();
@@ -318,10 +350,13 @@ fn headers(message: &Message<'_>, raw: &[u8], options: &Options, m: &mut SafeMes
 
     let from_fields = raw_values(message, raw, "From").len();
     m.from = field("From");
-    m.sender = field("Sender");
-    m.reply_to = field("Reply-To");
     m.to = field("To");
     m.cc = field("Cc");
+    if detail == Detail::List {
+        return;
+    }
+    m.sender = field("Sender");
+    m.reply_to = field("Reply-To");
     let resent_from = field("Resent-From");
     let mailing_list = !raw_values(message, raw, "List-Id").is_empty();
     sender_warnings(m, from_fields, &resent_from, mailing_list);

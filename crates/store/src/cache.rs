@@ -127,8 +127,6 @@ pub struct Folder {
     /// Set only once every message below it is in the cache.
     pub uidnext: Option<u32>,
     pub highestmodseq: Option<u64>,
-    pub total: u64,
-    pub unread: u64,
 }
 
 /// What the message list needs of one message, already sanitized by the render crate.
@@ -269,6 +267,8 @@ const MIGRATIONS: &[&str] = &[
         attempts INTEGER NOT NULL DEFAULT 0,
         last_error TEXT
     );",
+    // 2: search results and the all-folders list come newest first.
+    "CREATE INDEX IF NOT EXISTS message_received ON message (received DESC, id DESC);",
 ];
 
 /// The cache database of one profile.
@@ -453,7 +453,9 @@ impl Cache {
                      VALUES (?1, ?2, ?3, ?4, ?5)
                      ON CONFLICT (account, name) DO UPDATE SET
                         delimiter = excluded.delimiter, role = excluded.role,
-                        selectable = excluded.selectable",
+                        selectable = excluded.selectable
+                     WHERE delimiter IS NOT excluded.delimiter OR role IS NOT excluded.role
+                        OR selectable IS NOT excluded.selectable",
                 )
                 .map_err(&err)?;
             for f in folders {
@@ -492,10 +494,7 @@ impl Cache {
             .conn
             .prepare(
                 "SELECT f.id, f.account, f.name, f.delimiter, f.role, f.selectable, f.uidvalidity,
-                        f.uidnext, f.highestmodseq,
-                        (SELECT count(*) FROM message m WHERE m.folder = f.id AND m.hidden = 0),
-                        (SELECT count(*) FROM message m WHERE m.folder = f.id AND m.hidden = 0
-                            AND m.flags & 1 = 0)
+                        f.uidnext, f.highestmodseq
                  FROM folder f WHERE f.account = ?1",
             )
             .map_err(&err)?
@@ -515,8 +514,6 @@ impl Cache {
                     uidvalidity: r.get(6)?,
                     uidnext: r.get(7)?,
                     highestmodseq: r.get::<_, Option<i64>>(8)?.map(|v| v as u64),
-                    total: r.get::<_, i64>(9)? as u64,
-                    unread: r.get::<_, i64>(10)? as u64,
                 })
             })
             .map_err(&err)?
@@ -530,6 +527,19 @@ impl Cache {
             ))
         });
         Ok(rows)
+    }
+
+    /// Messages shown in a folder, and how many of them are unread.
+    pub fn counts(&self, folder: i64) -> Result<(u64, u64)> {
+        let err = self.err();
+        self.conn
+            .query_row(
+                "SELECT count(*), coalesce(sum(flags & 1 = 0), 0) FROM message
+                 WHERE folder = ?1 AND hidden = 0 AND flags & 8 = 0",
+                [folder],
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+            )
+            .map_err(err)
     }
 
     pub fn folder(&self, account: &str, name: &str) -> Result<Option<Folder>> {
@@ -575,7 +585,9 @@ impl Cache {
         Ok(rebuilt)
     }
 
-    /// Records the folder's sync state once everything it vouches for is stored.
+    /// Records the folder's sync state once everything it vouches for is stored. (Writes only
+    /// what changed: a pass that changed nothing leaves the file untouched, so closing it
+    /// costs no checkpoint.)
     pub fn set_folder_state(
         &mut self,
         folder: i64,
@@ -585,7 +597,8 @@ impl Cache {
         let err = self.err();
         self.conn
             .execute(
-                "UPDATE folder SET uidnext = ?2, highestmodseq = ?3 WHERE id = ?1",
+                "UPDATE folder SET uidnext = ?2, highestmodseq = ?3
+                 WHERE id = ?1 AND (uidnext IS NOT ?2 OR highestmodseq IS NOT ?3)",
                 params![folder, uidnext, highestmodseq.map(|v| v as i64)],
             )
             .map_err(err)?;
@@ -593,42 +606,46 @@ impl Cache {
     }
 
     /// Stores message summaries (one transaction). A UID already cached keeps its id and gets
-    /// the new summary.
+    /// the new summary (a message's content never changes under its UID, so its index entry
+    /// stays).
+    ///
+    /// The search index is written after every row: an FTS5 table flushes its pending terms at
+    /// each statement savepoint, and interleaving would flush once per message.
     pub fn store_summaries(&mut self, folder: i64, summaries: &[Summary]) -> Result<()> {
         let path = self.path.clone();
         let err = db(&path);
         let tx = self.conn.transaction().map_err(&err)?;
         {
-            let mut upsert = tx
+            let mut known = tx
+                .prepare_cached("SELECT id FROM message WHERE folder = ?1 AND uid = ?2")
+                .map_err(&err)?;
+            let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO message (folder, uid, modseq, flags, received, date, subject,
                         from_name, from_address, recipients, message_id, size, attachments)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-                     ON CONFLICT (folder, uid) DO UPDATE SET modseq = excluded.modseq,
-                        flags = excluded.flags, received = excluded.received,
-                        date = excluded.date, subject = excluded.subject,
-                        from_name = excluded.from_name, from_address = excluded.from_address,
-                        recipients = excluded.recipients, message_id = excluded.message_id,
-                        size = excluded.size, attachments = excluded.attachments
-                     RETURNING id",
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 )
                 .map_err(&err)?;
-            let mut unindex = tx
-                .prepare_cached("DELETE FROM search_index WHERE rowid = ?1")
-                .map_err(&err)?;
-            let mut index = tx
+            let mut update = tx
                 .prepare_cached(
-                    "INSERT INTO search_index (rowid, subject, addresses, body)
-                     VALUES (?1, ?2, ?3, '')",
+                    "UPDATE message SET modseq = ?2, flags = ?3, received = ?4, date = ?5,
+                        subject = ?6, from_name = ?7, from_address = ?8, recipients = ?9,
+                        message_id = ?10, size = ?11, attachments = ?12
+                     WHERE id = ?1",
                 )
                 .map_err(&err)?;
+            let mut new = Vec::with_capacity(summaries.len());
             for s in summaries {
-                let id: i64 = upsert
-                    .query_row(
-                        params![
-                            folder,
-                            s.uid,
-                            s.modseq.map(|v| v as i64),
+                let existing: Option<i64> = known
+                    .query_row(params![folder, s.uid], |r| r.get(0))
+                    .optional()
+                    .map_err(&err)?;
+                let modseq = s.modseq.map(|v| v as i64);
+                if let Some(id) = existing {
+                    update
+                        .execute(params![
+                            id,
+                            modseq,
                             s.flags.0,
                             s.received,
                             s.date,
@@ -639,11 +656,36 @@ impl Cache {
                             s.message_id,
                             s.size as i64,
                             s.attachments
-                        ],
-                        |r| r.get(0),
-                    )
-                    .map_err(&err)?;
-                unindex.execute([id]).map_err(&err)?;
+                        ])
+                        .map_err(&err)?;
+                } else {
+                    insert
+                        .execute(params![
+                            folder,
+                            s.uid,
+                            modseq,
+                            s.flags.0,
+                            s.received,
+                            s.date,
+                            s.subject,
+                            s.from_name,
+                            s.from_address,
+                            s.recipients,
+                            s.message_id,
+                            s.size as i64,
+                            s.attachments
+                        ])
+                        .map_err(&err)?;
+                    new.push((tx.last_insert_rowid(), s));
+                }
+            }
+            let mut index = tx
+                .prepare_cached(
+                    "INSERT INTO search_index (rowid, subject, addresses, body)
+                     VALUES (?1, ?2, ?3, '')",
+                )
+                .map_err(&err)?;
+            for (id, s) in new {
                 let addresses = format!("{} {} {}", s.from_name, s.from_address, s.recipients);
                 index
                     .execute(params![id, s.subject, addresses])
@@ -682,6 +724,25 @@ impl Cache {
         tx.commit().map_err(&err)
     }
 
+    /// Drops the messages in these UID ranges (what QRESYNC reports as vanished); returns how
+    /// many were cached.
+    pub fn remove_uid_ranges(&mut self, folder: i64, ranges: &[(u32, u32)]) -> Result<usize> {
+        let path = self.path.clone();
+        let err = db(&path);
+        let tx = self.conn.transaction().map_err(&err)?;
+        let mut removed = 0;
+        {
+            let mut delete = tx
+                .prepare_cached("DELETE FROM message WHERE folder = ?1 AND uid BETWEEN ?2 AND ?3")
+                .map_err(&err)?;
+            for (low, high) in ranges {
+                removed += delete.execute(params![folder, low, high]).map_err(&err)?;
+            }
+        }
+        tx.commit().map_err(&err)?;
+        Ok(removed)
+    }
+
     /// Drops messages the server no longer has.
     pub fn remove_uids(&mut self, folder: i64, uids: &[u32]) -> Result<()> {
         let path = self.path.clone();
@@ -708,6 +769,19 @@ impl Cache {
             .map_err(&err)?
             .collect::<rusqlite::Result<_>>()
             .map_err(&err)
+    }
+
+    /// Whether some message of the folder has no cached body.
+    pub fn has_missing_bodies(&self, folder: i64) -> Result<bool> {
+        let err = self.err();
+        self.conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM message m WHERE folder = ?1
+                 AND NOT EXISTS (SELECT 1 FROM body b WHERE b.message = m.id))",
+                [folder],
+                |r| r.get(0),
+            )
+            .map_err(err)
     }
 
     /// UIDs (newest first) and sizes of messages whose body is not cached yet.
@@ -757,6 +831,7 @@ impl Cache {
                      VALUES (?1, ?2, ?3, ?4)",
                 )
                 .map_err(&err)?;
+            let mut indexed = Vec::with_capacity(bodies.len());
             for (uid, raw, text, has_attachments) in bodies {
                 let Some((id, subject, addresses)): Option<(i64, String, String)> = find
                     .query_row(params![folder, uid], |r| {
@@ -771,7 +846,13 @@ impl Cache {
                 attachments
                     .execute(params![id, has_attachments])
                     .map_err(&err)?;
+                indexed.push((id, subject, addresses, text));
+            }
+            // The index last, deletions then insertions (see `store_summaries`).
+            for (id, ..) in &indexed {
                 unindex.execute([id]).map_err(&err)?;
+            }
+            for (id, subject, addresses, text) in &indexed {
                 index
                     .execute(params![id, subject, addresses, text])
                     .map_err(&err)?;
@@ -834,7 +915,7 @@ impl Cache {
             .map_err(&err)
     }
 
-    /// Full-text search over subjects, addresses and the text of cached bodies; best matches
+    /// Full-text search over subjects, addresses and the text of cached bodies; newest
     /// first. Whatever the user types is taken as words, never as query syntax.
     pub fn search(
         &self,
@@ -846,14 +927,16 @@ impl Cache {
             return Ok(Vec::new());
         };
         let err = self.err();
+        // Newest first, as a mail list is. (Ranking by relevance scores every match: 45 ms for
+        // a word in every message of 50,000; the set of matches walked in date order, 17 ms.)
         let sql = format!(
-            "SELECT {MESSAGE_COLUMNS} FROM search_index s
-             JOIN message m ON m.id = s.rowid JOIN folder f ON f.id = m.folder
-             WHERE search_index MATCH ?1 AND m.hidden = 0 AND (?2 IS NULL OR f.account = ?2)
-             ORDER BY s.rank LIMIT ?3"
+            "SELECT {MESSAGE_COLUMNS} FROM message m JOIN folder f ON f.id = m.folder
+             WHERE m.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?1)
+               AND m.hidden = 0 AND m.flags & 8 = 0 AND (?2 IS NULL OR f.account = ?2)
+             ORDER BY m.received DESC, m.id DESC LIMIT ?3"
         );
         self.conn
-            .prepare(&sql)
+            .prepare_cached(&sql)
             .map_err(&err)?
             .query_map(
                 params![query, account, i64::try_from(limit).unwrap_or(i64::MAX)],
@@ -1176,7 +1259,8 @@ mod tests {
         );
         assert!(cache.begin_folder(inbox, 8).unwrap());
         let f = cache.folder("a", "INBOX").unwrap().unwrap();
-        assert_eq!((f.total, f.uidnext, f.highestmodseq), (0, None, None));
+        assert_eq!((f.uidnext, f.highestmodseq), (None, None));
+        assert_eq!(cache.counts(f.id).unwrap(), (0, 0));
         assert!(cache.pending("a").unwrap().is_empty());
         std::fs::remove_dir_all(dir).unwrap();
     }

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::wire::server_text;
 use async_imap::imap_proto::{
     AttributeValue, Capability, MailboxDatum, NameAttribute, RequestId, Response, ResponseCode,
-    Status,
+    Status, StatusAttribute,
 };
 use std::ops::RangeInclusive;
 use tokio::time::timeout;
@@ -52,6 +52,17 @@ pub struct Listed {
     pub delimiter: Option<String>,
     /// Name attributes, lower case: `\noselect`, `\sent`, `\trash` ...
     pub attributes: Vec<String>,
+    /// The folder's state, when the server reports it with the list (LIST-STATUS).
+    pub status: Option<FolderStatus>,
+}
+
+/// STATUS of a folder: enough to tell that nothing changed without selecting it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FolderStatus {
+    pub uidvalidity: Option<u32>,
+    pub uidnext: Option<u32>,
+    pub highestmodseq: Option<u64>,
+    pub messages: Option<u32>,
 }
 
 /// What SELECT told us.
@@ -383,16 +394,38 @@ impl Mail {
         self.qresync
     }
 
-    /// Every folder, with SPECIAL-USE attributes when the server has them.
+    /// Every folder, with SPECIAL-USE attributes when the server has them, and with each
+    /// folder's STATUS in the same round trip when it has LIST-STATUS (RFC 5819) and CONDSTORE.
     pub async fn folders(&mut self) -> Result<Vec<Listed>> {
-        let command = if self.has("SPECIAL-USE") && self.has("LIST-EXTENDED") {
-            "LIST \"\" \"*\" RETURN (SPECIAL-USE)"
+        let mut returns = Vec::new();
+        if self.has("LIST-EXTENDED") && self.has("SPECIAL-USE") {
+            returns.push("SPECIAL-USE");
+        }
+        if self.has("LIST-STATUS") && self.has("CONDSTORE") {
+            returns.push("STATUS (UIDVALIDITY UIDNEXT HIGHESTMODSEQ MESSAGES)");
+        }
+        let command = if returns.is_empty() {
+            "LIST \"\" \"*\"".to_owned()
         } else {
-            "LIST \"\" \"*\""
+            format!("LIST \"\" \"*\" RETURN ({})", returns.join(" "))
         };
-        let tag = self.send(command).await?;
-        let mut out = Vec::new();
+        let tag = self.send(&command).await?;
+        let mut out: Vec<Listed> = Vec::new();
+        let mut statuses: Vec<(String, FolderStatus)> = Vec::new();
         self.read_until(&[tag], "LIST", |_, r| {
+            if let Response::MailboxData(MailboxDatum::Status { mailbox, status }) = r {
+                let mut st = FolderStatus::default();
+                for a in status {
+                    match a {
+                        StatusAttribute::UidValidity(v) => st.uidvalidity = Some(*v),
+                        StatusAttribute::UidNext(v) => st.uidnext = Some(*v),
+                        StatusAttribute::HighestModSeq(v) => st.highestmodseq = Some(*v),
+                        StatusAttribute::Messages(v) => st.messages = Some(*v),
+                        _ => {}
+                    }
+                }
+                statuses.push((mailbox.to_string(), st));
+            }
             if let Response::MailboxData(MailboxDatum::List(l)) = r {
                 out.push(Listed {
                     name: l.name.to_string(),
@@ -419,11 +452,17 @@ impl Mail {
                             .to_owned()
                         })
                         .collect(),
+                    status: None,
                 });
             }
             Ok(())
         })
         .await?;
+        for (name, st) in statuses {
+            if let Some(l) = out.iter_mut().find(|l| l.name == name) {
+                l.status = Some(st);
+            }
+        }
         Ok(out)
     }
 
@@ -724,8 +763,10 @@ impl Mail {
         self.read_until(&[tag], what, |_, _| Ok(())).await
     }
 
+    /// Says LOGOUT and closes without waiting for the server's goodbye: nothing in it matters
+    /// to us, and servers may take their time writing their own state first.
     pub async fn logout(mut self) {
-        let _ = timeout(self.timeouts.greeting, self.session.logout()).await;
+        let _ = timeout(self.timeouts.greeting, self.session.run_command("LOGOUT")).await;
     }
 }
 

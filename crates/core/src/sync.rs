@@ -20,7 +20,9 @@ use quietpost_model::Secret;
 use quietpost_net::imap::mailbox::{self, Fetched, Listed, Mail};
 use quietpost_net::{Timeouts, imap};
 use quietpost_render::{Limits, Options};
-use quietpost_store::cache::{Action, Cache, Flags, Folder, FolderInfo, Pending, Role, Summary};
+use quietpost_store::cache::{
+    Action, Cache, Flags, Folder, FolderInfo, Indexing, Pending, Role, Summary,
+};
 use quietpost_store::config::Account;
 use std::collections::{HashMap, HashSet};
 
@@ -496,7 +498,13 @@ pub async fn sync_folder(
     // Everything below UIDNEXT is now cached: the state may say so.
     cache.set_folder_state(folder.id, selected.uidnext, modseq)?;
     if options.bodies {
-        report.bodies = fetch_bodies(mail, cache, folder, progress).await?;
+        let bodies = fetch_bodies(mail, cache, folder, progress).await;
+        // Messages whose body did not come (or a pass killed earlier) are searchable by
+        // subject and addresses all the same.
+        cache.index_pending(folder.id)?;
+        report.bodies = bodies?;
+    } else {
+        cache.index_pending(folder.id)?;
     }
     Ok(report)
 }
@@ -556,10 +564,16 @@ async fn fetch_summaries(
     });
     let mut writer = cache.reopen()?;
     let folder_id = folder.id;
+    // With bodies coming next, each message enters the search index once, with its body.
+    let indexing = if options.bodies {
+        Indexing::WithBody
+    } else {
+        Indexing::Now
+    };
     let worker = tokio::task::spawn_blocking(move || -> Result<usize> {
         let mut stored = 0;
         for summaries in made_rx {
-            writer.store_summaries(folder_id, &summaries)?;
+            writer.store_summaries(folder_id, &summaries, indexing)?;
             stored += summaries.len();
         }
         Ok(stored)

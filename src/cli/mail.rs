@@ -9,7 +9,7 @@ use anyhow::{Result, anyhow, bail};
 use clap::Args;
 use quietpost_core::sync::{self, SyncOptions, Update, Verb};
 use quietpost_net::imap::mailbox::decode_name;
-use quietpost_store::cache::{Cache, Flags, ListQuery, MessageRow};
+use quietpost_store::cache::{Action, Cache, Flags, ListQuery, MessageRow};
 use quietpost_store::config::Account;
 use quietpost_store::paths::Paths;
 use std::io::{self, IsTerminal, Write};
@@ -419,7 +419,15 @@ pub fn search(a: SearchArgs, paths: &Paths) -> Result<()> {
 
 fn act(paths: &Paths, id: i64, verb: Verb, done: &str) -> Result<()> {
     let mut cache = cache(paths)?;
-    sync::act(&mut cache, id, &verb).map_err(|e| anyhow!(wording::sync_error(&e)))?;
+    let action = sync::act(&mut cache, id, &verb).map_err(|e| anyhow!(wording::sync_error(&e)))?;
+    let done = match action {
+        None => {
+            println!("Nothing to do: the message is already there.");
+            return Ok(());
+        }
+        Some(Action::Expunge) => "It was in Trash: deleted for good.",
+        Some(_) => done,
+    };
     println!("{done} The server is updated at the next `quietpost sync`.");
     Ok(())
 }

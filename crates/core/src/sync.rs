@@ -296,6 +296,7 @@ async fn apply(mail: &mut Mail, p: &Pending) -> quietpost_net::Result<()> {
     match &p.action {
         Action::Flag(f, on) => mail.store(p.uid, flag_name(*f), *on).await,
         Action::Move(to) => mail.move_to(p.uid, to).await,
+        Action::Expunge => mail.expunge(p.uid).await,
     }
 }
 
@@ -762,8 +763,10 @@ pub enum Verb {
     Archive,
 }
 
-/// Takes an action locally at once and journals it for the server (see `replay`).
-pub fn act(cache: &mut Cache, id: i64, verb: &Verb) -> Result<Action> {
+/// Takes an action locally at once and journals it for the server (see `replay`). Deleting a
+/// message that is already in Trash deletes it for good. Returns what was recorded, or `None`
+/// when there is nothing to do (a move to the folder the message is in).
+pub fn act(cache: &mut Cache, id: i64, verb: &Verb) -> Result<Option<Action>> {
     let row = cache
         .message(id)?
         .ok_or(quietpost_store::Error::NoMessage(id))?;
@@ -784,16 +787,25 @@ pub fn act(cache: &mut Cache, id: i64, verb: &Verb) -> Result<Action> {
                 .ok_or_else(|| Error::NoFolder(to.clone()))?;
             Action::Move(target.info.name.clone())
         }
-        Verb::Delete => Action::Move(by_role(Role::Trash, "Trash")?),
+        Verb::Delete => {
+            let in_trash = folders
+                .iter()
+                .any(|f| f.info.name == row.folder && f.info.role == Some(Role::Trash));
+            if in_trash {
+                Action::Expunge
+            } else {
+                Action::Move(by_role(Role::Trash, "Trash")?)
+            }
+        }
         Verb::Archive => Action::Move(by_role(Role::Archive, "Archive")?),
     };
     if let Action::Move(to) = &action
         && to == &row.folder
     {
-        return Ok(action);
+        return Ok(None);
     }
     cache.record(id, &action)?;
-    Ok(action)
+    Ok(Some(action))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! `#[ignore]`d so a bare `cargo test` does not need the testbed; `.ci/run` counts them.
 
 use quietpost_core::engine::{self, Command, EngineOptions, Event};
-use quietpost_core::sync::{self, Report, SyncOptions, Verb};
+use quietpost_core::sync::{self, Report, SyncOptions, Update, Verb};
 use quietpost_model::Secret;
 use quietpost_net::Timeouts;
 use quietpost_net::imap::mailbox::Mail;
@@ -323,6 +323,38 @@ async fn real_server_offline_action_is_applied_once() {
     );
     phone.logout().await;
     assert_eq!(subjects(&listed(&cache, "Archive")), ["Message 2"]);
+
+    // Delete moves to Trash; delete in Trash deletes for good.
+    let archived = listed(&cache, "Archive")[0].id;
+    assert_eq!(
+        sync::act(&mut cache, archived, &Verb::Delete).unwrap(),
+        Some(quietpost_store::cache::Action::Move("Trash".into()))
+    );
+    run(user, IMAPS, &mut cache, &options).await.unwrap();
+    let trashed = listed(&cache, "Trash");
+    assert_eq!(subjects(&trashed), ["Message 2"]);
+    assert_eq!(
+        sync::act(&mut cache, trashed[0].id, &Verb::Delete).unwrap(),
+        Some(quietpost_store::cache::Action::Expunge)
+    );
+    assert!(listed(&cache, "Trash").is_empty());
+    let r = run(user, IMAPS, &mut cache, &options).await.unwrap();
+    assert_eq!(r.actions_applied, 1);
+    let mut phone = other(user).await;
+    phone.select("Trash", None).await.unwrap();
+    assert!(
+        phone.uids().await.unwrap().is_empty(),
+        "expunged on the server"
+    );
+    phone.select("Archive", None).await.unwrap();
+    assert!(phone.uids().await.unwrap().is_empty());
+    phone.logout().await;
+    // Moving a message to the folder it is in does nothing.
+    let inbox_msg = listed(&cache, "INBOX")[0].id;
+    assert_eq!(
+        sync::act(&mut cache, inbox_msg, &Verb::Move("INBOX".into())).unwrap(),
+        None
+    );
 }
 
 /// Forwards TCP to Dovecot and cuts every connection once `limit` bytes came from the server:
@@ -628,4 +660,71 @@ async fn real_server_reconnect_after_a_drop_and_its_trace_holds_no_secret() {
     for needle in [secret.as_str(), plain.as_str(), url.as_str()] {
         assert!(!trace.contains(needle), "the trace holds {needle:?}");
     }
+}
+
+/// Kills (SIGKILL) the Dovecot process serving `user`'s IMAP connections: the server dying
+/// mid-sync. (The testbed sets verbose_proctitle, so the process title names the user.)
+fn kill_imap_process(user: &str) {
+    let pattern = format!("dovecot/imap \\[{user} ");
+    let killed = std::process::Command::new("pkill")
+        .args(["-KILL", "-f", &pattern])
+        .status()
+        .is_ok_and(|s| s.success())
+        || std::process::Command::new("sudo")
+            .args(["-n", "pkill", "-KILL", "-f", &pattern])
+            .status()
+            .is_ok_and(|s| s.success());
+    assert!(killed, "no Dovecot process for {user} to kill");
+}
+
+#[tokio::test]
+#[ignore]
+async fn real_server_process_killed_mid_sync_then_next_sync_completes() {
+    let user = "sync9";
+    seed(user, "INBOX", 0..1500).await;
+    let (_t, mut cache) = temp_cache("server-killed");
+    let options = SyncOptions {
+        batch: 50,
+        bodies: true,
+        timeouts: timeouts(),
+        ..SyncOptions::default()
+    };
+    let account = account(user, IMAPS);
+    let mut mail = sync::connect(&account, &password(user), timeouts())
+        .await
+        .unwrap();
+    let mut killed = false;
+    let result = sync::sync_account(&mut mail, &mut cache, &account, &options, &mut |u| {
+        if let Update::Progress { done, .. } = u
+            && done >= 200
+            && !killed
+        {
+            killed = true;
+            kill_imap_process(user);
+        }
+    })
+    .await;
+    assert!(killed, "the sync ended before the server could be killed");
+    let err = result.expect_err("the server died mid-sync");
+    assert!(
+        err.is_transient() || matches!(err, sync::Error::Net(quietpost_net::Error::Closed { .. })),
+        "{err:?}"
+    );
+    cache.check().unwrap();
+    let partial = listed(&cache, "INBOX").len();
+    assert!(partial < 1500, "{partial}");
+
+    // The server is back for the next connection: that sync completes, once.
+    run(user, IMAPS, &mut cache, &options).await.unwrap();
+    cache.check().unwrap();
+    let rows = listed(&cache, "INBOX");
+    assert_eq!(rows.len(), 1500);
+    let mut ids: Vec<_> = rows
+        .iter()
+        .filter_map(|r| r.summary.message_id.clone())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 1500, "no duplicates");
+    assert!(rows.iter().all(|r| r.has_body));
 }

@@ -188,6 +188,9 @@ pub enum Action {
     Flag(Flags, bool),
     /// Move to another folder of the same account (delete and archive are moves).
     Move(String),
+    /// Delete for good (a message deleted from Trash): \Deleted, then UID EXPUNGE of that
+    /// message only.
+    Expunge,
 }
 
 impl Action {
@@ -195,12 +198,15 @@ impl Action {
         match self {
             Action::Flag(f, on) => (format!("{}{}", if *on { '+' } else { '-' }, f.0), None),
             Action::Move(to) => ("move".into(), Some(to.clone())),
+            Action::Expunge => ("expunge".into(), None),
         }
     }
 
     fn decode(kind: &str, target: Option<String>) -> Option<Action> {
-        if kind == "move" {
-            return target.map(Action::Move);
+        match kind {
+            "move" => return target.map(Action::Move),
+            "expunge" => return Some(Action::Expunge),
+            _ => {}
         }
         let (sign, bits) = kind.split_at_checked(1)?;
         let flag = Flags(bits.parse().ok()?);
@@ -1029,7 +1035,7 @@ impl Cache {
                 )
                 .map_err(&err)?;
             }
-            Action::Move(_) => {
+            Action::Move(_) | Action::Expunge => {
                 tx.execute("UPDATE message SET hidden = 1 WHERE id = ?1", [message])
                     .map_err(&err)?;
             }
@@ -1087,12 +1093,12 @@ impl Cache {
     }
 
     /// The server applied the action (or it can never apply: the message is gone). A moved
-    /// message leaves its old folder.
+    /// or expunged message leaves its old folder.
     pub fn done(&mut self, pending: &Pending) -> Result<()> {
         let path = self.path.clone();
         let err = db(&path);
         let tx = self.conn.transaction().map_err(&err)?;
-        if matches!(pending.action, Action::Move(_)) {
+        if matches!(pending.action, Action::Move(_) | Action::Expunge) {
             tx.execute(
                 "DELETE FROM message WHERE id = (SELECT message FROM journal WHERE id = ?1)",
                 [pending.id],

@@ -652,12 +652,7 @@ impl Mail {
         }
         let tag = self.send(&format!("UID COPY {uid} {quoted}")).await?;
         self.read_until(&[tag], "COPY", |_, _| Ok(())).await?;
-        self.store(uid, "\\Deleted", true).await?;
-        if self.has("UIDPLUS") {
-            let tag = self.send(&format!("UID EXPUNGE {uid}")).await?;
-            self.read_until(&[tag], "EXPUNGE", |_, _| Ok(())).await?;
-        }
-        Ok(())
+        self.expunge(uid).await
     }
 
     /// Waits in IDLE (RFC 2177) on the selected folder until the server reports a change
@@ -742,6 +737,18 @@ impl Mail {
         })
         .await?;
         Ok(changed)
+    }
+
+    /// Deletes one message of the selected folder for good: \Deleted, then UID EXPUNGE of
+    /// just that UID (UIDPLUS). Without UIDPLUS the message stays marked \Deleted: a plain
+    /// EXPUNGE would also remove messages someone else marked.
+    pub async fn expunge(&mut self, uid: u32) -> Result<()> {
+        self.store(uid, "\\Deleted", true).await?;
+        if self.has("UIDPLUS") {
+            let tag = self.send(&format!("UID EXPUNGE {uid}")).await?;
+            self.read_until(&[tag], "EXPUNGE", |_, _| Ok(())).await?;
+        }
+        Ok(())
     }
 
     /// Appends a message to a folder (tests and, later, Sent and Drafts).

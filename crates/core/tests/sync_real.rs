@@ -357,24 +357,31 @@ async fn real_server_offline_action_is_applied_once() {
     );
 }
 
-/// Forwards TCP to Dovecot and cuts every connection once `limit` bytes came from the server:
-/// the server going away mid-sync.
-async fn cutting_proxy(limit: usize) -> u16 {
+/// Forwards TCP to Dovecot and cuts a connection once `limit` bytes came from the server (the
+/// server going away mid-sync) — every connection, or only the first with `first_only`.
+async fn cutting_proxy(limit: usize, first_only: bool) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move {
+        let mut first = true;
         while let Ok((mut client, _)) = listener.accept().await {
+            let cap = if first || !first_only {
+                limit
+            } else {
+                usize::MAX
+            };
+            first = false;
             tokio::spawn(async move {
                 let mut server = TcpStream::connect(("127.0.0.1", IMAPS)).await.unwrap();
                 let (mut cr, mut cw) = client.split();
                 let (mut sr, mut sw) = server.split();
                 let up = tokio::io::copy(&mut cr, &mut sw);
                 let down = async {
-                    let mut sent = 0;
+                    let mut sent = 0usize;
                     let mut buf = vec![0u8; 4096];
                     loop {
                         let n = sr.read(&mut buf).await.unwrap_or(0);
-                        if n == 0 || sent + n > limit {
+                        if n == 0 || sent.saturating_add(n) > cap {
                             break;
                         }
                         sent += n;
@@ -402,7 +409,7 @@ async fn real_server_connection_lost_mid_sync_then_completes_without_duplicates(
         timeouts: timeouts(),
         ..SyncOptions::default()
     };
-    let port = cutting_proxy(40_000).await;
+    let port = cutting_proxy(40_000, false).await;
     let err = run(user, port, &mut cache, &options).await.unwrap_err();
     assert!(err.is_transient(), "{err:?}");
     let partial = listed(&cache, "INBOX").len();
@@ -546,42 +553,6 @@ async fn real_server_delivery_during_idle_shows_up() {
     assert!(rest.iter().all(|e| !matches!(e, Event::Failed(_))));
 }
 
-/// A TCP forwarder to Dovecot that cuts its first connection after `limit` bytes from the
-/// server, and forwards later ones untouched.
-async fn cut_once_proxy(limit: usize) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        let mut first = true;
-        while let Ok((mut client, _)) = listener.accept().await {
-            let cap = if first { limit } else { usize::MAX };
-            first = false;
-            tokio::spawn(async move {
-                let mut server = TcpStream::connect(("127.0.0.1", IMAPS)).await.unwrap();
-                let (mut cr, mut cw) = client.split();
-                let (mut sr, mut sw) = server.split();
-                let up = tokio::io::copy(&mut cr, &mut sw);
-                let down = async {
-                    let mut sent = 0usize;
-                    let mut buf = vec![0u8; 4096];
-                    loop {
-                        let n = sr.read(&mut buf).await.unwrap_or(0);
-                        if n == 0 || sent.saturating_add(n) > cap {
-                            break;
-                        }
-                        sent += n;
-                        if cw.write_all(&buf[..n]).await.is_err() {
-                            break;
-                        }
-                    }
-                };
-                tokio::select! { _ = up => {}, _ = down => {} }
-            });
-        }
-    });
-    port
-}
-
 /// A shared buffer the trace is written into.
 #[derive(Clone, Default)]
 struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
@@ -614,7 +585,7 @@ async fn real_server_reconnect_after_a_drop_and_its_trace_holds_no_secret() {
     );
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let port = cut_once_proxy(20_000).await;
+    let port = cutting_proxy(20_000, true).await;
     let (t, _cache) = temp_cache("reconnect");
     let (handle, events) = engine::start(
         account(user, port),

@@ -102,7 +102,7 @@ pub struct Fetched {
 
 /// Header fields fetched for the list. The render crate reads them exactly as it reads a whole
 /// message, so the list and the reader agree on who sent what.
-pub const SUMMARY_FIELDS: &str = "DATE FROM SENDER REPLY-TO TO CC SUBJECT MESSAGE-ID CONTENT-TYPE";
+pub const SUMMARY_FIELDS: &str = "DATE FROM TO CC SUBJECT MESSAGE-ID CONTENT-TYPE";
 
 /// A mailbox name as an IMAP quoted string; names that cannot be quoted are refused.
 pub fn quote(name: &str) -> Result<String> {

@@ -1,12 +1,12 @@
 //! The long-lived sync of one account, for the app: a `Stream` of events plus a command
 //! handle (the halloy pattern: the GUI wraps the stream in one subscription).
 //!
-//! It connects, runs a full pass (`sync::sync_account`), then waits in IDLE on the Inbox,
-//! re-issued before the server's 30-minute limit. A change reported during IDLE brings the
-//! Inbox up to date at once; a dropped connection or an unreachable server is retried with
-//! exponential backoff (and said so, as an event); a failure that waiting cannot fix (a
-//! rejected login, a bad certificate) ends the stream with that error, and is never retried
-//! silently.
+//! It connects, runs a full pass (`sync::sync_account`), then waits in IDLE on the Inbox for
+//! up to 10 minutes (under the server's 30-minute limit) before the next full pass. A change
+//! reported during IDLE brings the Inbox up to date at once; a dropped connection or an
+//! unreachable server is retried with exponential backoff (and said so, as an event); a
+//! failure that waiting cannot fix (a rejected login, a bad certificate) ends the stream with
+//! that error, and is never retried silently.
 //!
 //! The engine opens its own connection to the cache file, so the app can read it at the same
 //! time (WAL mode).
@@ -63,7 +63,9 @@ impl Handle {
 #[derive(Debug, Clone)]
 pub struct EngineOptions {
     pub sync: SyncOptions,
-    /// IDLE is re-issued after this long (RFC 2177: servers may drop it after 30 minutes).
+    /// IDLE ends after this long (RFC 2177: servers may drop it after 30 minutes) for a full
+    /// pass, so the other folders (and actions journalled meanwhile) are seen to as well; with
+    /// LIST-STATUS an unchanged account costs one command.
     pub idle: Duration,
     /// Polling interval for servers without IDLE.
     pub poll: Duration,
@@ -76,7 +78,7 @@ impl Default for EngineOptions {
     fn default() -> Self {
         EngineOptions {
             sync: SyncOptions::default(),
-            idle: Duration::from_secs(25 * 60),
+            idle: Duration::from_secs(10 * 60),
             poll: Duration::from_secs(5 * 60),
             backoff: Duration::from_secs(2),
             max_backoff: Duration::from_secs(5 * 60),
@@ -262,6 +264,8 @@ async fn session(
                     Err(e) => return classify(e, events),
                 }
             }
+            // IDLE ran its time: a full pass, then IDLE again.
+            Ok(false) if command.is_none() => full_pass = true,
             Ok(_) => {}
         }
     }

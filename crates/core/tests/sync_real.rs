@@ -699,3 +699,40 @@ async fn real_server_process_killed_mid_sync_then_next_sync_completes() {
     assert_eq!(ids.len(), 1500, "no duplicates");
     assert!(rows.iter().all(|r| r.has_body));
 }
+
+#[tokio::test]
+#[ignore]
+async fn real_server_idle_gives_way_to_full_passes_for_other_folders() {
+    let user = "sync10";
+    let (t, _cache) = temp_cache("idle-full");
+    let options = EngineOptions {
+        idle: Duration::from_millis(800),
+        ..engine_options()
+    };
+    let (handle, events) = engine::start(
+        account(user, IMAPS),
+        password(user),
+        t.0.join("mail.sqlite3"),
+        options,
+    );
+    let mut events = Box::pin(events);
+    wait_for(&mut events, Duration::from_secs(20), |e| {
+        matches!(e, Event::Synced(_))
+    })
+    .await;
+    // Mail filed into another folder by another client is seen at the next full pass.
+    seed(user, "Archive", 0..2).await;
+    let e = wait_for(&mut events, Duration::from_secs(20), |e| {
+        matches!(e, Event::Synced(r) if r.folders.iter().any(|f| f.folder == "Archive" && f.new == 2))
+    })
+    .await;
+    let Event::Synced(report) = e else {
+        unreachable!()
+    };
+    let inbox = report.folders.iter().find(|f| f.folder == "INBOX").unwrap();
+    assert_eq!(
+        inbox.method, "unchanged",
+        "an unchanged folder is not even selected"
+    );
+    handle.send(Command::Shutdown);
+}

@@ -7,5 +7,6 @@
 
 pub mod accounts;
 pub mod autoconfig;
+pub mod compose;
 pub mod engine;
 pub mod sync;

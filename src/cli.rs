@@ -3,6 +3,7 @@
 mod account;
 mod inspect;
 mod mail;
+mod send;
 mod term;
 
 use anyhow::Result;
@@ -46,6 +47,10 @@ pub enum Command {
     Delete(mail::IdArgs),
     /// Move a message to Archive.
     Archive(mail::IdArgs),
+    /// Send a message (it goes into the outbox first; --dry-run shows what it reveals).
+    Send(send::SendArgs),
+    /// What is waiting to be sent: list, retry, discard.
+    Outbox(send::OutboxArgs),
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -69,6 +74,8 @@ pub fn run(args: Args) -> Result<()> {
         Some(Command::Move(a)) => mail::move_to(a, &paths()?),
         Some(Command::Delete(a)) => mail::delete(a, &paths()?),
         Some(Command::Archive(a)) => mail::archive(a, &paths()?),
+        Some(Command::Send(a)) => send::send(a, &paths()?),
+        Some(Command::Outbox(a)) => send::outbox_cmd(a, &paths()?),
         None => {
             eprintln!(
                 "The Quietpost window is not part of this build yet.\n\

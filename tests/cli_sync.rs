@@ -73,6 +73,7 @@ fn account(user: &str) -> Account {
         user: user.into(),
         password: PasswordSource::Keychain,
         proxy: None,
+        files_sent: false,
         imap: server(10993),
         smtp: server(10465),
     }

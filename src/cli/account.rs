@@ -156,7 +156,7 @@ fn add(a: AddArgs, paths: &Paths) -> Result<()> {
     {
         bail!("--pin-sha256 needs the 64 hex digits of the SHA-256 fingerprint (colons allowed)");
     }
-    let account = Account {
+    let mut account = Account {
         name: a.name.clone(),
         email: a.email.clone(),
         user: a.user.clone().unwrap_or_else(|| a.email.clone()),
@@ -167,9 +167,15 @@ fn add(a: AddArgs, paths: &Paths) -> Result<()> {
             None => PasswordSource::Keychain,
         },
         proxy: a.proxy.clone(),
+        files_sent: false,
         imap: server(imap, a.imap_starttls, (993, 143), &ca_file, &a.pin_sha256)?,
         smtp: server(smtp, a.smtp_starttls, (465, 587), &ca_file, &a.pin_sha256)?,
     };
+    // These providers put submitted mail in Sent themselves; a second copy would duplicate it.
+    account.files_sent = matches!(
+        account.smtp.host.to_ascii_lowercase().as_str(),
+        "smtp.gmail.com" | "smtp.office365.com"
+    );
     // Validate proxy and pins before anything else happens.
     accounts::endpoint(&account, &account.imap).map_err(|e| anyhow!("{e}"))?;
 
@@ -393,6 +399,14 @@ fn check(name: &str, paths: &Paths, json: bool) -> Result<()> {
         std::process::exit(1);
     }
     Ok(())
+}
+
+/// The configured account with this name.
+pub(super) fn accounts_named(paths: &Paths, name: &str) -> Result<Account> {
+    Ok(load(paths)?
+        .account(name)
+        .map_err(|e| anyhow!(wording::store_error(&e)))?
+        .clone())
 }
 
 /// The password for one of the account's servers, from the keychain or the password command.

@@ -233,7 +233,7 @@ fn print_view<W: Write>(m: &SafeMessage, out: &mut Out<W>) -> io::Result<()> {
     Ok(())
 }
 
-fn human_size(n: u64) -> String {
+pub(super) fn human_size(n: u64) -> String {
     match n {
         n if n < 1024 => format!("{n} B"),
         n if n < 1024 * 1024 => format!("{:.1} KB", n as f64 / 1024.0),

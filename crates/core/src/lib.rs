@@ -9,4 +9,5 @@ pub mod accounts;
 pub mod autoconfig;
 pub mod compose;
 pub mod engine;
+pub mod outbox;
 pub mod sync;

@@ -131,7 +131,7 @@ pub async fn connect(account: &Account, password: &Secret, timeouts: Timeouts) -
 
 /// The role a listed folder plays: its SPECIAL-USE attribute, INBOX by name, or (for servers
 /// without SPECIAL-USE) a usual name when no folder claims that role.
-fn roles(listed: &[Listed]) -> Vec<Option<Role>> {
+pub(crate) fn roles(listed: &[Listed]) -> Vec<Option<Role>> {
     let by_attribute = |l: &Listed| {
         l.attributes.iter().find_map(|a| {
             Some(match a.as_str() {

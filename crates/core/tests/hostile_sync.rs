@@ -143,6 +143,7 @@ async fn attempt(attack: Attack) {
         user: "h".into(),
         password: PasswordSource::Keychain,
         proxy: None,
+        files_sent: false,
         imap: server.clone(),
         smtp: server,
     };

@@ -36,6 +36,7 @@ fn account(user: &str, port: u16) -> Account {
         user: user.into(),
         password: PasswordSource::Keychain,
         proxy: None,
+        files_sent: false,
         imap: server(port),
         smtp: server(10465),
     }

@@ -12,6 +12,10 @@
 //! of bodies never spills mid-transaction, statement journals in memory, and a checkpoint every
 //! 32 MB of WAL rather than every 4 MB (pages rewritten in between are copied once).
 
+mod outbox;
+
+pub use outbox::{OutboxState, Outgoing};
+
 use crate::error::{Error, Result};
 use crate::paths::{Paths, private_dir};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -286,6 +290,19 @@ const MIGRATIONS: &[&str] = &[
         target TEXT,
         attempts INTEGER NOT NULL DEFAULT 0,
         last_error TEXT
+    );",
+    // 2: the outbox (see `outbox.rs`).
+    "CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        raw BLOB NOT NULL,
+        envelope_from TEXT NOT NULL,
+        recipients TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        next_attempt INTEGER
     );",
 ];
 
@@ -1189,7 +1206,7 @@ impl Cache {
 mod tests {
     use super::*;
 
-    fn temp() -> (PathBuf, Cache) {
+    pub(super) fn temp() -> (PathBuf, Cache) {
         static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
             "qp-cache-{}-{}",

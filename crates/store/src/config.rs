@@ -43,6 +43,10 @@ pub struct Account {
     pub password: PasswordSource,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy: Option<String>,
+    /// The provider files sent mail in Sent by itself (Gmail does): Quietpost does not append
+    /// a second copy.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub files_sent: bool,
     pub imap: Server,
     pub smtp: Server,
 }
@@ -166,6 +170,7 @@ mod tests {
             user: "alice".into(),
             password: PasswordSource::Keychain,
             proxy: None,
+            files_sent: false,
             imap: Server {
                 host: "imap.example.org".into(),
                 port: 993,

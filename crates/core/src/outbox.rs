@@ -1,0 +1,185 @@
+//! Sending: a built message goes into the outbox first (`queue`), then `submit` hands it to
+//! the account's submission server over strict TLS and files a copy in Sent.
+//!
+//! The outbox records the step that matters for "never lost, never silently twice": the state
+//! becomes `Sending` only once MAIL, RCPT and DATA were accepted, right before the message body
+//! goes out. Anything that fails before that point was not sent and is retried; a failure after
+//! it (a connection lost before the server's 250) leaves the message `Unknown`, for the user to
+//! decide, because the server may have accepted it.
+
+use crate::accounts;
+use crate::compose::Built;
+use quietpost_model::Secret;
+use quietpost_net::{Timeouts, smtp};
+use quietpost_store::cache::{Cache, OutboxState};
+use quietpost_store::config::Account;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Account(#[from] accounts::Error),
+    #[error(transparent)]
+    Store(#[from] quietpost_store::Error),
+    #[error(transparent)]
+    Net(#[from] quietpost_net::Error),
+    /// The server refused the message; retrying later may work (4xx, connection trouble).
+    #[error("not sent, will retry: {0}")]
+    Deferred(String),
+    /// The server refused for good (5xx): a recipient or the message must change.
+    #[error("refused by the server: {0}")]
+    Refused(String),
+    /// The connection ended after the message went out but before the server confirmed it.
+    #[error("the server may or may not have accepted the message: {0}")]
+    Unknown(String),
+    #[error("outbox message {0} is {1}, not waiting to be sent")]
+    NotQueued(i64, &'static str),
+    #[error("no message {0} in the outbox")]
+    NoSuchMessage(i64),
+}
+
+/// Puts a built message into the outbox, before any network step.
+pub fn queue(cache: &mut Cache, account: &Account, built: &Built) -> Result<i64, Error> {
+    Ok(cache.queue(
+        &account.name,
+        &built.message_id,
+        &built.raw,
+        &built.envelope_from,
+        &built.recipients,
+    )?)
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Retry delays after the nth failed attempt: 1, 5, 15, 60 minutes, then hourly.
+fn backoff(attempts: u32) -> i64 {
+    [60, 300, 900, 3600]
+        .get(attempts.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or(3600)
+}
+
+/// Submits outbox message `id` (see the module documentation), then files it in Sent.
+pub async fn submit(
+    cache: &mut Cache,
+    account: &Account,
+    smtp_password: &Secret,
+    imap_password: &Secret,
+    id: i64,
+    timeouts: Timeouts,
+) -> Result<(), Error> {
+    let msg = cache.outgoing(id)?.ok_or(Error::NoSuchMessage(id))?;
+    match msg.state {
+        OutboxState::Queued => {}
+        OutboxState::Sent => {
+            return file_in_sent(cache, account, imap_password, id, timeouts).await;
+        }
+        other => return Err(Error::NotQueued(id, other.as_str())),
+    }
+    let ep = accounts::endpoint(account, &account.smtp)?;
+    let defer = |cache: &mut Cache, reason: String, attempts: u32| -> Result<(), Error> {
+        cache.retry_at(id, &reason, now() + backoff(attempts + 1))?;
+        Err(Error::Deferred(reason))
+    };
+    let mut sub = match smtp::login(&ep, &account.user, smtp_password, &timeouts).await {
+        Ok(s) => s,
+        Err(e) if e.is_security_failure() || e.is_auth_failure() => {
+            // Nothing was sent; waiting will not fix it.
+            cache.failed(id, &e.to_string())?;
+            return Err(e.into());
+        }
+        Err(e) => {
+            // Not connected: nothing was sent. Kept, with the reason, for a later attempt.
+            cache.retry_at(id, &e.to_string(), now() + backoff(msg.attempts + 1))?;
+            return Err(e.into());
+        }
+    };
+    let step = |r: Result<
+        lettre::transport::smtp::response::Response,
+        lettre::transport::smtp::Error,
+    >| { r.map(|_| ()).map_err(|e| (e.is_permanent(), e.to_string())) };
+    let from: Option<lettre::Address> = msg.envelope_from.parse().ok();
+    use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+    let mut before_data = step(sub.connection.command(Mail::new(from, vec![])).await);
+    for r in &msg.recipients {
+        if before_data.is_err() {
+            break;
+        }
+        let Ok(address) = r.parse() else {
+            before_data = Err((true, format!("invalid recipient {r}")));
+            break;
+        };
+        before_data = step(sub.connection.command(Rcpt::new(address, vec![])).await);
+    }
+    if before_data.is_ok() {
+        before_data = step(sub.connection.command(Data).await);
+    }
+    if let Err((permanent, reason)) = before_data {
+        let _ = sub.connection.quit().await;
+        if permanent {
+            cache.failed(id, &reason)?;
+            return Err(Error::Refused(reason));
+        }
+        return defer(cache, reason, msg.attempts);
+    }
+    // From here on, the server may have the message.
+    cache.sending(id)?;
+    match sub.connection.message(&msg.raw).await {
+        Ok(_) => {
+            cache.sent(id)?;
+            let _ = sub.connection.quit().await;
+        }
+        Err(e) if e.is_permanent() => {
+            // An explicit refusal of the message: it was not accepted.
+            cache.failed(id, &e.to_string())?;
+            return Err(Error::Refused(e.to_string()));
+        }
+        Err(e) => {
+            cache.unknown(id, &e.to_string())?;
+            return Err(Error::Unknown(e.to_string()));
+        }
+    }
+    file_in_sent(cache, account, imap_password, id, timeouts).await
+}
+
+/// Appends the sent message to the account's Sent folder (found by its SPECIAL-USE role, or
+/// its usual name), then it leaves the outbox. For providers that file sent mail themselves
+/// (`files_sent` in the account), or when the server has no Sent folder, it just leaves.
+/// If filing fails, the message stays `Sent` in the outbox and filing is tried again later;
+/// it is never sent again.
+async fn file_in_sent(
+    cache: &mut Cache,
+    account: &Account,
+    imap_password: &Secret,
+    id: i64,
+    timeouts: Timeouts,
+) -> Result<(), Error> {
+    let msg = cache.outgoing(id)?.ok_or(Error::NoSuchMessage(id))?;
+    if !account.files_sent {
+        let mut mail = crate::sync::connect(account, imap_password, timeouts)
+            .await
+            .map_err(|e| match e {
+                crate::sync::Error::Net(n) => Error::Net(n),
+                crate::sync::Error::Account(a) => Error::Account(a),
+                crate::sync::Error::Store(s) => Error::Store(s),
+                other => Error::Deferred(other.to_string()),
+            })?;
+        let listed = mail.folders().await?;
+        let roles = crate::sync::roles(&listed);
+        let sent = listed
+            .iter()
+            .zip(roles)
+            .find(|(_, r)| *r == Some(quietpost_store::cache::Role::Sent))
+            .map(|(l, _)| l.name.clone());
+        if let Some(sent) = sent {
+            mail.append(&sent, "(\\Seen)", &msg.raw).await?;
+        }
+        mail.logout().await;
+    }
+    cache.remove_outgoing(id)?;
+    Ok(())
+}

@@ -1,0 +1,336 @@
+//! `quietpost send` and `quietpost outbox`: composing a message that reveals nothing, the
+//! outbox, submission.
+
+use super::account::{accounts_named, password, runtime};
+use super::inspect::human_size;
+use super::term::Out;
+use crate::wording;
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Subcommand};
+use quietpost_core::compose::{self, Built, Draft, File};
+use quietpost_core::outbox;
+use quietpost_store::cache::{Cache, OutboxState};
+use quietpost_store::config::Account;
+use quietpost_store::paths::Paths;
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+
+/// Largest body read from a file or standard input, and largest attachment.
+const MAX_BODY: u64 = 10 << 20;
+const MAX_ATTACHMENT: u64 = 25 << 20;
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The account to send from (its address is the sender).
+    #[arg(long)]
+    pub account: String,
+    #[arg(long, required = true)]
+    pub to: Vec<String>,
+    #[arg(long)]
+    pub cc: Vec<String>,
+    /// Recipients no other recipient sees (only in the SMTP envelope).
+    #[arg(long)]
+    pub bcc: Vec<String>,
+    #[arg(long, default_value = "")]
+    pub subject: String,
+    /// Attach a file (only its name is sent, never its folder). Repeatable.
+    #[arg(long = "attach", value_name = "FILE")]
+    pub attach: Vec<PathBuf>,
+    /// Read the body from this file instead of standard input.
+    #[arg(long, value_name = "FILE")]
+    pub body_file: Option<PathBuf>,
+    /// Ask the recipients' programs to confirm when they read it (off by default).
+    #[arg(long)]
+    pub read_receipt: bool,
+    /// Print the exact message and what it reveals; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OutboxArgs {
+    #[command(subcommand)]
+    pub command: Option<OutboxCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// What is waiting, why, and what is unknown (the default).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send a waiting message now, or again after a failure or an unknown outcome.
+    Retry { id: i64 },
+    /// Remove a message from the outbox without sending it.
+    Discard { id: i64 },
+}
+
+fn read_capped(mut r: impl Read, max: u64, what: &str) -> Result<Vec<u8>> {
+    let mut data = Vec::new();
+    r.by_ref().take(max + 1).read_to_end(&mut data)?;
+    if data.len() as u64 > max {
+        bail!(
+            "{what} is larger than {}; nothing was sent.",
+            human_size(max)
+        );
+    }
+    Ok(data)
+}
+
+fn draft(a: &SendArgs, account: &Account) -> Result<Draft> {
+    let body = match &a.body_file {
+        Some(path) => read_capped(
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
+            MAX_BODY,
+            "the body",
+        )?,
+        None => read_capped(io::stdin().lock(), MAX_BODY, "the body")?,
+    };
+    let body = String::from_utf8(body)
+        .map_err(|_| anyhow!("The body is not UTF-8 text; nothing was sent."))?;
+    let mut attachments = Vec::new();
+    for path in &a.attach {
+        let f =
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+        attachments.push(File {
+            name: path.to_string_lossy().into_owned(),
+            data: read_capped(f, MAX_ATTACHMENT, &path.display().to_string())?,
+        });
+    }
+    Ok(Draft {
+        from: account.email.clone(),
+        to: a.to.clone(),
+        cc: a.cc.clone(),
+        bcc: a.bcc.clone(),
+        subject: a.subject.clone(),
+        body,
+        attachments,
+        read_receipt: a.read_receipt,
+        ..Draft::default()
+    })
+}
+
+/// What the message reveals, in plain words.
+fn reveals(d: &Draft, built: &Built, account: &Account) -> Vec<String> {
+    let raw = String::from_utf8_lossy(&built.raw);
+    let date = raw
+        .lines()
+        .find(|l| l.starts_with("Date:"))
+        .unwrap_or("Date:")
+        .trim_start_matches("Date:")
+        .trim()
+        .to_owned();
+    let mut out = vec![
+        format!("Sent as {} (the From line).", account.email),
+        format!(
+            "Every recipient sees: To {}{}.",
+            d.to.join(", "),
+            if d.cc.is_empty() {
+                String::new()
+            } else {
+                format!("; Cc {}", d.cc.join(", "))
+            }
+        ),
+    ];
+    if !d.bcc.is_empty() {
+        out.push(format!(
+            "Bcc {}: only in the SMTP envelope. No header names them; other recipients cannot see them.",
+            d.bcc.join(", ")
+        ));
+    }
+    out.push(format!(
+        "Date {date}: UTC, rounded to the minute, so your time zone and the exact second are not revealed."
+    ));
+    out.push(format!(
+        "Message-ID {}: random, at your domain; it says nothing about this computer.",
+        built.message_id
+    ));
+    out.push("No User-Agent or X-Mailer: your mail program and system are not named.".into());
+    out.push(if d.read_receipt {
+        "A read receipt is requested (you asked for it).".into()
+    } else {
+        "No read receipt is requested.".into()
+    });
+    for a in &built.attachments {
+        let what = if a.unchecked {
+            "looks like a photo but could not be checked for metadata; it is sent as it is".into()
+        } else if a.removed.is_empty() {
+            "no hidden metadata found".into()
+        } else {
+            format!("removed: {}", a.removed.join("; "))
+        };
+        out.push(format!(
+            "Attachment {} ({}): {what}.",
+            a.name,
+            human_size(a.bytes as u64)
+        ));
+    }
+    out.push(format!(
+        "Not in Quietpost's hands: your provider ({}) may add a Received line with your IP address \
+         (many do; some, like Gmail, leave it out), and may sign the message with your domain (DKIM).",
+        account.smtp.host
+    ));
+    out
+}
+
+pub fn send(a: SendArgs, paths: &Paths) -> Result<()> {
+    let account = accounts_named(paths, &a.account)?;
+    let d = draft(&a, &account)?;
+    let built = compose::build(&d, std::time::SystemTime::now())
+        .map_err(|e| anyhow!("The message cannot be built: {e}. Nothing was sent."))?;
+    if a.dry_run {
+        let mut out = io::stdout().lock();
+        out.write_all(&built.raw)?;
+        writeln!(out, "\n──── What this message reveals ────")?;
+        for line in reveals(&d, &built, &account) {
+            writeln!(out, "- {}", super::term::safe(&line))?;
+        }
+        writeln!(out, "(dry run: nothing was sent)")?;
+        return Ok(());
+    }
+    let mut cache = Cache::open(paths).map_err(|e| anyhow!(wording::store_error(&e)))?;
+    cache
+        .recover_outbox()
+        .map_err(|e| anyhow!(wording::store_error(&e)))?;
+    // In the outbox before any network step.
+    let id = outbox::queue(&mut cache, &account, &built).map_err(|e| anyhow!("{e}"))?;
+    submit(&mut cache, &account, id)
+}
+
+fn submit(cache: &mut Cache, account: &Account, id: i64) -> Result<()> {
+    // Passwords are fetched outside the async runtime (the keychain runs its own).
+    let smtp_pw = password(account, &account.smtp)?;
+    let imap_pw = password(account, &account.imap)?;
+    let result = runtime()?.block_on(outbox::submit(
+        cache,
+        account,
+        &smtp_pw,
+        &imap_pw,
+        id,
+        Default::default(),
+    ));
+    match result {
+        Ok(()) => {
+            println!(
+                "Sent{}.",
+                if account.files_sent {
+                    ""
+                } else {
+                    ", and filed in Sent"
+                }
+            );
+            Ok(())
+        }
+        Err(e) => {
+            let (what, next) = match &e {
+                outbox::Error::Net(n) => (wording::net_error(n), "it will be retried"),
+                outbox::Error::Deferred(r) => (format!("Not sent ({r})."), "it will be retried"),
+                outbox::Error::Refused(r) => (
+                    format!("The server refused the message: {r}."),
+                    "fix the recipient and send again, or discard it",
+                ),
+                outbox::Error::Unknown(r) => (
+                    format!(
+                        "The connection ended before the server confirmed the message ({r}); it may or may not have been sent."
+                    ),
+                    "check with a recipient before `quietpost outbox retry`",
+                ),
+                other => (other.to_string(), "see `quietpost outbox`"),
+            };
+            bail!(
+                "{what}\nThe message stays in the outbox as #{id}: {next}. `quietpost outbox` lists it."
+            )
+        }
+    }
+}
+
+pub fn outbox_cmd(a: OutboxArgs, paths: &Paths) -> Result<()> {
+    let mut cache = Cache::open(paths).map_err(|e| anyhow!(wording::store_error(&e)))?;
+    cache
+        .recover_outbox()
+        .map_err(|e| anyhow!(wording::store_error(&e)))?;
+    match a.command.unwrap_or(OutboxCommand::List { json: false }) {
+        OutboxCommand::List { json } => list(&cache, json),
+        OutboxCommand::Retry { id } => {
+            let msg = cache
+                .outgoing(id)
+                .map_err(|e| anyhow!(wording::store_error(&e)))?
+                .ok_or_else(|| anyhow!("There is no message #{id} in the outbox."))?;
+            if matches!(msg.state, OutboxState::Unknown | OutboxState::Failed) {
+                cache
+                    .requeue(id)
+                    .map_err(|e| anyhow!(wording::store_error(&e)))?;
+            }
+            let account = accounts_named(paths, &msg.account)?;
+            submit(&mut cache, &account, id)
+        }
+        OutboxCommand::Discard { id } => {
+            cache
+                .outgoing(id)
+                .map_err(|e| anyhow!(wording::store_error(&e)))?
+                .ok_or_else(|| anyhow!("There is no message #{id} in the outbox."))?;
+            cache
+                .remove_outgoing(id)
+                .map_err(|e| anyhow!(wording::store_error(&e)))?;
+            println!("Message #{id} removed from the outbox; it was not sent by Quietpost.");
+            Ok(())
+        }
+    }
+}
+
+/// How a state reads in the list.
+fn state_words(state: OutboxState) -> &'static str {
+    match state {
+        OutboxState::Queued => "waiting",
+        OutboxState::Sending => "being sent",
+        OutboxState::Sent => "sent, to be filed in Sent",
+        OutboxState::Unknown => "unknown: may have been sent",
+        OutboxState::Failed => "refused",
+    }
+}
+
+fn list(cache: &Cache, json: bool) -> Result<()> {
+    let items = cache
+        .outbox(None)
+        .map_err(|e| anyhow!(wording::store_error(&e)))?;
+    let subject = |raw: &[u8]| {
+        quietpost_render::summary(raw, &Default::default())
+            .subject
+            .as_str()
+            .to_owned()
+    };
+    if json {
+        let v: Vec<_> = items
+            .iter()
+            .map(|m| {
+                serde_json::json!({
+                    "id": m.id, "account": m.account, "state": m.state.as_str(),
+                    "subject": subject(&m.raw), "recipients": m.recipients,
+                    "attempts": m.attempts, "last_error": m.last_error,
+                    "next_attempt": m.next_attempt, "message_id": m.message_id,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    if items.is_empty() {
+        println!("The outbox is empty.");
+        return Ok(());
+    }
+    let mut out = Out(io::stdout().lock());
+    for m in &items {
+        out.line(&format!(
+            "#{}  {}  [{}]  {}",
+            m.id,
+            state_words(m.state),
+            m.account,
+            subject(&m.raw)
+        ))?;
+        if let Some(e) = &m.last_error {
+            out.line(&format!("      last attempt ({} so far): {e}", m.attempts))?;
+        }
+    }
+    Ok(())
+}

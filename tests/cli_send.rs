@@ -1,0 +1,333 @@
+//! `quietpost send` and `quietpost outbox` end to end: the real binary submits to the real
+//! Postfix of the testbed (465 and 587), Postfix delivers into Dovecot over LMTP, and the
+//! delivered copies are read back over IMAP. Users sync11..sync13.
+
+use mail_parser::MimeHeaders;
+use quietpost_model::Secret;
+use quietpost_net::Timeouts;
+use quietpost_store::config::{Account, PasswordSource, Security, Server};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn quietpost(profile: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_quietpost"))
+        .arg("--profile")
+        .arg(profile)
+        .args(args)
+        // A time zone far from UTC: nothing of it may show in the message.
+        .env("TZ", "Asia/Kathmandu")
+        .stdin(Stdio::null())
+        .output()
+        .expect("quietpost runs")
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "quietpost failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn ca() -> String {
+    std::env::var("QUIETPOST_TESTBED_CA")
+        .expect("QUIETPOST_TESTBED_CA is not set: run scripts/test")
+}
+
+/// A profile with one account for `user`, submitting on `smtp` (`HOST:PORT`).
+fn profile(name: &str, user: &str, smtp: &str, starttls: bool) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("qp-cli-send-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let email = format!("{user}@quietpost.test");
+    let pw = format!("echo {user}-Test-pw");
+    let mut args = vec![
+        "account",
+        "add",
+        user,
+        "--email",
+        &email,
+        "--imap",
+        "localhost:10993",
+        "--smtp",
+        smtp,
+        "--ca-file",
+    ];
+    let ca = ca();
+    args.push(&ca);
+    args.extend(["--password-command", &pw]);
+    if starttls {
+        args.push("--smtp-starttls");
+    }
+    ok(quietpost(&dir, &args));
+    dir
+}
+
+fn account(user: &str) -> Account {
+    let server = |port| Server {
+        host: "localhost".into(),
+        port,
+        security: Security::Tls,
+        ca_file: Some(ca().into()),
+        pin_sha256: None,
+    };
+    Account {
+        name: user.into(),
+        email: format!("{user}@quietpost.test"),
+        user: user.into(),
+        password: PasswordSource::Keychain,
+        proxy: None,
+        files_sent: false,
+        imap: server(10993),
+        smtp: server(10465),
+    }
+}
+
+/// The raw messages in `user`'s `folder`, waiting up to 30 s for at least `n` of them.
+fn mailbox(user: &str, folder: &str, n: usize) -> Vec<Vec<u8>> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let started = Instant::now();
+        loop {
+            let mut m = quietpost_core::sync::connect(
+                &account(user),
+                &Secret::new(format!("{user}-Test-pw")),
+                Timeouts::default(),
+            )
+            .await
+            .unwrap();
+            m.select(folder, None).await.unwrap();
+            let mut got = Vec::new();
+            if !m.uids().await.unwrap().is_empty() {
+                m.bodies(&["1:*".to_owned()], |_, raw| {
+                    got.push(raw);
+                    Ok(())
+                })
+                .await
+                .unwrap();
+            }
+            m.logout().await;
+            if got.len() >= n || started.elapsed() > Duration::from_secs(30) {
+                return got;
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    })
+}
+
+fn headers(raw: &[u8]) -> String {
+    let s = String::from_utf8_lossy(raw);
+    s.split("\r\n\r\n").next().unwrap().to_owned()
+}
+
+fn header_values(raw: &[u8], name: &str) -> Vec<String> {
+    let head = headers(raw).replace("\r\n ", " ").replace("\r\n\t", " ");
+    head.split("\r\n")
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim().to_owned())
+        .collect()
+}
+
+/// A JPEG-shaped photo with EXIF (GPS pointer) and a comment naming its owner.
+fn photo() -> Vec<u8> {
+    let seg = |m: u8, p: &[u8]| {
+        let mut s = vec![0xFF, m];
+        s.extend_from_slice(&((p.len() + 2) as u16).to_be_bytes());
+        s.extend_from_slice(p);
+        s
+    };
+    let mut tiff = b"II*\0\x08\0\0\0\x01\0".to_vec();
+    tiff.extend_from_slice(&[0x25, 0x88, 4, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0, 0, 0, 0]);
+    let mut exif = b"Exif\0\0".to_vec();
+    exif.extend(tiff);
+    let mut j = vec![0xFF, 0xD8];
+    j.extend(seg(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
+    j.extend(seg(0xE1, &exif));
+    j.extend(seg(0xFE, b"owner: Sync Eleven"));
+    j.extend(seg(0xDA, b"\x01\x01\0\0?\0"));
+    j.extend_from_slice(b"PIXELDATA\xFF\xD9");
+    j
+}
+
+fn machine_names() -> Vec<String> {
+    let mut names = Vec::new();
+    if let Ok(h) = std::fs::read_to_string("/proc/sys/kernel/hostname") {
+        names.push(h.trim().to_owned());
+    }
+    for var in ["USER", "LOGNAME"] {
+        if let Ok(u) = std::env::var(var) {
+            names.push(u);
+        }
+    }
+    names.retain(|n| n.len() >= 4 && n != "localhost");
+    names
+}
+
+#[test]
+#[ignore]
+fn real_server_send_reveals_nothing_and_arrives() {
+    let dir = std::env::temp_dir().join(format!("qp-cli-send-files-{}", std::process::id()));
+    let private = dir.join("Private Photos");
+    std::fs::create_dir_all(&private).unwrap();
+    let photo_path = private.join("holiday.jpg");
+    std::fs::write(&photo_path, photo()).unwrap();
+    let body = dir.join("body.txt");
+    std::fs::write(&body, "Hello,\nthe photo from the trip.\n").unwrap();
+
+    let implicit = profile("465", "sync11", "localhost:10465", false);
+    let starttls = profile("587", "sync11", "localhost:10587", true);
+    // --dry-run shows the whole message and what it reveals, and sends nothing.
+    let dry = ok(quietpost(
+        &implicit,
+        &[
+            "send",
+            "--account",
+            "sync11",
+            "--to",
+            "sync12@quietpost.test",
+            "--bcc",
+            "sync13@quietpost.test",
+            "--subject",
+            "Trip",
+            "--body-file",
+            body.to_str().unwrap(),
+            "--attach",
+            photo_path.to_str().unwrap(),
+            "--dry-run",
+        ],
+    ));
+    assert!(
+        dry.contains("Message-ID: <") && dry.contains("Subject: Trip"),
+        "{dry}"
+    );
+    assert!(dry.contains("What this message reveals"));
+    assert!(dry.contains("only in the SMTP envelope"));
+    assert!(dry.contains("the GPS position where the photo was taken"));
+    assert!(dry.contains("dry run: nothing was sent"));
+
+    for (profile, subject) in [(&implicit, "Trip via 465"), (&starttls, "Trip via 587")] {
+        let out = ok(quietpost(
+            profile,
+            &[
+                "send",
+                "--account",
+                "sync11",
+                "--to",
+                "sync12@quietpost.test",
+                "--bcc",
+                "sync13@quietpost.test",
+                "--subject",
+                subject,
+                "--body-file",
+                body.to_str().unwrap(),
+                "--attach",
+                photo_path.to_str().unwrap(),
+            ],
+        ));
+        assert!(out.contains("Sent, and filed in Sent"), "{out}");
+        assert!(ok(quietpost(profile, &["outbox", "list", "--json"])).trim() == "[]");
+    }
+
+    let delivered = mailbox("sync12", "INBOX", 2);
+    assert_eq!(delivered.len(), 2);
+    let names = machine_names();
+    for raw in &delivered {
+        let text = String::from_utf8_lossy(raw);
+        let id = &header_values(raw, "Message-ID")[0];
+        assert!(
+            id.starts_with('<') && id.ends_with("@quietpost.test>") && id.len() == 1 + 40 + 15 + 1,
+            "{id}"
+        );
+        let date = &header_values(raw, "Date")[0];
+        assert!(date.ends_with(":00 +0000"), "{date}");
+        assert!(header_values(raw, "User-Agent").is_empty());
+        assert!(header_values(raw, "X-Mailer").is_empty());
+        // Bcc: delivered, but named nowhere in the copy others get.
+        assert!(header_values(raw, "Bcc").is_empty());
+        assert!(
+            !text.contains("sync13"),
+            "the Bcc recipient is named:\n{}",
+            headers(raw)
+        );
+        // EHLO said [127.0.0.1], never the machine's name.
+        let received = header_values(raw, "Received");
+        assert!(
+            received.iter().any(|r| r.starts_with("from [127.0.0.1]")),
+            "{received:?}"
+        );
+        for n in &names {
+            assert!(!text.contains(n.as_str()), "the message names {n:?}");
+        }
+        // The attachment has its name only, and the photo lost its metadata.
+        assert!(!text.contains("Private"));
+        let parsed = mail_parser::MessageParser::default().parse(raw).unwrap();
+        let att = parsed.attachment(0).unwrap();
+        assert_eq!(att.attachment_name(), Some("holiday.jpg"));
+        let bytes = att.contents();
+        assert!(!bytes.windows(4).any(|w| w == b"Exif"));
+        assert!(!bytes.windows(10).any(|w| w == b"Sync Eleve"));
+        assert!(bytes.windows(9).any(|w| w == b"PIXELDATA"));
+    }
+    // The Bcc recipient got both.
+    assert_eq!(mailbox("sync13", "INBOX", 2).len(), 2);
+    // Filed in the sender's Sent folder, once per message.
+    let sent = mailbox("sync11", "Sent", 2);
+    assert_eq!(sent.len(), 2);
+    let _ = std::fs::remove_dir_all(dir);
+    let _ = std::fs::remove_dir_all(implicit);
+    let _ = std::fs::remove_dir_all(starttls);
+}
+
+#[test]
+#[ignore]
+fn real_server_unsendable_message_stays_in_the_outbox() {
+    let profile = profile("closed", "sync11", "localhost:10465", false);
+    // The submission server goes away: point the account at a closed port.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let config = profile.join("config/config.toml");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("port = 10465", &format!("port = {port}"));
+    std::fs::write(&config, text).unwrap();
+    let body = profile.join("body.txt");
+    std::fs::write(&body, "Kept safe.\n").unwrap();
+    let out = quietpost(
+        &profile,
+        &[
+            "send",
+            "--account",
+            "sync11",
+            "--to",
+            "sync12@quietpost.test",
+            "--subject",
+            "Waiting",
+            "--body-file",
+            body.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("refused the connection") && err.contains("stays in the outbox as #1"),
+        "{err}"
+    );
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(quietpost(&profile, &["outbox", "list", "--json"]))).unwrap();
+    assert_eq!(list[0]["state"], "queued");
+    assert_eq!(list[0]["subject"], "Waiting");
+    assert!(list[0]["last_error"].as_str().unwrap().contains("refused"));
+    ok(quietpost(&profile, &["outbox", "discard", "1"]));
+    assert_eq!(
+        ok(quietpost(&profile, &["outbox", "list", "--json"])).trim(),
+        "[]"
+    );
+    let _ = std::fs::remove_dir_all(profile);
+}

@@ -2,13 +2,16 @@
 //! Postfix of the testbed (465 and 587), Postfix delivers into Dovecot over LMTP, and the
 //! delivered copies are read back over IMAP. Users sync11..sync13.
 
+#[path = "support/testbed.rs"]
+mod testbed;
+
 use mail_parser::MimeHeaders;
 use quietpost_model::Secret;
 use quietpost_net::Timeouts;
-use quietpost_store::config::{Account, PasswordSource, Security, Server};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+use testbed::{account, ca};
 
 fn quietpost(profile: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_quietpost"))
@@ -30,11 +33,6 @@ fn ok(out: Output) -> String {
         String::from_utf8_lossy(&out.stdout)
     );
     String::from_utf8(out.stdout).unwrap()
-}
-
-fn ca() -> String {
-    std::env::var("QUIETPOST_TESTBED_CA")
-        .expect("QUIETPOST_TESTBED_CA is not set: run scripts/test")
 }
 
 /// A profile with one account for `user`, submitting on `smtp` (`HOST:PORT`).
@@ -65,26 +63,6 @@ fn profile(name: &str, user: &str, smtp: &str, starttls: bool) -> PathBuf {
     dir
 }
 
-fn account(user: &str) -> Account {
-    let server = |port| Server {
-        host: "localhost".into(),
-        port,
-        security: Security::Tls,
-        ca_file: Some(ca().into()),
-        pin_sha256: None,
-    };
-    Account {
-        name: user.into(),
-        email: format!("{user}@quietpost.test"),
-        user: user.into(),
-        password: PasswordSource::Keychain,
-        proxy: None,
-        files_sent: false,
-        imap: server(10993),
-        smtp: server(10465),
-    }
-}
-
 /// The raw messages in `user`'s `folder`, waiting up to 30 s for at least `n` of them.
 fn mailbox(user: &str, folder: &str, n: usize) -> Vec<Vec<u8>> {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -95,7 +73,7 @@ fn mailbox(user: &str, folder: &str, n: usize) -> Vec<Vec<u8>> {
         let started = Instant::now();
         loop {
             let mut m = quietpost_core::sync::connect(
-                &account(user),
+                &account(user, 10993),
                 &Secret::new(format!("{user}-Test-pw")),
                 Timeouts::default(),
             )

@@ -1,14 +1,17 @@
 //! `quietpost sync|list|read|search` end to end: the real binary against the real Dovecot of
 //! the testbed. Each test has its own mailbox (users sync7..sync9).
 
+#[path = "support/testbed.rs"]
+mod testbed;
+
 use quietpost_model::Secret;
 use quietpost_net::Timeouts;
 use quietpost_store::cache::Cache;
-use quietpost_store::config::{Account, PasswordSource, Security, Server};
 use quietpost_store::paths::Paths;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+use testbed::{account, ca};
 
 fn quietpost(profile: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_quietpost"))
@@ -28,11 +31,6 @@ fn ok(out: Output) -> String {
         String::from_utf8_lossy(&out.stdout)
     );
     String::from_utf8(out.stdout).unwrap()
-}
-
-fn ca() -> String {
-    std::env::var("QUIETPOST_TESTBED_CA")
-        .expect("QUIETPOST_TESTBED_CA is not set: run through scripts/test")
 }
 
 fn profile(name: &str, user: &str) -> PathBuf {
@@ -59,26 +57,6 @@ fn profile(name: &str, user: &str) -> PathBuf {
     dir
 }
 
-fn account(user: &str) -> Account {
-    let server = |port| Server {
-        host: "localhost".into(),
-        port,
-        security: Security::Tls,
-        ca_file: Some(ca().into()),
-        pin_sha256: None,
-    };
-    Account {
-        name: user.into(),
-        email: format!("{user}@quietpost.test"),
-        user: user.into(),
-        password: PasswordSource::Keychain,
-        proxy: None,
-        files_sent: false,
-        imap: server(10993),
-        smtp: server(10465),
-    }
-}
-
 fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -92,7 +70,7 @@ fn rt() -> tokio::runtime::Runtime {
 fn append_all(user: &str, messages: &[Vec<u8>]) -> std::collections::HashMap<u32, Vec<u8>> {
     rt().block_on(async {
         let mut m = quietpost_core::sync::connect(
-            &account(user),
+            &account(user, 10993),
             &Secret::new(format!("{user}-Test-pw")),
             Timeouts::default(),
         )

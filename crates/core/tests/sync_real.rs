@@ -2,45 +2,22 @@
 //! `scripts/test`). Each test has its own mailbox (users sync1..sync9), so they run in parallel.
 //! `#[ignore]`d so a bare `cargo test` does not need the testbed; `.ci/run` counts them.
 
+#[path = "../../../tests/support/testbed.rs"]
+mod testbed;
+
 use quietpost_core::engine::{self, Command, EngineOptions, Event};
 use quietpost_core::sync::{self, Report, SyncOptions, Update, Verb};
 use quietpost_model::Secret;
 use quietpost_net::Timeouts;
 use quietpost_net::imap::mailbox::Mail;
 use quietpost_store::cache::{Cache, Flags, ListQuery, MessageRow};
-use quietpost_store::config::{Account, PasswordSource, Security, Server};
 use std::path::PathBuf;
 use std::time::Duration;
+use testbed::account;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 const IMAPS: u16 = 10993;
-
-fn ca() -> PathBuf {
-    std::env::var("QUIETPOST_TESTBED_CA")
-        .expect("QUIETPOST_TESTBED_CA is not set: run the real-server tests through scripts/test")
-        .into()
-}
-
-fn account(user: &str, port: u16) -> Account {
-    let server = |port| Server {
-        host: "localhost".into(),
-        port,
-        security: Security::Tls,
-        ca_file: Some(ca()),
-        pin_sha256: None,
-    };
-    Account {
-        name: user.into(),
-        email: format!("{user}@quietpost.test"),
-        user: user.into(),
-        password: PasswordSource::Keychain,
-        proxy: None,
-        files_sent: false,
-        imap: server(port),
-        smtp: server(10465),
-    }
-}
 
 fn password(user: &str) -> Secret {
     Secret::new(format!("{user}-Test-pw"))

@@ -1,0 +1,31 @@
+//! What the tests against the testbed (`scripts/testbed`, started by `scripts/test`) share:
+//! its CA and the account of one of its users.
+#![allow(dead_code)]
+
+use quietpost_store::config::{Account, PasswordSource, Security, Server};
+
+pub fn ca() -> String {
+    std::env::var("QUIETPOST_TESTBED_CA")
+        .expect("QUIETPOST_TESTBED_CA is not set: run the real-server tests through scripts/test")
+}
+
+/// `user`'s account: IMAP on `imap_port` and SMTP on 10465, implicit TLS, the testbed's CA.
+pub fn account(user: &str, imap_port: u16) -> Account {
+    let server = |port| Server {
+        host: "localhost".into(),
+        port,
+        security: Security::Tls,
+        ca_file: Some(ca().into()),
+        pin_sha256: None,
+    };
+    Account {
+        name: user.into(),
+        email: format!("{user}@quietpost.test"),
+        user: user.into(),
+        password: PasswordSource::Keychain,
+        proxy: None,
+        files_sent: false,
+        imap: server(imap_port),
+        smtp: server(10465),
+    }
+}

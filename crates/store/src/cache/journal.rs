@@ -1,0 +1,251 @@
+//! The action journal: what the user did to a message, applied to the cache at once and
+//! replayed on the server until it confirms.
+
+use super::{Cache, Flags, db};
+use crate::error::{Error, Result};
+use rusqlite::{OptionalExtension, params};
+
+/// An action on a message, taken locally first and then replayed on the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Set (`true`) or clear a system flag.
+    Flag(Flags, bool),
+    /// Move to another folder of the same account (delete and archive are moves).
+    Move(String),
+    /// Delete for good (a message deleted from Trash): \Deleted, then UID EXPUNGE of that
+    /// message only.
+    Expunge,
+}
+
+impl Action {
+    fn encode(&self) -> (String, Option<String>) {
+        match self {
+            Action::Flag(f, on) => (format!("{}{}", if *on { '+' } else { '-' }, f.0), None),
+            Action::Move(to) => ("move".into(), Some(to.clone())),
+            Action::Expunge => ("expunge".into(), None),
+        }
+    }
+
+    fn decode(kind: &str, target: Option<String>) -> Option<Action> {
+        match kind {
+            "move" => return target.map(Action::Move),
+            "expunge" => return Some(Action::Expunge),
+            _ => {}
+        }
+        let (sign, bits) = kind.split_at_checked(1)?;
+        let flag = Flags(bits.parse().ok()?);
+        flag.imap_name()?;
+        Some(Action::Flag(flag, sign == "+"))
+    }
+}
+
+/// A journalled action not yet confirmed by the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub id: i64,
+    pub account: String,
+    pub folder: String,
+    pub uidvalidity: u32,
+    pub uid: u32,
+    pub action: Action,
+    pub attempts: u32,
+}
+
+impl Cache {
+    /// Takes an action locally and journals it, in one transaction: the message list shows it
+    /// at once, and the server gets it when it can.
+    pub fn record(&mut self, message: i64, action: &Action) -> Result<i64> {
+        let path = self.path.clone();
+        let err = db(&path);
+        let tx = self.conn.transaction().map_err(&err)?;
+        let (account, folder, uidvalidity, uid, flags): (String, String, Option<u32>, u32, u8) = tx
+            .query_row(
+                "SELECT f.account, f.name, f.uidvalidity, m.uid, m.flags
+                 FROM message m JOIN folder f ON f.id = m.folder WHERE m.id = ?1",
+                [message],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()
+            .map_err(&err)?
+            .ok_or(Error::NoMessage(message))?;
+        match action {
+            Action::Flag(f, on) => {
+                tx.execute(
+                    "UPDATE message SET flags = ?2 WHERE id = ?1",
+                    params![message, Flags(flags).with(*f, *on).0],
+                )
+                .map_err(&err)?;
+            }
+            Action::Move(_) | Action::Expunge => {
+                tx.execute("UPDATE message SET hidden = 1 WHERE id = ?1", [message])
+                    .map_err(&err)?;
+            }
+        }
+        let (kind, target) = action.encode();
+        tx.execute(
+            "INSERT INTO journal (account, folder, uidvalidity, uid, message, kind, target)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                account,
+                folder,
+                uidvalidity.unwrap_or(0),
+                uid,
+                message,
+                kind,
+                target
+            ],
+        )
+        .map_err(&err)?;
+        let id = tx.last_insert_rowid();
+        tx.commit().map_err(&err)?;
+        Ok(id)
+    }
+
+    /// The account's journalled actions, oldest first.
+    pub fn pending(&self, account: &str) -> Result<Vec<Pending>> {
+        let err = self.err();
+        let rows: Vec<Option<Pending>> = self
+            .conn
+            .prepare(
+                "SELECT id, account, folder, uidvalidity, uid, kind, target, attempts
+                 FROM journal WHERE account = ?1 ORDER BY id",
+            )
+            .map_err(&err)?
+            .query_map([account], |r| {
+                let kind: String = r.get(5)?;
+                let Some(action) = Action::decode(&kind, r.get(6)?) else {
+                    return Ok(None);
+                };
+                Ok(Some(Pending {
+                    id: r.get(0)?,
+                    account: r.get(1)?,
+                    folder: r.get(2)?,
+                    uidvalidity: r.get(3)?,
+                    uid: r.get(4)?,
+                    action,
+                    attempts: r.get(7)?,
+                }))
+            })
+            .map_err(&err)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(&err)?;
+        // An entry this version cannot read (written by a newer one) is left alone.
+        Ok(rows.into_iter().flatten().collect())
+    }
+
+    /// The server applied the action (or it can never apply: the message is gone). A moved
+    /// or expunged message leaves its old folder.
+    pub fn done(&mut self, pending: &Pending) -> Result<()> {
+        let path = self.path.clone();
+        let err = db(&path);
+        let tx = self.conn.transaction().map_err(&err)?;
+        if matches!(pending.action, Action::Move(_) | Action::Expunge) {
+            tx.execute(
+                "DELETE FROM message WHERE id = (SELECT message FROM journal WHERE id = ?1)",
+                [pending.id],
+            )
+            .map_err(&err)?;
+        }
+        tx.execute("DELETE FROM journal WHERE id = ?1", [pending.id])
+            .map_err(&err)?;
+        tx.commit().map_err(&err)
+    }
+
+    /// The server refused the action for good: it is dropped and the message shown again as
+    /// the server has it (the next sync brings its flags back).
+    pub fn abandon(&mut self, pending: &Pending) -> Result<()> {
+        let path = self.path.clone();
+        let err = db(&path);
+        let tx = self.conn.transaction().map_err(&err)?;
+        tx.execute(
+            "UPDATE message SET hidden = 0 WHERE id = (SELECT message FROM journal WHERE id = ?1)",
+            [pending.id],
+        )
+        .map_err(&err)?;
+        tx.execute("DELETE FROM journal WHERE id = ?1", [pending.id])
+            .map_err(&err)?;
+        tx.commit().map_err(&err)
+    }
+
+    /// The action could not be applied this time (offline, a transient error).
+    pub fn retry_later(&mut self, pending: &Pending, reason: &str) -> Result<()> {
+        let err = self.err();
+        self.conn
+            .execute(
+                "UPDATE journal SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
+                params![pending.id, reason],
+            )
+            .map_err(err)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{inbox, summary, temp};
+    use super::*;
+    use crate::cache::{Indexing, ListQuery};
+
+    #[test]
+    fn journal_keeps_local_state_until_done() {
+        let (dir, mut cache) = temp();
+        let inbox = inbox(&mut cache);
+        cache.begin_folder(inbox, 1).unwrap();
+        cache
+            .store_summaries(inbox, &[summary(1, "a"), summary(2, "b")], Indexing::Now)
+            .unwrap();
+        let rows = cache
+            .list(&ListQuery {
+                limit: 9,
+                ..Default::default()
+            })
+            .unwrap();
+        cache
+            .record(rows[0].id, &Action::Flag(Flags::FLAGGED, true))
+            .unwrap();
+        cache
+            .record(rows[1].id, &Action::Move("Archive".into()))
+            .unwrap();
+        // The server's older view does not undo the local flag while it is pending.
+        cache
+            .update_flags(
+                inbox,
+                &[(2, Flags::default(), None), (1, Flags::SEEN, None)],
+            )
+            .unwrap();
+        assert!(
+            cache
+                .message(rows[0].id)
+                .unwrap()
+                .unwrap()
+                .summary
+                .flags
+                .contains(Flags::FLAGGED)
+        );
+        let listed = cache
+            .list(&ListQuery {
+                limit: 9,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(listed.len(), 1, "a moved message leaves the list at once");
+        let pending = cache.pending("a").unwrap();
+        assert_eq!(pending.len(), 2);
+        assert_eq!(pending[0].action, Action::Flag(Flags::FLAGGED, true));
+        assert_eq!(pending[1].action, Action::Move("Archive".into()));
+        cache.done(&pending[0]).unwrap();
+        cache.abandon(&pending[1]).unwrap();
+        assert!(cache.pending("a").unwrap().is_empty());
+        assert_eq!(
+            cache
+                .list(&ListQuery {
+                    limit: 9,
+                    ..Default::default()
+                })
+                .unwrap()
+                .len(),
+            2
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

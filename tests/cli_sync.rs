@@ -233,14 +233,6 @@ fn real_server_killed_mid_sync_then_consistent() {
             ..Default::default()
         })
         .unwrap();
-    assert_eq!(rows.len(), 3000);
-    let mut ids: Vec<_> = rows
-        .iter()
-        .filter_map(|r| r.summary.message_id.clone())
-        .collect();
-    ids.sort();
-    ids.dedup();
-    assert_eq!(ids.len(), 3000, "no duplicates");
-    assert!(rows.iter().all(|r| r.has_body));
+    testbed::assert_complete(&rows, 3000);
     let _ = std::fs::remove_dir_all(dir);
 }

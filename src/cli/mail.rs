@@ -123,10 +123,7 @@ impl Progress {
         }
         let mut err = io::stderr().lock();
         match u {
-            Update::FolderStarted { total, .. } => {
-                self.started = Instant::now();
-                let _ = total;
-            }
+            Update::FolderStarted { .. } => self.started = Instant::now(),
             Update::Progress {
                 folder,
                 done,

@@ -2,6 +2,7 @@
 //! its CA and the account of one of its users.
 #![allow(dead_code)]
 
+use quietpost_store::cache::MessageRow;
 use quietpost_store::config::{Account, PasswordSource, Security, Server};
 
 pub fn ca() -> String {
@@ -28,4 +29,18 @@ pub fn account(user: &str, imap_port: u16) -> Account {
         imap: server(imap_port),
         smtp: server(10465),
     }
+}
+
+/// `rows` are exactly `n` messages, each once (distinct Message-IDs), every body downloaded:
+/// what an interrupted sync must end in once the next one has run.
+pub fn assert_complete(rows: &[MessageRow], n: usize) {
+    assert_eq!(rows.len(), n);
+    let mut ids: Vec<_> = rows
+        .iter()
+        .filter_map(|r| r.summary.message_id.clone())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "no duplicates");
+    assert!(rows.iter().all(|r| r.has_body), "every body downloaded");
 }

@@ -160,8 +160,8 @@ async fn run(
 }
 
 fn classify(e: sync::Error, events: &mpsc::UnboundedSender<Event>) -> Next {
-    let closed = matches!(e, sync::Error::Net(quietpost_net::Error::Closed { .. }));
-    if e.is_transient() || closed {
+    // Transient: offline, refused, timed out, or the connection closed under us.
+    if e.is_transient() {
         Next::Retry(Arc::new(e))
     } else {
         let _ = events.send(Event::Failed(Arc::new(e)));

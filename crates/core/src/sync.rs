@@ -20,11 +20,12 @@ use quietpost_model::Secret;
 use quietpost_net::imap::mailbox::{self, Fetched, Listed, Mail};
 use quietpost_net::{Timeouts, imap};
 use quietpost_render::{Limits, Options};
-use quietpost_store::cache::{
-    Action, Cache, Flags, Folder, FolderInfo, Indexing, Pending, Role, Summary,
-};
+use quietpost_store::cache::{Cache, Flags, Folder, FolderInfo, Indexing, Role, Summary};
 use quietpost_store::config::Account;
 use std::collections::{HashMap, HashSet};
+
+mod actions;
+pub use actions::{Verb, act, replay};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -238,66 +239,6 @@ pub fn summarize(f: &Fetched) -> Summary {
 fn index_text(raw: &[u8]) -> (String, bool) {
     const INDEXED: usize = 512 << 10;
     quietpost_render::search_text(&raw[..raw.len().min(INDEXED)], &Limits::default())
-}
-
-fn flag_name(f: Flags) -> &'static str {
-    f.imap_name().unwrap_or("\\Flagged")
-}
-
-/// Sends journalled actions to the server, oldest first. An action whose message is gone or
-/// whose folder's UIDVALIDITY changed is dropped (its UID may now name another message); a
-/// transient failure stops the replay and leaves the rest for next time.
-pub async fn replay(mail: &mut Mail, cache: &mut Cache, account: &str) -> Result<(usize, usize)> {
-    let mut applied = 0;
-    let mut dropped = 0;
-    let mut selected: Option<(String, Option<u32>)> = None;
-    for p in cache.pending(account)? {
-        if selected.as_ref().map(|s| &s.0) != Some(&p.folder) {
-            match mail.select(&p.folder, None).await {
-                Ok(s) => selected = Some((p.folder.clone(), s.uidvalidity)),
-                Err(e) if e.is_transient() || matches!(e, quietpost_net::Error::Closed { .. }) => {
-                    cache.retry_later(&p, &e.to_string())?;
-                    return Err(e.into());
-                }
-                Err(_) => {
-                    // The folder is gone: nothing of it can be applied.
-                    cache.abandon(&p)?;
-                    dropped += 1;
-                    continue;
-                }
-            }
-        }
-        if selected.as_ref().and_then(|s| s.1) != Some(p.uidvalidity) {
-            cache.abandon(&p)?;
-            dropped += 1;
-            continue;
-        }
-        let result = apply(mail, &p).await;
-        match result {
-            Ok(()) => {
-                cache.done(&p)?;
-                applied += 1;
-            }
-            Err(e @ quietpost_net::Error::Protocol { .. }) => {
-                tracing::warn!(action = ?p.action, error = %e, "server refused a journalled action");
-                cache.abandon(&p)?;
-                dropped += 1;
-            }
-            Err(e) => {
-                cache.retry_later(&p, &e.to_string())?;
-                return Err(e.into());
-            }
-        }
-    }
-    Ok((applied, dropped))
-}
-
-async fn apply(mail: &mut Mail, p: &Pending) -> quietpost_net::Result<()> {
-    match &p.action {
-        Action::Flag(f, on) => mail.store(p.uid, flag_name(*f), *on).await,
-        Action::Move(to) => mail.move_to(p.uid, to).await,
-        Action::Expunge => mail.expunge(p.uid).await,
-    }
 }
 
 /// One pass over the account (see the module documentation).
@@ -750,62 +691,6 @@ pub async fn body(
         &[(row.summary.uid, raw.clone(), text, attachments)],
     )?;
     Ok(raw)
-}
-
-/// What a user can do to a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verb {
-    Flag(Flags, bool),
-    Move(String),
-    /// To the account's Trash.
-    Delete,
-    /// To the account's Archive.
-    Archive,
-}
-
-/// Takes an action locally at once and journals it for the server (see `replay`). Deleting a
-/// message that is already in Trash deletes it for good. Returns what was recorded, or `None`
-/// when there is nothing to do (a move to the folder the message is in).
-pub fn act(cache: &mut Cache, id: i64, verb: &Verb) -> Result<Option<Action>> {
-    let row = cache
-        .message(id)?
-        .ok_or(quietpost_store::Error::NoMessage(id))?;
-    let folders = cache.folders(&row.account)?;
-    let by_role = |role: Role, what: &'static str| {
-        folders
-            .iter()
-            .find(|f| f.info.role == Some(role))
-            .map(|f| f.info.name.clone())
-            .ok_or(Error::NoRole(what))
-    };
-    let action = match verb {
-        Verb::Flag(f, on) => Action::Flag(*f, *on),
-        Verb::Move(to) => {
-            let target = folders
-                .iter()
-                .find(|f| &f.info.name == to || &mailbox::decode_name(&f.info.name) == to)
-                .ok_or_else(|| Error::NoFolder(to.clone()))?;
-            Action::Move(target.info.name.clone())
-        }
-        Verb::Delete => {
-            let in_trash = folders
-                .iter()
-                .any(|f| f.info.name == row.folder && f.info.role == Some(Role::Trash));
-            if in_trash {
-                Action::Expunge
-            } else {
-                Action::Move(by_role(Role::Trash, "Trash")?)
-            }
-        }
-        Verb::Archive => Action::Move(by_role(Role::Archive, "Archive")?),
-    };
-    if let Action::Move(to) = &action
-        && to == &row.folder
-    {
-        return Ok(None);
-    }
-    cache.record(id, &action)?;
-    Ok(Some(action))
 }
 
 #[cfg(test)]

@@ -15,6 +15,9 @@ use async_imap::imap_proto::{
     Status, StatusAttribute,
 };
 use std::ops::RangeInclusive;
+
+mod syntax;
+pub use syntax::{decode_name, parse_internal_date, quote, uid_set};
 use tokio::time::timeout;
 
 /// Untagged responses that are neither data we asked for nor expunges; a server sending more
@@ -103,119 +106,6 @@ pub struct Fetched {
 /// Header fields fetched for the list. The render crate reads them exactly as it reads a whole
 /// message, so the list and the reader agree on who sent what.
 pub const SUMMARY_FIELDS: &str = "DATE FROM TO CC SUBJECT MESSAGE-ID CONTENT-TYPE";
-
-/// A mailbox name as an IMAP quoted string; names that cannot be quoted are refused.
-pub fn quote(name: &str) -> Result<String> {
-    if name.is_empty() || !name.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        return Err(Error::Protocol {
-            host: String::new(),
-            detail: "a folder name with characters that cannot be sent".into(),
-        });
-    }
-    Ok(format!(
-        "\"{}\"",
-        name.replace('\\', "\\\\").replace('"', "\\\"")
-    ))
-}
-
-/// A UID set (`1:5,9`) from UIDs, compressing runs.
-pub fn uid_set(uids: &[u32]) -> String {
-    let mut sorted = uids.to_vec();
-    sorted.sort_unstable();
-    sorted.dedup();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < sorted.len() {
-        let start = sorted[i];
-        let mut end = start;
-        while i + 1 < sorted.len() && sorted[i + 1] == end + 1 {
-            end += 1;
-            i += 1;
-        }
-        if !out.is_empty() {
-            out.push(',');
-        }
-        if start == end {
-            out.push_str(&start.to_string());
-        } else {
-            out.push_str(&format!("{start}:{end}"));
-        }
-        i += 1;
-    }
-    out
-}
-
-/// Decodes a modified UTF-7 mailbox name (RFC 3501 §5.1.3) for display; an invalid one is
-/// shown as sent.
-pub fn decode_name(name: &str) -> String {
-    let mut out = String::new();
-    let mut rest = name;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let Some(end) = after.find('-') else {
-            return name.to_owned();
-        };
-        let encoded = &after[..end];
-        if encoded.is_empty() {
-            out.push('&');
-        } else {
-            use base64::Engine;
-            let b64 = encoded.replace(',', "/");
-            let Ok(bytes) = base64::engine::general_purpose::STANDARD_NO_PAD.decode(b64) else {
-                return name.to_owned();
-            };
-            if bytes.len() % 2 != 0 {
-                return name.to_owned();
-            }
-            let units: Vec<u16> = bytes
-                .chunks(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                .collect();
-            match String::from_utf16(&units) {
-                Ok(s) => out.push_str(&s),
-                Err(_) => return name.to_owned(),
-            }
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// `17-Jul-1996 02:44:25 -0700` as seconds since the epoch.
-pub fn parse_internal_date(s: &str) -> Option<i64> {
-    let s = s.trim();
-    let (date, rest) = s.split_once(' ')?;
-    let (time, zone) = rest.trim().split_once(' ')?;
-    let mut d = date.trim().split('-');
-    let day: i64 = d.next()?.trim().parse().ok()?;
-    let month_name = d.next()?;
-    let month = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ]
-    .iter()
-    .position(|m| month_name.eq_ignore_ascii_case(m))?;
-    let year: i64 = d.next()?.parse().ok()?;
-    let mut t = time.split(':').map(|x| x.parse::<i64>().ok());
-    let (h, mi, se) = (t.next()??, t.next()??, t.next()??);
-    let sign = match zone.as_bytes().first()? {
-        b'+' => 1,
-        b'-' => -1,
-        _ => return None,
-    };
-    let z: i64 = zone.get(1..5)?.parse().ok()?;
-    let offset = sign * ((z / 100) * 3600 + (z % 100) * 60);
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let m = month as i64 + 1;
-    let y = if m <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + h * 3600 + mi * 60 + se - offset)
-}
 
 fn flag_names(flags: &[std::borrow::Cow<'_, str>]) -> Vec<String> {
     flags.iter().map(|f| f.to_string()).collect()
@@ -547,6 +437,43 @@ impl Mail {
         Ok(out)
     }
 
+    /// Sends FETCH commands with `PIPELINE` of them in flight. `on` gets the attributes of each
+    /// FETCH response (`Some`), and `None` when a command has completed. An error from `on`
+    /// stops the pipeline once the current command has been read to its end, so the
+    /// connection stays in step.
+    async fn pipelined(
+        &mut self,
+        commands: &[String],
+        mut on: impl FnMut(Option<&[AttributeValue<'_>]>) -> Result<()>,
+    ) -> Result<()> {
+        let mut next = 0;
+        let mut in_flight = std::collections::VecDeque::new();
+        loop {
+            while next < commands.len() && in_flight.len() < PIPELINE {
+                in_flight.push_back(self.send(&commands[next]).await?);
+                next += 1;
+            }
+            let Some(first) = in_flight.pop_front() else {
+                return Ok(());
+            };
+            let mut failure = None;
+            self.read_until(&[first], "FETCH", |_, r| {
+                if let Response::Fetch(_, attrs) = r
+                    && failure.is_none()
+                    && let Err(e) = on(Some(attrs))
+                {
+                    failure = Some(e);
+                }
+                Ok(())
+            })
+            .await?;
+            if let Some(e) = failure {
+                return Err(e);
+            }
+            on(None)?;
+        }
+    }
+
     /// Fetches summaries for each UID set, several commands in flight; `on` gets each set's
     /// messages once its command has completed.
     pub async fn summaries(
@@ -555,31 +482,23 @@ impl Mail {
         mut on: impl FnMut(Vec<Fetched>) -> Result<()>,
     ) -> Result<()> {
         let modseq = if self.has("CONDSTORE") { " MODSEQ" } else { "" };
-        let mut next = 0;
-        let mut in_flight: Vec<RequestId> = Vec::new();
-        while next < sets.len() || !in_flight.is_empty() {
-            while next < sets.len() && in_flight.len() < PIPELINE {
-                let command = format!(
-                    "UID FETCH {} (UID FLAGS INTERNALDATE RFC822.SIZE{modseq} BODY.PEEK[HEADER.FIELDS ({SUMMARY_FIELDS})])",
-                    sets[next]
-                );
-                in_flight.push(self.send(&command).await?);
-                next += 1;
-            }
-            let first = in_flight.remove(0);
-            let mut batch = Vec::new();
-            self.read_until(&[first], "FETCH", |_, r| {
-                if let Response::Fetch(_, attrs) = r
-                    && let Some(f) = fetched(attrs)
-                {
-                    batch.push(f);
-                }
-                Ok(())
+        let commands: Vec<String> = sets
+            .iter()
+            .map(|set| {
+                format!(
+                    "UID FETCH {set} (UID FLAGS INTERNALDATE RFC822.SIZE{modseq} BODY.PEEK[HEADER.FIELDS ({SUMMARY_FIELDS})])"
+                )
             })
-            .await?;
-            on(batch)?;
-        }
-        Ok(())
+            .collect();
+        let mut batch = Vec::new();
+        self.pipelined(&commands, |attrs| {
+            match attrs {
+                Some(attrs) => batch.extend(fetched(attrs)),
+                None => on(std::mem::take(&mut batch))?,
+            }
+            Ok(())
+        })
+        .await
     }
 
     /// Fetches whole messages (without setting \Seen), several commands in flight; `on` gets
@@ -589,44 +508,30 @@ impl Mail {
         sets: &[String],
         mut on: impl FnMut(u32, Vec<u8>) -> Result<()>,
     ) -> Result<()> {
-        let mut next = 0;
-        let mut in_flight: Vec<RequestId> = Vec::new();
-        while next < sets.len() || !in_flight.is_empty() {
-            while next < sets.len() && in_flight.len() < PIPELINE {
-                let command = format!("UID FETCH {} (UID BODY.PEEK[])", sets[next]);
-                in_flight.push(self.send(&command).await?);
-                next += 1;
+        let commands: Vec<String> = sets
+            .iter()
+            .map(|set| format!("UID FETCH {set} (UID BODY.PEEK[])"))
+            .collect();
+        self.pipelined(&commands, |attrs| {
+            let Some(attrs) = attrs else { return Ok(()) };
+            let uid = attrs.iter().find_map(|a| match a {
+                AttributeValue::Uid(u) => Some(*u),
+                _ => None,
+            });
+            let data = attrs.iter().find_map(|a| match a {
+                AttributeValue::BodySection {
+                    section: None,
+                    data: Some(d),
+                    ..
+                } => Some(d.to_vec()),
+                _ => None,
+            });
+            match (uid, data) {
+                (Some(uid), Some(data)) => on(uid, data),
+                _ => Ok(()),
             }
-            let first = in_flight.remove(0);
-            let mut failure = None;
-            self.read_until(&[first], "FETCH", |_, r| {
-                if let Response::Fetch(_, attrs) = r {
-                    let uid = attrs.iter().find_map(|a| match a {
-                        AttributeValue::Uid(u) => Some(*u),
-                        _ => None,
-                    });
-                    let data = attrs.iter().find_map(|a| match a {
-                        AttributeValue::BodySection {
-                            section: None,
-                            data: Some(d),
-                            ..
-                        } => Some(d.to_vec()),
-                        _ => None,
-                    });
-                    if let (Some(uid), Some(data)) = (uid, data)
-                        && let Err(e) = on(uid, data)
-                    {
-                        failure.get_or_insert(e);
-                    }
-                }
-                Ok(())
-            })
-            .await?;
-            if let Some(e) = failure {
-                return Err(e);
-            }
-        }
-        Ok(())
+        })
+        .await
     }
 
     /// Sets or clears a flag on one message of the selected folder.
@@ -821,36 +726,4 @@ fn fetched(attrs: &[AttributeValue<'_>]) -> Option<Fetched> {
         }
     }
     has_uid.then_some(f)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uid_sets() {
-        assert_eq!(uid_set(&[5, 1, 2, 3, 9, 10, 3]), "1:3,5,9:10");
-        assert_eq!(uid_set(&[]), "");
-    }
-
-    #[test]
-    fn names() {
-        assert_eq!(decode_name("Entw&APw-rfe"), "Entwürfe");
-        assert_eq!(decode_name("A&-B"), "A&B");
-        assert_eq!(decode_name("&Jjo-!"), "☺!");
-        assert_eq!(decode_name("bad&"), "bad&");
-        assert_eq!(quote("a\"b\\c").unwrap(), "\"a\\\"b\\\\c\"");
-        assert!(quote("a\r\nA1 DELETE INBOX").is_err());
-        assert!(quote("").is_err());
-    }
-
-    #[test]
-    fn internal_dates() {
-        assert_eq!(
-            parse_internal_date("17-Jul-1996 02:44:25 -0700"),
-            Some(837_596_665)
-        );
-        assert_eq!(parse_internal_date(" 1-Jan-1970 00:00:00 +0000"), Some(0));
-        assert_eq!(parse_internal_date("garbage"), None);
-    }
 }

@@ -26,8 +26,9 @@ pub struct Converted {
 }
 
 /// Converts HTML whose estimated nesting depth is `depth`. `first_marker` is the number the
-/// first link gets (links from earlier parts come before).
-pub fn to_text(html: &str, depth: usize, first_marker: usize) -> Converted {
+/// first link gets (links from earlier parts come before); `None` leaves the markers out of
+/// the text (for a quote, which does not carry the link list).
+pub fn to_text(html: &str, depth: usize, first_marker: Option<usize>) -> Converted {
     if depth <= MAX_HTML_DEPTH {
         let rich = std::panic::catch_unwind(|| {
             html2text::config::rich()
@@ -43,7 +44,7 @@ pub fn to_text(html: &str, depth: usize, first_marker: usize) -> Converted {
 
 fn from_rich_lines(
     lines: Vec<html2text::render::TaggedLine<Vec<RichAnnotation>>>,
-    first_marker: usize,
+    first_marker: Option<usize>,
 ) -> Converted {
     fn href_of(tags: &[RichAnnotation]) -> Option<&str> {
         tags.iter().find_map(|a| match a {
@@ -56,8 +57,10 @@ fn from_rich_lines(
     let close = |out: &mut Converted, open: &mut Option<(String, String)>| {
         if let Some((href, text)) = open.take() {
             out.links.push((text.trim().to_owned(), href));
-            out.text
-                .push_str(&format!(" [{}]", first_marker + out.links.len() - 1));
+            if let Some(first) = first_marker {
+                out.text
+                    .push_str(&format!(" [{}]", first + out.links.len() - 1));
+            }
         }
     };
     for (n, line) in lines.iter().enumerate() {
@@ -95,11 +98,11 @@ fn from_rich_lines(
 
 /// Text without layout, from one tokenizer pass (for the search index).
 pub fn to_plain(html: &str) -> String {
-    flatten(html, 1).text
+    flatten(html, None).text
 }
 
 /// Iterative tag-stripping conversion for documents too deep for a tree.
-fn flatten(html: &str, first_marker: usize) -> Converted {
+fn flatten(html: &str, first_marker: Option<usize>) -> Converted {
     let sink = FlatSink(RefCell::new(Flat {
         first_marker,
         ..Flat::default()
@@ -132,15 +135,17 @@ struct Flat {
     out: Converted,
     skip: usize,
     link: Option<(String, String)>,
-    first_marker: usize,
+    first_marker: Option<usize>,
 }
 
 impl Flat {
     fn close_link(&mut self) {
         if let Some((href, text)) = self.link.take() {
             self.out.links.push((text.trim().to_owned(), href));
-            let n = self.first_marker + self.out.links.len() - 1;
-            self.out.text.push_str(&format!(" [{n}]"));
+            if let Some(first) = self.first_marker {
+                let n = first + self.out.links.len() - 1;
+                self.out.text.push_str(&format!(" [{n}]"));
+            }
         }
     }
 }
@@ -230,7 +235,7 @@ mod tests {
         let c = to_text(
             r#"<p>Hello <a href="https://x.example/">click here</a> now</p><p><a href="mailto:a@b.example">mail</a></p>"#,
             2,
-            1,
+            Some(1),
         );
         assert_eq!(
             c.links,
@@ -250,7 +255,7 @@ mod tests {
             "<div>".repeat(5000),
             "</div>".repeat(5000)
         );
-        let c = to_text(&html, 5000, 1);
+        let c = to_text(&html, 5000, Some(1));
         assert!(c.flattened);
         assert_eq!(c.text, "deep text [1]");
         assert_eq!(c.links.len(), 1);

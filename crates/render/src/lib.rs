@@ -71,10 +71,97 @@ pub struct Options {
     pub limits: Limits,
 }
 
+/// What the body text is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    /// Shown to the reader: hidden HTML text included (and warned about), links marked ` [N]`.
+    Display,
+    /// Quoted in a reply or forward: only the text the reader was shown by the message's own
+    /// formatting, without link markers.
+    Quote,
+}
+
 /// Renders raw RFC 5322 bytes into a message that is safe to show.
 pub fn render(raw: &[u8], options: &Options) -> SafeMessage {
+    render_for(raw, options, Purpose::Display)
+}
+
+/// A message as a reply or a forward quotes it.
+#[derive(Debug, Clone)]
+pub struct Quoted {
+    /// Rendered like [`render`], except the body: it leaves out the text the HTML's own
+    /// formatting hides (display:none, zero-size or white-on-white text, ...) and link markers,
+    /// so a quote carries neither hidden text nor any remote reference.
+    pub message: SafeMessage,
+    /// The Date as seconds since 1970 UTC, when it is valid.
+    pub timestamp: Option<i64>,
+    /// The References field's message ids, `<...>`, oldest first (well-formed ones only).
+    pub references: Vec<String>,
+}
+
+/// Renders a message for quoting (see [`Quoted`]).
+pub fn quote(raw: &[u8], options: &Options) -> Quoted {
+    let message = render_for(raw, options, Purpose::Quote);
+    let parsed = std::panic::catch_unwind(|| {
+        let raw = &raw[..raw.len().min(options.limits.max_message_bytes)];
+        let normalized = normalize_bare_cr(raw);
+        let raw: &[u8] = normalized.as_deref().unwrap_or(raw);
+        let m = MessageParser::default().parse(raw)?;
+        let timestamp = m.date().filter(|d| d.is_valid()).map(|d| d.to_timestamp());
+        let references = m
+            .references()
+            .as_text_list()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|id| message_id(id))
+            .collect::<Vec<_>>();
+        Some((timestamp, references))
+    });
+    let (timestamp, references) = parsed.ok().flatten().unwrap_or_default();
+    Quoted {
+        message,
+        timestamp,
+        references,
+    }
+}
+
+/// `<id>` for a message id that can be written back into a header as it is: printable ASCII,
+/// no spaces or angle brackets, at most 250 characters.
+pub fn message_id(id: &str) -> Option<String> {
+    let id = id.trim().trim_start_matches('<').trim_end_matches('>');
+    let ok = !id.is_empty()
+        && id.len() <= 250
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'"' | b'\\'));
+    ok.then(|| format!("<{id}>"))
+}
+
+/// The bytes of attachment `index` (as numbered in [`SafeMessage::attachments`]), decoded.
+pub fn attachment_data(raw: &[u8], index: usize, limits: &Limits) -> Option<Vec<u8>> {
+    std::panic::catch_unwind(|| {
+        let raw = &raw[..raw.len().min(limits.max_message_bytes)];
+        let normalized = normalize_bare_cr(raw);
+        let raw: &[u8] = normalized.as_deref().unwrap_or(raw);
+        let message = MessageParser::default().parse(raw)?;
+        let walk = mime::walk(&message, &mime_limits(limits));
+        walk.attachments.get(index).map(|f| f.data.to_vec())
+    })
+    .ok()
+    .flatten()
+}
+
+fn mime_limits(limits: &Limits) -> mime::Limits {
+    mime::Limits {
+        max_depth: limits.max_mime_depth,
+        max_parts: limits.max_parts,
+        max_attachments: limits.max_attachments,
+    }
+}
+
+fn render_for(raw: &[u8], options: &Options, purpose: Purpose) -> SafeMessage {
     // Belt and braces: the code below is written not to panic, but a dependency might.
-    std::panic::catch_unwind(|| render_inner(raw, options)).unwrap_or_else(|_| {
+    std::panic::catch_unwind(|| render_inner(raw, options, purpose)).unwrap_or_else(|_| {
         let mut m = empty_message();
         m.warnings.push(warning(
             Code::Unparsable,
@@ -113,14 +200,7 @@ pub fn search_text(raw: &[u8], limits: &Limits) -> (String, bool) {
         let Some(message) = MessageParser::default().parse(raw) else {
             return (String::new(), false);
         };
-        let walk = mime::walk(
-            &message,
-            &mime::Limits {
-                max_depth: limits.max_mime_depth,
-                max_parts: limits.max_parts,
-                max_attachments: limits.max_attachments,
-            },
-        );
+        let walk = mime::walk(&message, &mime_limits(limits));
         let mut text = String::new();
         for piece in &walk.body {
             if text.len() >= limits.max_body_bytes {
@@ -171,7 +251,7 @@ fn warning(code: Code, detail: &str) -> Warning {
     }
 }
 
-fn render_inner(raw: &[u8], options: &Options) -> SafeMessage {
+fn render_inner(raw: &[u8], options: &Options, purpose: Purpose) -> SafeMessage {
     let limits = &options.limits;
     let mut m = empty_message();
     let raw = if raw.len() > limits.max_message_bytes {
@@ -226,7 +306,7 @@ fn render_inner(raw: &[u8], options: &Options) -> SafeMessage {
         ));
     }
     headers(&message, raw, options, Detail::Full, &mut m);
-    body(&message, limits, &mut m);
+    body(&message, limits, purpose, &mut m);
     m
 }
 
@@ -479,15 +559,8 @@ fn note_findings(m: &mut SafeMessage, f: quietpost_model::Findings, what: &str) 
     }
 }
 
-fn body(message: &Message<'_>, limits: &Limits, m: &mut SafeMessage) {
-    let walk = mime::walk(
-        message,
-        &mime::Limits {
-            max_depth: limits.max_mime_depth,
-            max_parts: limits.max_parts,
-            max_attachments: limits.max_attachments,
-        },
-    );
+fn body(message: &Message<'_>, limits: &Limits, purpose: Purpose, m: &mut SafeMessage) {
+    let walk = mime::walk(message, &mime_limits(limits));
     for note in &walk.limits {
         m.warnings
             .push(warning(Code::LimitReached, &format!("{note}.")));
@@ -576,7 +649,14 @@ fn body(message: &Message<'_>, limits: &Limits, m: &mut SafeMessage) {
                 }
                 let scan = &scans[*i];
                 let base = remote::base_url(scan);
-                let converted = html::to_text(&html[..cut], scan.max_depth, links.len() + 1);
+                let converted = match purpose {
+                    Purpose::Display => {
+                        html::to_text(&html[..cut], scan.max_depth, Some(links.len() + 1))
+                    }
+                    Purpose::Quote => {
+                        html::to_text(&remote::visible_html(&html[..cut]), scan.max_depth, None)
+                    }
+                };
                 flattened |= converted.flattened;
                 for (text, href) in &converted.links {
                     links.push(links::analyze(text, href, base.as_ref()));

@@ -54,6 +54,9 @@ struct State {
     hidden_at: Option<(String, usize)>,
     /// Inside script/style/head/title: text there is never displayed anyway.
     non_text: usize,
+    /// When set, the document is written back here without what is hidden and never shown
+    /// (see [`visible_html`]).
+    visible: Option<String>,
 }
 
 struct Sink(RefCell<State>);
@@ -89,10 +92,16 @@ impl TokenSink for Sink {
                 if st.hidden_at.is_none() && !is_void(name) && !tag.self_closing && hides(&tag) {
                     st.hidden_at = Some((name.to_owned(), 0));
                 }
+                if st.hidden_at.is_none() && st.non_text == 0 {
+                    write_tag(&mut st.visible, &tag);
+                }
                 start_tag(&mut st, &tag);
             }
             TagToken(tag) if tag.kind == EndTag => {
                 let name: &str = &tag.name;
+                if st.hidden_at.is_none() && st.non_text == 0 {
+                    write_tag(&mut st.visible, &tag);
+                }
                 if let Some((open, nested)) = &mut st.hidden_at
                     && open == name
                 {
@@ -128,6 +137,11 @@ impl TokenSink for Sink {
                             .chars()
                             .take(120),
                     );
+                }
+            }
+            CharacterTokens(text) if st.hidden_at.is_none() && st.non_text == 0 && !st.in_style => {
+                if let Some(out) = &mut st.visible {
+                    escape_into(out, &text);
                 }
             }
             CharacterTokens(text) if st.in_style && st.style.len() < css::MAX_CSS_BYTES => {
@@ -472,6 +486,73 @@ fn srcset_urls(value: &str) -> Vec<&str> {
 /// Scans one HTML document.
 pub fn scan_html(html: &str) -> HtmlScan {
     scan_nested(html, 0)
+}
+
+/// The document as HTML again without the text its own formatting hides (see [`hides`]) and
+/// without what is never displayed (script, style, head, comments), for quoting: a reply must
+/// not carry text the reader did not see. Only the attributes text conversion uses are kept,
+/// so no reference to anything remote survives. When the token stream and a browser's tree
+/// disagree on where a hidden element ends, more is dropped, never less.
+pub fn visible_html(html: &str) -> String {
+    let sink = Sink(RefCell::new(State {
+        // srcdoc documents are not displayed as text: not followed here.
+        srcdoc_level: MAX_SRCDOC_DEPTH,
+        visible: Some(String::with_capacity(html.len())),
+        ..State::default()
+    }));
+    run_tokenizer(html, sink)
+        .0
+        .into_inner()
+        .visible
+        .unwrap_or_default()
+}
+
+/// Attributes that text conversion reads; everything else is left out of [`visible_html`].
+const KEPT_ATTRIBUTES: [&str; 5] = ["href", "alt", "colspan", "rowspan", "start"];
+
+fn write_tag(out: &mut Option<String>, tag: &Tag) {
+    let Some(out) = out else { return };
+    let name: &str = &tag.name;
+    // An odd name could break out of the tag when written back; its text is still kept.
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return;
+    }
+    if tag.kind == EndTag {
+        out.push_str("</");
+        out.push_str(name);
+        out.push('>');
+        return;
+    }
+    out.push('<');
+    out.push_str(name);
+    if name == "img" {
+        // Conversion shows an image's alt text only when it has a non-empty source; never the
+        // real one.
+        out.push_str(" src=\"about:blank\"");
+    }
+    for a in &tag.attrs {
+        let key: &str = &a.name.local;
+        if KEPT_ATTRIBUTES.contains(&key) {
+            out.push(' ');
+            out.push_str(key);
+            out.push_str("=\"");
+            escape_into(out, &a.value);
+            out.push('"');
+        }
+    }
+    out.push_str(if tag.self_closing { "/>" } else { ">" });
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
 }
 
 fn scan_nested(html: &str, level: u8) -> HtmlScan {

@@ -75,6 +75,14 @@ fn corpus_matches_golden_output() {
         let value = serde_json::to_value(&message).unwrap();
         let mut errors = Vec::new();
         check_strings(&value, "", &mut errors);
+        // A quote of it is as safe, and carries none of its remote references.
+        let quoted = quietpost_render::quote(&raw, &options).message;
+        check_strings(&serde_json::to_value(&quoted).unwrap(), "", &mut errors);
+        for r in &message.remote_content {
+            if quoted.body.as_str().contains(r.url.as_str()) && r.url.as_str().len() > 12 {
+                errors.push(format!("the quote carries {}", r.url.as_str()));
+            }
+        }
         if !errors.is_empty() {
             failures.push(format!("{}: {}", eml.display(), errors.join("; ")));
         }

@@ -73,5 +73,6 @@ proptest! {
     fn structured_soup_never_panics(parts in proptest::collection::vec(fragment(), 0..40)) {
         let raw: Vec<u8> = parts.concat();
         assert_safe(&render(&raw, &Options::default()));
+        assert_safe(&quietpost_render::quote(&raw, &Options::default()).message);
     }
 }

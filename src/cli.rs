@@ -49,6 +49,11 @@ pub enum Command {
     Archive(mail::IdArgs),
     /// Send a message (it goes into the outbox first; --dry-run shows what it reveals).
     Send(send::SendArgs),
+    /// Reply to a message (the text comes from standard input or --body-file); the quote is
+    /// what you were shown, never text the message hid.
+    Reply(send::ReplyArgs),
+    /// Forward a message with its attachments.
+    Forward(send::ForwardArgs),
     /// What is waiting to be sent: list, retry, discard.
     Outbox(send::OutboxArgs),
 }
@@ -75,6 +80,8 @@ pub fn run(args: Args) -> Result<()> {
         Some(Command::Delete(a)) => mail::delete(a, &paths()?),
         Some(Command::Archive(a)) => mail::archive(a, &paths()?),
         Some(Command::Send(a)) => send::send(a, &paths()?),
+        Some(Command::Reply(a)) => send::reply(a, &paths()?),
+        Some(Command::Forward(a)) => send::forward(a, &paths()?),
         Some(Command::Outbox(a)) => send::outbox_cmd(a, &paths()?),
         None => {
             eprintln!(

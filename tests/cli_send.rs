@@ -1,6 +1,6 @@
 //! `quietpost send` and `quietpost outbox` end to end: the real binary submits to the real
 //! Postfix of the testbed (465 and 587), Postfix delivers into Dovecot over LMTP, and the
-//! delivered copies are read back over IMAP. Users sync11..sync13.
+//! delivered copies are read back over IMAP. Users sync11..sync16.
 
 #[path = "support/testbed.rs"]
 mod testbed;
@@ -307,5 +307,154 @@ fn real_server_unsendable_message_stays_in_the_outbox() {
         ok(quietpost(&profile, &["outbox", "list", "--json"])).trim(),
         "[]"
     );
+    let _ = std::fs::remove_dir_all(profile);
+}
+
+/// Appends `raw` to `user`'s `folder`.
+fn deliver(user: &str, folder: &str, raw: &[u8]) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut m = quietpost_core::sync::connect(
+            &account(user, 10993),
+            &Secret::new(format!("{user}-Test-pw")),
+            Timeouts::default(),
+        )
+        .await
+        .unwrap();
+        m.append(folder, "()", raw).await.unwrap();
+        m.logout().await;
+    });
+}
+
+/// What the hidden-text fixture must never pass on: text its HTML hides, its title and script,
+/// and every remote reference (all under tracker.example).
+const NEVER_QUOTED: [&str; 7] = [
+    "PREHEADER-SECRET",
+    "ZEROSIZE-SECRET",
+    "WHITE-SECRET",
+    "HIDDEN-ATTR-SECRET",
+    "SCRIPT-SECRET",
+    "HEAD-TITLE-SECRET",
+    "tracker.example",
+];
+
+fn assert_quotes_only_what_was_shown(raw: &[u8]) {
+    let text = String::from_utf8_lossy(raw);
+    let parsed = mail_parser::MessageParser::default().parse(raw).unwrap();
+    let body = parsed.body_text(0).unwrap().into_owned();
+    for secret in NEVER_QUOTED {
+        assert!(
+            !text.contains(secret) && !body.contains(secret),
+            "{secret} passed on:\n{text}"
+        );
+    }
+    assert!(!text.contains("+0545"), "the original's time zone:\n{text}");
+    assert!(body.contains("Hello Alice,"), "{body}");
+    assert!(body.contains("Shop the sale before Sunday."), "{body}");
+}
+
+#[test]
+#[ignore]
+fn real_server_reply_and_forward_quote_only_what_was_shown() {
+    // The newsletter with hidden text and remote images, from sync15 to sync14, Cc sync16.
+    let original = String::from_utf8(
+        std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/hidden-and-remote.eml"
+        ))
+        .unwrap(),
+    )
+    .unwrap()
+    .replace("news@shop.example", "sync15@quietpost.test")
+    .replace("alice@example.org", "sync14@quietpost.test")
+    .replace("carol@example.net", "sync16@quietpost.test")
+    .replace('\n', "\r\n");
+    deliver("sync14", "INBOX", original.as_bytes());
+    let profile = profile("reply", "sync14", "localhost:10465", false);
+    ok(quietpost(&profile, &["sync"]));
+    let rows: serde_json::Value =
+        serde_json::from_str(&ok(quietpost(&profile, &["list", "--json"]))).unwrap();
+    let id = rows[0]["id"].as_i64().unwrap().to_string();
+    let text = profile.join("reply.txt");
+    std::fs::write(&text, "Thanks, noted.\n").unwrap();
+    let text = text.to_str().unwrap();
+
+    // The dry run shows the reply as it would go.
+    let dry = ok(quietpost(
+        &profile,
+        &["reply", &id, "--body-file", text, "--dry-run"],
+    ));
+    assert!(dry.contains("To: sync15@quietpost.test"), "{dry}");
+    assert!(
+        dry.contains("In-Reply-To: <picks-2026-48@shop.example>"),
+        "{dry}"
+    );
+    for secret in NEVER_QUOTED {
+        assert!(!dry.contains(secret), "{secret} in:\n{dry}");
+    }
+
+    ok(quietpost(
+        &profile,
+        &["reply", &id, "--all", "--body-file", text],
+    ));
+    ok(quietpost(
+        &profile,
+        &[
+            "forward",
+            &id,
+            "--to",
+            "sync16@quietpost.test",
+            "--body-file",
+            text,
+        ],
+    ));
+    let saved = ok(quietpost(
+        &profile,
+        &["reply", &id, "--body-file", text, "--draft"],
+    ));
+    assert!(saved.contains("Saved in Drafts"), "{saved}");
+
+    let reply = &mailbox("sync15", "INBOX", 1)[0];
+    assert_quotes_only_what_was_shown(reply);
+    assert_eq!(header_values(reply, "Subject"), ["Re: Your weekly picks"]);
+    assert_eq!(
+        header_values(reply, "In-Reply-To"),
+        ["<picks-2026-48@shop.example>"]
+    );
+    assert_eq!(
+        header_values(reply, "References"),
+        ["<thread-start@shop.example> <picks-2026-47@shop.example> <picks-2026-48@shop.example>"]
+    );
+    let body = mail_parser::MessageParser::default()
+        .parse(reply)
+        .unwrap()
+        .body_text(0)
+        .unwrap()
+        .replace("\r\n", "\n");
+    assert!(
+        body.starts_with("Thanks, noted.\n\nOn 2026-11-27 18:00 UTC, Newsletter Team <sync15@quietpost.test> wrote:\n> Hello Alice,"),
+        "{body}"
+    );
+    // Cc'd by reply-all, and sent the forward.
+    let cc = mailbox("sync16", "INBOX", 2);
+    assert_eq!(cc.len(), 2);
+    for raw in &cc {
+        assert_quotes_only_what_was_shown(raw);
+    }
+    assert!(
+        cc.iter()
+            .any(|r| header_values(r, "Subject") == ["Fwd: Your weekly picks"])
+    );
+    // The draft is in Drafts with its recipients; the original is marked answered.
+    let drafts = mailbox("sync14", "Drafts", 1);
+    assert_eq!(drafts.len(), 1);
+    assert_quotes_only_what_was_shown(&drafts[0]);
+    assert_eq!(header_values(&drafts[0], "To"), ["sync15@quietpost.test"]);
+    let rows: serde_json::Value =
+        serde_json::from_str(&ok(quietpost(&profile, &["list", "--json"]))).unwrap();
+    assert_eq!(rows[0]["flags"]["answered"], true);
     let _ = std::fs::remove_dir_all(profile);
 }

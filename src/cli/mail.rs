@@ -373,23 +373,27 @@ fn resolve_folder(
 }
 
 pub fn read(a: ReadArgs, paths: &Paths) -> Result<()> {
+    let (_, raw) = raw_message(paths, a.id)?;
+    inspect::show(&raw, Vec::new(), a.json)
+}
+
+/// A cached message's account and bytes, downloading the body if it is not cached yet (without
+/// marking the message read).
+pub(super) fn raw_message(paths: &Paths, id: i64) -> Result<(Account, Vec<u8>)> {
     let mut cache = cache(paths)?;
     let row = cache
-        .message(a.id)
+        .message(id)
         .map_err(|e| anyhow!(wording::store_error(&e)))?
         .ok_or_else(|| {
-            anyhow!(
-                "There is no message {} in the cache. `quietpost list` shows the ids.",
-                a.id
-            )
+            anyhow!("There is no message {id} in the cache. `quietpost list` shows the ids.")
         })?;
+    let account = accounts(paths, Some(&row.account))?.remove(0);
     let raw = match cache
-        .body(a.id)
+        .body(id)
         .map_err(|e| anyhow!(wording::store_error(&e)))?
     {
         Some(raw) => raw,
         None => {
-            let account = accounts(paths, Some(&row.account))?.remove(0);
             // The keychain is asked outside the async runtime (it runs its own).
             let pw = password(&account, &account.imap)?;
             runtime()?
@@ -397,13 +401,13 @@ pub fn read(a: ReadArgs, paths: &Paths) -> Result<()> {
                     &mut cache,
                     &account,
                     &pw,
-                    a.id,
+                    id,
                     Default::default(),
                 ))
                 .map_err(|e| anyhow!(wording::sync_error(&e)))?
         }
     };
-    inspect::show(&raw, Vec::new(), a.json)
+    Ok((account, raw))
 }
 
 pub fn search(a: SearchArgs, paths: &Paths) -> Result<()> {

@@ -36,15 +36,53 @@ pub struct SendArgs {
     /// Attach a file (only its name is sent, never its folder). Repeatable.
     #[arg(long = "attach", value_name = "FILE")]
     pub attach: Vec<PathBuf>,
-    /// Read the body from this file instead of standard input.
-    #[arg(long, value_name = "FILE")]
-    pub body_file: Option<PathBuf>,
     /// Ask the recipients' programs to confirm when they read it (off by default).
     #[arg(long)]
     pub read_receipt: bool,
+    #[command(flatten)]
+    pub how: How,
+}
+
+/// Where the text comes from and what happens to the message.
+#[derive(Debug, Args)]
+pub struct How {
+    /// Read the body from this file instead of standard input.
+    #[arg(long, value_name = "FILE")]
+    pub body_file: Option<PathBuf>,
     /// Print the exact message and what it reveals; send nothing.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "draft")]
     pub dry_run: bool,
+    /// Save the message in the account's Drafts folder instead of sending it.
+    #[arg(long)]
+    pub draft: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplyArgs {
+    /// The message id printed by `list`.
+    pub id: i64,
+    /// Reply to everyone in To and Cc too, not only to the sender.
+    #[arg(long)]
+    pub all: bool,
+    /// Attach a file. Repeatable.
+    #[arg(long = "attach", value_name = "FILE")]
+    pub attach: Vec<PathBuf>,
+    #[command(flatten)]
+    pub how: How,
+}
+
+#[derive(Debug, Args)]
+pub struct ForwardArgs {
+    /// The message id printed by `list`.
+    pub id: i64,
+    #[arg(long, required = true)]
+    pub to: Vec<String>,
+    #[arg(long)]
+    pub cc: Vec<String>,
+    #[arg(long)]
+    pub bcc: Vec<String>,
+    #[command(flatten)]
+    pub how: How,
 }
 
 #[derive(Debug, Args)]
@@ -78,8 +116,9 @@ fn read_capped(mut r: impl Read, max: u64, what: &str) -> Result<Vec<u8>> {
     Ok(data)
 }
 
-fn draft(a: &SendArgs, account: &Account) -> Result<Draft> {
-    let body = match &a.body_file {
+/// The text the user wrote: from `--body-file`, else standard input.
+fn text(how: &How) -> Result<String> {
+    let body = match &how.body_file {
         Some(path) => read_capped(
             std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
             MAX_BODY,
@@ -87,28 +126,21 @@ fn draft(a: &SendArgs, account: &Account) -> Result<Draft> {
         )?,
         None => read_capped(io::stdin().lock(), MAX_BODY, "the body")?,
     };
-    let body = String::from_utf8(body)
-        .map_err(|_| anyhow!("The body is not UTF-8 text; nothing was sent."))?;
-    let mut attachments = Vec::new();
-    for path in &a.attach {
-        let f =
-            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-        attachments.push(File {
-            name: path.to_string_lossy().into_owned(),
-            data: read_capped(f, MAX_ATTACHMENT, &path.display().to_string())?,
-        });
-    }
-    Ok(Draft {
-        from: account.email.clone(),
-        to: a.to.clone(),
-        cc: a.cc.clone(),
-        bcc: a.bcc.clone(),
-        subject: a.subject.clone(),
-        body,
-        attachments,
-        read_receipt: a.read_receipt,
-        ..Draft::default()
-    })
+    String::from_utf8(body).map_err(|_| anyhow!("The body is not UTF-8 text; nothing was sent."))
+}
+
+fn files(paths: &[PathBuf]) -> Result<Vec<File>> {
+    paths
+        .iter()
+        .map(|path| {
+            let f = std::fs::File::open(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            Ok(File {
+                name: path.to_string_lossy().into_owned(),
+                data: read_capped(f, MAX_ATTACHMENT, &path.display().to_string())?,
+            })
+        })
+        .collect()
 }
 
 /// What the message reveals, in plain words.
@@ -176,14 +208,93 @@ fn reveals(d: &Draft, built: &Built, account: &Account) -> Vec<String> {
 
 pub fn send(a: SendArgs, paths: &Paths) -> Result<()> {
     let account = accounts_named(paths, &a.account)?;
-    let d = draft(&a, &account)?;
-    let built = compose::build(&d, std::time::SystemTime::now())
+    let d = Draft {
+        from: account.email.clone(),
+        to: a.to.clone(),
+        cc: a.cc.clone(),
+        bcc: a.bcc.clone(),
+        subject: a.subject.clone(),
+        body: text(&a.how)?,
+        attachments: files(&a.attach)?,
+        read_receipt: a.read_receipt,
+        ..Draft::default()
+    };
+    deliver(paths, &account, &d, &a.how)
+}
+
+pub fn reply(a: ReplyArgs, paths: &Paths) -> Result<()> {
+    let (account, raw) = super::mail::raw_message(paths, a.id)?;
+    let original = quietpost_render::quote(&raw, &Default::default());
+    let mut d = compose::reply::reply(&original, &account.email, a.all, &text(&a.how)?);
+    d.attachments = files(&a.attach)?;
+    if let Some(w) = original
+        .message
+        .warnings
+        .iter()
+        .find(|w| w.code == quietpost_model::Code::ReplyToDiffers)
+    {
+        eprintln!("Note: {}", w.detail.as_str());
+    }
+    deliver(paths, &account, &d, &a.how)?;
+    if !a.how.dry_run && !a.how.draft {
+        let mut cache = Cache::open(paths).map_err(|e| anyhow!(wording::store_error(&e)))?;
+        // Marked answered here at once, on the server at the next sync.
+        quietpost_core::sync::act(
+            &mut cache,
+            a.id,
+            &quietpost_core::sync::Verb::Flag(quietpost_store::cache::Flags::ANSWERED, true),
+        )
+        .map_err(|e| anyhow!(wording::sync_error(&e)))?;
+    }
+    Ok(())
+}
+
+pub fn forward(a: ForwardArgs, paths: &Paths) -> Result<()> {
+    let (account, raw) = super::mail::raw_message(paths, a.id)?;
+    let original = quietpost_render::quote(&raw, &Default::default());
+    let mut d = compose::reply::forward(
+        &raw,
+        &original,
+        &account.email,
+        a.to,
+        &text(&a.how)?,
+        &Default::default(),
+    );
+    d.cc = a.cc;
+    d.bcc = a.bcc;
+    deliver(paths, &account, &d, &a.how)
+}
+
+/// Shows (`--dry-run`), saves as a draft (`--draft`) or sends the message.
+fn deliver(paths: &Paths, account: &Account, d: &Draft, how: &How) -> Result<()> {
+    let now = std::time::SystemTime::now();
+    if how.draft {
+        let built = compose::build_draft(d, now)
+            .map_err(|e| anyhow!("The draft cannot be built: {e}. Nothing was saved."))?;
+        let imap_pw = password(account, &account.imap)?;
+        let folder = runtime()?
+            .block_on(outbox::save_draft(
+                account,
+                &imap_pw,
+                &built.raw,
+                Default::default(),
+            ))
+            .map_err(|e| match e {
+                outbox::Error::Net(n) => {
+                    anyhow!("{} The draft was not saved.", wording::net_error(&n))
+                }
+                other => anyhow!("The draft was not saved: {other}."),
+            })?;
+        println!("Saved in {folder}; nothing was sent.");
+        return Ok(());
+    }
+    let built = compose::build(d, now)
         .map_err(|e| anyhow!("The message cannot be built: {e}. Nothing was sent."))?;
-    if a.dry_run {
+    if how.dry_run {
         let mut out = io::stdout().lock();
         out.write_all(&built.raw)?;
         writeln!(out, "\n──── What this message reveals ────")?;
-        for line in reveals(&d, &built, &account) {
+        for line in reveals(d, &built, account) {
             writeln!(out, "- {}", super::term::safe(&line))?;
         }
         writeln!(out, "(dry run: nothing was sent)")?;
@@ -194,8 +305,8 @@ pub fn send(a: SendArgs, paths: &Paths) -> Result<()> {
         .recover_outbox()
         .map_err(|e| anyhow!(wording::store_error(&e)))?;
     // In the outbox before any network step.
-    let id = outbox::queue(&mut cache, &account, &built).map_err(|e| anyhow!("{e}"))?;
-    submit(&mut cache, &account, id)
+    let id = outbox::queue(&mut cache, account, &built).map_err(|e| anyhow!("{e}"))?;
+    submit(&mut cache, account, id)
 }
 
 fn submit(cache: &mut Cache, account: &Account, id: i64) -> Result<()> {

@@ -7,9 +7,11 @@
 //!   their EXIF/XMP/IPTC/GPS metadata without re-encoding, and the message says what went;
 //! - Disposition-Notification-To only when asked for this one message.
 //!
-//! Sending (the outbox, SMTP) builds on this in the sending issue.
+//! Replies and forwards are drafts made by [`reply`] from what the reader was shown; sending
+//! (the outbox, SMTP) is in `outbox`.
 
 pub mod metadata;
+pub mod reply;
 
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
@@ -112,6 +114,17 @@ fn raw_header(name: &'static str, value: String) -> HeaderValue {
 
 /// Builds the message (see the module documentation).
 pub fn build(draft: &Draft, now: SystemTime) -> Result<Built, Error> {
+    build_with(draft, now, false)
+}
+
+/// Builds a draft to save in the Drafts folder: as [`build`], except that the Bcc header is
+/// kept (only you see the Drafts folder, and the draft must not lose its hidden recipients).
+/// A message with no recipient yet is allowed.
+pub fn build_draft(draft: &Draft, now: SystemTime) -> Result<Built, Error> {
+    build_with(draft, now, true)
+}
+
+fn build_with(draft: &Draft, now: SystemTime, for_drafts: bool) -> Result<Built, Error> {
     let from = mailbox(&draft.from)?;
     let domain = from.email.domain().to_owned();
     let message_id = format!("<{}@{domain}>", random_hex(20)?);
@@ -130,7 +143,13 @@ pub fn build(draft: &Draft, now: SystemTime) -> Result<Built, Error> {
     for bcc in &draft.bcc {
         b = b.bcc(mailbox(bcc)?);
     }
-    if draft.to.is_empty() && draft.cc.is_empty() && draft.bcc.is_empty() {
+    if for_drafts {
+        // Never submitted: the envelope only has to exist.
+        let envelope =
+            lettre::address::Envelope::new(Some(from.email.clone()), vec![from.email.clone()])
+                .map_err(|e| Error::Build(e.to_string()))?;
+        b = b.keep_bcc().envelope(envelope);
+    } else if draft.to.is_empty() && draft.cc.is_empty() && draft.bcc.is_empty() {
         return Err(Error::NoRecipient);
     }
     if let Some(id) = &draft.in_reply_to {
@@ -342,6 +361,21 @@ mod tests {
                 .to_owned()
         };
         assert_ne!(boundary(&again.raw), boundary(&built.raw));
+    }
+
+    #[test]
+    fn a_draft_keeps_its_bcc_and_may_have_no_recipient() {
+        let raw = String::from_utf8(build_draft(&draft(), SystemTime::now()).unwrap().raw).unwrap();
+        assert_eq!(header(&raw, "Bcc"), ["Bcc: secret@example.com"]);
+        let empty = Draft {
+            from: "alice@example.org".into(),
+            ..Draft::default()
+        };
+        assert!(build_draft(&empty, SystemTime::now()).is_ok());
+        assert!(matches!(
+            build(&empty, SystemTime::now()),
+            Err(Error::NoRecipient)
+        ));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::accounts;
 use crate::compose::Built;
 use quietpost_model::Secret;
 use quietpost_net::{Timeouts, smtp};
-use quietpost_store::cache::{Cache, OutboxState};
+use quietpost_store::cache::{Cache, OutboxState, Role};
 use quietpost_store::config::Account;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -36,6 +36,8 @@ pub enum Error {
     NotQueued(i64, &'static str),
     #[error("no message {0} in the outbox")]
     NoSuchMessage(i64),
+    #[error("the server has no {0} folder")]
+    NoFolder(&'static str),
 }
 
 /// Puts a built message into the outbox, before any network step.
@@ -160,26 +162,67 @@ async fn file_in_sent(
 ) -> Result<(), Error> {
     let msg = cache.outgoing(id)?.ok_or(Error::NoSuchMessage(id))?;
     if !account.files_sent {
-        let mut mail = crate::sync::connect(account, imap_password, timeouts)
-            .await
-            .map_err(|e| match e {
-                crate::sync::Error::Net(n) => Error::Net(n),
-                crate::sync::Error::Account(a) => Error::Account(a),
-                crate::sync::Error::Store(s) => Error::Store(s),
-                other => Error::Deferred(other.to_string()),
-            })?;
-        let listed = mail.folders().await?;
-        let roles = crate::sync::roles(&listed);
-        let sent = listed
-            .iter()
-            .zip(roles)
-            .find(|(_, r)| *r == Some(quietpost_store::cache::Role::Sent))
-            .map(|(l, _)| l.name.clone());
-        if let Some(sent) = sent {
-            mail.append(&sent, "(\\Seen)", &msg.raw).await?;
-        }
-        mail.logout().await;
+        append_to(
+            account,
+            imap_password,
+            Role::Sent,
+            "(\\Seen)",
+            &msg.raw,
+            timeouts,
+        )
+        .await?;
     }
     cache.remove_outgoing(id)?;
     Ok(())
+}
+
+/// Saves a draft (built with [`crate::compose::build_draft`]) in the account's Drafts folder.
+/// Nothing is sent. Returns the folder's name.
+pub async fn save_draft(
+    account: &Account,
+    imap_password: &Secret,
+    raw: &[u8],
+    timeouts: Timeouts,
+) -> Result<String, Error> {
+    append_to(
+        account,
+        imap_password,
+        Role::Drafts,
+        "(\\Draft \\Seen)",
+        raw,
+        timeouts,
+    )
+    .await?
+    .ok_or(Error::NoFolder("Drafts"))
+}
+
+/// Appends `raw` to the folder with `role`; `None` when the server has no such folder.
+async fn append_to(
+    account: &Account,
+    imap_password: &Secret,
+    role: Role,
+    flags: &str,
+    raw: &[u8],
+    timeouts: Timeouts,
+) -> Result<Option<String>, Error> {
+    let mut mail = crate::sync::connect(account, imap_password, timeouts)
+        .await
+        .map_err(|e| match e {
+            crate::sync::Error::Net(n) => Error::Net(n),
+            crate::sync::Error::Account(a) => Error::Account(a),
+            crate::sync::Error::Store(s) => Error::Store(s),
+            other => Error::Deferred(other.to_string()),
+        })?;
+    let listed = mail.folders().await?;
+    let roles = crate::sync::roles(&listed);
+    let folder = listed
+        .iter()
+        .zip(roles)
+        .find(|(_, r)| *r == Some(role))
+        .map(|(l, _)| l.name.clone());
+    if let Some(folder) = &folder {
+        mail.append(folder, flags, raw).await?;
+    }
+    mail.logout().await;
+    Ok(folder)
 }

@@ -22,6 +22,22 @@ pub struct FakeSmtp {
     pub ehlo_after_tls: &'static str,
     /// Send nothing (a TLS port seen by a STARTTLS client).
     pub silent: bool,
+    /// Accept the login and the message (instead of refusing AUTH), stopping dead at this
+    /// step and reporting it on the channel, so a test can kill the client there.
+    pub accept_until: Option<(Step, std::sync::mpsc::Sender<Step>)>,
+}
+
+/// Where an accepting fake stops answering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The TCP connection is open; the TLS handshake never completes.
+    Connect,
+    /// AUTH succeeded (235); MAIL FROM gets no answer.
+    Authenticated,
+    /// DATA got 354 and the first line of the message arrived.
+    Data,
+    /// The message got 250; QUIT gets no answer.
+    Accepted,
 }
 
 impl Default for FakeSmtp {
@@ -34,11 +50,26 @@ impl Default for FakeSmtp {
             tls_after_starttls: None,
             ehlo_after_tls: "PIPELINING,AUTH PLAIN LOGIN",
             silent: false,
+            accept_until: None,
         }
     }
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Peer<S> {
+    /// Stops at `step` when the fake is told to: reports it, then answers nothing until the
+    /// client is gone. True when it stopped.
+    async fn stop_at(&mut self, fake: &FakeSmtp, step: Step) -> bool {
+        let Some((at, report)) = &fake.accept_until else {
+            return false;
+        };
+        if *at != step {
+            return false;
+        }
+        let _ = report.send(step);
+        while self.line().await.is_some() {}
+        true
+    }
+
     /// Answers until STARTTLS is accepted (true) or the client leaves (false).
     async fn serve_smtp(
         &mut self,
@@ -69,6 +100,33 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Peer<S> {
                 self.say("334 UGFzc3dvcmQ6\r\n").await;
                 let _ = self.line().await;
                 self.say("535 5.7.8 authentication failed\r\n").await;
+            } else if upper.starts_with("AUTH PLAIN") && fake.accept_until.is_some() {
+                if upper.split_whitespace().count() == 2 {
+                    self.say("334 \r\n").await;
+                    let _ = self.line().await;
+                }
+                self.say("235 2.7.0 authenticated\r\n").await;
+                if self.stop_at(fake, Step::Authenticated).await {
+                    return false;
+                }
+            } else if (upper.starts_with("MAIL") || upper.starts_with("RCPT"))
+                && fake.accept_until.is_some()
+            {
+                self.say("250 2.1.0 ok\r\n").await;
+            } else if upper == "DATA" && fake.accept_until.is_some() {
+                self.say("354 go on\r\n").await;
+                let _ = self.line().await;
+                if self.stop_at(fake, Step::Data).await {
+                    return false;
+                }
+                while let Some(l) = self.line().await {
+                    if l == "." {
+                        break;
+                    }
+                }
+                self.say("250 2.0.0 queued as FAKE\r\n").await;
+            } else if upper == "QUIT" && self.stop_at(fake, Step::Accepted).await {
+                return false;
             } else if upper.starts_with("AUTH") {
                 if upper.split_whitespace().count() == 2 {
                     self.say("334 \r\n").await;
@@ -106,6 +164,11 @@ async fn run(fake: FakeSmtp, tcp: TcpStream) -> Vec<u8> {
         return peer.seen;
     }
     if let Some(config) = &fake.implicit {
+        let mut raw = Peer::new(tcp);
+        if raw.stop_at(&fake, Step::Connect).await {
+            return raw.seen;
+        }
+        let tcp = raw.s;
         let Ok(tls) = tokio_rustls::TlsAcceptor::from(config.clone())
             .accept(tcp)
             .await

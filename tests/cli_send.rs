@@ -252,6 +252,22 @@ fn real_server_send_reveals_nothing_and_arrives() {
         assert!(!bytes.windows(10).any(|w| w == b"Sync Eleve"));
         assert!(bytes.windows(9).any(|w| w == b"PIXELDATA"));
     }
+    // Postfix logged the EHLO name of each submission: [127.0.0.1], never the machine's name.
+    let log = std::fs::read_to_string(
+        std::path::Path::new(&std::env::var("QUIETPOST_TESTBED").unwrap()).join("log/postfix.log"),
+    )
+    .unwrap();
+    let helo: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("sync11@quietpost.test") && l.contains("helo="))
+        .collect();
+    assert!(!helo.is_empty(), "no EHLO logged:\n{log}");
+    for line in &helo {
+        assert!(line.contains("helo=<[127.0.0.1]>"), "{line}");
+        for n in &names {
+            assert!(!line.contains(n.as_str()), "the EHLO names {n:?}: {line}");
+        }
+    }
     // The Bcc recipient got both.
     assert_eq!(mailbox("sync13", "INBOX", 2).len(), 2);
     // Filed in the sender's Sent folder, once per message.

@@ -480,7 +480,12 @@ fn watch(a: SyncArgs, paths: &Paths) -> Result<()> {
         },
         ..EngineOptions::default()
     };
-    let (_handle, events) = engine::start(account.clone(), pw, Cache::file(paths), options);
+    // As in the app, what waits in the outbox is sent too.
+    let passwords = engine::Passwords {
+        imap: pw,
+        smtp: Some(password(&account, &account.smtp)?),
+    };
+    let (_handle, events) = engine::start(account.clone(), passwords, Cache::file(paths), options);
     let mut progress = Progress {
         tty: io::stderr().is_terminal() && !a.json,
         started: Instant::now(),
@@ -507,6 +512,13 @@ fn watch(a: SyncArgs, paths: &Paths) -> Result<()> {
                     "event": "offline", "error": wording::sync_error(error),
                     "retry_in_seconds": retry_in.as_secs(),
                 }),
+                Event::Outbox(done) => serde_json::json!({
+                    "event": "outbox",
+                    "sent": done.iter().filter(|(_, r)| r.is_ok()).map(|(id, _)| id).collect::<Vec<_>>(),
+                    "not_sent": done.iter().filter_map(|(id, r)| r.as_ref().err().map(|e| {
+                        serde_json::json!({"id": id, "error": e.to_string()})
+                    })).collect::<Vec<_>>(),
+                }),
                 Event::Failed(error) => {
                     let text = wording::sync_error(error);
                     if a.json {
@@ -522,6 +534,11 @@ fn watch(a: SyncArgs, paths: &Paths) -> Result<()> {
                     Some("synced") => {
                         format!("Up to date ({} new). Waiting for new mail…", line["new"])
                     }
+                    Some("outbox") => format!(
+                        "Outbox: {} sent, {} not sent (`quietpost outbox` says why).",
+                        line["sent"].as_array().map_or(0, Vec::len),
+                        line["not_sent"].as_array().map_or(0, Vec::len)
+                    ),
                     Some("inbox-changed") => format!(
                         "Inbox: {} new, {} removed, {} changed.",
                         line["new"], line["removed"], line["flags_changed"]

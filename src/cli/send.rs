@@ -9,7 +9,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use quietpost_core::compose::{self, Built, Draft, File};
 use quietpost_core::outbox;
-use quietpost_store::cache::{Cache, OutboxState};
+use quietpost_store::cache::{Cache, OutboxState, SendLock};
 use quietpost_store::config::Account;
 use quietpost_store::paths::Paths;
 use std::io::{self, Read, Write};
@@ -100,6 +100,9 @@ pub enum OutboxCommand {
     },
     /// Send a waiting message now, or again after a failure or an unknown outcome.
     Retry { id: i64 },
+    /// Send every waiting message whose retry time has come (never one whose outcome is
+    /// unknown), and file sent ones in Sent.
+    Send,
     /// Remove a message from the outbox without sending it.
     Discard { id: i64 },
 }
@@ -301,20 +304,40 @@ fn deliver(paths: &Paths, account: &Account, d: &Draft, how: &How) -> Result<()>
         return Ok(());
     }
     let mut cache = Cache::open(paths).map_err(|e| anyhow!(wording::store_error(&e)))?;
-    cache
-        .recover_outbox()
-        .map_err(|e| anyhow!(wording::store_error(&e)))?;
+    let lock = send_lock(&mut cache)?;
     // In the outbox before any network step.
     let id = outbox::queue(&mut cache, account, &built).map_err(|e| anyhow!("{e}"))?;
-    submit(&mut cache, account, id)
+    submit(&mut cache, &lock, account, id)
 }
 
-fn submit(cache: &mut Cache, account: &Account, id: i64) -> Result<()> {
+/// Becomes the one process submitting (waiting for another one to finish), and settles what a
+/// process that died while sending left behind.
+fn send_lock(cache: &mut Cache) -> Result<SendLock> {
+    let lock = match cache
+        .try_send_lock()
+        .map_err(|e| anyhow!(wording::store_error(&e)))?
+    {
+        Some(lock) => lock,
+        None => {
+            eprintln!("Another Quietpost is sending; waiting for it to finish…");
+            cache
+                .send_lock()
+                .map_err(|e| anyhow!(wording::store_error(&e)))?
+        }
+    };
+    cache
+        .recover_outbox(&lock)
+        .map_err(|e| anyhow!(wording::store_error(&e)))?;
+    Ok(lock)
+}
+
+fn submit(cache: &mut Cache, lock: &SendLock, account: &Account, id: i64) -> Result<()> {
     // Passwords are fetched outside the async runtime (the keychain runs its own).
     let smtp_pw = password(account, &account.smtp)?;
     let imap_pw = password(account, &account.imap)?;
     let result = runtime()?.block_on(outbox::submit(
         cache,
+        lock,
         account,
         &smtp_pw,
         &imap_pw,
@@ -358,12 +381,21 @@ fn submit(cache: &mut Cache, account: &Account, id: i64) -> Result<()> {
 
 pub fn outbox_cmd(a: OutboxArgs, paths: &Paths) -> Result<()> {
     let mut cache = Cache::open(paths).map_err(|e| anyhow!(wording::store_error(&e)))?;
-    cache
-        .recover_outbox()
-        .map_err(|e| anyhow!(wording::store_error(&e)))?;
     match a.command.unwrap_or(OutboxCommand::List { json: false }) {
-        OutboxCommand::List { json } => list(&cache, json),
+        OutboxCommand::List { json } => {
+            // Settles what a dead sender left, unless a live one is at work.
+            if let Some(lock) = cache
+                .try_send_lock()
+                .map_err(|e| anyhow!(wording::store_error(&e)))?
+            {
+                cache
+                    .recover_outbox(&lock)
+                    .map_err(|e| anyhow!(wording::store_error(&e)))?;
+            }
+            list(&cache, json)
+        }
         OutboxCommand::Retry { id } => {
+            let lock = send_lock(&mut cache)?;
             let msg = cache
                 .outgoing(id)
                 .map_err(|e| anyhow!(wording::store_error(&e)))?
@@ -374,20 +406,81 @@ pub fn outbox_cmd(a: OutboxArgs, paths: &Paths) -> Result<()> {
                     .map_err(|e| anyhow!(wording::store_error(&e)))?;
             }
             let account = accounts_named(paths, &msg.account)?;
-            submit(&mut cache, &account, id)
+            submit(&mut cache, &lock, &account, id)
+        }
+        OutboxCommand::Send => {
+            drop(cache);
+            send_due(paths)
         }
         OutboxCommand::Discard { id } => {
-            cache
+            let _lock = send_lock(&mut cache)?;
+            let msg = cache
                 .outgoing(id)
                 .map_err(|e| anyhow!(wording::store_error(&e)))?
                 .ok_or_else(|| anyhow!("There is no message #{id} in the outbox."))?;
             cache
                 .remove_outgoing(id)
                 .map_err(|e| anyhow!(wording::store_error(&e)))?;
-            println!("Message #{id} removed from the outbox; it was not sent by Quietpost.");
+            let what = match msg.state {
+                OutboxState::Sent => "it was sent, and will not be filed in Sent",
+                OutboxState::Unknown => "it may have been sent before; it will not be sent again",
+                _ => "it was not sent",
+            };
+            println!("Message #{id} removed from the outbox: {what}.");
             Ok(())
         }
     }
+}
+
+/// `outbox send`: what is due, account by account.
+fn send_due(paths: &Paths) -> Result<()> {
+    let mut cache = Cache::open(paths).map_err(|e| anyhow!(wording::store_error(&e)))?;
+    let mut accounts: Vec<String> = cache
+        .outbox(None)
+        .map_err(|e| anyhow!(wording::store_error(&e)))?
+        .into_iter()
+        .map(|m| m.account)
+        .collect();
+    accounts.sort();
+    accounts.dedup();
+    let (mut tried, mut not_sent) = (0, 0);
+    for name in accounts {
+        let account = accounts_named(paths, &name)?;
+        if outbox::next_due(&cache, &account)
+            .map_err(|e| anyhow!("{e}"))?
+            .is_none()
+        {
+            continue;
+        }
+        let smtp_pw = password(&account, &account.smtp)?;
+        let imap_pw = password(&account, &account.imap)?;
+        let done = runtime()?
+            .block_on(outbox::send_due(
+                &mut cache,
+                &account,
+                &smtp_pw,
+                &imap_pw,
+                Default::default(),
+            ))
+            .map_err(|e| anyhow!("{e}"))?;
+        for (id, r) in done {
+            tried += 1;
+            match r {
+                Ok(()) => println!("#{id} sent."),
+                Err(e) => {
+                    not_sent += 1;
+                    println!("#{id} not sent: {e}");
+                }
+            }
+        }
+    }
+    if not_sent > 0 {
+        bail!("{not_sent} message(s) stay in the outbox; `quietpost outbox` says why.");
+    }
+    if tried == 0 {
+        println!("Nothing is due: `quietpost outbox` lists what waits, and until when.");
+    }
+    Ok(())
 }
 
 /// How a state reads in the list.

@@ -8,9 +8,15 @@
 //! failure that waiting cannot fix (a rejected login, a bad certificate) ends the stream with
 //! that error, and is never retried silently.
 //!
+//! Given the SMTP password, it also sends what waits in the outbox: after each pass, and when
+//! a message's retry time comes (IDLE is cut short for it), with the outbox's backoff. Only
+//! messages that were never handed over are sent; one whose outcome is unknown waits for the
+//! user (see `outbox`).
+//!
 //! The engine opens its own connection to the cache file, so the app can read it at the same
 //! time (WAL mode).
 
+use crate::outbox;
 use crate::sync::{self, FolderReport, Report, SyncOptions, Update};
 use futures::Stream;
 use futures::StreamExt;
@@ -38,6 +44,23 @@ pub enum Event {
     },
     /// A failure that retrying cannot fix; the engine has stopped.
     Failed(Arc<sync::Error>),
+    /// Messages from the outbox were sent (`Ok`), or not, with the reason (they stay in the
+    /// outbox: see `outbox::Error` for which are retried).
+    Outbox(Arc<Vec<(i64, Result<(), outbox::Error>)>>),
+}
+
+/// The passwords the engine works with: IMAP always; SMTP to send what waits in the outbox.
+#[derive(Debug)]
+pub struct Passwords {
+    pub imap: Secret,
+    pub smtp: Option<Secret>,
+}
+
+/// Sync only: the outbox is left alone.
+impl From<Secret> for Passwords {
+    fn from(imap: Secret) -> Self {
+        Passwords { imap, smtp: None }
+    }
 }
 
 /// What the app can ask of a running engine.
@@ -90,13 +113,13 @@ impl Default for EngineOptions {
 /// polled; it ends after `Command::Shutdown`, when every handle is dropped, or with `Failed`.
 pub fn start(
     account: Account,
-    password: Secret,
+    passwords: impl Into<Passwords>,
     cache: PathBuf,
     options: EngineOptions,
 ) -> (Handle, impl Stream<Item = Event> + Send) {
     let (events, mut rx) = mpsc::unbounded_channel();
     let (commands, crx) = mpsc::unbounded_channel();
-    let worker = run(account, password, cache, options, events, crx);
+    let worker = run(account, passwords.into(), cache, options, events, crx);
     let driver = futures::stream::once(worker).filter_map(|()| async { None });
     let received = futures::stream::poll_fn(move |cx| rx.poll_recv(cx));
     (Handle(commands), futures::stream::select(driver, received))
@@ -110,7 +133,7 @@ enum Next {
 
 async fn run(
     account: Account,
-    password: Secret,
+    passwords: Passwords,
     cache_path: PathBuf,
     options: EngineOptions,
     events: mpsc::UnboundedSender<Event>,
@@ -130,7 +153,7 @@ async fn run(
     loop {
         let outcome = session(
             &account,
-            &password,
+            &passwords,
             &mut cache,
             &options,
             &events,
@@ -172,14 +195,14 @@ fn classify(e: sync::Error, events: &mpsc::UnboundedSender<Event>) -> Next {
 /// One connection's life: a full pass, then IDLE on the Inbox until something happens.
 async fn session(
     account: &Account,
-    password: &Secret,
+    passwords: &Passwords,
     cache: &mut Cache,
     options: &EngineOptions,
     events: &mpsc::UnboundedSender<Event>,
     commands: &mut mpsc::UnboundedReceiver<Command>,
     delay: &mut Duration,
 ) -> Next {
-    let mut mail = match sync::connect(account, password, options.sync.timeouts).await {
+    let mut mail = match sync::connect(account, &passwords.imap, options.sync.timeouts).await {
         Ok(m) => m,
         Err(e) => return classify(e, events),
     };
@@ -219,12 +242,25 @@ async fn session(
                 }
             }
         };
+        // IDLE is cut short when a message in the outbox is due before it would end.
+        let mut idle_for = options.idle;
+        if let Some(smtp) = &passwords.smtp {
+            send_due(account, smtp, &passwords.imap, cache, options, events).await;
+            match outbox::next_due(cache, account) {
+                Ok(Some(at)) => {
+                    let wait = u64::try_from(at - unix_now()).unwrap_or(0).max(1);
+                    idle_for = idle_for.min(Duration::from_secs(wait));
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(account = account.name, error = %e, "outbox"),
+            }
+        }
         if let Err(e) = mail.select(&inbox.info.name, None).await {
             return classify(e.into(), events);
         }
         let mut command = None;
         let idled = mail
-            .idle(options.idle, options.poll, async {
+            .idle(idle_for, options.poll, async {
                 command = Some(commands.recv().await);
             })
             .await;
@@ -264,9 +300,34 @@ async fn session(
                     Err(e) => return classify(e, events),
                 }
             }
-            // IDLE ran its time: a full pass, then IDLE again.
-            Ok(false) if command.is_none() => full_pass = true,
+            // IDLE ran its time: a full pass, then IDLE again (cut short for the outbox: it is
+            // seen to before the next IDLE).
+            Ok(false) if command.is_none() && idle_for == options.idle => full_pass = true,
             Ok(_) => {}
         }
+    }
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Sends what is due in the outbox and reports it; a failure here never stops the sync.
+async fn send_due(
+    account: &Account,
+    smtp: &Secret,
+    imap: &Secret,
+    cache: &mut Cache,
+    options: &EngineOptions,
+    events: &mpsc::UnboundedSender<Event>,
+) {
+    match outbox::send_due(cache, account, smtp, imap, options.sync.timeouts).await {
+        Ok(done) if done.is_empty() => {}
+        Ok(done) => {
+            let _ = events.send(Event::Outbox(Arc::new(done)));
+        }
+        Err(e) => tracing::warn!(account = account.name, error = %e, "outbox"),
     }
 }

@@ -11,7 +11,7 @@ use crate::accounts;
 use crate::compose::Built;
 use quietpost_model::Secret;
 use quietpost_net::{Timeouts, smtp};
-use quietpost_store::cache::{Cache, OutboxState, Role};
+use quietpost_store::cache::{Cache, OutboxState, Role, SendLock};
 use quietpost_store::config::Account;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -65,9 +65,11 @@ fn backoff(attempts: u32) -> i64 {
         .unwrap_or(3600)
 }
 
-/// Submits outbox message `id` (see the module documentation), then files it in Sent.
+/// Submits outbox message `id` (see the module documentation), then files it in Sent. The
+/// caller holds the send lock, from before the state is read until the outcome is recorded.
 pub async fn submit(
     cache: &mut Cache,
+    _sender: &SendLock,
     account: &Account,
     smtp_password: &Secret,
     imap_password: &Secret,
@@ -146,6 +148,66 @@ pub async fn submit(
         }
     }
     file_in_sent(cache, account, imap_password, id, timeouts).await
+}
+
+/// When the outbox of `account` next has something to do: the earliest retry time of a
+/// waiting message (now, for one never tried or waiting to be filed in Sent). `None`: nothing.
+pub fn next_due(cache: &Cache, account: &Account) -> Result<Option<i64>, Error> {
+    Ok(cache
+        .outbox(Some(&account.name))?
+        .iter()
+        .filter_map(|m| match m.state {
+            OutboxState::Queued => Some(m.next_attempt.unwrap_or(0)),
+            OutboxState::Sent => Some(0),
+            _ => None,
+        })
+        .min())
+}
+
+/// Sends what is due in the outbox of `account` (see [`next_due`]) and files sent messages in
+/// Sent. Messages whose outcome is unknown or that were refused are left for the user. When
+/// another process is submitting, nothing is done now. Returns each attempt's outcome.
+pub async fn send_due(
+    cache: &mut Cache,
+    account: &Account,
+    smtp_password: &Secret,
+    imap_password: &Secret,
+    timeouts: Timeouts,
+) -> Result<Vec<(i64, Result<(), Error>)>, Error> {
+    let Some(lock) = cache.try_send_lock()? else {
+        return Ok(Vec::new());
+    };
+    cache.recover_outbox(&lock)?;
+    let due: Vec<i64> = cache
+        .outbox(Some(&account.name))?
+        .iter()
+        .filter(|m| match m.state {
+            OutboxState::Queued => m.next_attempt.is_none_or(|t| t <= now()),
+            OutboxState::Sent => true,
+            _ => false,
+        })
+        .map(|m| m.id)
+        .collect();
+    let mut outcomes = Vec::new();
+    for id in due {
+        let r = submit(
+            cache,
+            &lock,
+            account,
+            smtp_password,
+            imap_password,
+            id,
+            timeouts,
+        )
+        .await;
+        let offline = matches!(&r, Err(Error::Net(_)));
+        outcomes.push((id, r));
+        if offline {
+            // The server cannot be reached: the others wait for their own retry time.
+            break;
+        }
+    }
+    Ok(outcomes)
 }
 
 /// Appends the sent message to the account's Sent folder (found by its SPECIAL-USE role, or

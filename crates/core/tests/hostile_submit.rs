@@ -60,7 +60,11 @@ async fn attempt(fake: FakeSmtp, ca_file: &std::path::Path, name: &str) -> (Stri
         greeting: Duration::from_millis(700),
         command: Duration::from_secs(5),
     };
-    let result = outbox::submit(&mut cache, &account, &password, &password, id, timeouts).await;
+    let lock = cache.send_lock().unwrap();
+    let result = outbox::submit(
+        &mut cache, &lock, &account, &password, &password, id, timeouts,
+    )
+    .await;
     let err = result.expect_err("nothing may be sent through a hostile server");
     let seen = server.await.unwrap();
     // Still in the outbox, with the reason, never sent.

@@ -690,3 +690,92 @@ async fn real_server_idle_gives_way_to_full_passes_for_other_folders() {
     );
     handle.send(Command::Shutdown);
 }
+
+#[tokio::test]
+#[ignore]
+async fn real_server_the_engine_sends_what_waits_in_the_outbox() {
+    use quietpost_core::compose::{self, Draft};
+    use quietpost_core::outbox;
+    use quietpost_store::cache::OutboxState;
+    let (user, to) = ("sync17", "sync18");
+    let (t, mut cache) = temp_cache("outbox");
+    let acct = account(user, IMAPS);
+    let mut queue = |subject: &str| {
+        let built = compose::build(
+            &Draft {
+                from: acct.email.clone(),
+                to: vec![format!("{to}@quietpost.test")],
+                subject: subject.into(),
+                body: "Sent by the engine.\n".into(),
+                ..Draft::default()
+            },
+            std::time::SystemTime::now(),
+        )
+        .unwrap();
+        outbox::queue(&mut cache, &acct, &built).unwrap()
+    };
+    // One message is due now; one failed a moment ago and waits for its retry time; one may
+    // have been sent already (unknown): that one waits for the user.
+    let due = queue("due-now");
+    let later = queue("retry-in-an-hour");
+    let unknown = queue("outcome-unknown");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    cache
+        .retry_at(later, "connection refused", now + 3600)
+        .unwrap();
+    cache
+        .unknown(unknown, "connection lost after DATA")
+        .unwrap();
+
+    let (handle, events) = engine::start(
+        acct.clone(),
+        engine::Passwords {
+            imap: password(user),
+            smtp: Some(password(user)),
+        },
+        t.0.join("mail.sqlite3"),
+        engine_options(),
+    );
+    let mut events = Box::pin(events);
+    let e = wait_for(&mut events, Duration::from_secs(30), |e| {
+        matches!(e, Event::Outbox(_))
+    })
+    .await;
+    let Event::Outbox(done) = e else {
+        unreachable!()
+    };
+    assert_eq!(done.len(), 1, "{done:?}");
+    assert_eq!(done[0].0, due);
+    assert!(done[0].1.is_ok(), "{done:?}");
+    handle.send(Command::Shutdown);
+
+    // Delivered, filed in Sent, and gone from the outbox; the others wait as they were.
+    let mut inbox = other(to).await;
+    let mut arrived = false;
+    for _ in 0..100 {
+        inbox.select("INBOX", None).await.unwrap();
+        if !inbox.uids().await.unwrap().is_empty() {
+            arrived = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(arrived, "the message was delivered");
+    inbox.logout().await;
+    let mut mine = other(user).await;
+    mine.select("Sent", None).await.unwrap();
+    assert_eq!(mine.uids().await.unwrap().len(), 1);
+    mine.logout().await;
+    let left = cache.outbox(None).unwrap();
+    let states: Vec<_> = left.iter().map(|m| (m.id, m.state)).collect();
+    assert_eq!(
+        states,
+        [
+            (later, OutboxState::Queued),
+            (unknown, OutboxState::Unknown)
+        ]
+    );
+}

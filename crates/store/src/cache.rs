@@ -18,7 +18,7 @@ mod outbox;
 
 pub use journal::{Action, Pending};
 pub use messages::{Indexing, ListQuery, MessageRow, Summary};
-pub use outbox::{OutboxState, Outgoing};
+pub use outbox::{OutboxState, Outgoing, SendLock};
 
 use crate::error::{Error, Result};
 use crate::paths::{Paths, private_dir};

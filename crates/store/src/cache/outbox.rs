@@ -7,10 +7,21 @@
 //! `Sending` when the outbox is opened after a crash becomes `Unknown`: the server may or may not
 //! have accepted it, and only the user can decide to send it again. `Failed` is a refusal that
 //! retrying cannot fix (a rejected recipient).
+//!
+//! Only one process submits at a time: a sender holds the [`SendLock`] (an OS file lock beside
+//! the cache, released by the OS when the process dies) from before it reads a message's state
+//! until it has recorded the outcome. So a `Sending` message found while nobody holds the lock
+//! was left by a process that died; one found while another process holds it is being sent.
 
 use super::{Cache, db};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use rusqlite::{OptionalExtension, params};
+use std::path::PathBuf;
+
+/// Proof that this process is the one submitting (see the module documentation). Dropping it
+/// releases the lock.
+#[derive(Debug)]
+pub struct SendLock(#[allow(dead_code)] std::fs::File);
 
 /// Where an outgoing message is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +92,38 @@ fn outgoing(r: &rusqlite::Row<'_>) -> rusqlite::Result<Outgoing> {
 }
 
 impl Cache {
+    fn send_lock_file(&self) -> Result<(PathBuf, std::fs::File)> {
+        let mut name = self.path.as_os_str().to_owned();
+        name.push("-send.lock");
+        let path = PathBuf::from(name);
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        Ok((path, file))
+    }
+
+    /// Waits until no other process is submitting, then holds the lock.
+    pub fn send_lock(&self) -> Result<SendLock> {
+        let (path, file) = self.send_lock_file()?;
+        file.lock().map_err(|source| Error::Io { path, source })?;
+        Ok(SendLock(file))
+    }
+
+    /// The lock if no other process is submitting right now.
+    pub fn try_send_lock(&self) -> Result<Option<SendLock>> {
+        let (path, file) = self.send_lock_file()?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(SendLock(file))),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(source)) => Err(Error::Io { path, source }),
+        }
+    }
+
     /// Puts a message in the outbox (before anything is sent). Returns its outbox id.
     pub fn queue(
         &mut self,
@@ -163,9 +206,10 @@ impl Cache {
         self.set_state(id, OutboxState::Sent, None, None, false)
     }
 
-    /// Not sent this time (nothing was accepted); retried after `retry_at`.
+    /// Not sent this time (nothing was accepted); retried after `retry_at`. Counts as an
+    /// attempt, so the delay before the next one can grow.
     pub fn retry_at(&mut self, id: i64, reason: &str, retry_at: i64) -> Result<()> {
-        self.set_state(id, OutboxState::Queued, Some(reason), Some(retry_at), false)
+        self.set_state(id, OutboxState::Queued, Some(reason), Some(retry_at), true)
     }
 
     /// Refused for good (the user must change something).
@@ -193,8 +237,9 @@ impl Cache {
     }
 
     /// After a crash: a message left `Sending` may or may not have been accepted. It becomes
-    /// `Unknown`, for the user to decide; never silently sent again. Returns how many.
-    pub fn recover_outbox(&mut self) -> Result<usize> {
+    /// `Unknown`, for the user to decide; never silently sent again. Returns how many. Holding
+    /// the [`SendLock`] is what makes this safe: no live process is sending meanwhile.
+    pub fn recover_outbox(&mut self, _sender: &SendLock) -> Result<usize> {
         let err = self.err();
         self.conn
             .execute(
@@ -228,7 +273,15 @@ mod tests {
         // The process dies here; the next start cannot know whether the server took it.
         drop(cache);
         let mut cache = Cache::open_file(&dir.join("data/mail.sqlite3")).unwrap();
-        assert_eq!(cache.recover_outbox().unwrap(), 1);
+        let lock = cache
+            .try_send_lock()
+            .unwrap()
+            .expect("nobody else is sending");
+        assert!(
+            cache.try_send_lock().unwrap().is_none(),
+            "one sender at a time"
+        );
+        assert_eq!(cache.recover_outbox(&lock).unwrap(), 1);
         let q = cache.outgoing(id).unwrap().unwrap();
         assert_eq!(q.state, OutboxState::Unknown);
         assert_eq!(q.attempts, 1);
@@ -239,11 +292,12 @@ mod tests {
         cache.retry_at(id, "connection refused", 100).unwrap();
         let q = cache.outgoing(id).unwrap().unwrap();
         assert_eq!(q.state, OutboxState::Queued);
+        assert_eq!(q.attempts, 3);
         assert_eq!(q.last_error.as_deref(), Some("connection refused"));
         assert_eq!(q.next_attempt, Some(100));
         cache.sending(id).unwrap();
         cache.sent(id).unwrap();
-        assert_eq!(cache.recover_outbox().unwrap(), 0, "sent is sent");
+        assert_eq!(cache.recover_outbox(&lock).unwrap(), 0, "sent is sent");
         cache.remove_outgoing(id).unwrap();
         assert!(cache.outbox(None).unwrap().is_empty());
         std::fs::remove_dir_all(dir).unwrap();

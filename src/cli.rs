@@ -3,6 +3,7 @@
 mod account;
 mod inspect;
 mod mail;
+mod remote;
 mod send;
 mod term;
 
@@ -56,6 +57,9 @@ pub enum Command {
     Forward(send::ForwardArgs),
     /// What is waiting to be sent: list, retry, discard.
     Outbox(send::OutboxArgs),
+    /// Remote content: load a message's images through your proxy (with the network
+    /// ledger), or set an account's policy.
+    Remote(remote::RemoteArgs),
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -83,6 +87,7 @@ pub fn run(args: Args) -> Result<()> {
         Some(Command::Reply(a)) => send::reply(a, &paths()?),
         Some(Command::Forward(a)) => send::forward(a, &paths()?),
         Some(Command::Outbox(a)) => send::outbox_cmd(a, &paths()?),
+        Some(Command::Remote(a)) => remote::run(a, &paths()?),
         None => {
             eprintln!(
                 "The Quietpost window is not part of this build yet.\n\

@@ -2,66 +2,14 @@
 //! Postfix of the testbed (465 and 587), Postfix delivers into Dovecot over LMTP, and the
 //! delivered copies are read back over IMAP. Users sync11..sync16.
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "support/testbed.rs"]
 mod testbed;
 
+use cli::{ok, profile, quietpost};
 use mail_parser::MimeHeaders;
-use quietpost_model::Secret;
-use quietpost_net::Timeouts;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-use testbed::{account, ca};
-
-fn quietpost(profile: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_quietpost"))
-        .arg("--profile")
-        .arg(profile)
-        .args(args)
-        // A time zone far from UTC: nothing of it may show in the message.
-        .env("TZ", "Asia/Kathmandu")
-        .stdin(Stdio::null())
-        .output()
-        .expect("quietpost runs")
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "quietpost failed: {}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// A profile with one account for `user`, submitting on `smtp` (`HOST:PORT`).
-fn profile(name: &str, user: &str, smtp: &str, starttls: bool) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("qp-cli-send-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let email = format!("{user}@quietpost.test");
-    let pw = format!("echo {user}-Test-pw");
-    let mut args = vec![
-        "account",
-        "add",
-        user,
-        "--email",
-        &email,
-        "--imap",
-        "localhost:10993",
-        "--smtp",
-        smtp,
-        "--ca-file",
-    ];
-    let ca = ca();
-    args.push(&ca);
-    args.extend(["--password-command", &pw]);
-    if starttls {
-        args.push("--smtp-starttls");
-    }
-    ok(quietpost(&dir, &args));
-    dir
-}
 
 /// The raw messages in `user`'s `folder`, waiting up to 30 s for at least `n` of them.
 fn mailbox(user: &str, folder: &str, n: usize) -> Vec<Vec<u8>> {
@@ -72,13 +20,7 @@ fn mailbox(user: &str, folder: &str, n: usize) -> Vec<Vec<u8>> {
     rt.block_on(async {
         let started = Instant::now();
         loop {
-            let mut m = quietpost_core::sync::connect(
-                &account(user, 10993),
-                &Secret::new(format!("{user}-Test-pw")),
-                Timeouts::default(),
-            )
-            .await
-            .unwrap();
+            let mut m = testbed::connect(user).await;
             m.select(folder, None).await.unwrap();
             let mut got = Vec::new();
             if !m.uids().await.unwrap().is_empty() {
@@ -333,13 +275,7 @@ fn deliver(user: &str, folder: &str, raw: &[u8]) {
         .build()
         .unwrap();
     rt.block_on(async {
-        let mut m = quietpost_core::sync::connect(
-            &account(user, 10993),
-            &Secret::new(format!("{user}-Test-pw")),
-            Timeouts::default(),
-        )
-        .await
-        .unwrap();
+        let mut m = testbed::connect(user).await;
         m.append(folder, "()", raw).await.unwrap();
         m.logout().await;
     });

@@ -5,6 +5,8 @@
 //! may have been sent is sent again on its own. The submission server is a small in-process
 //! fake that stops answering at the chosen step.
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "../crates/net/tests/support/fake_imap.rs"]
 mod fake_imap;
 #[path = "../crates/net/tests/support/fake_smtp.rs"]
@@ -12,20 +14,11 @@ mod fake_smtp;
 #[path = "../crates/net/tests/support/peer.rs"]
 mod peer;
 
+use cli::quietpost;
 use fake_smtp::{FakeSmtp, Step, start};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
-
-fn quietpost(profile: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_quietpost"))
-        .arg("--profile")
-        .arg(profile)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("quietpost runs")
-}
 
 /// A profile whose account submits to the fake on `smtp_port`; its IMAP port is closed.
 fn profile(name: &str, smtp_port: u16, ca: &Path) -> std::path::PathBuf {

@@ -168,6 +168,9 @@ fn add(a: AddArgs, paths: &Paths) -> Result<()> {
         },
         proxy: a.proxy.clone(),
         files_sent: false,
+        remote_content: Default::default(),
+        always_load_from: Vec::new(),
+        trusted_authserv_ids: Vec::new(),
         imap: server(imap, a.imap_starttls, (993, 143), &ca_file, &a.pin_sha256)?,
         smtp: server(smtp, a.smtp_starttls, (465, 587), &ca_file, &a.pin_sha256)?,
     };

@@ -4,7 +4,7 @@ use super::term::Out;
 use crate::wording::explain;
 use anyhow::{Context, Result};
 use clap::Args;
-use quietpost_model::{Addr, Code, RemoteKind, SafeMessage};
+use quietpost_model::{Addr, Code, LedgerEntry, LedgerState, RemoteKind, SafeMessage};
 use quietpost_render::{Limits, Options, render};
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
@@ -32,21 +32,62 @@ pub fn run(args: InspectArgs) -> Result<()> {
 /// Renders a raw message and prints it: the readable view, or the SafeMessage as JSON. `read`
 /// uses it too, so a cached message prints exactly as `inspect` prints its bytes.
 pub fn show(raw: &[u8], trusted_authserv_ids: Vec<String>, json: bool) -> Result<()> {
+    show_with_ledger(raw, trusted_authserv_ids, json, |_| Ok(None))
+}
+
+/// As [`show`], with the message's network ledger when `ledger` gives one (`read`): in JSON as
+/// the `ledger` field, in the view as what was loaded, failed or blocked.
+pub fn show_with_ledger(
+    raw: &[u8],
+    trusted_authserv_ids: Vec<String>,
+    json: bool,
+    ledger: impl FnOnce(&SafeMessage) -> Result<Option<Vec<LedgerEntry>>>,
+) -> Result<()> {
     let options = Options {
         trusted_authserv_ids,
         limits: Limits::default(),
     };
     let message = render(raw, &options);
+    let ledger = ledger(&message)?;
     let stdout = io::stdout().lock();
     if json {
         let mut out = io::BufWriter::new(stdout);
-        serde_json::to_writer_pretty(&mut out, &message)?;
+        match &ledger {
+            None => serde_json::to_writer_pretty(&mut out, &message)?,
+            Some(ledger) => {
+                let mut value = serde_json::to_value(&message)?;
+                value["ledger"] = serde_json::to_value(ledger)?;
+                serde_json::to_writer_pretty(&mut out, &value)?;
+            }
+        }
         writeln!(out)?;
         out.flush()?;
     } else {
         let mut out = Out(io::BufWriter::new(stdout));
-        print_view(&message, &mut out)?;
+        print_view(&message, ledger.as_deref(), &mut out)?;
         out.0.flush()?;
+    }
+    Ok(())
+}
+
+/// The network ledger in words: one line per remote reference.
+pub(super) fn print_ledger<W: Write>(ledger: &[LedgerEntry], out: &mut Out<W>) -> io::Result<()> {
+    for e in ledger {
+        let how = match (e.state, &e.via) {
+            (LedgerState::Loaded, Some(via)) => format!("loaded via {via}"),
+            (LedgerState::Failed, Some(via)) => format!("failed via {via}"),
+            (state, _) => state.as_str().to_owned(),
+        };
+        let at =
+            e.at.as_deref()
+                .map(|a| format!(" at {a}"))
+                .unwrap_or_default();
+        out.line(&format!(
+            "  - {:<10} {how}{at}: {}\n      {}",
+            e.kind.as_str(),
+            e.detail,
+            e.url
+        ))?;
     }
     Ok(())
 }
@@ -86,7 +127,11 @@ fn code_lines(codes: &[Code], indent: &str) -> Vec<String> {
         .collect()
 }
 
-fn print_view<W: Write>(m: &SafeMessage, out: &mut Out<W>) -> io::Result<()> {
+fn print_view<W: Write>(
+    m: &SafeMessage,
+    ledger: Option<&[LedgerEntry]>,
+    out: &mut Out<W>,
+) -> io::Result<()> {
     let field = |out: &mut Out<W>, label: &str, list: &[Addr]| -> io::Result<()> {
         for (i, a) in list.iter().enumerate() {
             let label = if i == 0 {
@@ -180,8 +225,18 @@ fn print_view<W: Write>(m: &SafeMessage, out: &mut Out<W>) -> io::Result<()> {
     }
 
     out.line("")?;
+    let tried = ledger.filter(|l| l.iter().any(|e| e.state != LedgerState::Blocked));
     if m.remote_content.is_empty() {
         out.line("Remote content: none.")?;
+    } else if let Some(ledger) = tried {
+        let count = |s: LedgerState| ledger.iter().filter(|e| e.state == s).count();
+        out.line(&format!(
+            "Remote content: {} loaded through your proxy, {} failed, {} blocked.",
+            count(LedgerState::Loaded),
+            count(LedgerState::Failed),
+            count(LedgerState::Blocked)
+        ))?;
+        print_ledger(ledger, out)?;
     } else {
         let mut by_kind: BTreeMap<RemoteKind, usize> = BTreeMap::new();
         for r in &m.remote_content {

@@ -53,7 +53,8 @@ pub struct ListArgs {
 pub struct ReadArgs {
     /// The message id printed by `list`.
     pub id: i64,
-    /// Print the SafeMessage as JSON (exactly what `inspect --json` prints for its bytes).
+    /// Print the SafeMessage as JSON: what `inspect --json` prints for its bytes, plus the
+    /// network ledger (`ledger`: each remote reference blocked, loaded or failed).
     #[arg(long)]
     pub json: bool,
 }
@@ -373,8 +374,13 @@ fn resolve_folder(
 }
 
 pub fn read(a: ReadArgs, paths: &Paths) -> Result<()> {
-    let (_, raw) = raw_message(paths, a.id)?;
-    inspect::show(&raw, Vec::new(), a.json)
+    let (account, raw) = raw_message(paths, a.id)?;
+    let cache = cache(paths)?;
+    inspect::show_with_ledger(&raw, account.trusted_authserv_ids, a.json, |m| {
+        Ok(Some(
+            quietpost_core::remote::ledger(&cache, a.id, m).map_err(|e| anyhow!("{e}"))?,
+        ))
+    })
 }
 
 /// A cached message's account and bytes, downloading the body if it is not cached yet (without

@@ -26,6 +26,9 @@ pub fn account(user: &str, imap_port: u16) -> Account {
         password: PasswordSource::Keychain,
         proxy: None,
         files_sent: false,
+        remote_content: Default::default(),
+        always_load_from: Vec::new(),
+        trusted_authserv_ids: Vec::new(),
         imap: server(imap_port),
         smtp: server(10465),
     }
@@ -43,4 +46,15 @@ pub fn assert_complete(rows: &[MessageRow], n: usize) {
     ids.dedup();
     assert_eq!(ids.len(), n, "no duplicates");
     assert!(rows.iter().all(|r| r.has_body), "every body downloaded");
+}
+
+/// A connection to testbed `user`'s mailbox over IMAPS, as another mail client would make.
+pub async fn connect(user: &str) -> quietpost_net::imap::mailbox::Mail {
+    quietpost_core::sync::connect(
+        &account(user, 10993),
+        &quietpost_model::Secret::new(format!("{user}-Test-pw")),
+        quietpost_net::Timeouts::default(),
+    )
+    .await
+    .unwrap()
 }

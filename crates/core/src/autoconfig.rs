@@ -379,43 +379,14 @@ pub async fn discover_at(
     Err(format!("no settings were found ({})", reasons.join("; ")))
 }
 
-/// A DNS resolver for service records.
-pub type Resolver = hickory_resolver::TokioResolver;
-
-/// The system's resolver (from /etc/resolv.conf or the platform's settings).
-pub fn system_resolver() -> Result<Resolver, String> {
-    hickory_resolver::Resolver::builder_tokio()
-        .map_err(|e| format!("no DNS resolver ({e})"))?
-        .build()
-        .map_err(|e| format!("no DNS resolver ({e})"))
-}
+pub use quietpost_net::route::{Resolver, system_resolver};
 
 /// Shown with servers found in DNS, whose answers are not authenticated.
 const SRV_NOTE: &str = "These servers come from DNS records, which anyone on the network path can forge. Check that they belong to your provider before continuing.";
 
-/// The best target of one service record name: lowest priority, then highest weight; a target
-/// of "." means the service is not offered (RFC 2782).
 async fn best_target(resolver: &Resolver, name: &str) -> Option<(String, u16)> {
-    use hickory_resolver::proto::rr::{RData, RecordType};
-    let lookup = resolver.lookup(name, RecordType::SRV).await.ok()?;
-    lookup
-        .answers()
-        .iter()
-        .filter_map(|r| match &r.data {
-            RData::SRV(srv) => Some(srv.clone()),
-            _ => None,
-        })
-        .filter(|srv| srv.port != 0 && !srv.target.is_root())
-        .min_by_key(|srv| (srv.priority, std::cmp::Reverse(srv.weight)))
-        .map(|srv| {
-            (
-                srv.target
-                    .to_ascii()
-                    .trim_end_matches('.')
-                    .to_ascii_lowercase(),
-                srv.port,
-            )
-        })
+    // `discover` never gets here with a proxy; the route code refuses it anyway.
+    quietpost_net::route::service(&quietpost_net::Route::Direct, resolver, name).await
 }
 
 /// RFC 6186 / RFC 8314 service records: `_imaps` (TLS) before `_imap` (STARTTLS),

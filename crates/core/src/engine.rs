@@ -248,7 +248,7 @@ async fn session(
             send_due(account, smtp, &passwords.imap, cache, options, events).await;
             match outbox::next_due(cache, account) {
                 Ok(Some(at)) => {
-                    let wait = u64::try_from(at - unix_now()).unwrap_or(0).max(1);
+                    let wait = u64::try_from(at - crate::time::now()).unwrap_or(0).max(1);
                     idle_for = idle_for.min(Duration::from_secs(wait));
                 }
                 Ok(None) => {}
@@ -306,12 +306,6 @@ async fn session(
             Ok(_) => {}
         }
     }
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Sends what is due in the outbox and reports it; a failure here never stops the sync.

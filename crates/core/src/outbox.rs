@@ -9,11 +9,11 @@
 
 use crate::accounts;
 use crate::compose::Built;
+use crate::time::now;
 use quietpost_model::Secret;
 use quietpost_net::{Timeouts, smtp};
 use quietpost_store::cache::{Cache, OutboxState, Role, SendLock};
 use quietpost_store::config::Account;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -49,12 +49,6 @@ pub fn queue(cache: &mut Cache, account: &Account, built: &Built) -> Result<i64,
         &built.envelope_from,
         &built.recipients,
     )?)
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Retry delays after the nth failed attempt: 1, 5, 15, 60 minutes, then hourly.

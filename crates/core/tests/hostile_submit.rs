@@ -36,6 +36,9 @@ async fn attempt(fake: FakeSmtp, ca_file: &std::path::Path, name: &str) -> (Stri
         password: PasswordSource::Keychain,
         proxy: None,
         files_sent: false,
+        remote_content: Default::default(),
+        always_load_from: Vec::new(),
+        trusted_authserv_ids: Vec::new(),
         imap: server_cfg.clone(),
         smtp: server_cfg,
     };

@@ -144,6 +144,9 @@ async fn attempt(attack: Attack) {
         password: PasswordSource::Keychain,
         proxy: None,
         files_sent: false,
+        remote_content: Default::default(),
+        always_load_from: Vec::new(),
+        trusted_authserv_ids: Vec::new(),
         imap: server.clone(),
         smtp: server,
     };

@@ -3,10 +3,12 @@
 //! This crate owns the vocabulary — display-safe text and the `SafeMessage` contract — and must
 //! never do I/O of any kind: no network, no disk, no async runtime, no GUI.
 
+pub mod ledger;
 pub mod message;
 pub mod secret;
 pub mod text;
 
+pub use ledger::{LedgerEntry, LedgerState};
 pub use message::{
     Addr, Attachment, Authentication, BodySource, Code, Link, RemoteKind, RemoteRef, SafeMessage,
     Warning,

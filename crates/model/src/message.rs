@@ -188,6 +188,17 @@ impl RemoteKind {
             RemoteKind::Other => "other",
         }
     }
+
+    /// The kind `as_str` wrote (anything else is `Other`).
+    pub fn parse(s: &str) -> RemoteKind {
+        use RemoteKind::*;
+        [
+            Image, Stylesheet, Font, Frame, Media, Object, Prefetch, Refresh, Form, Ping,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+        .unwrap_or(Other)
+    }
 }
 
 /// A remote reference that was detected and blocked.

@@ -6,17 +6,47 @@ use crate::endpoint::Timeouts;
 use crate::error::{Error, Result};
 use crate::route::{self, Route};
 use crate::tls::{self, Trust};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::timeout;
 
 /// Longest response head accepted.
 const MAX_HEAD: usize = 16 * 1024;
 
-/// A response: status and body.
+/// A response: status, header fields and body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
     pub status: u16,
+    /// Header fields in order: names lower-cased, values trimmed.
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+impl Response {
+    /// The first value of header field `name` (lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends `request` over `stream` and reads the whole response (`Connection: close`), at most
+/// `max_body` bytes of body.
+pub(crate) async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
+    request: &str,
+    max_body: usize,
+) -> std::result::Result<Response, &'static str> {
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .map_err(|_| "connection lost")?;
+    let mut raw = Vec::new();
+    let limit = (MAX_HEAD + max_body + 1) as u64;
+    // Servers often close without a TLS close_notify; what arrived is judged below.
+    let _ = (&mut stream).take(limit).read_to_end(&mut raw).await;
+    parse(&raw, max_body)
 }
 
 /// GETs `https://host:port{path}`, reading at most `max_body` bytes of body.
@@ -38,7 +68,7 @@ pub async fn get(
     }
     let work = async {
         let tcp = route::open(via, host, port, t.connect).await?;
-        let mut stream = tls::handshake(tcp, host, port, trust).await?;
+        let stream = tls::handshake(tcp, host, port, trust).await?;
         let authority = if port == 443 {
             host.to_owned()
         } else {
@@ -47,19 +77,7 @@ pub async fn get(
         let request = format!(
             "GET {path} HTTP/1.1\r\nHost: {authority}\r\nAccept: application/xml, text/xml\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n"
         );
-        stream
-            .write_all(request.as_bytes())
-            .await
-            .map_err(|source| Error::Connect {
-                host: host.to_owned(),
-                port,
-                source,
-            })?;
-        let mut raw = Vec::new();
-        let limit = (MAX_HEAD + max_body + 1) as u64;
-        // Servers often close without a TLS close_notify; what arrived is judged below.
-        let _ = (&mut stream).take(limit).read_to_end(&mut raw).await;
-        parse(&raw, max_body).map_err(protocol)
+        exchange(stream, &request, max_body).await.map_err(protocol)
     };
     timeout(t.command, work)
         .await
@@ -86,13 +104,15 @@ fn parse(raw: &[u8], max_body: usize) -> std::result::Result<Response, &'static 
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|s| s.parse().ok())
         .ok_or("not an HTTP response")?;
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
     let header = |name: &str| {
-        head.split("\r\n").skip(1).find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.trim()
-                .eq_ignore_ascii_case(name)
-                .then(|| v.trim().to_ascii_lowercase())
-        })
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.to_ascii_lowercase())
     };
     let body = &raw[head_end + 4..];
     let body = if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
@@ -109,7 +129,11 @@ fn parse(raw: &[u8], max_body: usize) -> std::result::Result<Response, &'static 
         }
         body.to_vec()
     };
-    Ok(Response { status, body })
+    Ok(Response {
+        status,
+        headers,
+        body,
+    })
 }
 
 fn dechunk(mut b: &[u8], max: usize) -> std::result::Result<Vec<u8>, &'static str> {

@@ -1,11 +1,14 @@
 //! The only crate that opens sockets: the one TLS policy (`tls`), direct and proxied routes
-//! (`route`), IMAP connections (`imap`) and SMTP submission (`smtp`).
+//! (`route`, the single egress point: every connection is opened by `route::open`), IMAP
+//! connections (`imap`), SMTP submission (`smtp`), configuration documents (`https`) and
+//! remote images, through the proxy only (`fetch`).
 //!
 //! It must never weaken TLS outside `tls.rs`, never send a credential before TLS, and never
 //! log a secret.
 
 mod endpoint;
 pub mod error;
+pub mod fetch;
 pub mod framing;
 pub mod https;
 pub mod imap;

@@ -3,6 +3,10 @@
 //! A configured proxy is a kill-switch: if it is down or refuses, the connection fails. There is
 //! never a silent direct connection and never a local DNS lookup of the destination — the proxy
 //! is given the host *name*.
+//!
+//! This is Quietpost's one way out (ARCHITECTURE.md, "Egress"): every TCP connection is opened
+//! by [`open`], and the only other network traffic, DNS service records for autoconfig, is
+//! asked by [`service`], on a direct route only.
 
 use crate::error::{Error, Result};
 use std::time::Duration;
@@ -228,4 +232,45 @@ async fn http_connect(s: &mut TcpStream, host: &str, port: u16) -> std::result::
         ));
     }
     Ok(())
+}
+
+/// A DNS resolver for service records: the system's, or one a test points at its own server.
+pub type Resolver = hickory_resolver::TokioResolver;
+
+/// The system's resolver (from /etc/resolv.conf or the platform's settings).
+pub fn system_resolver() -> std::result::Result<Resolver, String> {
+    hickory_resolver::Resolver::builder_tokio()
+        .map_err(|e| format!("no DNS resolver ({e})"))?
+        .build()
+        .map_err(|e| format!("no DNS resolver ({e})"))
+}
+
+/// The best target of service record `name` (RFC 2782: lowest priority, then highest weight;
+/// a target of "." means the service is not offered). Only on a direct route: through a proxy
+/// a DNS query would leave it, so nothing is asked and the answer is `None`.
+pub async fn service(route: &Route, resolver: &Resolver, name: &str) -> Option<(String, u16)> {
+    use hickory_resolver::proto::rr::{RData, RecordType};
+    if *route != Route::Direct {
+        return None;
+    }
+    tracing::debug!(name, "service record lookup");
+    let lookup = resolver.lookup(name, RecordType::SRV).await.ok()?;
+    lookup
+        .answers()
+        .iter()
+        .filter_map(|r| match &r.data {
+            RData::SRV(srv) => Some(srv.clone()),
+            _ => None,
+        })
+        .filter(|srv| srv.port != 0 && !srv.target.is_root())
+        .min_by_key(|srv| (srv.priority, std::cmp::Reverse(srv.weight)))
+        .map(|srv| {
+            (
+                srv.target
+                    .to_ascii()
+                    .trim_end_matches('.')
+                    .to_ascii_lowercase(),
+                srv.port,
+            )
+        })
 }

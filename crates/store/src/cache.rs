@@ -13,10 +13,12 @@
 //! 32 MB of WAL rather than every 4 MB (pages rewritten in between are copied once).
 
 mod journal;
+mod ledger;
 mod messages;
 mod outbox;
 
 pub use journal::{Action, Pending};
+pub use ledger::LedgerRow;
 pub use messages::{Indexing, ListQuery, MessageRow, Summary};
 pub use outbox::{OutboxState, Outgoing, SendLock};
 
@@ -210,6 +212,17 @@ const MIGRATIONS: &[&str] = &[
         attempts INTEGER NOT NULL DEFAULT 0,
         last_error TEXT,
         next_attempt INTEGER
+    );",
+    // 3: the network ledger (see `ledger.rs`).
+    "CREATE TABLE ledger (
+        message INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL,
+        via TEXT,
+        at INTEGER,
+        detail TEXT NOT NULL,
+        PRIMARY KEY (message, url, kind)
     );",
 ];
 

@@ -7,6 +7,9 @@
 //! user = "alice"
 //! password = "keychain"                 # or { command = "pass show mail/alice" }
 //! proxy = "socks5://127.0.0.1:9050"     # optional: a kill-switch, never bypassed
+//! remote_content = "on-request"         # default "blocked": images never load
+//! always_load_from = ["news@shop.example"]  # only with a trusted DKIM/DMARC pass
+//! trusted_authserv_ids = ["mx.example.org"] # your provider's Authentication-Results
 //!
 //! [account.imap]
 //! host = "imap.example.org"
@@ -47,8 +50,37 @@ pub struct Account {
     /// a second copy.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub files_sent: bool,
+    /// Remote content (images) of this account's mail: blocked (the default), or loaded when
+    /// the user asks, through the proxy only.
+    #[serde(default, skip_serializing_if = "RemoteContent::is_blocked")]
+    pub remote_content: RemoteContent,
+    /// Senders whose images load without asking — only when the user's own provider (one of
+    /// `trusted_authserv_ids`) vouches for them with a DKIM or DMARC pass. Empty by default.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub always_load_from: Vec<String>,
+    /// authserv-ids of the user's own provider: only Authentication-Results carrying one of
+    /// these are believed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trusted_authserv_ids: Vec<String>,
     pub imap: Server,
     pub smtp: Server,
+}
+
+/// The remote content policy of an account (safety.md §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RemoteContent {
+    /// Nothing is ever loaded, even on request.
+    #[default]
+    Blocked,
+    /// Loaded when the user asks, for that message, through the account's proxy only.
+    OnRequest,
+}
+
+impl RemoteContent {
+    pub fn is_blocked(&self) -> bool {
+        *self == RemoteContent::Blocked
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +203,9 @@ mod tests {
             password: PasswordSource::Keychain,
             proxy: None,
             files_sent: false,
+            remote_content: RemoteContent::Blocked,
+            always_load_from: Vec::new(),
+            trusted_authserv_ids: Vec::new(),
             imap: Server {
                 host: "imap.example.org".into(),
                 port: 993,

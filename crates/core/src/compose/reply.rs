@@ -72,7 +72,9 @@ pub fn reply(original: &Quoted, from: &str, all: bool, text: &str) -> Draft {
         .collect();
     let attribution = format!(
         "On {}, {} wrote:",
-        original.timestamp.map_or("an unknown date".into(), utc),
+        original
+            .timestamp
+            .map_or("an unknown date".into(), crate::time::minute_utc),
         sender(m)
     );
     Draft {
@@ -102,7 +104,9 @@ pub fn forward(
     let mut header = format!(
         "---------- Forwarded message ----------\nFrom: {}\nDate: {}\nSubject: {}\nTo: {}\n",
         sender(m),
-        original.timestamp.map_or("unknown".into(), utc),
+        original
+            .timestamp
+            .map_or("unknown".into(), crate::time::minute_utc),
         m.subject.as_str(),
         list(&m.to)
     );
@@ -199,39 +203,11 @@ fn address_of(identity: &str) -> Option<String> {
         .map(|m| m.email.to_string())
 }
 
-/// `2026-11-27 18:00 UTC`.
-fn utc(timestamp: i64) -> String {
-    let days = timestamp.div_euclid(86_400);
-    let secs = timestamp.rem_euclid(86_400);
-    // Civil date from days since 1970 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
-        secs / 3600,
-        secs % 3600 / 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const MESSAGE: &[u8] = include_bytes!("../../../../tests/data/hidden-and-remote.eml");
-
-    #[test]
-    fn utc_dates() {
-        assert_eq!(utc(0), "1970-01-01 00:00 UTC");
-        assert_eq!(utc(1_795_802_410), "2026-11-27 18:00 UTC");
-        assert_eq!(utc(951_827_696), "2000-02-29 12:34 UTC");
-    }
 
     #[test]
     fn a_reply_quotes_only_what_was_shown() {

@@ -1,0 +1,172 @@
+//! `quietpost remote`: load a message's images through the proxy, and the account's policy.
+
+use super::account::{load, runtime};
+use super::inspect::print_ledger;
+use super::term::Out;
+use crate::wording;
+use anyhow::{Result, anyhow, bail};
+use clap::{Args, Subcommand, ValueEnum};
+use quietpost_core::remote::{self, LoadLimits};
+use quietpost_model::LedgerState;
+use quietpost_store::config::RemoteContent;
+use quietpost_store::paths::Paths;
+use std::io;
+
+#[derive(Debug, Args)]
+pub struct RemoteArgs {
+    #[command(subcommand)]
+    pub command: RemoteCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemoteCommand {
+    /// Load a message's images through the account's proxy (never directly) and print the
+    /// network ledger: every remote reference, loaded, failed or blocked. Images stay in
+    /// memory; nothing is saved.
+    Load {
+        /// The message id printed by `list`.
+        id: i64,
+        /// Use this proxy for this load: socks5://HOST:PORT or http://HOST:PORT.
+        #[arg(long, value_name = "URL")]
+        proxy: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show or set an account's remote content policy.
+    Policy {
+        account: String,
+        /// blocked (the default: nothing loads, even on request) or on-request.
+        #[arg(value_enum)]
+        set: Option<Policy>,
+        /// Load images from this sender without asking, when your provider vouches for it
+        /// (a DKIM or DMARC pass in Authentication-Results it wrote). Repeatable.
+        #[arg(long, value_name = "ADDRESS")]
+        always_load_from: Vec<String>,
+        /// Your provider's authserv-id: its Authentication-Results are believed. Repeatable.
+        #[arg(long, value_name = "ID")]
+        trust_authserv: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Policy {
+    Blocked,
+    OnRequest,
+}
+
+pub fn run(a: RemoteArgs, paths: &Paths) -> Result<()> {
+    match a.command {
+        RemoteCommand::Load { id, proxy, json } => load_images(paths, id, proxy, json),
+        RemoteCommand::Policy {
+            account,
+            set,
+            always_load_from,
+            trust_authserv,
+        } => policy(paths, &account, set, always_load_from, trust_authserv),
+    }
+}
+
+fn load_images(paths: &Paths, id: i64, proxy: Option<String>, json: bool) -> Result<()> {
+    let (account, raw) = super::mail::raw_message(paths, id)?;
+    let over = proxy
+        .as_deref()
+        .map(quietpost_core::accounts::parse_proxy)
+        .transpose()
+        .map_err(|e| anyhow!("{e}"))?;
+    let via = remote::route(&account, over).map_err(|e| anyhow!("{e}"))?;
+    let message = quietpost_render::render(
+        &raw,
+        &quietpost_render::Options {
+            trusted_authserv_ids: account.trusted_authserv_ids.clone(),
+            ..Default::default()
+        },
+    );
+    let loaded = match runtime()?.block_on(remote::load(
+        &account,
+        &message,
+        via.as_ref(),
+        &LoadLimits::default(),
+    )) {
+        Ok(l) => l,
+        Err(remote::Error::Blocked(name)) => bail!(
+            "Remote content is blocked for the account {name}: nothing was loaded. To load \
+             images when you ask, through your proxy only: `quietpost remote policy {name} on-request`."
+        ),
+        Err(e) => bail!("{e}"),
+    };
+    let mut cache = quietpost_store::cache::Cache::open(paths)
+        .map_err(|e| anyhow!(wording::store_error(&e)))?;
+    remote::record(&mut cache, id, &loaded).map_err(|e| anyhow!("{e}"))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&loaded.ledger)?);
+    } else {
+        let count = |s: LedgerState| loaded.ledger.iter().filter(|e| e.state == s).count();
+        let mut out = Out(io::stdout().lock());
+        out.line(&format!(
+            "{} loaded, {} failed, {} blocked (only images are ever loaded).",
+            count(LedgerState::Loaded),
+            count(LedgerState::Failed),
+            count(LedgerState::Blocked)
+        ))?;
+        print_ledger(&loaded.ledger, &mut out)?;
+    }
+    if via.is_none() && !loaded.ledger.is_empty() {
+        bail!(
+            "No proxy is configured for the account {}: Quietpost never loads remote content \
+             directly. Add one (e.g. Tor: `proxy = \"socks5://127.0.0.1:9050\"` in the account) or \
+             pass --proxy.",
+            account.name
+        );
+    }
+    Ok(())
+}
+
+fn policy(
+    paths: &Paths,
+    name: &str,
+    set: Option<Policy>,
+    always: Vec<String>,
+    trust: Vec<String>,
+) -> Result<()> {
+    let mut config = load(paths)?;
+    let account = config
+        .accounts
+        .iter_mut()
+        .find(|a| a.name == name)
+        .ok_or_else(|| anyhow!("There is no account named {name:?}."))?;
+    let changed = set.is_some() || !always.is_empty() || !trust.is_empty();
+    if let Some(p) = set {
+        account.remote_content = match p {
+            Policy::Blocked => RemoteContent::Blocked,
+            Policy::OnRequest => RemoteContent::OnRequest,
+        };
+    }
+    account.always_load_from.extend(always);
+    account.trusted_authserv_ids.extend(trust);
+    let words = match account.remote_content {
+        RemoteContent::Blocked => "blocked: nothing loads, even when you ask",
+        RemoteContent::OnRequest => "loaded when you ask, through the account's proxy only",
+    };
+    println!("Remote content for {name}: {words}.");
+    match &account.proxy {
+        Some(p) => println!("Proxy: {p}."),
+        None => println!("Proxy: none, so nothing can load (`--proxy` gives one for one load)."),
+    }
+    if !account.always_load_from.is_empty() {
+        println!(
+            "Always loaded, when {} vouches for the sender: {}.",
+            if account.trusted_authserv_ids.is_empty() {
+                "your provider (no authserv-id set yet, so never)".to_owned()
+            } else {
+                account.trusted_authserv_ids.join(", ")
+            },
+            account.always_load_from.join(", ")
+        );
+    }
+    if changed {
+        config
+            .save(paths)
+            .map_err(|e| anyhow!(wording::store_error(&e)))?;
+    }
+    Ok(())
+}

@@ -90,7 +90,8 @@ async fn hostile_answers_are_refused() {
         timeout: Duration::from_secs(2),
         ..Limits::default()
     };
-    let cases: [(&str, fn(&Error) -> bool); 12] = [
+    type Expected = fn(&Error) -> bool;
+    let cases: [(&str, Expected); 12] = [
         ("/big.png", |e| matches!(e, Error::TooLarge(_))),
         ("/endless.png", |e| matches!(e, Error::TooLarge(_))),
         ("/slow.png", |e| matches!(e, Error::TimedOut)),

@@ -17,6 +17,7 @@ mod html;
 mod idn;
 mod links;
 mod mime;
+mod quote;
 mod remote;
 
 use mail_parser::{Message, MessageParser};
@@ -27,6 +28,7 @@ use std::collections::HashSet;
 
 pub use attachment::safe_filename;
 pub use idn::view_domain;
+pub use quote::{Quoted, attachment_data, message_id, quote};
 
 /// Caps that keep rendering bounded on any input. Exceeding one is a `limit-reached` warning.
 #[derive(Debug, Clone)]
@@ -86,67 +88,20 @@ pub fn render(raw: &[u8], options: &Options) -> SafeMessage {
     render_for(raw, options, Purpose::Display)
 }
 
-/// A message as a reply or a forward quotes it.
-#[derive(Debug, Clone)]
-pub struct Quoted {
-    /// Rendered like [`render`], except the body: it leaves out the text the HTML's own
-    /// formatting hides (display:none, zero-size or white-on-white text, ...) and link markers,
-    /// so a quote carries neither hidden text nor any remote reference.
-    pub message: SafeMessage,
-    /// The Date as seconds since 1970 UTC, when it is valid.
-    pub timestamp: Option<i64>,
-    /// The References field's message ids, `<...>`, oldest first (well-formed ones only).
-    pub references: Vec<String>,
-}
-
-/// Renders a message for quoting (see [`Quoted`]).
-pub fn quote(raw: &[u8], options: &Options) -> Quoted {
-    let message = render_for(raw, options, Purpose::Quote);
-    let parsed = std::panic::catch_unwind(|| {
-        let raw = &raw[..raw.len().min(options.limits.max_message_bytes)];
-        let normalized = normalize_bare_cr(raw);
-        let raw: &[u8] = normalized.as_deref().unwrap_or(raw);
-        let m = MessageParser::default().parse(raw)?;
-        let timestamp = m.date().filter(|d| d.is_valid()).map(|d| d.to_timestamp());
-        let references = m
-            .references()
-            .as_text_list()
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|id| message_id(id))
-            .collect::<Vec<_>>();
-        Some((timestamp, references))
-    });
-    let (timestamp, references) = parsed.ok().flatten().unwrap_or_default();
-    Quoted {
-        message,
-        timestamp,
-        references,
-    }
-}
-
-/// `<id>` for a message id that can be written back into a header as it is: printable ASCII,
-/// no spaces or angle brackets, at most 250 characters.
-pub fn message_id(id: &str) -> Option<String> {
-    let id = id.trim().trim_start_matches('<').trim_end_matches('>');
-    let ok = !id.is_empty()
-        && id.len() <= 250
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'"' | b'\\'));
-    ok.then(|| format!("<{id}>"))
-}
-
-/// The bytes of attachment `index` (as numbered in [`SafeMessage::attachments`]), decoded.
-pub fn attachment_data(raw: &[u8], index: usize, limits: &Limits) -> Option<Vec<u8>> {
-    std::panic::catch_unwind(|| {
+/// Parses at most `limits.max_message_bytes` of `raw` (old Mac line ends repaired) and runs
+/// `f` on the message and the bytes it was parsed from; `None` when it is not a message or a
+/// dependency panicked.
+fn with_parsed<R>(
+    raw: &[u8],
+    limits: &Limits,
+    f: impl FnOnce(&Message<'_>, &[u8]) -> R,
+) -> Option<R> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let raw = &raw[..raw.len().min(limits.max_message_bytes)];
         let normalized = normalize_bare_cr(raw);
         let raw: &[u8] = normalized.as_deref().unwrap_or(raw);
-        let message = MessageParser::default().parse(raw)?;
-        let walk = mime::walk(&message, &mime_limits(limits));
-        walk.attachments.get(index).map(|f| f.data.to_vec())
-    })
+        MessageParser::default().parse(raw).map(|m| f(&m, raw))
+    }))
     .ok()
     .flatten()
 }
@@ -175,17 +130,12 @@ fn render_for(raw: &[u8], options: &Options, purpose: Purpose) -> SafeMessage {
 /// subject, date, From, To, Cc and Message-ID, parsed and sanitized exactly as `render` does,
 /// without the body or the sender and authentication analysis. For a list of 50,000 messages.
 pub fn summary(raw: &[u8], options: &Options) -> SafeMessage {
-    std::panic::catch_unwind(|| {
+    with_parsed(raw, &options.limits, |message, raw| {
         let mut m = empty_message();
-        let raw = &raw[..raw.len().min(options.limits.max_message_bytes)];
-        let normalized = normalize_bare_cr(raw);
-        let raw: &[u8] = normalized.as_deref().unwrap_or(raw);
-        if let Some(message) = MessageParser::default().parse(raw) {
-            headers(&message, raw, options, Detail::List, &mut m);
-        }
+        headers(message, raw, options, Detail::List, &mut m);
         m
     })
-    .unwrap_or_else(|_| empty_message())
+    .unwrap_or_else(empty_message)
 }
 
 /// The words of a message for a search index, and whether it has attachments: the text parts
@@ -193,14 +143,8 @@ pub fn summary(raw: &[u8], options: &Options) -> SafeMessage {
 /// link, sender and remote-content analysis `render` does for display. Never displayed (the
 /// index stores no text), so it is not sanitized; bounded by `limits` like `render`.
 pub fn search_text(raw: &[u8], limits: &Limits) -> (String, bool) {
-    std::panic::catch_unwind(|| {
-        let raw = &raw[..raw.len().min(limits.max_message_bytes)];
-        let normalized = normalize_bare_cr(raw);
-        let raw: &[u8] = normalized.as_deref().unwrap_or(raw);
-        let Some(message) = MessageParser::default().parse(raw) else {
-            return (String::new(), false);
-        };
-        let walk = mime::walk(&message, &mime_limits(limits));
+    with_parsed(raw, limits, |message, _| {
+        let walk = mime::walk(message, &mime_limits(limits));
         let mut text = String::new();
         for piece in &walk.body {
             if text.len() >= limits.max_body_bytes {

@@ -157,9 +157,6 @@ fn add(a: AddArgs, paths: &Paths) -> Result<()> {
         bail!("--pin-sha256 needs the 64 hex digits of the SHA-256 fingerprint (colons allowed)");
     }
     let mut account = Account {
-        name: a.name.clone(),
-        email: a.email.clone(),
-        user: a.user.clone().unwrap_or_else(|| a.email.clone()),
         password: match &a.password_command {
             Some(command) => PasswordSource::Command {
                 command: command.clone(),
@@ -167,12 +164,13 @@ fn add(a: AddArgs, paths: &Paths) -> Result<()> {
             None => PasswordSource::Keychain,
         },
         proxy: a.proxy.clone(),
-        files_sent: false,
-        remote_content: Default::default(),
-        always_load_from: Vec::new(),
-        trusted_authserv_ids: Vec::new(),
-        imap: server(imap, a.imap_starttls, (993, 143), &ca_file, &a.pin_sha256)?,
-        smtp: server(smtp, a.smtp_starttls, (465, 587), &ca_file, &a.pin_sha256)?,
+        ..Account::new(
+            &a.name,
+            &a.email,
+            a.user.as_deref().unwrap_or(&a.email),
+            server(imap, a.imap_starttls, (993, 143), &ca_file, &a.pin_sha256)?,
+            server(smtp, a.smtp_starttls, (465, 587), &ca_file, &a.pin_sha256)?,
+        )
     };
     // These providers put submitted mail in Sent themselves; a second copy would duplicate it.
     account.files_sent = matches!(

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use quietpost_store::cache::MessageRow;
-use quietpost_store::config::{Account, PasswordSource, Security, Server};
+use quietpost_store::config::{Account, Security, Server};
 
 pub fn ca() -> String {
     std::env::var("QUIETPOST_TESTBED_CA")
@@ -19,19 +19,13 @@ pub fn account(user: &str, imap_port: u16) -> Account {
         ca_file: Some(ca().into()),
         pin_sha256: None,
     };
-    Account {
-        name: user.into(),
-        email: format!("{user}@quietpost.test"),
-        user: user.into(),
-        password: PasswordSource::Keychain,
-        proxy: None,
-        files_sent: false,
-        remote_content: Default::default(),
-        always_load_from: Vec::new(),
-        trusted_authserv_ids: Vec::new(),
-        imap: server(imap_port),
-        smtp: server(10465),
-    }
+    Account::new(
+        user,
+        &format!("{user}@quietpost.test"),
+        user,
+        server(imap_port),
+        server(10465),
+    )
 }
 
 /// `rows` are exactly `n` messages, each once (distinct Message-IDs), every body downloaded:

@@ -283,17 +283,11 @@ mod tests {
             pin_sha256: None,
         };
         Account {
-            name: "a".into(),
-            email: "me@example.org".into(),
-            user: "me".into(),
-            password: Default::default(),
             proxy: Some("socks5://127.0.0.1:9050".into()),
-            files_sent: false,
             remote_content: policy,
             always_load_from: always.iter().map(|s| s.to_string()).collect(),
             trusted_authserv_ids: vec!["mx.example.org".into()],
-            imap: server.clone(),
-            smtp: server,
+            ..Account::new("a", "me@example.org", "me", server.clone(), server)
         }
     }
 

@@ -15,7 +15,7 @@ use quietpost_core::outbox;
 use quietpost_model::Secret;
 use quietpost_net::Timeouts;
 use quietpost_store::cache::{Cache, OutboxState};
-use quietpost_store::config::{Account, PasswordSource, Security, Server};
+use quietpost_store::config::{Account, Security, Server};
 use std::time::Duration;
 
 const BODY: &str = "The quarterly numbers, confidential.";
@@ -29,19 +29,13 @@ async fn attempt(fake: FakeSmtp, ca_file: &std::path::Path, name: &str) -> (Stri
         ca_file: Some(ca_file.to_owned()),
         pin_sha256: None,
     };
-    let account = Account {
-        name: "h".into(),
-        email: "alice@example.org".into(),
-        user: "alice".into(),
-        password: PasswordSource::Keychain,
-        proxy: None,
-        files_sent: false,
-        remote_content: Default::default(),
-        always_load_from: Vec::new(),
-        trusted_authserv_ids: Vec::new(),
-        imap: server_cfg.clone(),
-        smtp: server_cfg,
-    };
+    let account = Account::new(
+        "h",
+        "alice@example.org",
+        "alice",
+        server_cfg.clone(),
+        server_cfg,
+    );
     let dir = std::env::temp_dir().join(format!("qp-submit-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let mut cache = Cache::open_file(&dir.join("mail.sqlite3")).unwrap();

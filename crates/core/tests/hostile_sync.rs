@@ -13,7 +13,7 @@ use quietpost_core::sync::{self, SyncOptions};
 use quietpost_model::Secret;
 use quietpost_net::Timeouts;
 use quietpost_store::cache::{Cache, ListQuery};
-use quietpost_store::config::{Account, PasswordSource, Security, Server};
+use quietpost_store::config::{Account, Security, Server};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 
@@ -137,19 +137,7 @@ async fn attempt(attack: Attack) {
         ca_file: Some(pki.ca_file.clone()),
         pin_sha256: None,
     };
-    let account = Account {
-        name: "h".into(),
-        email: "h@example.org".into(),
-        user: "h".into(),
-        password: PasswordSource::Keychain,
-        proxy: None,
-        files_sent: false,
-        remote_content: Default::default(),
-        always_load_from: Vec::new(),
-        trusted_authserv_ids: Vec::new(),
-        imap: server.clone(),
-        smtp: server,
-    };
+    let account = Account::new("h", "h@example.org", "h", server.clone(), server);
     let timeouts = Timeouts {
         connect: Duration::from_secs(5),
         greeting: Duration::from_secs(2),

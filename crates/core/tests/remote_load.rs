@@ -17,17 +17,8 @@ fn account() -> Account {
         pin_sha256: None,
     };
     Account {
-        name: "a".into(),
-        email: "me@example.org".into(),
-        user: "me".into(),
-        password: Default::default(),
-        proxy: None,
-        files_sent: false,
         remote_content: RemoteContent::OnRequest,
-        always_load_from: Vec::new(),
-        trusted_authserv_ids: Vec::new(),
-        imap: server.clone(),
-        smtp: server,
+        ..Account::new("a", "me@example.org", "me", server.clone(), server)
     }
 }
 

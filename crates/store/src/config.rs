@@ -66,6 +66,27 @@ pub struct Account {
     pub smtp: Server,
 }
 
+impl Account {
+    /// An account with the safe defaults for everything else: the password in the keychain, no
+    /// proxy, Quietpost files sent mail, remote content blocked, no sender loaded without
+    /// asking, no authentication results believed.
+    pub fn new(name: &str, email: &str, user: &str, imap: Server, smtp: Server) -> Account {
+        Account {
+            name: name.to_owned(),
+            email: email.to_owned(),
+            user: user.to_owned(),
+            password: PasswordSource::Keychain,
+            proxy: None,
+            files_sent: false,
+            remote_content: RemoteContent::Blocked,
+            always_load_from: Vec::new(),
+            trusted_authserv_ids: Vec::new(),
+            imap,
+            smtp,
+        }
+    }
+}
+
 /// The remote content policy of an account (safety.md §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -196,31 +217,25 @@ mod tests {
     use super::*;
 
     fn account() -> Account {
-        Account {
-            name: "work".into(),
-            email: "alice@example.org".into(),
-            user: "alice".into(),
-            password: PasswordSource::Keychain,
-            proxy: None,
-            files_sent: false,
-            remote_content: RemoteContent::Blocked,
-            always_load_from: Vec::new(),
-            trusted_authserv_ids: Vec::new(),
-            imap: Server {
+        Account::new(
+            "work",
+            "alice@example.org",
+            "alice",
+            Server {
                 host: "imap.example.org".into(),
                 port: 993,
                 security: Security::Tls,
                 ca_file: None,
                 pin_sha256: None,
             },
-            smtp: Server {
+            Server {
                 host: "smtp.example.org".into(),
                 port: 587,
                 security: Security::Starttls,
                 ca_file: None,
                 pin_sha256: Some("AB".into()),
             },
-        }
+        )
     }
 
     #[test]

@@ -70,6 +70,17 @@ pub fn show_with_ledger(
     Ok(())
 }
 
+/// "N loaded{how}, M failed, K blocked".
+pub(super) fn ledger_counts(ledger: &[LedgerEntry], how: &str) -> String {
+    let count = |s: LedgerState| ledger.iter().filter(|e| e.state == s).count();
+    format!(
+        "{} loaded{how}, {} failed, {} blocked",
+        count(LedgerState::Loaded),
+        count(LedgerState::Failed),
+        count(LedgerState::Blocked)
+    )
+}
+
 /// The network ledger in words: one line per remote reference.
 pub(super) fn print_ledger<W: Write>(ledger: &[LedgerEntry], out: &mut Out<W>) -> io::Result<()> {
     for e in ledger {
@@ -229,12 +240,9 @@ fn print_view<W: Write>(
     if m.remote_content.is_empty() {
         out.line("Remote content: none.")?;
     } else if let Some(ledger) = tried {
-        let count = |s: LedgerState| ledger.iter().filter(|e| e.state == s).count();
         out.line(&format!(
-            "Remote content: {} loaded through your proxy, {} failed, {} blocked.",
-            count(LedgerState::Loaded),
-            count(LedgerState::Failed),
-            count(LedgerState::Blocked)
+            "Remote content: {}.",
+            ledger_counts(ledger, " through your proxy")
         ))?;
         print_ledger(ledger, out)?;
     } else {

@@ -1,13 +1,12 @@
 //! `quietpost remote`: load a message's images through the proxy, and the account's policy.
 
 use super::account::{load, runtime};
-use super::inspect::print_ledger;
+use super::inspect::{ledger_counts, print_ledger};
 use super::term::Out;
 use crate::wording;
 use anyhow::{Result, anyhow, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use quietpost_core::remote::{self, LoadLimits};
-use quietpost_model::LedgerState;
 use quietpost_store::config::RemoteContent;
 use quietpost_store::paths::Paths;
 use std::io;
@@ -100,13 +99,10 @@ fn load_images(paths: &Paths, id: i64, proxy: Option<String>, json: bool) -> Res
     if json {
         println!("{}", serde_json::to_string_pretty(&loaded.ledger)?);
     } else {
-        let count = |s: LedgerState| loaded.ledger.iter().filter(|e| e.state == s).count();
         let mut out = Out(io::stdout().lock());
         out.line(&format!(
-            "{} loaded, {} failed, {} blocked (only images are ever loaded).",
-            count(LedgerState::Loaded),
-            count(LedgerState::Failed),
-            count(LedgerState::Blocked)
+            "{} (only images are ever loaded).",
+            ledger_counts(&loaded.ledger, "")
         ))?;
         print_ledger(&loaded.ledger, &mut out)?;
     }

@@ -1,4 +1,5 @@
-//! The command line: argument parsing and dispatch. Each subcommand lives in `cli/`.
+//! The command line: argument parsing and dispatch. Each subcommand lives in `cli/`; with no
+//! subcommand the window opens (`app`).
 
 mod account;
 mod inspect;
@@ -21,6 +22,10 @@ pub struct Args {
     /// Print protocol traces to standard error (credentials are redacted).
     #[arg(long, global = true)]
     pub trace: bool,
+    /// Open the demo mailbox: about thirty messages, ordinary and hostile, that show what
+    /// Quietpost does. No account, no network.
+    #[arg(long, conflicts_with = "command")]
+    pub demo: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -88,14 +93,8 @@ pub fn run(args: Args) -> Result<()> {
         Some(Command::Forward(a)) => send::forward(a, &paths()?),
         Some(Command::Outbox(a)) => send::outbox_cmd(a, &paths()?),
         Some(Command::Remote(a)) => remote::run(a, &paths()?),
-        None => {
-            eprintln!(
-                "The Quietpost window is not part of this build yet.\n\
-                 To look at a message safely now:  quietpost inspect MESSAGE.eml\n\
-                 (a demo message: quietpost inspect assets/demo/welcome.eml)"
-            );
-            std::process::exit(2);
-        }
+        None => crate::app::run(crate::app::Launch::new(paths()?, args.demo))
+            .map_err(|e| anyhow::anyhow!("the window could not be opened: {e}")),
     }
 }
 

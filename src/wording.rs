@@ -55,6 +55,44 @@ pub fn explain(code: Code) -> &'static str {
     }
 }
 
+/// A badge's few-word title for a warning code.
+pub fn headline(code: Code) -> &'static str {
+    use Code::*;
+    match code {
+        TextHostMismatch => "Link goes elsewhere",
+        Userinfo => "Disguised link",
+        IpHost => "Link to a bare address",
+        IdnHomograph => "Look-alike letters",
+        DangerousScheme => "Dangerous link",
+        RelativeLink | UnparsableUrl => "Broken link",
+        HiddenLink => "Hidden link",
+        MailtoExtra => "Mail link with extras",
+        DisplayNameAddress => "Name shows another address",
+        ControlChars | HiddenControl => "Hidden characters removed",
+        EncodedAddress => "Disguised sender",
+        AmbiguousAddress => "Ambiguous sender",
+        InvalidAddress => "Invalid address",
+        MultipleFrom => "Several senders",
+        SenderDiffers => "Sent on behalf",
+        ReplyToDiffers => "Replies go elsewhere",
+        ReadReceiptRequested => "Read receipt asked",
+        LimitReached => "Partly shown",
+        CharsetProblem => "Encoding problem",
+        Unparsable => "Unreadable message",
+        BrokenStructure => "Damaged message",
+        BadDate => "No valid date",
+        BidiControl => "Reordering characters removed",
+        HtmlConverted => "Shown as text",
+        HiddenText => "Hidden text",
+        Executable => "Can run code",
+        PathInName => "Folders in the name",
+        BidiInName => "Disguised file name",
+        TypeMismatch => "Not what it claims",
+        ReservedName => "Reserved name",
+        NameChanged => "Name changed",
+    }
+}
+
 /// A connection failure in plain words, with what to do next. There is never a "continue
 /// anyway": the only ways past a certificate failure are an explicit CA file or pin.
 pub fn net_error(e: &NetError) -> String {
@@ -179,5 +217,85 @@ pub fn sync_error(e: &quietpost_core::sync::Error) -> String {
             "The server has no {role} folder, so this cannot be done. Use `quietpost move ID FOLDER` instead."
         ),
         other => other.to_string(),
+    }
+}
+
+/// A failure inside the window, in plain words with what to do.
+pub fn app_error(e: &crate::backend::Error) -> String {
+    use crate::backend::Error;
+    match e {
+        Error::Store(e) => match &**e {
+            StoreError::FileExists(path) => format!(
+                "{} already exists. Nothing was overwritten; move or rename that file and save again.",
+                path.display()
+            ),
+            StoreError::Io { path, source } => {
+                format!("Could not write {} ({source}). Nothing was lost.", path.display())
+            }
+            other => store_error(other),
+        },
+        Error::Sync(e) => sync_error(e),
+        Error::Remote(e) => match &**e {
+            quietpost_core::remote::Error::Blocked(account) => format!(
+                "Remote content is blocked for {account}. To allow loading on request: quietpost remote policy {account} on-request"
+            ),
+            other => other.to_string(),
+        },
+        Error::Gone(_) => {
+            "This message is no longer here (it was moved or deleted).".to_owned()
+        }
+        Error::NoAttachment => {
+            "The attachment could not be read back from the message.".to_owned()
+        }
+        Error::Executable => {
+            "This attachment can run code, so Quietpost does not open it. Save it if you trust it."
+                .to_owned()
+        }
+        Error::Launch(e) => format!("The system viewer could not be started ({e})."),
+        Error::Stopped => "The task was stopped.".to_owned(),
+    }
+}
+
+/// An account's sync state in a few words for the status bar, and whether the mail shown
+/// may have changed (so the window reloads it).
+pub fn engine_event(e: &quietpost_core::engine::Event) -> (String, bool) {
+    use quietpost_core::engine::Event;
+    use quietpost_core::sync::Update;
+    match e {
+        Event::Progress(Update::Progress {
+            folder,
+            done,
+            total,
+        }) => (
+            format!(
+                "downloading {}: {done} of {total}",
+                quietpost_net::imap::mailbox::decode_name(folder)
+            ),
+            *done == *total,
+        ),
+        Event::Progress(Update::FolderDone(_)) => ("syncing…".to_owned(), true),
+        Event::Progress(_) => ("syncing…".to_owned(), false),
+        Event::Synced(_) => ("up to date".to_owned(), true),
+        Event::InboxChanged(_) => ("up to date".to_owned(), true),
+        Event::Offline { error, retry_in } => (
+            format!(
+                "offline — {} Trying again in {} s.",
+                sync_error(error),
+                retry_in.as_secs()
+            ),
+            false,
+        ),
+        Event::Failed(error) => (format!("stopped — {}", sync_error(error)), false),
+        Event::Outbox(results) => {
+            let sent = results.iter().filter(|(_, r)| r.is_ok()).count();
+            let failed = results.len() - sent;
+            let words = match (sent, failed) {
+                (s, 0) => format!("sent {s} message{}", if s == 1 { "" } else { "s" }),
+                (s, f) => format!(
+                    "sent {s}, {f} not sent yet (see quietpost outbox)"
+                ),
+            };
+            (words, true)
+        }
     }
 }

@@ -140,11 +140,13 @@ pub async fn load(
     let results: Vec<Result<Image, fetch::Error>> = match via {
         None => images.iter().map(|_| Err(fetch::Error::NoProxy)).collect(),
         Some(via) => {
-            futures::stream::iter(
-                images
-                    .iter()
-                    .map(|url| fetch::image(url, via, &limits.image)),
-            )
+            // The futures are made first: a closure inside the stream's type would keep this
+            // future from being `Send` (the window runs it on its executor).
+            let fetches: Vec<_> = images
+                .iter()
+                .map(|url| fetch::image(url, via, &limits.image))
+                .collect();
+            futures::stream::iter(fetches)
             .buffered(limits.parallel.max(1))
             .collect()
             .await

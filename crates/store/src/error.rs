@@ -15,6 +15,9 @@ pub enum Error {
         line: usize,
         message: String,
     },
+    /// A file Quietpost would create exists already; it is never replaced.
+    #[error("{0} already exists")]
+    FileExists(PathBuf),
     #[error("no home directory to keep Quietpost's files in; use --profile DIR")]
     NoHome,
     #[error("an account named {0} already exists")]

@@ -87,6 +87,72 @@ pub fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Saves `contents` as a new file `dir/name` with mode 0600, never replacing anything: an
+/// existing file (or a link) of that name is an `Exists` error. `name` must be a plain file
+/// name (no folder, not `.` or `..`). Written under a temporary name and renamed without
+/// replacing, so a crash or a full disk never leaves half a file under the real name.
+pub fn save_new(dir: &Path, name: &str, contents: &[u8]) -> Result<PathBuf> {
+    use std::io::Write;
+    let path = dir.join(name);
+    if Path::new(name).file_name() != Some(std::ffi::OsStr::new(name)) {
+        return Err(Error::Io {
+            path,
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"),
+        });
+    }
+    if fs::symlink_metadata(&path).is_ok() {
+        return Err(Error::FileExists(path));
+    }
+    let tmp = dir.join(format!(".{name}.quietpost-partial"));
+    let io = |p: &Path| {
+        let p = p.to_owned();
+        move |source| Error::Io { path: p, source }
+    };
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut f = options.open(&tmp).map_err(io(&tmp))?;
+    let written = f.write_all(contents).and_then(|()| f.sync_all());
+    drop(f);
+    if let Err(source) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(Error::Io { path: tmp, source });
+    }
+    // A hard link fails if the name was taken meanwhile, where a rename would replace it.
+    let linked = fs::hard_link(&tmp, &path);
+    let _ = fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(path),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::FileExists(path)),
+        Err(source) => Err(Error::Io { path, source }),
+    }
+}
+
+/// Creates a new private directory (0700) under `parent` with an unused name, for handing one
+/// file to another program. It never reuses an existing directory or follows a link.
+pub fn private_temp_dir(parent: &Path) -> Result<PathBuf> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    for attempt in 0u32..100 {
+        let dir = parent.join(format!(
+            "quietpost-{}-{:08x}",
+            std::process::id(),
+            nanos.wrapping_add(attempt.wrapping_mul(0x9e37_79b9))
+        ));
+        let mut builder = fs::DirBuilder::new();
+        #[cfg(unix)]
+        builder.mode(0o700);
+        match builder.create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(source) => return Err(Error::Io { path: dir, source }),
+        }
+    }
+    Err(Error::FileExists(parent.to_owned()))
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -105,5 +171,27 @@ mod tests {
         write_private(&paths.config_file(), b"y").unwrap();
         assert_eq!(fs::read(paths.config_file()).unwrap(), b"y");
         fs::remove_dir_all(base).unwrap();
+    }
+
+    #[test]
+    fn save_new_never_replaces_and_keeps_the_name() {
+        let dir = private_temp_dir(&std::env::temp_dir()).unwrap();
+        assert_eq!(fs::metadata(&dir).unwrap().mode() & 0o777, 0o700);
+        let saved = save_new(&dir, "report.pdf", b"one").unwrap();
+        assert_eq!(saved, dir.join("report.pdf"));
+        assert_eq!(fs::metadata(&saved).unwrap().mode() & 0o777, 0o600);
+        assert!(matches!(
+            save_new(&dir, "report.pdf", b"two"),
+            Err(Error::FileExists(_))
+        ));
+        assert_eq!(fs::read(&saved).unwrap(), b"one");
+        std::os::unix::fs::symlink("/etc/passwd", dir.join("link")).unwrap();
+        assert!(matches!(save_new(&dir, "link", b"x"), Err(Error::FileExists(_))));
+        for bad in ["../escape", "a/b", "..", "."] {
+            assert!(save_new(&dir, bad, b"x").is_err(), "{bad}");
+        }
+        let names: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 2, "no partial file left: {names:?}");
+        fs::remove_dir_all(dir).unwrap();
     }
 }

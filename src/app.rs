@@ -1,0 +1,332 @@
+//! The window: routing between screens, the keyboard, and the live sync of each account.
+//! Screens own their state and logic; this file only routes messages and events.
+
+use crate::keys::{self, Shortcut};
+use crate::screen::mailbox::{self, Mailbox, Places};
+use crate::screen::welcome;
+use crate::theme;
+use futures::StreamExt;
+use futures::stream::BoxStream;
+use iced::widget::{center, text};
+use iced::{Element, Subscription, Task};
+use quietpost_core::engine::{self, EngineOptions, Passwords};
+use quietpost_store::config::{Account, Config};
+use quietpost_store::paths::Paths;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// How the window starts.
+#[derive(Debug, Clone)]
+pub struct Launch {
+    pub paths: Paths,
+    /// Open the demo mailbox whatever is configured.
+    pub demo: bool,
+    /// Where attachments are saved.
+    pub downloads: PathBuf,
+    /// Where attachments are opened from (a private directory is made in it each time).
+    pub temp: PathBuf,
+}
+
+impl Launch {
+    /// The platform's places for `paths`: the Downloads folder (else home), the temp folder.
+    pub fn new(paths: Paths, demo: bool) -> Launch {
+        let downloads = directories::UserDirs::new()
+            .and_then(|u| {
+                u.download_dir()
+                    .map(ToOwned::to_owned)
+                    .or_else(|| Some(u.home_dir().to_owned()))
+            })
+            .unwrap_or_else(|| paths.data.join("downloads"));
+        Launch {
+            paths,
+            demo,
+            downloads,
+            temp: std::env::temp_dir(),
+        }
+    }
+}
+
+pub struct App {
+    launch: Launch,
+    screen: Screen,
+    engines: Vec<(String, engine::Handle)>,
+}
+
+pub enum Screen {
+    Starting,
+    Welcome { note: Option<String> },
+    Mailbox(Box<Mailbox>),
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Welcome(welcome::Message),
+    Mailbox(mailbox::Message),
+    DemoReady(Result<PathBuf, Arc<quietpost_store::Error>>),
+    Shortcut(Shortcut),
+    Engine(String, EngineUpdate),
+}
+
+/// What an account's sync reports to the window.
+#[derive(Debug, Clone)]
+pub enum EngineUpdate {
+    Started(engine::Handle),
+    Event(engine::Event),
+    /// It could not start (no password in the keychain, a configuration error).
+    Unavailable(String),
+}
+
+impl App {
+    /// The first state: the demo (`--demo`), the mailbox of the configured accounts, or the
+    /// welcome screen when there is none.
+    pub fn new(launch: Launch) -> (App, Task<Message>) {
+        let mut app = App {
+            launch,
+            screen: Screen::Starting,
+            engines: Vec::new(),
+        };
+        let task = if app.launch.demo {
+            app.open_demo()
+        } else {
+            match Config::load(&app.launch.paths) {
+                Ok(c) if c.accounts.is_empty() => {
+                    app.screen = Screen::Welcome { note: None };
+                    Task::none()
+                }
+                Ok(c) => app.open_accounts(c.accounts),
+                Err(e) => {
+                    app.screen = Screen::Failed(crate::wording::store_error(&e));
+                    Task::none()
+                }
+            }
+        };
+        (app, task)
+    }
+
+    fn open_demo(&mut self) -> Task<Message> {
+        self.screen = Screen::Starting;
+        let paths = self.launch.paths.clone();
+        Task::perform(
+            async move {
+                tokio::task::spawn_blocking(move || crate::demo::prepare(&paths).map_err(Arc::new))
+                    .await
+                    .unwrap_or_else(|e| {
+                        Err(Arc::new(quietpost_store::Error::Cache {
+                            path: PathBuf::new(),
+                            detail: e.to_string(),
+                        }))
+                    })
+            },
+            Message::DemoReady,
+        )
+    }
+
+    fn places(&self, cache: PathBuf) -> Places {
+        Places {
+            cache,
+            downloads: self.launch.downloads.clone(),
+            temp: self.launch.temp.clone(),
+        }
+    }
+
+    fn open_accounts(&mut self, accounts: Vec<Account>) -> Task<Message> {
+        let cache = quietpost_store::cache::Cache::file(&self.launch.paths);
+        let (mailbox, task) = Mailbox::new(self.places(cache), accounts, false);
+        self.screen = Screen::Mailbox(Box::new(mailbox));
+        task.map(Message::Mailbox)
+    }
+
+    pub fn screen(&self) -> &Screen {
+        &self.screen
+    }
+
+    pub fn title(&self) -> String {
+        match &self.screen {
+            Screen::Mailbox(_) if self.launch.demo => "Quietpost — demo mailbox".to_owned(),
+            _ => "Quietpost".to_owned(),
+        }
+    }
+
+    pub fn update(&mut self, message: Message) -> Task<Message> {
+        match message {
+            Message::Welcome(welcome::Message::OpenDemo) => {
+                self.launch.demo = true;
+                self.open_demo()
+            }
+            Message::Welcome(welcome::Message::AddAccount) => {
+                self.screen = Screen::Welcome {
+                    note: Some(
+                        "Adding an account from the window comes in the next version. Until then, in a terminal: quietpost account add NAME --email ADDRESS — it finds the servers, checks them, and keeps the password in your keychain. Then start Quietpost again."
+                            .to_owned(),
+                    ),
+                };
+                Task::none()
+            }
+            Message::DemoReady(Ok(cache)) => {
+                let (mailbox, task) =
+                    Mailbox::new(self.places(cache), vec![quietpost_core::demo::account()], true);
+                self.screen = Screen::Mailbox(Box::new(mailbox));
+                task.map(Message::Mailbox)
+            }
+            Message::DemoReady(Err(e)) => {
+                self.screen = Screen::Failed(format!(
+                    "The demo mailbox could not be prepared: {}",
+                    crate::wording::store_error(&e)
+                ));
+                Task::none()
+            }
+            Message::Mailbox(m) => self.mailbox(m),
+            Message::Shortcut(Shortcut::Quit) => iced::exit(),
+            Message::Shortcut(s) => self.mailbox(mailbox::Message::Shortcut(s)),
+            Message::Engine(account, update) => self.engine(account, update),
+        }
+    }
+
+    fn mailbox(&mut self, message: mailbox::Message) -> Task<Message> {
+        let Screen::Mailbox(mailbox) = &mut self.screen else {
+            return Task::none();
+        };
+        let (task, event) = mailbox.update(message);
+        let task = task.map(Message::Mailbox);
+        match event {
+            Some(mailbox::Event::Quit) => iced::exit(),
+            Some(mailbox::Event::Changed) => {
+                for (_, handle) in &self.engines {
+                    handle.send(engine::Command::SyncNow);
+                }
+                task
+            }
+            None => task,
+        }
+    }
+
+    fn engine(&mut self, account: String, update: EngineUpdate) -> Task<Message> {
+        let Screen::Mailbox(mailbox) = &mut self.screen else {
+            return Task::none();
+        };
+        let (words, refresh) = match update {
+            EngineUpdate::Started(handle) => {
+                self.engines.retain(|(a, _)| *a != account);
+                self.engines.push((account.clone(), handle));
+                ("connecting…".to_owned(), false)
+            }
+            EngineUpdate::Unavailable(why) => (format!("not syncing: {why}"), false),
+            EngineUpdate::Event(e) => crate::wording::engine_event(&e),
+        };
+        match mailbox.status.iter_mut().find(|(a, _)| *a == account) {
+            Some(entry) => entry.1 = words,
+            None => mailbox.status.push((account, words)),
+        }
+        if refresh {
+            mailbox.refresh().map(Message::Mailbox)
+        } else {
+            Task::none()
+        }
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        match &self.screen {
+            Screen::Starting => center(text("Opening…").style(theme::muted)).into(),
+            Screen::Welcome { note } => welcome::view(note.as_deref()).map(Message::Welcome),
+            Screen::Mailbox(m) => m.view().map(Message::Mailbox),
+            Screen::Failed(why) => center(text(why)).padding(32).into(),
+        }
+    }
+
+    pub fn subscription(&self) -> Subscription<Message> {
+        let keys = iced::event::listen_with(keys::from_event).map(Message::Shortcut);
+        let engines = match &self.screen {
+            Screen::Mailbox(_) if !self.launch.demo => {
+                Config::load(&self.launch.paths)
+                    .map(|c| c.accounts)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|a| {
+                        Subscription::run_with(
+                            EngineKey {
+                                account: a.name,
+                                config: self.launch.paths.config.clone(),
+                                data: self.launch.paths.data.clone(),
+                                cache: self.launch.paths.cache.clone(),
+                            },
+                            engine_stream,
+                        )
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        Subscription::batch(std::iter::once(keys).chain(engines))
+    }
+}
+
+/// Identifies one account's sync (iced keeps one running per distinct key).
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
+struct EngineKey {
+    account: String,
+    config: PathBuf,
+    data: PathBuf,
+    cache: PathBuf,
+}
+
+/// The account's sync as a stream of messages: its passwords from the keychain (asked off the
+/// window's thread), then the engine's events.
+fn engine_stream(key: &EngineKey) -> BoxStream<'static, Message> {
+    let key = key.clone();
+    let name = key.account.clone();
+    let start = async move {
+        let paths = Paths {
+            config: key.config.clone(),
+            data: key.data.clone(),
+            cache: key.cache.clone(),
+        };
+        let prepared = tokio::task::spawn_blocking(move || -> Result<_, String> {
+            let config = Config::load(&paths).map_err(|e| crate::wording::store_error(&e))?;
+            let account = config
+                .accounts
+                .into_iter()
+                .find(|a| a.name == key.account)
+                .ok_or_else(|| "the account is no longer configured".to_owned())?;
+            let word = |e: quietpost_core::accounts::Error| e.to_string();
+            let imap = quietpost_core::accounts::password(&account, &account.imap, None)
+                .map_err(word)?;
+            let smtp = quietpost_core::accounts::password(&account, &account.smtp, None).ok();
+            Ok((account, Passwords { imap, smtp }, quietpost_store::cache::Cache::file(&paths)))
+        })
+        .await
+        .unwrap_or_else(|e| Err(e.to_string()));
+        match prepared {
+            Err(why) => futures::stream::once(async move { EngineUpdate::Unavailable(why) })
+                .boxed(),
+            Ok((account, passwords, cache)) => {
+                let (handle, events) =
+                    engine::start(account, passwords, cache, EngineOptions::default());
+                futures::stream::once(async move { EngineUpdate::Started(handle) })
+                    .chain(events.map(EngineUpdate::Event))
+                    .boxed()
+            }
+        }
+    };
+    futures::stream::once(start)
+        .flatten()
+        .map(move |u| Message::Engine(name.clone(), u))
+        .boxed()
+}
+
+/// Opens the window and runs it until it is closed.
+pub fn run(launch: Launch) -> iced::Result {
+    iced::application(move || App::new(launch.clone()), App::update, App::view)
+        .title(App::title)
+        .subscription(App::subscription)
+        .theme(|_: &App| theme::system())
+        .settings(iced::Settings {
+            default_text_size: theme::TEXT_SIZE.into(),
+            ..iced::Settings::default()
+        })
+        .font(theme::REGULAR_BYTES)
+        .font(theme::BOLD_BYTES)
+        .default_font(theme::FONT)
+        .window_size((1280.0, 800.0))
+        .run()
+}

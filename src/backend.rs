@@ -1,0 +1,323 @@
+//! The window's side effects: every read and write of the cache, the disk, the keychain and the
+//! network, as `async fn`s that screens start with `Task::perform`. `update` never does I/O.
+//! Blocking work runs on tokio's blocking pool, so the window never waits on it.
+
+use quietpost_core::remote::{self, LoadLimits, Permission};
+use quietpost_core::sync::{self, Verb};
+use quietpost_model::{Code, LedgerEntry, SafeMessage};
+use quietpost_render::{Limits, Options};
+use quietpost_store::cache::{Cache, Flags, ListQuery, MessageRow, Role};
+use quietpost_store::config::Account;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A failure, as it travels inside a message (cheap to clone; the app words it).
+#[derive(Debug, Clone)]
+pub enum Error {
+    Store(Arc<quietpost_store::Error>),
+    Sync(Arc<sync::Error>),
+    Remote(Arc<remote::Error>),
+    /// The message is no longer in the cache (deleted or moved meanwhile).
+    Gone(i64),
+    /// The attachment could not be read back from the message.
+    NoAttachment,
+    /// Opening this attachment was refused: it can run code.
+    Executable,
+    /// The system could not start its viewer or browser.
+    Launch(Arc<std::io::Error>),
+    /// A background task ended before it finished (the app is closing).
+    Stopped,
+}
+
+impl From<quietpost_store::Error> for Error {
+    fn from(e: quietpost_store::Error) -> Self {
+        Error::Store(Arc::new(e))
+    }
+}
+
+impl From<sync::Error> for Error {
+    fn from(e: sync::Error) -> Self {
+        Error::Sync(Arc::new(e))
+    }
+}
+
+impl From<remote::Error> for Error {
+    fn from(e: remote::Error) -> Self {
+        Error::Remote(Arc::new(e))
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or(Err(Error::Stopped))
+}
+
+/// A folder in the folder pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FolderItem {
+    pub account: String,
+    /// The server's name (what the cache and the server know it by).
+    pub name: String,
+    /// What people read: the decoded name's last part.
+    pub label: String,
+    pub role: Option<Role>,
+    pub total: u64,
+    pub unread: u64,
+}
+
+/// Special-use folders first, in the order mail clients show them; then the rest by name.
+fn role_rank(role: Option<Role>) -> u8 {
+    match role {
+        Some(Role::Inbox) => 0,
+        Some(Role::Drafts) => 1,
+        Some(Role::Sent) => 2,
+        Some(Role::Archive) => 3,
+        Some(Role::Junk) => 4,
+        Some(Role::Trash) => 5,
+        _ => 6,
+    }
+}
+
+/// The folders of `accounts` (in that order) with their counts.
+pub async fn folders(cache: PathBuf, accounts: Vec<String>) -> Result<Vec<FolderItem>, Error> {
+    blocking(move || {
+        let cache = Cache::open_file(&cache)?;
+        let mut items = Vec::new();
+        for account in &accounts {
+            let mut folders: Vec<FolderItem> = Vec::new();
+            for f in cache.folders(account)? {
+                if !f.info.selectable {
+                    continue;
+                }
+                let (total, unread) = cache.counts(f.id)?;
+                let decoded = quietpost_net::imap::mailbox::decode_name(&f.info.name);
+                let label = match (f.info.role, f.info.delimiter.as_deref()) {
+                    (Some(Role::Inbox), _) => "Inbox".to_owned(),
+                    (_, Some(d)) if !d.is_empty() => {
+                        decoded.rsplit(d).next().unwrap_or(&decoded).to_owned()
+                    }
+                    _ => decoded.clone(),
+                };
+                folders.push(FolderItem {
+                    account: account.clone(),
+                    name: f.info.name,
+                    label: quietpost_model::SafeLine::new(&label, 120)
+                        .as_str()
+                        .to_owned(),
+                    role: f.info.role,
+                    total,
+                    unread,
+                });
+            }
+            folders.sort_by(|a, b| {
+                (role_rank(a.role), a.label.to_lowercase())
+                    .cmp(&(role_rank(b.role), b.label.to_lowercase()))
+            });
+            items.extend(folders);
+        }
+        Ok(items)
+    })
+    .await
+}
+
+/// Every message of a folder, newest first (the list shows only the visible ones).
+pub async fn list(
+    cache: PathBuf,
+    account: String,
+    folder: String,
+) -> Result<Arc<Vec<MessageRow>>, Error> {
+    blocking(move || {
+        let cache = Cache::open_file(&cache)?;
+        let rows = cache.list(&ListQuery {
+            account: Some(account),
+            folder: Some(folder),
+            unread_only: false,
+            limit: usize::MAX,
+        })?;
+        Ok(Arc::new(rows))
+    })
+    .await
+}
+
+/// The messages matching `words` in every account, newest first.
+pub async fn search(cache: PathBuf, words: String) -> Result<Arc<Vec<MessageRow>>, Error> {
+    blocking(move || {
+        let cache = Cache::open_file(&cache)?;
+        Ok(Arc::new(cache.search(&words, None, 5_000)?))
+    })
+    .await
+}
+
+/// An opened message: what the reading pane shows.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub id: i64,
+    pub row: MessageRow,
+    pub message: SafeMessage,
+    /// Every remote reference and what happened to it (all blocked until a load).
+    pub ledger: Vec<LedgerEntry>,
+    /// What the account's policy allows for this message.
+    pub permission: Permission,
+    /// Why nothing can be loaded, when nothing can (no proxy, or the policy).
+    pub cannot_load: Option<CannotLoad>,
+}
+
+/// Why "Load through proxy" is unavailable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CannotLoad {
+    /// The account's policy blocks remote content even on request.
+    Policy,
+    /// No proxy is configured: images never load directly.
+    NoProxy,
+}
+
+/// Reads a message from the cache (downloading its body first when only the summary is
+/// cached), renders it with the account's trusted authserv-ids and marks it read.
+pub async fn open(cache_path: PathBuf, account: Account, id: i64) -> Result<Opened, Error> {
+    let cached = {
+        let cache_path = cache_path.clone();
+        blocking(move || {
+            let cache = Cache::open_file(&cache_path)?;
+            let row = cache.message(id)?.ok_or(Error::Gone(id))?;
+            Ok((row, cache.body(id)?))
+        })
+        .await?
+    };
+    let (row, raw) = match cached {
+        (row, Some(raw)) => (row, raw),
+        (row, None) => {
+            let password = {
+                let account = account.clone();
+                blocking(move || {
+                    quietpost_core::accounts::password(&account, &account.imap, None)
+                        .map_err(|e| Error::Sync(Arc::new(sync::Error::from(e))))
+                })
+                .await?
+            };
+            let mut cache = Cache::open_file(&cache_path)?;
+            let raw =
+                sync::body(&mut cache, &account, &password, id, Default::default()).await?;
+            (row, raw)
+        }
+    };
+    blocking(move || {
+        let options = Options {
+            trusted_authserv_ids: account.trusted_authserv_ids.clone(),
+            limits: Limits::default(),
+        };
+        let message = quietpost_render::render(&raw, &options);
+        let mut cache = Cache::open_file(&cache_path)?;
+        let ledger = remote::ledger(&cache, id, &message)?;
+        if !row.summary.flags.contains(Flags::SEEN) {
+            sync::act(&mut cache, id, &Verb::Flag(Flags::SEEN, true))?;
+        }
+        let permission = remote::permission(&account, &message);
+        let cannot_load = if permission == Permission::Blocked {
+            Some(CannotLoad::Policy)
+        } else if remote::route(&account, None)?.is_none() {
+            Some(CannotLoad::NoProxy)
+        } else {
+            None
+        };
+        Ok(Opened {
+            id,
+            row,
+            message,
+            ledger,
+            permission,
+            cannot_load,
+        })
+    })
+    .await
+}
+
+/// Takes an action on a message: in the cache at once, on the server at the next sync.
+pub async fn act(cache: PathBuf, id: i64, verb: Verb) -> Result<(), Error> {
+    blocking(move || {
+        let mut cache = Cache::open_file(&cache)?;
+        sync::act(&mut cache, id, &verb)?;
+        Ok(())
+    })
+    .await
+}
+
+/// Images loaded through the proxy, ready to show, with the new ledger.
+#[derive(Debug, Clone)]
+pub struct RemoteLoaded {
+    pub ledger: Vec<LedgerEntry>,
+    pub images: Vec<iced::widget::image::Handle>,
+}
+
+/// Loads the message's images through the account's proxy (never directly) and records the
+/// ledger. Fails only when the policy forbids it; a dead proxy is a ledger of failures.
+pub async fn load_remote(
+    cache: PathBuf,
+    account: Account,
+    id: i64,
+    message: SafeMessage,
+) -> Result<RemoteLoaded, Error> {
+    let route = remote::route(&account, None)?;
+    let loaded = remote::load(&account, &message, route.as_ref(), &LoadLimits::default()).await?;
+    blocking(move || {
+        let mut cache = Cache::open_file(&cache)?;
+        remote::record(&mut cache, id, &loaded)?;
+        let ledger = remote::ledger(&cache, id, &message)?;
+        let images = loaded
+            .images
+            .into_iter()
+            .map(|(_, image)| {
+                iced::widget::image::Handle::from_rgba(image.width, image.height, image.rgba)
+            })
+            .collect();
+        Ok(RemoteLoaded { ledger, images })
+    })
+    .await
+}
+
+fn attachment_bytes(cache: &Path, id: i64, index: usize) -> Result<Vec<u8>, Error> {
+    let cache = Cache::open_file(cache)?;
+    let raw = cache.body(id)?.ok_or(Error::Gone(id))?;
+    quietpost_render::attachment_data(&raw, index, &Limits::default()).ok_or(Error::NoAttachment)
+}
+
+/// Saves an attachment as `dir/safe_name` (mode 0600), never replacing a file.
+pub async fn save_attachment(
+    cache: PathBuf,
+    id: i64,
+    index: usize,
+    safe_name: String,
+    dir: PathBuf,
+) -> Result<PathBuf, Error> {
+    blocking(move || {
+        let bytes = attachment_bytes(&cache, id, index)?;
+        quietpost_store::paths::private_dir(&dir).ok();
+        Ok(quietpost_store::paths::save_new(&dir, &safe_name, &bytes)?)
+    })
+    .await
+}
+
+/// Opens a non-executable attachment with the system viewer, from a new private (0700)
+/// directory under `temp`. Executable types are refused whatever the caller shows.
+pub async fn open_attachment(
+    cache: PathBuf,
+    id: i64,
+    index: usize,
+    safe_name: String,
+    warnings: Vec<Code>,
+    temp: PathBuf,
+) -> Result<PathBuf, Error> {
+    if warnings.contains(&Code::Executable) {
+        return Err(Error::Executable);
+    }
+    blocking(move || {
+        let bytes = attachment_bytes(&cache, id, index)?;
+        let dir = quietpost_store::paths::private_temp_dir(&temp)?;
+        let path = quietpost_store::paths::save_new(&dir, &safe_name, &bytes)?;
+        crate::system::open(path.as_os_str()).map_err(|e| Error::Launch(Arc::new(e)))?;
+        Ok(path)
+    })
+    .await
+}

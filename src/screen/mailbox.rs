@@ -1,0 +1,893 @@
+//! The main window: folders, the message list and the reading pane. Actions (star, read,
+//! archive, delete) change the list at once and reach the server at the next sync.
+
+mod reader;
+
+pub use reader::{Reading, annotate};
+
+use crate::backend::{self, Error, FolderItem, Opened, RemoteLoaded};
+use crate::keys::{HELP, Shortcut};
+use crate::theme;
+use crate::widget::message_list::{self, Scroll};
+use iced::widget::operation::{AbsoluteOffset, focus, scroll_to};
+use iced::widget::{
+    Id, button, center, column, container, mouse_area, opaque, row, rule, scrollable, stack,
+    text, text_editor, text_input,
+};
+use iced::{Element, Length, Task};
+use quietpost_core::sync::Verb;
+use quietpost_model::Code;
+use quietpost_store::cache::{Flags, MessageRow, Role};
+use quietpost_store::config::Account;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Where the mailbox keeps and hands over files.
+#[derive(Debug, Clone)]
+pub struct Places {
+    /// The mail cache.
+    pub cache: PathBuf,
+    /// Where Save puts attachments.
+    pub downloads: PathBuf,
+    /// Where Open makes its private directories.
+    pub temp: PathBuf,
+}
+
+pub struct Mailbox {
+    places: Places,
+    accounts: Vec<Account>,
+    demo: bool,
+    folders: Vec<FolderItem>,
+    folder: Option<usize>,
+    /// The list shown: a folder's messages, or search results.
+    rows: Arc<Vec<MessageRow>>,
+    /// Bumped for every new list asked for, so a late answer never replaces a newer one.
+    generation: u64,
+    scroll: Scroll,
+    selected: Option<usize>,
+    search: Option<String>,
+    reader: Reader,
+    dialog: Option<Dialog>,
+    notice: Option<Notice>,
+    /// What the sync is doing, in words (per account).
+    pub status: Vec<(String, String)>,
+}
+
+pub enum Reader {
+    Empty,
+    Loading(i64),
+    Open(Box<Reading>),
+    Failed(Error),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialog {
+    /// The confirmation before a link goes to the browser.
+    Link(usize),
+    Help,
+}
+
+#[derive(Debug, Clone)]
+pub enum Notice {
+    Done(String),
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    FoldersLoaded(Result<Vec<FolderItem>, Error>),
+    SelectFolder(usize),
+    ListLoaded(u64, Result<Arc<Vec<MessageRow>>, Error>),
+    Scrolled(scrollable::Viewport),
+    Select(usize),
+    Opened(i64, Result<Arc<Opened>, Error>),
+    Body(text_editor::Action),
+    Link(usize),
+    OpenLink(usize),
+    CopyLink(usize),
+    CloseDialog,
+    LoadRemote,
+    RemoteLoaded(i64, Result<Arc<RemoteLoaded>, Error>),
+    ToggleLedger,
+    Save(usize),
+    Saved(Result<PathBuf, Error>),
+    OpenAttachment(usize),
+    AttachmentOpened(Result<PathBuf, Error>),
+    Act(Act),
+    Acted(Result<(), Error>),
+    Shortcut(Shortcut),
+    SearchChanged(String),
+    SearchSubmitted,
+    DismissNotice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act {
+    Delete,
+    Archive,
+    ToggleStar,
+    ToggleRead,
+}
+
+/// What the mailbox asks of the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Actions were taken: sync them now.
+    Changed,
+    Quit,
+}
+
+const LIST_ID: &str = "message-list";
+const SEARCH_ID: &str = "search";
+
+impl Mailbox {
+    pub fn new(places: Places, accounts: Vec<Account>, demo: bool) -> (Mailbox, Task<Message>) {
+        let mailbox = Mailbox {
+            places,
+            accounts,
+            demo,
+            folders: Vec::new(),
+            folder: None,
+            rows: Arc::new(Vec::new()),
+            generation: 0,
+            scroll: Scroll::default(),
+            selected: None,
+            search: None,
+            reader: Reader::Empty,
+            dialog: None,
+            notice: None,
+            status: Vec::new(),
+        };
+        let task = mailbox.load_folders();
+        (mailbox, task)
+    }
+
+    pub fn rows(&self) -> &[MessageRow] {
+        &self.rows
+    }
+
+    pub fn reader(&self) -> &Reader {
+        &self.reader
+    }
+
+    pub fn dialog(&self) -> Option<Dialog> {
+        self.dialog
+    }
+
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
+    pub fn folders(&self) -> &[FolderItem] {
+        &self.folders
+    }
+
+    /// Reloads the folders and the list shown (after a sync brought changes).
+    pub fn refresh(&mut self) -> Task<Message> {
+        Task::batch([self.load_folders(), self.load_list()])
+    }
+
+    fn load_folders(&self) -> Task<Message> {
+        let names = self.accounts.iter().map(|a| a.name.clone()).collect();
+        Task::perform(
+            backend::folders(self.places.cache.clone(), names),
+            Message::FoldersLoaded,
+        )
+    }
+
+    fn load_list(&mut self) -> Task<Message> {
+        self.generation += 1;
+        let generation = self.generation;
+        let cache = self.places.cache.clone();
+        match (&self.search, self.folder.and_then(|i| self.folders.get(i))) {
+            (Some(words), _) if !words.trim().is_empty() => Task::perform(
+                backend::search(cache, words.clone()),
+                move |r| Message::ListLoaded(generation, r),
+            ),
+            (_, Some(f)) => Task::perform(
+                backend::list(cache, f.account.clone(), f.name.clone()),
+                move |r| Message::ListLoaded(generation, r),
+            ),
+            _ => Task::none(),
+        }
+    }
+
+    fn account(&self, name: &str) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.name == name)
+    }
+
+    pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
+        let task = match message {
+            Message::FoldersLoaded(Ok(folders)) => {
+                let current = self
+                    .folder
+                    .and_then(|i| self.folders.get(i))
+                    .map(|f| (f.account.clone(), f.name.clone()));
+                self.folders = folders;
+                self.folder = current
+                    .as_ref()
+                    .and_then(|(a, n)| {
+                        self.folders
+                            .iter()
+                            .position(|f| &f.account == a && &f.name == n)
+                    })
+                    .or_else(|| (!self.folders.is_empty()).then_some(0));
+                if current.is_none() {
+                    self.load_list()
+                } else {
+                    Task::none()
+                }
+            }
+            Message::FoldersLoaded(Err(e)) => self.fail(e),
+            Message::SelectFolder(i) => {
+                self.folder = Some(i);
+                self.search = None;
+                self.selected = None;
+                self.rows = Arc::new(Vec::new());
+                self.scroll.offset = 0.0;
+                Task::batch([
+                    self.load_list(),
+                    scroll_to(LIST_ID, AbsoluteOffset { x: 0.0, y: 0.0 }),
+                ])
+            }
+            Message::ListLoaded(generation, Ok(rows)) if generation == self.generation => {
+                // Keep the selection on the same message if it is still there.
+                let selected = self.selected_id();
+                self.rows = rows;
+                self.selected = selected.and_then(|id| self.rows.iter().position(|r| r.id == id));
+                Task::none()
+            }
+            Message::ListLoaded(_, Ok(_)) => Task::none(),
+            Message::ListLoaded(_, Err(e)) => self.fail(e),
+            Message::Scrolled(viewport) => {
+                self.scroll = Scroll {
+                    offset: viewport.absolute_offset().y,
+                    height: viewport.bounds().height,
+                };
+                Task::none()
+            }
+            Message::Select(i) => self.select(i),
+            Message::Opened(id, result) => {
+                if matches!(self.reader, Reader::Loading(l) if l == id) {
+                    return (self.opened(result), None);
+                }
+                Task::none()
+            }
+            Message::Body(action) => {
+                if let Reader::Open(r) = &mut self.reader
+                    && !action.is_edit()
+                {
+                    r.body.perform(action);
+                }
+                Task::none()
+            }
+            Message::Link(i) => {
+                // Only a link that can be opened gets a dialog; the view gives the others no
+                // button, and this check holds whatever sends the message.
+                if let Reader::Open(r) = &self.reader
+                    && r.message().links.get(i).is_some_and(|l| l.activatable)
+                {
+                    self.dialog = Some(Dialog::Link(i));
+                }
+                Task::none()
+            }
+            Message::OpenLink(i) => {
+                self.dialog = None;
+                match self.link_url(i) {
+                    Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                        if let Err(e) = crate::system::open(std::ffi::OsStr::new(&url)) {
+                            self.notice = Some(Notice::Failed(format!(
+                                "Your browser could not be started ({e}). Copy the link instead."
+                            )));
+                        }
+                        Task::none()
+                    }
+                    _ => Task::none(),
+                }
+            }
+            Message::CopyLink(i) => {
+                self.dialog = None;
+                match self.link_url(i) {
+                    Some(url) => {
+                        self.notice = Some(Notice::Done("Link copied.".to_owned()));
+                        iced::clipboard::write(url)
+                    }
+                    None => Task::none(),
+                }
+            }
+            Message::CloseDialog => {
+                self.dialog = None;
+                Task::none()
+            }
+            Message::LoadRemote => self.load_remote(),
+            Message::RemoteLoaded(id, result) => {
+                if let Reader::Open(r) = &mut self.reader
+                    && r.opened.id == id
+                {
+                    r.loading_remote = false;
+                    match result {
+                        Ok(loaded) => {
+                            r.opened.ledger = loaded.ledger.clone();
+                            r.images = loaded.images.clone();
+                        }
+                        Err(e) => self.notice = Some(Notice::Failed(crate::wording::app_error(&e))),
+                    }
+                }
+                Task::none()
+            }
+            Message::ToggleLedger => {
+                if let Reader::Open(r) = &mut self.reader {
+                    r.show_ledger = !r.show_ledger;
+                }
+                Task::none()
+            }
+            Message::Save(i) => self.attachment(i, false),
+            Message::OpenAttachment(i) => self.attachment(i, true),
+            Message::Saved(result) => {
+                self.notice = Some(match result {
+                    Ok(path) => Notice::Done(format!("Saved as {}", path.display())),
+                    Err(e) => Notice::Failed(crate::wording::app_error(&e)),
+                });
+                Task::none()
+            }
+            Message::AttachmentOpened(result) => {
+                if let Err(e) = result {
+                    self.notice = Some(Notice::Failed(crate::wording::app_error(&e)));
+                }
+                Task::none()
+            }
+            Message::Act(act) => return self.act(act),
+            Message::Acted(Ok(())) => self.load_folders(),
+            Message::Acted(Err(e)) => {
+                self.notice = Some(Notice::Failed(crate::wording::app_error(&e)));
+                self.refresh()
+            }
+            Message::Shortcut(s) => return self.shortcut(s),
+            Message::SearchChanged(words) => {
+                self.search = Some(words);
+                Task::none()
+            }
+            Message::SearchSubmitted => {
+                self.selected = None;
+                self.scroll.offset = 0.0;
+                Task::batch([
+                    self.load_list(),
+                    scroll_to(LIST_ID, AbsoluteOffset { x: 0.0, y: 0.0 }),
+                ])
+            }
+            Message::DismissNotice => {
+                self.notice = None;
+                Task::none()
+            }
+        };
+        (task, None)
+    }
+
+    fn fail(&mut self, e: Error) -> Task<Message> {
+        self.notice = Some(Notice::Failed(crate::wording::app_error(&e)));
+        Task::none()
+    }
+
+    fn selected_id(&self) -> Option<i64> {
+        self.selected.and_then(|i| self.rows.get(i)).map(|r| r.id)
+    }
+
+    fn link_url(&self, i: usize) -> Option<String> {
+        let Reader::Open(r) = &self.reader else {
+            return None;
+        };
+        r.message()
+            .links
+            .get(i)
+            .filter(|l| l.activatable)
+            .map(|l| l.url.as_str().to_owned())
+    }
+
+    fn select(&mut self, i: usize) -> Task<Message> {
+        let Some(row) = self.rows.get(i) else {
+            return Task::none();
+        };
+        let id = row.id;
+        let Some(account) = self.account(&row.account).cloned() else {
+            return Task::none();
+        };
+        self.selected = Some(i);
+        self.reader = Reader::Loading(id);
+        let reveal = self.scroll.reveal(i).map(|y| {
+            self.scroll.offset = y;
+            scroll_to(LIST_ID, AbsoluteOffset { x: 0.0, y })
+        });
+        let open = Task::perform(
+            backend::open(self.places.cache.clone(), account, id),
+            move |r| Message::Opened(id, r.map(Arc::new)),
+        );
+        Task::batch([open, reveal.unwrap_or_else(Task::none)])
+    }
+
+    fn opened(&mut self, result: Result<Arc<Opened>, Error>) -> Task<Message> {
+        match result {
+            Ok(opened) => {
+                let opened = Arc::unwrap_or_clone(opened);
+                // Shown as read at once (the cache already says so).
+                if let Some(i) = self.rows.iter().position(|r| r.id == opened.id) {
+                    let rows = Arc::make_mut(&mut self.rows);
+                    rows[i].summary.flags = rows[i].summary.flags.with(Flags::SEEN, true);
+                }
+                let auto = opened.permission == quietpost_core::remote::Permission::Always
+                    && opened.cannot_load.is_none();
+                self.reader = Reader::Open(Box::new(Reading::new(opened)));
+                let load = if auto { self.load_remote() } else { Task::none() };
+                Task::batch([load, self.load_folders()])
+            }
+            Err(e) => {
+                self.reader = Reader::Failed(e);
+                Task::none()
+            }
+        }
+    }
+
+    fn load_remote(&mut self) -> Task<Message> {
+        let Reader::Open(r) = &mut self.reader else {
+            return Task::none();
+        };
+        if r.can_load().is_err() {
+            return Task::none();
+        }
+        let Some(account) = self
+            .accounts
+            .iter()
+            .find(|a| a.name == r.opened.row.account)
+            .cloned()
+        else {
+            return Task::none();
+        };
+        r.loading_remote = true;
+        let id = r.opened.id;
+        Task::perform(
+            backend::load_remote(
+                self.places.cache.clone(),
+                account,
+                id,
+                r.opened.message.clone(),
+            ),
+            move |result| Message::RemoteLoaded(id, result.map(Arc::new)),
+        )
+    }
+
+    fn attachment(&mut self, i: usize, open: bool) -> Task<Message> {
+        let Reader::Open(r) = &self.reader else {
+            return Task::none();
+        };
+        let Some(a) = r.message().attachments.get(i) else {
+            return Task::none();
+        };
+        let (cache, id, name) = (
+            self.places.cache.clone(),
+            r.opened.id,
+            a.safe_filename.as_str().to_owned(),
+        );
+        if open {
+            if a.warnings.contains(&Code::Executable) {
+                return Task::none();
+            }
+            Task::perform(
+                backend::open_attachment(
+                    cache,
+                    id,
+                    i,
+                    name,
+                    a.warnings.clone(),
+                    self.places.temp.clone(),
+                ),
+                Message::AttachmentOpened,
+            )
+        } else {
+            Task::perform(
+                backend::save_attachment(cache, id, i, name, self.places.downloads.clone()),
+                Message::Saved,
+            )
+        }
+    }
+
+    fn act(&mut self, act: Act) -> (Task<Message>, Option<Event>) {
+        let Some(i) = self.selected.filter(|&i| i < self.rows.len()) else {
+            return (Task::none(), None);
+        };
+        let row = &self.rows[i];
+        let id = row.id;
+        let flags = row.summary.flags;
+        let in_trash = self
+            .folder
+            .and_then(|f| self.folders.get(f))
+            .is_some_and(|f| f.role == Some(Role::Trash) && self.search.is_none());
+        let verb = match act {
+            Act::Delete => Verb::Delete,
+            Act::Archive => Verb::Archive,
+            Act::ToggleStar => Verb::Flag(Flags::FLAGGED, !flags.contains(Flags::FLAGGED)),
+            Act::ToggleRead => Verb::Flag(Flags::SEEN, !flags.contains(Flags::SEEN)),
+        };
+        let mut next = Task::none();
+        match &verb {
+            Verb::Flag(f, on) => {
+                let rows = Arc::make_mut(&mut self.rows);
+                rows[i].summary.flags = rows[i].summary.flags.with(*f, *on);
+            }
+            _ => {
+                // Gone from this list at once; the next message takes its place.
+                Arc::make_mut(&mut self.rows).remove(i);
+                self.reader = Reader::Empty;
+                self.selected = None;
+                if i < self.rows.len() {
+                    next = self.select(i);
+                } else if i > 0 {
+                    next = self.select(i - 1);
+                }
+            }
+        }
+        if in_trash && act == Act::Delete {
+            self.notice = Some(Notice::Done("Deleted for good.".to_owned()));
+        }
+        let task = Task::perform(
+            backend::act(self.places.cache.clone(), id, verb),
+            Message::Acted,
+        );
+        (Task::batch([task, next]), Some(Event::Changed))
+    }
+
+    fn shortcut(&mut self, s: Shortcut) -> (Task<Message>, Option<Event>) {
+        if self.dialog.is_some() {
+            // A dialog takes the keyboard: only closing it (or quitting) works.
+            return match s {
+                Shortcut::Close => {
+                    self.dialog = None;
+                    (Task::none(), None)
+                }
+                Shortcut::Quit => (Task::none(), Some(Event::Quit)),
+                _ => (Task::none(), None),
+            };
+        }
+        let task = match s {
+            Shortcut::Next => {
+                let next = self.selected.map_or(0, |i| i + 1);
+                if next < self.rows.len() {
+                    self.select(next)
+                } else {
+                    Task::none()
+                }
+            }
+            Shortcut::Previous => match self.selected {
+                Some(i) if i > 0 => self.select(i - 1),
+                None if !self.rows.is_empty() => self.select(0),
+                _ => Task::none(),
+            },
+            Shortcut::Open => match self.selected {
+                Some(i) => self.select(i),
+                None => Task::none(),
+            },
+            Shortcut::Delete => return self.act(Act::Delete),
+            Shortcut::Archive => return self.act(Act::Archive),
+            Shortcut::Star => return self.act(Act::ToggleStar),
+            Shortcut::Unread => return self.act(Act::ToggleRead),
+            Shortcut::Search => {
+                if self.search.is_none() {
+                    self.search = Some(String::new());
+                }
+                focus(SEARCH_ID)
+            }
+            Shortcut::Help => {
+                self.dialog = Some(Dialog::Help);
+                Task::none()
+            }
+            Shortcut::Close => {
+                if self.search.take().is_some() {
+                    self.selected = None;
+                    self.load_list()
+                } else {
+                    Task::none()
+                }
+            }
+            Shortcut::Quit => return (Task::none(), Some(Event::Quit)),
+        };
+        (task, None)
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let panes = row![
+            container(self.folders_view())
+                .width(210)
+                .height(Length::Fill)
+                .style(theme::pane),
+            rule::vertical(1),
+            container(self.list_view()).width(Length::FillPortion(2)),
+            rule::vertical(1),
+            container(self.reader_view())
+                .width(Length::FillPortion(3))
+                .height(Length::Fill),
+        ]
+        .height(Length::Fill);
+        let main = column![panes, self.status_bar()];
+        match self.dialog {
+            None => main.into(),
+            Some(dialog) => stack![
+                main,
+                opaque(
+                    mouse_area(
+                        center(opaque(self.dialog_view(dialog)))
+                            .style(theme::veil)
+                            .width(Length::Fill)
+                            .height(Length::Fill)
+                    )
+                    .on_press(Message::CloseDialog)
+                )
+            ]
+            .into(),
+        }
+    }
+
+    fn folders_view(&self) -> Element<'_, Message> {
+        let mut list = column![].spacing(2).padding(8);
+        let mut account = None;
+        for (i, f) in self.folders.iter().enumerate() {
+            if account != Some(&f.account) {
+                account = Some(&f.account);
+                list = list.push(
+                    text(if self.demo { "Demo mailbox" } else { f.account.as_str() })
+                        .font(theme::BOLD)
+                        .size(13),
+                );
+            }
+            let count = if f.unread > 0 {
+                text(f.unread.to_string()).font(theme::BOLD).size(12)
+            } else {
+                text("").size(12)
+            };
+            let selected = self.folder == Some(i) && self.search.is_none();
+            list = list.push(
+                button(row![text(&f.label).width(Length::Fill), count].spacing(4))
+                    .width(Length::Fill)
+                    .padding([4, 8])
+                    .style(move |t, s| theme::list_row(t, s, selected))
+                    .on_press(Message::SelectFolder(i)),
+            );
+        }
+        scrollable(list).height(Length::Fill).into()
+    }
+
+    fn list_view(&self) -> Element<'_, Message> {
+        let top: Element<'_, Message> = match &self.search {
+            Some(words) => text_input("Search all mail (Enter)", words)
+                .id(SEARCH_ID)
+                .on_input(Message::SearchChanged)
+                .on_submit(Message::SearchSubmitted)
+                .padding(6)
+                .into(),
+            None => row![
+                text(
+                    self.folder
+                        .and_then(|i| self.folders.get(i))
+                        .map_or("", |f| f.label.as_str())
+                )
+                .font(theme::BOLD)
+                .width(Length::Fill),
+                button(text("Search  /").size(12))
+                    .style(button::secondary)
+                    .on_press(Message::Shortcut(Shortcut::Search)),
+                button(text("?").size(12))
+                    .style(button::secondary)
+                    .on_press(Message::Shortcut(Shortcut::Help)),
+            ]
+            .spacing(6)
+            .align_y(iced::Alignment::Center)
+            .into(),
+        };
+        let list: Element<'_, Message> = if self.rows.is_empty() {
+            center(text(if self.search.is_some() {
+                "No messages match."
+            } else {
+                "No messages."
+            }))
+            .into()
+        } else {
+            message_list::view(
+                &self.rows,
+                self.scroll,
+                self.selected,
+                Id::new(LIST_ID),
+                list_date,
+                Message::Select,
+                Message::Scrolled,
+            )
+        };
+        column![container(top).padding(8), list]
+            .height(Length::Fill)
+            .into()
+    }
+
+    fn reader_view(&self) -> Element<'_, Message> {
+        match &self.reader {
+            Reader::Empty => center(
+                text(if self.rows.is_empty() {
+                    ""
+                } else {
+                    "Select a message to read it."
+                })
+                .style(theme::muted),
+            )
+            .into(),
+            Reader::Loading(_) => center(text("Opening…").style(theme::muted)).into(),
+            Reader::Failed(e) => center(text(crate::wording::app_error(e))).padding(24).into(),
+            Reader::Open(r) => {
+                let date = r
+                    .message()
+                    .date
+                    .as_deref()
+                    .and_then(quietpost_core::time::parse_rfc3339)
+                    .map_or_else(|| "(no valid date)".to_owned(), long_date);
+                column![self.actions(), reader::view(r, date)].into()
+            }
+        }
+    }
+
+    fn actions(&self) -> Element<'_, Message> {
+        let flags = self
+            .selected
+            .and_then(|i| self.rows.get(i))
+            .map(|r| r.summary.flags)
+            .unwrap_or_default();
+        let action = |label: &'static str, key: &'static str, act: Act| {
+            iced::widget::tooltip(
+                button(text(label).size(13))
+                    .style(button::secondary)
+                    .on_press(Message::Act(act)),
+                container(text(format!("Shortcut: {key}")).size(12))
+                    .padding(4)
+                    .style(container::bordered_box),
+                iced::widget::tooltip::Position::Bottom,
+            )
+        };
+        container(
+            row![
+                action("Archive", "a", Act::Archive),
+                action("Delete", "Delete", Act::Delete),
+                action(
+                    if flags.contains(Flags::FLAGGED) {
+                        "Unstar"
+                    } else {
+                        "Star"
+                    },
+                    "s",
+                    Act::ToggleStar
+                ),
+                action("Mark unread", "u", Act::ToggleRead),
+            ]
+            .spacing(6),
+        )
+        .padding([8, 16])
+        .into()
+    }
+
+    fn status_bar(&self) -> Element<'_, Message> {
+        let status = if self.demo {
+            "Demo mailbox: nothing here ever touches the network.".to_owned()
+        } else {
+            self.status
+                .iter()
+                .map(|(a, s)| format!("{a}: {s}"))
+                .collect::<Vec<_>>()
+                .join("   ")
+        };
+        let mut bar = row![text(status).size(12).style(theme::muted).width(Length::Fill)]
+            .spacing(8)
+            .align_y(iced::Alignment::Center);
+        if let Some(n) = &self.notice {
+            let (t, failed) = match n {
+                Notice::Done(t) => (t.as_str(), false),
+                Notice::Failed(t) => (t.as_str(), true),
+            };
+            let mut line = text(t).size(13);
+            if failed {
+                line = line.style(text::danger);
+            }
+            bar = bar.push(line).push(
+                button(text("×").size(12))
+                    .style(button::text)
+                    .on_press(Message::DismissNotice),
+            );
+        }
+        container(bar).padding([4, 10]).into()
+    }
+
+    fn dialog_view(&self, dialog: Dialog) -> Element<'_, Message> {
+        let body: Element<'_, Message> = match dialog {
+            Dialog::Help => {
+                let mut list = column![text("Keyboard shortcuts").size(18).font(theme::BOLD)]
+                    .spacing(6);
+                for (key, what) in HELP {
+                    list = list.push(row![text(*key).width(110).font(theme::BOLD), text(*what)]);
+                }
+                list.push(button(text("Close")).on_press(Message::CloseDialog))
+                    .into()
+            }
+            Dialog::Link(i) => {
+                let Reader::Open(r) = &self.reader else {
+                    return column![].into();
+                };
+                let Some(link) = r.message().links.get(i) else {
+                    return column![].into();
+                };
+                let host = link.host.as_ref().map_or("(none)", |h| h.as_str());
+                let web = link.url.as_str().starts_with("https://")
+                    || link.url.as_str().starts_with("http://");
+                let mut col = column![
+                    text("Open this link?").size(18).font(theme::BOLD),
+                    text("It really goes to:"),
+                    container(text(link.url.as_str()).font(theme::BOLD))
+                        .padding(8)
+                        .style(theme::banner)
+                        .width(Length::Fill),
+                    text(format!("Host: {host}")),
+                    text(format!("Shown in the message as: {}", link.text)).style(theme::muted),
+                ]
+                .spacing(8);
+                for code in &link.warnings {
+                    col = col.push(
+                        container(text(format!("⚠ {}", crate::wording::explain(*code))).size(13))
+                            .padding([6, 10])
+                            .style(theme::badge)
+                            .width(Length::Fill),
+                    );
+                }
+                if web {
+                    col = col.push(
+                        text("Your browser connects to this site directly, not through Quietpost's proxy.")
+                            .size(12)
+                            .style(theme::muted),
+                    );
+                }
+                let mut buttons = row![
+                    button(text("Cancel"))
+                        .style(button::secondary)
+                        .on_press(Message::CloseDialog),
+                    button(text("Copy link"))
+                        .style(button::secondary)
+                        .on_press(Message::CopyLink(i)),
+                ]
+                .spacing(8);
+                if web {
+                    buttons = buttons.push(button(text("Open in browser")).on_press(Message::OpenLink(i)));
+                }
+                col.push(buttons).into()
+            }
+        };
+        container(body)
+            .padding(20)
+            .max_width(560)
+            .style(theme::dialog)
+            .into()
+    }
+}
+
+fn local(timestamp: i64) -> Option<chrono::DateTime<chrono::Local>> {
+    chrono::DateTime::from_timestamp(timestamp, 0).map(|t| t.with_timezone(&chrono::Local))
+}
+
+/// A list date: the time today, the day this year, the full date before.
+fn list_date(timestamp: i64) -> String {
+    let (Some(t), now) = (local(timestamp), chrono::Local::now()) else {
+        return String::new();
+    };
+    if t.date_naive() == now.date_naive() {
+        t.format("%H:%M").to_string()
+    } else if t.format("%Y").to_string() == now.format("%Y").to_string() {
+        t.format("%-d %b").to_string()
+    } else {
+        t.format("%-d %b %Y").to_string()
+    }
+}
+
+/// The reading pane's date, in local time.
+fn long_date(timestamp: i64) -> String {
+    local(timestamp).map_or_else(String::new, |t| {
+        t.format("%A %-d %B %Y, %H:%M").to_string()
+    })
+}

@@ -1,0 +1,434 @@
+//! The reading pane: who really sent the message, its warnings as calm badges, the blocked
+//! remote content with the way to load it (through a proxy only) and its ledger, the text as
+//! selectable plain text with each link's real host, the links, and the attachments.
+
+use super::Message;
+use crate::backend::{CannotLoad, Opened};
+use crate::theme;
+use crate::wording::explain;
+use iced::widget::{
+    Column, button, column, container, image, row, rule, scrollable, text, text_editor, tooltip,
+};
+use iced::{Element, Length};
+use quietpost_core::remote::Permission;
+use quietpost_model::{Addr, Code, LedgerEntry, LedgerState, RemoteKind, SafeMessage};
+
+/// An open message and what the user did with it.
+#[derive(Debug)]
+pub struct Reading {
+    pub opened: Opened,
+    /// The body, selectable (a read-only editor: only motions and selection reach it).
+    pub body: text_editor::Content,
+    pub images: Vec<image::Handle>,
+    pub show_ledger: bool,
+    pub loading_remote: bool,
+}
+
+impl Reading {
+    pub fn new(opened: Opened) -> Reading {
+        let body = text_editor::Content::with_text(&annotate(
+            opened.message.body.as_str(),
+            &opened.message,
+        ));
+        Reading {
+            opened,
+            body,
+            images: Vec::new(),
+            show_ledger: false,
+            loading_remote: false,
+        }
+    }
+
+    pub fn message(&self) -> &SafeMessage {
+        &self.opened.message
+    }
+
+    /// Remote references still blocked (all of them until a load).
+    pub fn blocked(&self) -> usize {
+        self.opened
+            .ledger
+            .iter()
+            .filter(|e| e.state == LedgerState::Blocked)
+            .count()
+    }
+
+    /// Whether "Load through proxy" can do anything, or why not.
+    pub fn can_load(&self) -> Result<(), &'static str> {
+        match self.opened.cannot_load {
+            Some(CannotLoad::Policy) => Err(
+                "Remote content is blocked for this account. To allow loading on request: quietpost remote policy ACCOUNT on-request",
+            ),
+            Some(CannotLoad::NoProxy) => Err(
+                "No proxy is configured, and images never load directly (that would show the sender your IP address). Set a proxy such as Tor for the account to load them.",
+            ),
+            None if self.loading_remote => Err("Loading through your proxy…"),
+            None if !self
+                .opened
+                .ledger
+                .iter()
+                .any(|e| e.kind == RemoteKind::Image && e.state == LedgerState::Blocked) =>
+            {
+                Err("Only images ever load; nothing else here can.")
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+/// The body with each link marker " [N]" followed by the link's real host, so the reader
+/// sees where a link goes where it stands in the text.
+pub fn annotate(body: &str, message: &SafeMessage) -> String {
+    let mut out = String::with_capacity(body.len() + message.links.len() * 24);
+    let mut rest = body;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let link = (digits > 0 && after[digits..].starts_with(']'))
+            .then(|| after[..digits].parse::<usize>().ok())
+            .flatten()
+            .and_then(|n| n.checked_sub(1).and_then(|i| message.links.get(i)).map(|l| (n, l)));
+        match link {
+            Some((n, l)) => {
+                let host = match (&l.host, l.activatable) {
+                    (Some(h), true) => format!("→ {h}"),
+                    (Some(h), false) => format!("→ {h}, cannot be opened"),
+                    (None, _) => "cannot be opened".to_owned(),
+                };
+                out.push_str(&format!("[{n} {host}]"));
+                rest = &after[digits + 1..];
+            }
+            None => {
+                out.push('[');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn addr(a: &Addr) -> String {
+    match (&a.name, &a.address) {
+        (Some(n), Some(ad)) => format!("{n} <{ad}>"),
+        (None, Some(ad)) => format!("<{ad}>"),
+        (Some(n), None) => format!("{n} (no address)"),
+        (None, None) => "(empty)".to_owned(),
+    }
+}
+
+fn badge<'a>(title: String, explanation: String) -> Element<'a, Message> {
+    container(
+        column![
+            text(format!("⚠ {title}")).font(theme::BOLD).size(13),
+            text(explanation).size(13)
+        ]
+        .spacing(2),
+    )
+    .padding([6, 10])
+    .width(Length::Fill)
+    .style(theme::badge)
+    .into()
+}
+
+fn field<'a>(label: &'a str, value: String) -> Element<'a, Message> {
+    row![
+        text(label).width(72).style(theme::muted),
+        text(value).width(Length::Fill)
+    ]
+    .spacing(8)
+    .into()
+}
+
+fn header(m: &SafeMessage, date: String) -> Element<'_, Message> {
+    let subject = if m.subject.is_empty() {
+        "(no subject)"
+    } else {
+        m.subject.as_str()
+    };
+    let mut block = column![text(subject).size(20).font(theme::BOLD)].spacing(4);
+    // The sender's name and real address, each on its own: the address is the truth.
+    for a in &m.from {
+        let name = a.name.as_ref().map_or("(no name)", |n| n.as_str());
+        let address = a.address.as_ref().map_or("(no address)", |n| n.as_str());
+        block = block.push(
+            row![
+                text("From").width(72).style(theme::muted),
+                text(name).font(theme::BOLD),
+                text(format!("<{address}>")),
+            ]
+            .spacing(8),
+        );
+    }
+    let list = |v: &[Addr]| v.iter().map(addr).collect::<Vec<_>>().join(", ");
+    if !m.sender.is_empty() {
+        block = block.push(field("Sent by", list(&m.sender)));
+    }
+    if !m.reply_to.is_empty() {
+        block = block.push(field("Reply-To", list(&m.reply_to)));
+    }
+    if !m.to.is_empty() {
+        block = block.push(field("To", list(&m.to)));
+    }
+    if !m.cc.is_empty() {
+        block = block.push(field("Cc", list(&m.cc)));
+    }
+    block = block.push(field("Date", date));
+    if let Some(auth) = m.authentication.as_ref().filter(|a| a.trusted) {
+        let pass = auth.dmarc.as_str() == "pass" || auth.dkim.as_str() == "pass";
+        if pass {
+            block = block.push(
+                container(text(format!(
+                    "✓ Your provider ({}) checked that this came from the sender's domain (DKIM {}, DMARC {})",
+                    auth.authserv_id, auth.dkim, auth.dmarc
+                )).size(13))
+                .padding([6, 10])
+                .style(theme::verified),
+            );
+        } else {
+            block = block.push(badge(
+                "Not verified".to_owned(),
+                format!(
+                    "Your provider ({}) could not confirm the sender's domain (DKIM {}, DMARC {}).",
+                    auth.authserv_id, auth.dkim, auth.dmarc
+                ),
+            ));
+        }
+    }
+    // Sender warnings first (who sent it), then the message's.
+    for a in m.from.iter().chain(&m.sender).chain(&m.reply_to) {
+        for code in &a.warnings {
+            block = block.push(badge(title(*code), explain(*code).to_owned()));
+        }
+    }
+    for w in &m.warnings {
+        if w.code == Code::HtmlConverted {
+            continue; // said once, quietly, under the text
+        }
+        let detail = if w.detail.is_empty() {
+            explain(w.code).to_owned()
+        } else {
+            w.detail.as_str().to_owned()
+        };
+        block = block.push(badge(title(w.code), detail));
+    }
+    block.into()
+}
+
+fn title(code: Code) -> String {
+    crate::wording::headline(code).to_owned()
+}
+
+fn ledger_view(ledger: &[LedgerEntry]) -> Element<'_, Message> {
+    let mut list = column![text("Network ledger: every remote item in this message").font(theme::BOLD)]
+        .spacing(6);
+    for e in ledger {
+        let state = match (e.state, &e.via) {
+            (LedgerState::Loaded, Some(via)) => format!("loaded through {via}"),
+            (LedgerState::Failed, Some(via)) => format!("failed through {via}"),
+            (state, _) => state.as_str().to_owned(),
+        };
+        let at = e.at.as_deref().map(|a| format!(" at {a}")).unwrap_or_default();
+        list = list.push(
+            column![
+                text(format!("{} — {state}{at}: {}", e.kind.as_str(), e.detail)).size(13),
+                text(e.url.as_str()).size(12).style(theme::muted),
+            ]
+            .spacing(1),
+        );
+    }
+    list.into()
+}
+
+fn banner(r: &Reading) -> Option<Element<'_, Message>> {
+    let m = r.message();
+    if m.remote_content.is_empty() {
+        return None;
+    }
+    let blocked = r.blocked();
+    let count = |s| r.opened.ledger.iter().filter(|e| e.state == s).count();
+    let summary = if count(LedgerState::Loaded) + count(LedgerState::Failed) == 0 {
+        format!(
+            "{blocked} remote item{} blocked",
+            if blocked == 1 { "" } else { "s" }
+        )
+    } else {
+        format!(
+            "{} loaded through your proxy, {} failed, {blocked} blocked",
+            count(LedgerState::Loaded),
+            count(LedgerState::Failed)
+        )
+    };
+    let load = button(text("Load through proxy"));
+    let load: Element<'_, Message> = match r.can_load() {
+        Ok(()) => load.on_press(Message::LoadRemote).into(),
+        Err(why) => column![load, text(why).size(12).style(theme::muted)]
+            .spacing(4)
+            .into(),
+    };
+    let ledger_label = if r.show_ledger {
+        "Hide network ledger"
+    } else {
+        "Network ledger"
+    };
+    let mut col = column![
+        text(summary).font(theme::BOLD),
+        text("Nothing was loaded from the sender's servers, so they cannot tell you opened this.")
+            .size(13),
+        row![
+            load,
+            button(text(ledger_label))
+                .style(button::secondary)
+                .on_press(Message::ToggleLedger)
+        ]
+        .spacing(8)
+    ]
+    .spacing(6);
+    if r.opened.permission == Permission::Always {
+        col = col.push(
+            text("Images from this sender load without asking (your setting, confirmed by your provider).")
+                .size(12)
+                .style(theme::muted),
+        );
+    }
+    if r.show_ledger {
+        col = col.push(ledger_view(&r.opened.ledger));
+    }
+    Some(
+        container(col)
+            .padding(10)
+            .width(Length::Fill)
+            .style(theme::banner)
+            .into(),
+    )
+}
+
+fn links(m: &SafeMessage) -> Option<Element<'_, Message>> {
+    if m.links.is_empty() {
+        return None;
+    }
+    let mut list = column![text("Links (where they really go)").font(theme::BOLD)].spacing(6);
+    for (i, l) in m.links.iter().enumerate() {
+        let host = l.host.as_ref().map_or("no host", |h| h.as_str());
+        let label = format!("[{}] {} → {host}", i + 1, l.text);
+        let entry: Element<'_, Message> = if l.activatable {
+            button(text(label).size(13))
+                .style(theme::link)
+                .padding([2, 4])
+                .on_press(Message::Link(i))
+                .into()
+        } else {
+            // A dangerous or broken link has no action at all: nothing to click.
+            text(format!("{label} (cannot be opened)"))
+                .size(13)
+                .style(theme::muted)
+                .into()
+        };
+        let mut item = column![entry].spacing(2);
+        for code in &l.warnings {
+            item = item.push(text(format!("⚠ {}", explain(*code))).size(12));
+        }
+        list = list.push(item);
+    }
+    Some(list.into())
+}
+
+fn attachments(m: &SafeMessage) -> Option<Element<'_, Message>> {
+    if m.attachments.is_empty() {
+        return None;
+    }
+    let mut list = column![text("Attachments").font(theme::BOLD)].spacing(8);
+    for (i, a) in m.attachments.iter().enumerate() {
+        let kind = match a.detected_type {
+            Some(t) => format!("{t} (declared {})", a.content_type),
+            None => a.content_type.as_str().to_owned(),
+        };
+        let executable = a.warnings.contains(&Code::Executable);
+        let open: Element<'_, Message> = if executable {
+            tooltip(
+                button(text("Open")).style(button::secondary),
+                container(text("This type can run code; Quietpost only saves it.").size(12))
+                    .padding(6)
+                    .style(container::bordered_box),
+                tooltip::Position::Bottom,
+            )
+            .into()
+        } else {
+            button(text("Open"))
+                .style(button::secondary)
+                .on_press(Message::OpenAttachment(i))
+                .into()
+        };
+        let mut item = column![
+            row![
+                text(a.safe_filename.as_str()).font(theme::BOLD).width(Length::Fill),
+                button(text("Save")).on_press(Message::Save(i)),
+                open,
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
+            text(format!("{} · {kind}", size(a.size))).size(12).style(theme::muted),
+        ]
+        .spacing(2);
+        if a.filename.as_str() != a.safe_filename.as_str() && !a.filename.is_empty() {
+            item = item.push(
+                text(format!("Sent as: {}", a.filename)).size(12).style(theme::muted),
+            );
+        }
+        for code in &a.warnings {
+            item = item.push(text(format!("⚠ {}", explain(*code))).size(12));
+        }
+        list = list.push(item);
+    }
+    Some(list.into())
+}
+
+/// A size in words people read.
+pub fn size(bytes: u64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} bytes"),
+        b if b < 1024 * 1024 => format!("{:.0} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+/// The reading pane for an open message.
+pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
+    let m = r.message();
+    let mut page: Column<'_, Message> = column![header(m, date)].spacing(12).padding(16);
+    if let Some(b) = banner(r) {
+        page = page.push(b);
+    }
+    for handle in &r.images {
+        page = page.push(image(handle.clone()).width(Length::Shrink));
+    }
+    page = page.push(rule::horizontal(1));
+    page = page.push(
+        text_editor(&r.body)
+            .on_action(Message::Body)
+            .height(Length::Shrink)
+            .padding(0)
+            .style(|t: &iced::Theme, s| {
+                let mut style = text_editor::default(t, s);
+                style.background = iced::Background::Color(iced::Color::TRANSPARENT);
+                style.border = iced::Border::default();
+                style
+            }),
+    );
+    if m.has_warning(Code::HtmlConverted) {
+        page = page.push(
+            text("Written in HTML, shown as text: nothing in it was loaded or run.")
+                .size(12)
+                .style(theme::muted),
+        );
+    }
+    if let Some(l) = links(m) {
+        page = page.push(rule::horizontal(1));
+        page = page.push(l);
+    }
+    if let Some(a) = attachments(m) {
+        page = page.push(rule::horizontal(1));
+        page = page.push(a);
+    }
+    scrollable(page).height(Length::Fill).into()
+}

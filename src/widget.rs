@@ -1,0 +1,3 @@
+//! Widgets iced does not have.
+
+pub mod message_list;

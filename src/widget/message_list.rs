@@ -1,0 +1,173 @@
+//! The message list, virtualised: iced's `scrollable` lays out every child, which for a
+//! 100,000-message folder takes seconds and over a gigabyte. Here only the rows in view (and a
+//! few around them) are built; two spacers stand for the rest, so the scrollbar is true to the
+//! folder's length. Every row has the same height and is one line, whatever the subject holds.
+
+use crate::theme;
+use iced::widget::{Space, button, column, container, row, scrollable, text, tooltip};
+use iced::{Element, Length};
+use quietpost_store::cache::{Flags, MessageRow};
+use std::ops::Range;
+
+/// The height of one row, in logical pixels.
+pub const ROW_HEIGHT: f32 = 30.0;
+/// Rows built beyond each edge of the view, so a fast scroll never shows a gap.
+const OVERSCAN: usize = 8;
+/// The view's height assumed before the first scroll event tells the real one.
+const ASSUMED_HEIGHT: f32 = 1400.0;
+
+/// Where the list is scrolled to and how tall its view is (from the scrollable's viewport).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Scroll {
+    pub offset: f32,
+    pub height: f32,
+}
+
+impl Scroll {
+    fn height(&self) -> f32 {
+        if self.height > 0.0 {
+            self.height
+        } else {
+            ASSUMED_HEIGHT
+        }
+    }
+
+    /// The rows to build for a list of `len` rows.
+    pub fn visible(&self, len: usize) -> Range<usize> {
+        let first = ((self.offset.max(0.0) / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
+        let last = ((self.offset.max(0.0) + self.height()) / ROW_HEIGHT).ceil() as usize + OVERSCAN;
+        first.min(len)..last.min(len)
+    }
+
+    /// The offset that brings row `index` fully into view, or `None` if it is already.
+    pub fn reveal(&self, index: usize) -> Option<f32> {
+        let top = index as f32 * ROW_HEIGHT;
+        let bottom = top + ROW_HEIGHT;
+        if top < self.offset {
+            Some(top)
+        } else if bottom > self.offset + self.height() {
+            Some((bottom - self.height()).max(0.0))
+        } else {
+            None
+        }
+    }
+}
+
+/// How one row's date is written (the list gives the message's received time).
+pub type DateFormat = fn(i64) -> String;
+
+/// The list view. `id` identifies the scrollable (for keyboard scrolling).
+pub fn view<'a, Message: Clone + 'a>(
+    rows: &'a [MessageRow],
+    scroll: Scroll,
+    selected: Option<usize>,
+    id: iced::widget::Id,
+    date: DateFormat,
+    on_select: impl Fn(usize) -> Message + 'a,
+    on_scroll: impl Fn(scrollable::Viewport) -> Message + 'a,
+) -> Element<'a, Message> {
+    let range = scroll.visible(rows.len());
+    let above = range.start as f32 * ROW_HEIGHT;
+    let below = (rows.len() - range.end) as f32 * ROW_HEIGHT;
+    let mut list = column![Space::new().height(above)].width(Length::Fill);
+    for i in range {
+        list = list.push(row_view(&rows[i], selected == Some(i), date, on_select(i)));
+    }
+    list = list.push(Space::new().height(below));
+    scrollable(list)
+        .id(id)
+        .on_scroll(on_scroll)
+        .height(Length::Fill)
+        .width(Length::Fill)
+        .into()
+}
+
+fn row_view<'a, Message: Clone + 'a>(
+    r: &'a MessageRow,
+    selected: bool,
+    date: DateFormat,
+    on_press: Message,
+) -> Element<'a, Message> {
+    let s = &r.summary;
+    let unread = !s.flags.contains(Flags::SEEN);
+    let weight = if unread { theme::BOLD } else { theme::FONT };
+    let marker = |on: bool, glyph: &'static str, tip: &'static str| -> Element<'a, Message> {
+        if on {
+            tooltip(
+                text(glyph).size(12),
+                container(text(tip).size(12))
+                    .padding(4)
+                    .style(container::bordered_box),
+                tooltip::Position::Bottom,
+            )
+            .into()
+        } else {
+            text(" ").size(12).into()
+        }
+    };
+    let sender = if s.from_name.is_empty() {
+        s.from_address.as_str()
+    } else {
+        s.from_name.as_str()
+    };
+    let subject = if s.subject.is_empty() {
+        "(no subject)"
+    } else {
+        s.subject.as_str()
+    };
+    let line = row![
+        container(marker(unread, "●", "Unread")).width(14),
+        container(marker(s.flags.contains(Flags::FLAGGED), "★", "Starred")).width(16),
+        container(marker(s.attachments, "▤", "Has attachments")).width(16),
+        container(one_line(sender, weight)).width(Length::FillPortion(3)).clip(true),
+        container(one_line(subject, weight)).width(Length::FillPortion(5)).clip(true),
+        container(
+            text(s.received.map(date).unwrap_or_default())
+                .size(12)
+                .wrapping(text::Wrapping::None)
+        )
+        .width(92)
+        .align_right(92)
+        .clip(true),
+    ]
+    .spacing(6)
+    .align_y(iced::Alignment::Center);
+    button(line)
+        .on_press(on_press)
+        .width(Length::Fill)
+        .height(ROW_HEIGHT)
+        .padding(iced::Padding::from([4, 8]).right(18))
+        .style(move |t, status| theme::list_row(t, status, selected))
+        .into()
+}
+
+fn one_line<'a>(s: &'a str, font: iced::Font) -> text::Text<'a> {
+    text(s).font(font).size(13).wrapping(text::Wrapping::None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_rows_in_view_are_built() {
+        let s = Scroll {
+            offset: 300.0 * ROW_HEIGHT,
+            height: 20.0 * ROW_HEIGHT,
+        };
+        assert_eq!(s.visible(100_000), 292..328);
+        assert_eq!(s.visible(310), 292..310);
+        assert_eq!(Scroll::default().visible(3), 0..3);
+    }
+
+    #[test]
+    fn reveal_scrolls_just_enough() {
+        let s = Scroll {
+            offset: 10.0 * ROW_HEIGHT,
+            height: 10.0 * ROW_HEIGHT,
+        };
+        assert_eq!(s.reveal(12), None);
+        assert_eq!(s.reveal(9), Some(9.0 * ROW_HEIGHT));
+        assert_eq!(s.reveal(20), Some(11.0 * ROW_HEIGHT));
+    }
+}

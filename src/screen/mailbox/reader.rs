@@ -260,11 +260,9 @@ fn banner(r: &Reading) -> Option<Element<'_, Message>> {
         )
     };
     let load = button(text("Load through proxy"));
-    let load: Element<'_, Message> = match r.can_load() {
-        Ok(()) => load.on_press(Message::LoadRemote).into(),
-        Err(why) => column![load, text(why).size(12).style(theme::muted)]
-            .spacing(4)
-            .into(),
+    let (load, why) = match r.can_load() {
+        Ok(()) => (load.on_press(Message::LoadRemote), None),
+        Err(why) => (load, Some(why)),
     };
     let ledger_label = if r.show_ledger {
         "Hide network ledger"
@@ -284,6 +282,9 @@ fn banner(r: &Reading) -> Option<Element<'_, Message>> {
         .spacing(8)
     ]
     .spacing(6);
+    if let Some(why) = why {
+        col = col.push(text(why).size(12).style(theme::muted));
+    }
     if r.opened.permission == Permission::Always {
         col = col.push(
             text("Images from this sender load without asking (your setting, confirmed by your provider).")
@@ -309,7 +310,12 @@ fn links(m: &SafeMessage) -> Option<Element<'_, Message>> {
     }
     let mut list = column![text("Links (where they really go)").font(theme::BOLD)].spacing(6);
     for (i, l) in m.links.iter().enumerate() {
-        let host = l.host.as_ref().map_or("no host", |h| h.as_str());
+        let url = l.url.as_str();
+        // Where it goes: the host, or for a link without one (javascript:, data:) its scheme.
+        let host = l.host.as_ref().map_or_else(
+            || url.split_once(':').map_or(url, |(scheme, _)| scheme).to_owned() + ":",
+            |h| h.as_str().to_owned(),
+        );
         let label = format!("[{}] {} → {host}", i + 1, l.text);
         let entry: Element<'_, Message> = if l.activatable {
             button(text(label).size(13))
@@ -370,6 +376,13 @@ fn attachments(m: &SafeMessage) -> Option<Element<'_, Message>> {
             text(format!("{} · {kind}", size(a.size))).size(12).style(theme::muted),
         ]
         .spacing(2);
+        if let Some(looks) = &a.looks_like {
+            item = item.push(
+                text(format!("Other programs show this name as: {looks}"))
+                    .size(12)
+                    .style(theme::muted),
+            );
+        }
         if a.filename.as_str() != a.safe_filename.as_str() && !a.filename.is_empty() {
             item = item.push(
                 text(format!("Sent as: {}", a.filename)).size(12).style(theme::muted),

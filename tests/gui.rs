@@ -1,0 +1,289 @@
+//! The window's main flows in iced's simulator: the real `App` (its `update` and `view`), with
+//! every task it starts run to completion (real cache, real demo import, real files) and the
+//! resulting messages fed back, as the iced runtime would. Clicks go through the simulator,
+//! so a button without an action really does nothing.
+
+use futures::StreamExt;
+use iced::Task;
+use iced_test::simulator;
+use quietpost::app::{App, Launch, Message, Screen};
+use quietpost::keys::Shortcut;
+use quietpost::screen::mailbox::{Dialog, Reader};
+use quietpost_store::paths::Paths;
+use std::collections::VecDeque;
+use std::path::PathBuf;
+
+struct Ui {
+    app: App,
+    runtime: tokio::runtime::Runtime,
+    dir: PathBuf,
+}
+
+impl Ui {
+    /// The window as it starts on a machine with no account: the welcome screen.
+    fn start(name: &str) -> Ui {
+        let dir = std::env::temp_dir().join(format!("qp-gui-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("downloads")).unwrap();
+        let launch = Launch {
+            paths: Paths::profile(&dir.join("profile")),
+            demo: false,
+            downloads: dir.join("downloads"),
+            temp: dir.clone(),
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let (app, task) = App::new(launch);
+        let mut ui = Ui { app, runtime, dir };
+        ui.run(task);
+        ui
+    }
+
+    /// Runs a task and everything the messages it produces start, to the end.
+    fn run(&mut self, task: Task<Message>) {
+        let mut queue: VecDeque<Message> = self.outputs(task).into();
+        while let Some(message) = queue.pop_front() {
+            let task = self.app.update(message);
+            queue.extend(self.outputs(task));
+        }
+    }
+
+    fn outputs(&self, task: Task<Message>) -> Vec<Message> {
+        let Some(stream) = iced_test::runtime::task::into_stream(task) else {
+            return Vec::new();
+        };
+        self.runtime.block_on(
+            stream
+                .filter_map(|action| async move {
+                    match action {
+                        iced_test::runtime::Action::Output(m) => Some(m),
+                        _ => None, // widget operations (scrolling, focus): nothing to run here
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    fn send(&mut self, message: Message) {
+        let task = self.app.update(message);
+        self.run(task);
+    }
+
+    /// Clicks the text `label` (exactly) and runs what the click asked for. Returns how many
+    /// messages the click produced.
+    fn click(&mut self, label: &str) -> usize {
+        let messages: Vec<Message> = {
+            let mut ui = simulator(self.app.view());
+            ui.click(label)
+                .unwrap_or_else(|e| panic!("cannot click {label:?}: {e}"));
+            ui.into_messages().collect()
+        };
+        let n = messages.len();
+        for m in messages {
+            self.send(m);
+        }
+        n
+    }
+
+    /// Whether the text `label` (exactly) is on screen.
+    fn shows(&self, label: &str) -> bool {
+        let mut ui = simulator(self.app.view());
+        ui.find(label).is_ok()
+    }
+
+    /// The first text on screen that contains `part`.
+    fn text_containing(&self, part: &str) -> Option<String> {
+        let mut ui = simulator(self.app.view());
+        ui.find(|c: iced_test::selector::Candidate<'_>| match c {
+            iced_test::selector::Candidate::Text { content, .. } if content.contains(part) => {
+                Some(content.to_owned())
+            }
+            _ => None,
+        })
+        .ok()
+    }
+
+    fn mailbox(&self) -> &quietpost::screen::mailbox::Mailbox {
+        match self.app.screen() {
+            Screen::Mailbox(m) => m,
+            _ => panic!("not on the mailbox screen"),
+        }
+    }
+
+    fn open_demo(name: &str) -> Ui {
+        let mut ui = Ui::start(name);
+        assert!(ui.shows("Welcome to Quietpost"), "the first run welcomes");
+        assert!(ui.shows("Add an account"));
+        ui.click("Open the demo mailbox");
+        ui
+    }
+
+    /// Opens the message with this exact subject from the list.
+    fn read(&mut self, subject: &str) {
+        self.click(subject);
+        match self.mailbox().reader() {
+            Reader::Open(r) => assert_eq!(r.message().subject.as_str(), subject),
+            _ => panic!("{subject} did not open"),
+        }
+    }
+}
+
+impl Drop for Ui {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[test]
+fn the_demo_opens_with_every_message_in_the_inbox() {
+    let ui = Ui::open_demo("open");
+    let mailbox = ui.mailbox();
+    assert_eq!(mailbox.rows().len(), 30);
+    assert_eq!(mailbox.folders()[0].label, "Inbox");
+    assert_eq!(mailbox.folders()[0].unread, 8);
+    assert!(ui.shows("Welcome to Quietpost"));
+    assert!(ui.shows("Demo mailbox: nothing here ever touches the network."));
+}
+
+#[test]
+fn the_phishing_message_shows_its_real_sender_and_warnings() {
+    let mut ui = Ui::open_demo("phishing");
+    ui.read("Your account has been limited");
+    // The display name and the real address (in its ASCII form: the "а" is Cyrillic).
+    assert!(ui.shows("PayPal Service"));
+    assert!(ui.shows("<service@xn--pypal-secure-x9j.example>"));
+    assert!(ui.shows("⚠ Look-alike letters"));
+    assert!(ui.shows("⚠ Replies go elsewhere"));
+    // No authentication badge: the message's own claims are not believed.
+    assert!(ui.text_containing("Your provider").is_none());
+    // The body says where each link goes, inline.
+    let Reader::Open(r) = ui.mailbox().reader() else {
+        unreachable!()
+    };
+    assert!(r.body.text().contains("https://www.paypal.com/signin [1 → 198.51.100.23]"));
+}
+
+#[test]
+fn only_the_providers_own_result_earns_an_authentication_badge() {
+    let mut ui = Ui::open_demo("auth");
+    ui.read("Your November statement is ready");
+    assert!(
+        ui.text_containing("✓ Your provider (mx.demo.quietpost.example) checked")
+            .is_some()
+    );
+    ui.read("Action required: verify your statement");
+    assert!(ui.text_containing("✓ Your provider").is_none());
+}
+
+#[test]
+fn the_tracking_newsletter_shows_the_blocked_count_and_cannot_load_without_a_proxy() {
+    let mut ui = Ui::open_demo("newsletter");
+    ui.read("Black Friday: 40% off everything");
+    assert!(ui.shows("8 remote items blocked"));
+    assert!(
+        ui.text_containing("No proxy is configured").is_some(),
+        "the disabled button says why"
+    );
+    assert_eq!(ui.click("Load through proxy"), 0, "disabled: the click does nothing");
+    ui.click("Network ledger");
+    assert!(ui.shows("Network ledger: every remote item in this message"));
+    let blocked = ui
+        .text_containing("image — blocked")
+        .expect("the ledger lists the blocked images");
+    assert!(blocked.contains("image — blocked"), "{blocked}");
+}
+
+#[test]
+fn a_link_asks_first_and_shows_the_real_address() {
+    let mut ui = Ui::open_demo("link");
+    ui.read("Your account has been limited");
+    ui.click("[1] https://www.paypal.com/signin → 198.51.100.23");
+    assert_eq!(ui.mailbox().dialog(), Some(Dialog::Link(0)));
+    assert!(ui.shows("Open this link?"));
+    assert!(ui.shows("http://198.51.100.23/paypal/login.php"));
+    assert!(
+        ui.text_containing("the link goes to a bare IP address").is_some(),
+        "its warnings are in the dialog"
+    );
+    ui.click("Cancel");
+    assert_eq!(ui.mailbox().dialog(), None);
+}
+
+#[test]
+fn a_javascript_link_cannot_be_activated() {
+    let mut ui = Ui::open_demo("javascript");
+    ui.read("Quiz night: links of every kind");
+    let label = "[2] click to win → javascript: (cannot be opened)";
+    assert!(ui.shows(label));
+    assert_eq!(ui.click(label), 0, "nothing happens");
+    assert_eq!(ui.mailbox().dialog(), None);
+    // Not even a message sent by other means opens it.
+    ui.send(Message::Mailbox(quietpost::screen::mailbox::Message::Link(1)));
+    assert_eq!(ui.mailbox().dialog(), None);
+}
+
+#[cfg(unix)]
+#[test]
+fn saving_an_attachment_writes_the_safe_name_with_mode_0600() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut ui = Ui::open_demo("save");
+    ui.read("Overdue invoice");
+    // The name is shown as it will be saved: the right-to-left override is gone.
+    assert!(ui.shows("invoice_2026_11fdp.exe"));
+    assert!(
+        ui.text_containing("Other programs show this name as: invoice_2026_11exe.pdf")
+            .is_some()
+    );
+    ui.click("Save");
+    let saved = ui.dir.join("downloads/invoice_2026_11fdp.exe");
+    let meta = std::fs::metadata(&saved).expect("saved under the displayed safe name");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    assert!(ui.text_containing("Saved as").is_some());
+    // Saving again never replaces it.
+    ui.click("Save");
+    assert!(ui.text_containing("already exists").is_some());
+    // An executable is never opened, whatever is clicked.
+    assert_eq!(ui.click("Open"), 0);
+}
+
+#[test]
+fn the_keyboard_moves_stars_and_archives() {
+    let mut ui = Ui::open_demo("keys");
+    ui.send(Message::Shortcut(Shortcut::Next));
+    let first = ui.mailbox().rows()[0].id;
+    assert!(matches!(ui.mailbox().reader(), Reader::Open(r) if r.opened.id == first));
+    ui.send(Message::Shortcut(Shortcut::Next));
+    let second = ui.mailbox().rows()[1].id;
+    assert!(matches!(ui.mailbox().reader(), Reader::Open(r) if r.opened.id == second));
+    ui.send(Message::Shortcut(Shortcut::Star));
+    assert!(ui.mailbox().rows()[1].summary.flags.contains(quietpost_store::cache::Flags::FLAGGED));
+    ui.send(Message::Shortcut(Shortcut::Archive));
+    assert_eq!(ui.mailbox().rows().len(), 29, "archived: gone from the Inbox at once");
+    assert!(ui.mailbox().rows().iter().all(|r| r.id != second));
+    ui.send(Message::Mailbox(quietpost::screen::mailbox::Message::Act(
+        quietpost::screen::mailbox::Act::Archive,
+    )));
+    assert_eq!(ui.mailbox().rows().len(), 28);
+    // The cache agrees (the move waits in the journal for the server).
+    let inbox = &ui.mailbox().folders()[0];
+    assert_eq!((inbox.label.as_str(), inbox.total), ("Inbox", 28));
+    ui.send(Message::Shortcut(Shortcut::Help));
+    assert!(ui.shows("Keyboard shortcuts"));
+}
+
+#[test]
+fn search_finds_words_in_the_text() {
+    let mut ui = Ui::open_demo("search");
+    ui.send(Message::Shortcut(Shortcut::Search));
+    ui.send(Message::Mailbox(
+        quietpost::screen::mailbox::Message::SearchChanged("sourdough".into()),
+    ));
+    ui.send(Message::Mailbox(quietpost::screen::mailbox::Message::SearchSubmitted));
+    let rows = ui.mailbox().rows();
+    assert!(!rows.is_empty() && rows.len() < 30, "{}", rows.len());
+    ui.send(Message::Shortcut(Shortcut::Close));
+    assert_eq!(ui.mailbox().rows().len(), 30);
+}

@@ -164,8 +164,11 @@ impl App {
                 Task::none()
             }
             Message::DemoReady(Ok(cache)) => {
-                let (mailbox, task) =
-                    Mailbox::new(self.places(cache), vec![quietpost_core::demo::account()], true);
+                let (mailbox, task) = Mailbox::new(
+                    self.places(cache),
+                    vec![quietpost_core::demo::account()],
+                    true,
+                );
                 self.screen = Screen::Mailbox(Box::new(mailbox));
                 task.map(Message::Mailbox)
             }
@@ -237,24 +240,22 @@ impl App {
     pub fn subscription(&self) -> Subscription<Message> {
         let keys = iced::event::listen_with(keys::from_event).map(Message::Shortcut);
         let engines = match &self.screen {
-            Screen::Mailbox(_) if !self.launch.demo => {
-                Config::load(&self.launch.paths)
-                    .map(|c| c.accounts)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|a| {
-                        Subscription::run_with(
-                            EngineKey {
-                                account: a.name,
-                                config: self.launch.paths.config.clone(),
-                                data: self.launch.paths.data.clone(),
-                                cache: self.launch.paths.cache.clone(),
-                            },
-                            engine_stream,
-                        )
-                    })
-                    .collect()
-            }
+            Screen::Mailbox(_) if !self.launch.demo => Config::load(&self.launch.paths)
+                .map(|c| c.accounts)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|a| {
+                    Subscription::run_with(
+                        EngineKey {
+                            account: a.name,
+                            config: self.launch.paths.config.clone(),
+                            data: self.launch.paths.data.clone(),
+                            cache: self.launch.paths.cache.clone(),
+                        },
+                        engine_stream,
+                    )
+                })
+                .collect(),
             _ => Vec::new(),
         };
         Subscription::batch(std::iter::once(keys).chain(engines))
@@ -289,16 +290,21 @@ fn engine_stream(key: &EngineKey) -> BoxStream<'static, Message> {
                 .find(|a| a.name == key.account)
                 .ok_or_else(|| "the account is no longer configured".to_owned())?;
             let word = |e: quietpost_core::accounts::Error| e.to_string();
-            let imap = quietpost_core::accounts::password(&account, &account.imap, None)
-                .map_err(word)?;
+            let imap =
+                quietpost_core::accounts::password(&account, &account.imap, None).map_err(word)?;
             let smtp = quietpost_core::accounts::password(&account, &account.smtp, None).ok();
-            Ok((account, Passwords { imap, smtp }, quietpost_store::cache::Cache::file(&paths)))
+            Ok((
+                account,
+                Passwords { imap, smtp },
+                quietpost_store::cache::Cache::file(&paths),
+            ))
         })
         .await
         .unwrap_or_else(|e| Err(e.to_string()));
         match prepared {
-            Err(why) => futures::stream::once(async move { EngineUpdate::Unavailable(why) })
-                .boxed(),
+            Err(why) => {
+                futures::stream::once(async move { EngineUpdate::Unavailable(why) }).boxed()
+            }
             Ok((account, passwords, cache)) => {
                 let (handle, events) =
                     engine::start(account, passwords, cache, EngineOptions::default());

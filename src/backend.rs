@@ -198,8 +198,7 @@ pub async fn open(cache_path: PathBuf, account: Account, id: i64) -> Result<Open
                 .await?
             };
             let mut cache = Cache::open_file(&cache_path)?;
-            let raw =
-                sync::body(&mut cache, &account, &password, id, Default::default()).await?;
+            let raw = sync::body(&mut cache, &account, &password, id, Default::default()).await?;
             (row, raw)
         }
     };

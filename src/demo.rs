@@ -8,35 +8,122 @@ use std::path::PathBuf;
 
 /// The demo messages: file name and raw bytes.
 pub const MESSAGES: &[(&str, &[u8])] = &[
-    ("attachment-rlo.eml", include_bytes!("../assets/demo/attachment-rlo.eml")),
-    ("authenticated-bank.eml", include_bytes!("../assets/demo/authenticated-bank.eml")),
-    ("bidi-subject.eml", include_bytes!("../assets/demo/bidi-subject.eml")),
-    ("calendar-invite.eml", include_bytes!("../assets/demo/calendar-invite.eml")),
-    ("display-name-address.eml", include_bytes!("../assets/demo/display-name-address.eml")),
-    ("empty-subject.eml", include_bytes!("../assets/demo/empty-subject.eml")),
-    ("executable-zip.eml", include_bytes!("../assets/demo/executable-zip.eml")),
-    ("forged-authentication.eml", include_bytes!("../assets/demo/forged-authentication.eml")),
-    ("forwarded-message.eml", include_bytes!("../assets/demo/forwarded-message.eml")),
-    ("hidden-text.eml", include_bytes!("../assets/demo/hidden-text.eml")),
-    ("html-and-text.eml", include_bytes!("../assets/demo/html-and-text.eml")),
-    ("latin1-letter.eml", include_bytes!("../assets/demo/latin1-letter.eml")),
-    ("links-dangerous.eml", include_bytes!("../assets/demo/links-dangerous.eml")),
-    ("long-minutes.eml", include_bytes!("../assets/demo/long-minutes.eml")),
-    ("lunch-friday.eml", include_bytes!("../assets/demo/lunch-friday.eml")),
-    ("mailing-list.eml", include_bytes!("../assets/demo/mailing-list.eml")),
-    ("mailsploit-sender.eml", include_bytes!("../assets/demo/mailsploit-sender.eml")),
-    ("newsletter-plain.eml", include_bytes!("../assets/demo/newsletter-plain.eml")),
-    ("newsletter-tracking.eml", include_bytes!("../assets/demo/newsletter-tracking.eml")),
-    ("phishing-lookalike.eml", include_bytes!("../assets/demo/phishing-lookalike.eml")),
-    ("photo-attachment.eml", include_bytes!("../assets/demo/photo-attachment.eml")),
-    ("plain-links.eml", include_bytes!("../assets/demo/plain-links.eml")),
-    ("read-receipt.eml", include_bytes!("../assets/demo/read-receipt.eml")),
-    ("sender-on-behalf.eml", include_bytes!("../assets/demo/sender-on-behalf.eml")),
-    ("short-thanks.eml", include_bytes!("../assets/demo/short-thanks.eml")),
-    ("thread-1-trip.eml", include_bytes!("../assets/demo/thread-1-trip.eml")),
-    ("thread-2-trip.eml", include_bytes!("../assets/demo/thread-2-trip.eml")),
-    ("thread-3-trip.eml", include_bytes!("../assets/demo/thread-3-trip.eml")),
-    ("thread-4-trip.eml", include_bytes!("../assets/demo/thread-4-trip.eml")),
+    (
+        "attachment-rlo.eml",
+        include_bytes!("../assets/demo/attachment-rlo.eml"),
+    ),
+    (
+        "authenticated-bank.eml",
+        include_bytes!("../assets/demo/authenticated-bank.eml"),
+    ),
+    (
+        "bidi-subject.eml",
+        include_bytes!("../assets/demo/bidi-subject.eml"),
+    ),
+    (
+        "calendar-invite.eml",
+        include_bytes!("../assets/demo/calendar-invite.eml"),
+    ),
+    (
+        "display-name-address.eml",
+        include_bytes!("../assets/demo/display-name-address.eml"),
+    ),
+    (
+        "empty-subject.eml",
+        include_bytes!("../assets/demo/empty-subject.eml"),
+    ),
+    (
+        "executable-zip.eml",
+        include_bytes!("../assets/demo/executable-zip.eml"),
+    ),
+    (
+        "forged-authentication.eml",
+        include_bytes!("../assets/demo/forged-authentication.eml"),
+    ),
+    (
+        "forwarded-message.eml",
+        include_bytes!("../assets/demo/forwarded-message.eml"),
+    ),
+    (
+        "hidden-text.eml",
+        include_bytes!("../assets/demo/hidden-text.eml"),
+    ),
+    (
+        "html-and-text.eml",
+        include_bytes!("../assets/demo/html-and-text.eml"),
+    ),
+    (
+        "latin1-letter.eml",
+        include_bytes!("../assets/demo/latin1-letter.eml"),
+    ),
+    (
+        "links-dangerous.eml",
+        include_bytes!("../assets/demo/links-dangerous.eml"),
+    ),
+    (
+        "long-minutes.eml",
+        include_bytes!("../assets/demo/long-minutes.eml"),
+    ),
+    (
+        "lunch-friday.eml",
+        include_bytes!("../assets/demo/lunch-friday.eml"),
+    ),
+    (
+        "mailing-list.eml",
+        include_bytes!("../assets/demo/mailing-list.eml"),
+    ),
+    (
+        "mailsploit-sender.eml",
+        include_bytes!("../assets/demo/mailsploit-sender.eml"),
+    ),
+    (
+        "newsletter-plain.eml",
+        include_bytes!("../assets/demo/newsletter-plain.eml"),
+    ),
+    (
+        "newsletter-tracking.eml",
+        include_bytes!("../assets/demo/newsletter-tracking.eml"),
+    ),
+    (
+        "phishing-lookalike.eml",
+        include_bytes!("../assets/demo/phishing-lookalike.eml"),
+    ),
+    (
+        "photo-attachment.eml",
+        include_bytes!("../assets/demo/photo-attachment.eml"),
+    ),
+    (
+        "plain-links.eml",
+        include_bytes!("../assets/demo/plain-links.eml"),
+    ),
+    (
+        "read-receipt.eml",
+        include_bytes!("../assets/demo/read-receipt.eml"),
+    ),
+    (
+        "sender-on-behalf.eml",
+        include_bytes!("../assets/demo/sender-on-behalf.eml"),
+    ),
+    (
+        "short-thanks.eml",
+        include_bytes!("../assets/demo/short-thanks.eml"),
+    ),
+    (
+        "thread-1-trip.eml",
+        include_bytes!("../assets/demo/thread-1-trip.eml"),
+    ),
+    (
+        "thread-2-trip.eml",
+        include_bytes!("../assets/demo/thread-2-trip.eml"),
+    ),
+    (
+        "thread-3-trip.eml",
+        include_bytes!("../assets/demo/thread-3-trip.eml"),
+    ),
+    (
+        "thread-4-trip.eml",
+        include_bytes!("../assets/demo/thread-4-trip.eml"),
+    ),
     ("welcome.eml", include_bytes!("../assets/demo/welcome.eml")),
 ];
 
@@ -55,7 +142,13 @@ mod tests {
     fn every_file_in_assets_demo_is_built_in() {
         let on_disk = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo"))
             .unwrap()
-            .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "eml"))
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "eml")
+            })
             .count();
         assert_eq!(on_disk, super::MESSAGES.len());
     }

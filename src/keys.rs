@@ -63,7 +63,11 @@ pub fn shortcut(key: &Key, modifiers: Modifiers) -> Option<Shortcut> {
 
 /// For `event::listen_with`: a key press becomes a shortcut. A key a focused field used
 /// (typing "a" into the search box) is not one, except Ctrl+Q and Escape.
-pub fn from_event(event: Event, status: event::Status, _window: iced::window::Id) -> Option<Shortcut> {
+pub fn from_event(
+    event: Event,
+    status: event::Status,
+    _window: iced::window::Id,
+) -> Option<Shortcut> {
     let Event::Keyboard(keyboard::Event::KeyPressed { key, modifiers, .. }) = event else {
         return None;
     };
@@ -86,11 +90,18 @@ mod tests {
     fn keys_map_to_shortcuts() {
         let none = Modifiers::empty();
         assert_eq!(shortcut(&ch("j"), none), Some(Shortcut::Next));
-        assert_eq!(shortcut(&Key::Named(Named::ArrowUp), none), Some(Shortcut::Previous));
+        assert_eq!(
+            shortcut(&Key::Named(Named::ArrowUp), none),
+            Some(Shortcut::Previous)
+        );
         assert_eq!(shortcut(&ch("a"), none), Some(Shortcut::Archive));
         assert_eq!(shortcut(&ch("q"), Modifiers::CTRL), Some(Shortcut::Quit));
         assert_eq!(shortcut(&ch("q"), none), None);
-        assert_eq!(shortcut(&ch("a"), Modifiers::CTRL), None, "Ctrl+A is select-all");
+        assert_eq!(
+            shortcut(&ch("a"), Modifiers::CTRL),
+            None,
+            "Ctrl+A is select-all"
+        );
     }
 
     #[test]
@@ -110,13 +121,20 @@ mod tests {
         };
         let w = iced::window::Id::unique();
         let captured = event::Status::Captured;
-        assert_eq!(from_event(press(ch("a"), Modifiers::empty()), captured, w), None);
+        assert_eq!(
+            from_event(press(ch("a"), Modifiers::empty()), captured, w),
+            None
+        );
         assert_eq!(
             from_event(press(ch("q"), Modifiers::CTRL), captured, w),
             Some(Shortcut::Quit)
         );
         assert_eq!(
-            from_event(press(ch("a"), Modifiers::empty()), event::Status::Ignored, w),
+            from_event(
+                press(ch("a"), Modifiers::empty()),
+                event::Status::Ignored,
+                w
+            ),
             Some(Shortcut::Archive)
         );
     }

@@ -230,7 +230,10 @@ pub fn app_error(e: &crate::backend::Error) -> String {
                 path.display()
             ),
             StoreError::Io { path, source } => {
-                format!("Could not write {} ({source}). Nothing was lost.", path.display())
+                format!(
+                    "Could not write {} ({source}). Nothing was lost.",
+                    path.display()
+                )
             }
             other => store_error(other),
         },
@@ -241,12 +244,8 @@ pub fn app_error(e: &crate::backend::Error) -> String {
             ),
             other => other.to_string(),
         },
-        Error::Gone(_) => {
-            "This message is no longer here (it was moved or deleted).".to_owned()
-        }
-        Error::NoAttachment => {
-            "The attachment could not be read back from the message.".to_owned()
-        }
+        Error::Gone(_) => "This message is no longer here (it was moved or deleted).".to_owned(),
+        Error::NoAttachment => "The attachment could not be read back from the message.".to_owned(),
         Error::Executable => {
             "This attachment can run code, so Quietpost does not open it. Save it if you trust it."
                 .to_owned()
@@ -291,9 +290,7 @@ pub fn engine_event(e: &quietpost_core::engine::Event) -> (String, bool) {
             let failed = results.len() - sent;
             let words = match (sent, failed) {
                 (s, 0) => format!("sent {s} message{}", if s == 1 { "" } else { "s" }),
-                (s, f) => format!(
-                    "sent {s}, {f} not sent yet (see quietpost outbox)"
-                ),
+                (s, f) => format!("sent {s}, {f} not sent yet (see quietpost outbox)"),
             };
             (words, true)
         }

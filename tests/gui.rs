@@ -163,7 +163,11 @@ fn the_phishing_message_shows_its_real_sender_and_warnings() {
     let Reader::Open(r) = ui.mailbox().reader() else {
         unreachable!()
     };
-    assert!(r.body.text().contains("https://www.paypal.com/signin [1 → 198.51.100.23]"));
+    assert!(
+        r.body
+            .text()
+            .contains("https://www.paypal.com/signin [1 → 198.51.100.23]")
+    );
 }
 
 #[test]
@@ -187,7 +191,11 @@ fn the_tracking_newsletter_shows_the_blocked_count_and_cannot_load_without_a_pro
         ui.text_containing("No proxy is configured").is_some(),
         "the disabled button says why"
     );
-    assert_eq!(ui.click("Load through proxy"), 0, "disabled: the click does nothing");
+    assert_eq!(
+        ui.click("Load through proxy"),
+        0,
+        "disabled: the click does nothing"
+    );
     ui.click("Network ledger");
     assert!(ui.shows("Network ledger: every remote item in this message"));
     let blocked = ui
@@ -205,7 +213,8 @@ fn a_link_asks_first_and_shows_the_real_address() {
     assert!(ui.shows("Open this link?"));
     assert!(ui.shows("http://198.51.100.23/paypal/login.php"));
     assert!(
-        ui.text_containing("the link goes to a bare IP address").is_some(),
+        ui.text_containing("the link goes to a bare IP address")
+            .is_some(),
         "its warnings are in the dialog"
     );
     ui.click("Cancel");
@@ -221,7 +230,9 @@ fn a_javascript_link_cannot_be_activated() {
     assert_eq!(ui.click(label), 0, "nothing happens");
     assert_eq!(ui.mailbox().dialog(), None);
     // Not even a message sent by other means opens it.
-    ui.send(Message::Mailbox(quietpost::screen::mailbox::Message::Link(1)));
+    ui.send(Message::Mailbox(quietpost::screen::mailbox::Message::Link(
+        1,
+    )));
     assert_eq!(ui.mailbox().dialog(), None);
 }
 
@@ -259,9 +270,18 @@ fn the_keyboard_moves_stars_and_archives() {
     let second = ui.mailbox().rows()[1].id;
     assert!(matches!(ui.mailbox().reader(), Reader::Open(r) if r.opened.id == second));
     ui.send(Message::Shortcut(Shortcut::Star));
-    assert!(ui.mailbox().rows()[1].summary.flags.contains(quietpost_store::cache::Flags::FLAGGED));
+    assert!(
+        ui.mailbox().rows()[1]
+            .summary
+            .flags
+            .contains(quietpost_store::cache::Flags::FLAGGED)
+    );
     ui.send(Message::Shortcut(Shortcut::Archive));
-    assert_eq!(ui.mailbox().rows().len(), 29, "archived: gone from the Inbox at once");
+    assert_eq!(
+        ui.mailbox().rows().len(),
+        29,
+        "archived: gone from the Inbox at once"
+    );
     assert!(ui.mailbox().rows().iter().all(|r| r.id != second));
     ui.send(Message::Mailbox(quietpost::screen::mailbox::Message::Act(
         quietpost::screen::mailbox::Act::Archive,
@@ -281,7 +301,9 @@ fn search_finds_words_in_the_text() {
     ui.send(Message::Mailbox(
         quietpost::screen::mailbox::Message::SearchChanged("sourdough".into()),
     ));
-    ui.send(Message::Mailbox(quietpost::screen::mailbox::Message::SearchSubmitted));
+    ui.send(Message::Mailbox(
+        quietpost::screen::mailbox::Message::SearchSubmitted,
+    ));
     let rows = ui.mailbox().rows();
     assert!(!rows.is_empty() && rows.len() < 30, "{}", rows.len());
     ui.send(Message::Shortcut(Shortcut::Close));

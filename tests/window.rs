@@ -36,7 +36,10 @@ fn run(program: &str, args: &[&str], display: &str) -> String {
 fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
     let start = Instant::now();
     while !ready() {
-        assert!(start.elapsed() < Duration::from_secs(30), "{what} never came");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{what} never came"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -47,7 +50,15 @@ fn real_window_shows_the_demo_in_three_panes() {
     // Xvfb picks a free display itself and says which (-displayfd): no clash with another
     // server or a stale lock.
     let mut xvfb = Command::new("Xvfb")
-        .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -82,7 +93,13 @@ fn real_window_shows_the_demo_in_three_panes() {
             .args(["search", "--name", "Quietpost"])
             .env("DISPLAY", &display)
             .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_owned())
+            .map(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_owned()
+            })
             .unwrap_or_default();
         !window.is_empty()
     });
@@ -100,13 +117,21 @@ fn real_window_shows_the_demo_in_three_panes() {
     std::fs::create_dir_all(&dir).unwrap();
     let png = dir.join("demo-phishing.png");
     let _ = std::fs::remove_file(&png);
-    run("import", &["-window", "root", png.to_str().unwrap()], &display);
+    run(
+        "import",
+        &["-window", "root", png.to_str().unwrap()],
+        &display,
+    );
     let _ = std::fs::remove_dir_all(&profile);
 
     // Each pane read on its own (OCR mixes columns), enlarged and in black and white.
     let panes = [
         ("folders", "210x780+0+0", &["Drafts", "Trash"][..]),
-        ("list", "425x780+212+0", &["Brightshop", "Welcome to Quietpost"][..]),
+        (
+            "list",
+            "425x780+212+0",
+            &["Brightshop", "Welcome to Quietpost"][..],
+        ),
         (
             "reader",
             "640x780+640+0",

@@ -11,8 +11,8 @@ use crate::theme;
 use crate::widget::message_list::{self, Scroll};
 use iced::widget::operation::{AbsoluteOffset, focus, scroll_to};
 use iced::widget::{
-    Id, button, center, column, container, mouse_area, opaque, row, rule, scrollable, stack,
-    text, text_editor, text_input,
+    Id, button, center, column, container, mouse_area, opaque, row, rule, scrollable, stack, text,
+    text_editor, text_input,
 };
 use iced::{Element, Length, Task};
 use quietpost_core::sync::Verb;
@@ -180,10 +180,11 @@ impl Mailbox {
         let generation = self.generation;
         let cache = self.places.cache.clone();
         match (&self.search, self.folder.and_then(|i| self.folders.get(i))) {
-            (Some(words), _) if !words.trim().is_empty() => Task::perform(
-                backend::search(cache, words.clone()),
-                move |r| Message::ListLoaded(generation, r),
-            ),
+            (Some(words), _) if !words.trim().is_empty() => {
+                Task::perform(backend::search(cache, words.clone()), move |r| {
+                    Message::ListLoaded(generation, r)
+                })
+            }
             (_, Some(f)) => Task::perform(
                 backend::list(cache, f.account.clone(), f.name.clone()),
                 move |r| Message::ListLoaded(generation, r),
@@ -416,7 +417,11 @@ impl Mailbox {
                 let auto = opened.permission == quietpost_core::remote::Permission::Always
                     && opened.cannot_load.is_none();
                 self.reader = Reader::Open(Box::new(Reading::new(opened)));
-                let load = if auto { self.load_remote() } else { Task::none() };
+                let load = if auto {
+                    self.load_remote()
+                } else {
+                    Task::none()
+                };
                 Task::batch([load, self.load_folders()])
             }
             Err(e) => {
@@ -631,9 +636,13 @@ impl Mailbox {
             if account != Some(&f.account) {
                 account = Some(&f.account);
                 list = list.push(
-                    text(if self.demo { "Demo mailbox" } else { f.account.as_str() })
-                        .font(theme::BOLD)
-                        .size(13),
+                    text(if self.demo {
+                        "Demo mailbox"
+                    } else {
+                        f.account.as_str()
+                    })
+                    .font(theme::BOLD)
+                    .size(13),
                 );
             }
             let count = if f.unread > 0 {
@@ -715,7 +724,9 @@ impl Mailbox {
             )
             .into(),
             Reader::Loading(_) => center(text("Opening…").style(theme::muted)).into(),
-            Reader::Failed(e) => center(text(crate::wording::app_error(e))).padding(24).into(),
+            Reader::Failed(e) => center(text(crate::wording::app_error(e)))
+                .padding(24)
+                .into(),
             Reader::Open(r) => {
                 let date = r
                     .message()
@@ -776,9 +787,14 @@ impl Mailbox {
                 .collect::<Vec<_>>()
                 .join("   ")
         };
-        let mut bar = row![text(status).size(12).style(theme::muted).width(Length::Fill)]
-            .spacing(8)
-            .align_y(iced::Alignment::Center);
+        let mut bar = row![
+            text(status)
+                .size(12)
+                .style(theme::muted)
+                .width(Length::Fill)
+        ]
+        .spacing(8)
+        .align_y(iced::Alignment::Center);
         if let Some(n) = &self.notice {
             let (t, failed) = match n {
                 Notice::Done(t) => (t.as_str(), false),
@@ -800,8 +816,8 @@ impl Mailbox {
     fn dialog_view(&self, dialog: Dialog) -> Element<'_, Message> {
         let body: Element<'_, Message> = match dialog {
             Dialog::Help => {
-                let mut list = column![text("Keyboard shortcuts").size(18).font(theme::BOLD)]
-                    .spacing(6);
+                let mut list =
+                    column![text("Keyboard shortcuts").size(18).font(theme::BOLD)].spacing(6);
                 for (key, what) in HELP {
                     list = list.push(row![text(*key).width(110).font(theme::BOLD), text(*what)]);
                 }
@@ -854,7 +870,8 @@ impl Mailbox {
                 ]
                 .spacing(8);
                 if web {
-                    buttons = buttons.push(button(text("Open in browser")).on_press(Message::OpenLink(i)));
+                    buttons = buttons
+                        .push(button(text("Open in browser")).on_press(Message::OpenLink(i)));
                 }
                 col.push(buttons).into()
             }
@@ -887,7 +904,5 @@ fn list_date(timestamp: i64) -> String {
 
 /// The reading pane's date, in local time.
 fn long_date(timestamp: i64) -> String {
-    local(timestamp).map_or_else(String::new, |t| {
-        t.format("%A %-d %B %Y, %H:%M").to_string()
-    })
+    local(timestamp).map_or_else(String::new, |t| t.format("%A %-d %B %Y, %H:%M").to_string())
 }

@@ -29,7 +29,11 @@ pub fn view(note: Option<&str>) -> Element<'_, Message> {
     .spacing(16)
     .max_width(560);
     if let Some(note) = note {
-        col = col.push(container(text(note).size(13)).padding(10).style(theme::banner));
+        col = col.push(
+            container(text(note).size(13))
+                .padding(10)
+                .style(theme::banner),
+        );
     }
     center(col).padding(32).into()
 }

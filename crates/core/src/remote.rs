@@ -147,9 +147,9 @@ pub async fn load(
                 .map(|url| fetch::image(url, via, &limits.image))
                 .collect();
             futures::stream::iter(fetches)
-            .buffered(limits.parallel.max(1))
-            .collect()
-            .await
+                .buffered(limits.parallel.max(1))
+                .collect()
+                .await
         }
     };
     let at = Some(crate::time::rfc3339(crate::time::now()));

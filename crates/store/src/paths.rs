@@ -186,11 +186,17 @@ mod tests {
         ));
         assert_eq!(fs::read(&saved).unwrap(), b"one");
         std::os::unix::fs::symlink("/etc/passwd", dir.join("link")).unwrap();
-        assert!(matches!(save_new(&dir, "link", b"x"), Err(Error::FileExists(_))));
+        assert!(matches!(
+            save_new(&dir, "link", b"x"),
+            Err(Error::FileExists(_))
+        ));
         for bad in ["../escape", "a/b", "..", "."] {
             assert!(save_new(&dir, bad, b"x").is_err(), "{bad}");
         }
-        let names: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 2, "no partial file left: {names:?}");
         fs::remove_dir_all(dir).unwrap();
     }

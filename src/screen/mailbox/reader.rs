@@ -87,7 +87,11 @@ pub fn annotate(body: &str, message: &SafeMessage) -> String {
         let link = (digits > 0 && after[digits..].starts_with(']'))
             .then(|| after[..digits].parse::<usize>().ok())
             .flatten()
-            .and_then(|n| n.checked_sub(1).and_then(|i| message.links.get(i)).map(|l| (n, l)));
+            .and_then(|n| {
+                n.checked_sub(1)
+                    .and_then(|i| message.links.get(i))
+                    .map(|l| (n, l))
+            });
         match link {
             Some((n, l)) => {
                 let host = match (&l.host, l.activatable) {
@@ -220,15 +224,19 @@ fn title(code: Code) -> String {
 }
 
 fn ledger_view(ledger: &[LedgerEntry]) -> Element<'_, Message> {
-    let mut list = column![text("Network ledger: every remote item in this message").font(theme::BOLD)]
-        .spacing(6);
+    let mut list =
+        column![text("Network ledger: every remote item in this message").font(theme::BOLD)]
+            .spacing(6);
     for e in ledger {
         let state = match (e.state, &e.via) {
             (LedgerState::Loaded, Some(via)) => format!("loaded through {via}"),
             (LedgerState::Failed, Some(via)) => format!("failed through {via}"),
             (state, _) => state.as_str().to_owned(),
         };
-        let at = e.at.as_deref().map(|a| format!(" at {a}")).unwrap_or_default();
+        let at =
+            e.at.as_deref()
+                .map(|a| format!(" at {a}"))
+                .unwrap_or_default();
         list = list.push(
             column![
                 text(format!("{} — {state}{at}: {}", e.kind.as_str(), e.detail)).size(13),
@@ -313,7 +321,12 @@ fn links(m: &SafeMessage) -> Option<Element<'_, Message>> {
         let url = l.url.as_str();
         // Where it goes: the host, or for a link without one (javascript:, data:) its scheme.
         let host = l.host.as_ref().map_or_else(
-            || url.split_once(':').map_or(url, |(scheme, _)| scheme).to_owned() + ":",
+            || {
+                url.split_once(':')
+                    .map_or(url, |(scheme, _)| scheme)
+                    .to_owned()
+                    + ":"
+            },
             |h| h.as_str().to_owned(),
         );
         let label = format!("[{}] {} → {host}", i + 1, l.text);
@@ -367,13 +380,17 @@ fn attachments(m: &SafeMessage) -> Option<Element<'_, Message>> {
         };
         let mut item = column![
             row![
-                text(a.safe_filename.as_str()).font(theme::BOLD).width(Length::Fill),
+                text(a.safe_filename.as_str())
+                    .font(theme::BOLD)
+                    .width(Length::Fill),
                 button(text("Save")).on_press(Message::Save(i)),
                 open,
             ]
             .spacing(8)
             .align_y(iced::Alignment::Center),
-            text(format!("{} · {kind}", size(a.size))).size(12).style(theme::muted),
+            text(format!("{} · {kind}", size(a.size)))
+                .size(12)
+                .style(theme::muted),
         ]
         .spacing(2);
         if let Some(looks) = &a.looks_like {
@@ -385,7 +402,9 @@ fn attachments(m: &SafeMessage) -> Option<Element<'_, Message>> {
         }
         if a.filename.as_str() != a.safe_filename.as_str() && !a.filename.is_empty() {
             item = item.push(
-                text(format!("Sent as: {}", a.filename)).size(12).style(theme::muted),
+                text(format!("Sent as: {}", a.filename))
+                    .size(12)
+                    .style(theme::muted),
             );
         }
         for code in &a.warnings {

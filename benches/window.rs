@@ -1,0 +1,402 @@
+//! The window with a 100,000-message folder, from a seeded cache: time to the first frame,
+//! frame time while scrolling, and memory (RSS) — beside the peer, iced's own `scrollable`
+//! holding every row (what the list would cost without virtualisation), in the same run, in a
+//! process of its own so each one's memory is its own. Prints the figures and the ratios.
+//!
+//! A frame is what iced's runtime does for one: build the view, lay it out, handle the event,
+//! draw, and rasterise (tiny-skia, 1280×800), on the real `App`.
+//!
+//! `cargo bench --bench window` (QP_BENCH_MESSAGES sets the folder's size).
+
+use futures::StreamExt;
+use iced::{Color, Size, Task, Theme, mouse};
+use iced_test::core::renderer::Headless;
+use iced_test::runtime::user_interface::{Cache as UiCache, UserInterface};
+use quietpost::app::{App, Launch, Message};
+use quietpost_store::cache::{Cache, Flags, FolderInfo, Indexing, Role, Summary};
+use quietpost_store::config::{Account, Config, Security, Server};
+use quietpost_store::paths::Paths;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const SIZE: Size = Size::new(1280.0, 800.0);
+const FRAMES: usize = 120;
+
+fn seed(dir: &Path, messages: usize) -> Paths {
+    let paths = Paths::profile(dir);
+    let server = |port| Server {
+        host: "bench.invalid".into(),
+        port,
+        security: Security::Tls,
+        ca_file: None,
+        pin_sha256: None,
+    };
+    Config {
+        accounts: vec![Account::new(
+            "Bench",
+            "robin@example.org",
+            "robin",
+            server(993),
+            server(465),
+        )],
+    }
+    .save(&paths)
+    .unwrap();
+    quietpost_store::paths::private_dir(&paths.cache).unwrap();
+    let mut cache = Cache::open(&paths).unwrap();
+    cache
+        .set_folders(
+            "Bench",
+            &[FolderInfo {
+                name: "INBOX".into(),
+                delimiter: Some("/".into()),
+                role: Some(Role::Inbox),
+                selectable: true,
+            }],
+        )
+        .unwrap();
+    let inbox = cache.folder("Bench", "INBOX").unwrap().unwrap().id;
+    cache.begin_folder(inbox, 1).unwrap();
+    let subjects = [
+        "Quarterly report",
+        "Lunch on Friday?",
+        "Re: Trip to the coast",
+        "Your invoice is ready — please review before the end of the month",
+        "[list] Weekly digest",
+    ];
+    for chunk in (1..=messages as u32).collect::<Vec<_>>().chunks(10_000) {
+        let rows: Vec<Summary> = chunk
+            .iter()
+            .map(|&uid| Summary {
+                uid,
+                flags: if uid % 3 == 0 { Flags(0) } else { Flags::SEEN },
+                received: Some(1_700_000_000 + i64::from(uid) * 60),
+                subject: format!("{} #{uid}", subjects[uid as usize % subjects.len()]),
+                from_name: format!("Sender {}", uid % 97),
+                from_address: format!("sender{}@example.org", uid % 97),
+                recipients: "Robin <robin@example.org>".into(),
+                size: 4_000,
+                attachments: uid % 7 == 0,
+                ..Summary::default()
+            })
+            .collect();
+        cache
+            .store_summaries(inbox, &rows, Indexing::WithBody)
+            .unwrap();
+    }
+    cache
+        .set_folder_state(inbox, Some(messages as u32 + 1), None)
+        .unwrap();
+    paths
+}
+
+fn rss_mb() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1024.0
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+struct Window {
+    app: App,
+    runtime: tokio::runtime::Runtime,
+    renderer: iced::Renderer,
+    cache: Option<UiCache>,
+}
+
+impl Window {
+    fn run(&mut self, task: Task<Message>) {
+        let mut queue = std::collections::VecDeque::new();
+        queue.push_back(task);
+        while let Some(task) = queue.pop_front() {
+            let Some(stream) = iced_test::runtime::task::into_stream(task) else {
+                continue;
+            };
+            let outputs: Vec<Message> = self.runtime.block_on(
+                stream
+                    .filter_map(|a| async move {
+                        match a {
+                            iced_test::runtime::Action::Output(m) => Some(m),
+                            _ => None,
+                        }
+                    })
+                    .collect(),
+            );
+            for m in outputs {
+                queue.push_back(self.app.update(m));
+            }
+        }
+    }
+
+    /// One frame: view, layout, the events, then (with what they changed) view, layout, draw
+    /// and rasterise, as iced's runtime does.
+    fn frame(&mut self, events: &[iced::Event], cursor: mouse::Cursor) {
+        let mut messages = Vec::new();
+        let mut ui = UserInterface::build(
+            self.app.view(),
+            SIZE,
+            self.cache.take().unwrap_or_default(),
+            &mut self.renderer,
+        );
+        let mut clipboard = iced_test::core::clipboard::Null;
+        let _ = ui.update(
+            events,
+            cursor,
+            &mut self.renderer,
+            &mut clipboard,
+            &mut messages,
+        );
+        let mut cache = ui.into_cache();
+        if !messages.is_empty() {
+            for m in messages {
+                let task = self.app.update(m);
+                self.run(task);
+            }
+        }
+        let mut ui = UserInterface::build(self.app.view(), SIZE, cache, &mut self.renderer);
+        ui.draw(
+            &mut self.renderer,
+            &Theme::Light,
+            &iced_test::core::renderer::Style {
+                text_color: Color::BLACK,
+            },
+            cursor,
+        );
+        cache = ui.into_cache();
+        self.cache = Some(cache);
+        let _pixels = self.renderer.screenshot(
+            Size::new(SIZE.width as u32, SIZE.height as u32),
+            1.0,
+            Color::WHITE,
+        );
+    }
+}
+
+fn renderer() -> iced::Renderer {
+    for font in [
+        quietpost::theme::REGULAR_BYTES,
+        quietpost::theme::BOLD_BYTES,
+    ] {
+        iced_test::renderer::graphics::text::font_system()
+            .write()
+            .expect("font system")
+            .load_font(font.into());
+    }
+    futures::executor::block_on(<iced::Renderer as Headless>::new(
+        quietpost::theme::FONT,
+        quietpost::theme::TEXT_SIZE.into(),
+        Some("tiny-skia"),
+    ))
+    .expect("a headless tiny-skia renderer")
+}
+
+/// Quietpost's window: prints `first-frame-ms first-frame-with-list-ms scroll-mean-ms
+/// scroll-max-ms rss-mb`.
+fn ours(dir: &Path) {
+    let launch = Launch {
+        paths: Paths::profile(dir),
+        demo: false,
+        downloads: dir.join("downloads"),
+        temp: dir.to_owned(),
+    };
+    let start = Instant::now();
+    let (app, task) = App::new(launch);
+    let mut w = Window {
+        app,
+        runtime: tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap(),
+        renderer: renderer(),
+        cache: None,
+    };
+    // The runtime shows the first frame while the boot task (folders, then the list) runs.
+    w.frame(&[], mouse::Cursor::Unavailable);
+    let first = start.elapsed();
+    w.run(task);
+    w.frame(&[], mouse::Cursor::Unavailable);
+    let with_list = start.elapsed();
+    let rows = match w.app.screen() {
+        quietpost::app::Screen::Mailbox(m) => m.rows().len(),
+        _ => 0,
+    };
+    assert!(rows > 0, "the list did not load");
+
+    // Scroll the list: the cursor over it, three lines per wheel step.
+    let over_list = mouse::Cursor::Available(iced::Point::new(420.0, 400.0));
+    let wheel = iced::Event::Mouse(mouse::Event::WheelScrolled {
+        delta: mouse::ScrollDelta::Lines { x: 0.0, y: -3.0 },
+    });
+    let mut times = Vec::with_capacity(FRAMES);
+    for _ in 0..FRAMES {
+        let t = Instant::now();
+        w.frame(std::slice::from_ref(&wheel), over_list);
+        times.push(t.elapsed());
+    }
+    let mean = times.iter().sum::<Duration>() / FRAMES as u32;
+    let max = times.iter().max().copied().unwrap_or_default();
+    let (_, hwm) = rss_mb();
+    println!(
+        "{} {} {} {} {hwm} {rows}",
+        first.as_secs_f64() * 1e3,
+        with_list.as_secs_f64() * 1e3,
+        mean.as_secs_f64() * 1e3,
+        max.as_secs_f64() * 1e3,
+    );
+}
+
+/// The peer: the same rows (the same row widget) in iced's `scrollable`, every one laid out.
+fn naive(dir: &Path) {
+    use iced::widget::{column, scrollable};
+    let start = Instant::now();
+    let cache = Cache::open(&Paths::profile(dir)).unwrap();
+    let rows = cache
+        .list(&quietpost_store::cache::ListQuery {
+            limit: usize::MAX,
+            ..Default::default()
+        })
+        .unwrap();
+    let mut renderer = renderer();
+    let view = || -> iced::Element<'_, ()> {
+        scrollable(column(rows.iter().map(|r| {
+            quietpost::widget::message_list::row(r, false, |_| String::new(), ())
+        })))
+        .into()
+    };
+    let draw = |ui: &mut UserInterface<'_, (), Theme, iced::Renderer>, r: &mut iced::Renderer| {
+        ui.draw(
+            r,
+            &Theme::Light,
+            &iced_test::core::renderer::Style {
+                text_color: Color::BLACK,
+            },
+            mouse::Cursor::Unavailable,
+        );
+    };
+    let mut ui = UserInterface::build(view(), SIZE, UiCache::default(), &mut renderer);
+    draw(&mut ui, &mut renderer);
+    let cache_ui = ui.into_cache();
+    let _ = renderer.screenshot(Size::new(1280, 800), 1.0, Color::WHITE);
+    let first = start.elapsed();
+    let over = mouse::Cursor::Available(iced::Point::new(420.0, 400.0));
+    let wheel = iced::Event::Mouse(mouse::Event::WheelScrolled {
+        delta: mouse::ScrollDelta::Lines { x: 0.0, y: -3.0 },
+    });
+    let mut cache_ui = Some(cache_ui);
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let mut ui = UserInterface::build(view(), SIZE, cache_ui.take().unwrap(), &mut renderer);
+        let mut messages = Vec::new();
+        let _ = ui.update(
+            std::slice::from_ref(&wheel),
+            over,
+            &mut renderer,
+            &mut iced_test::core::clipboard::Null,
+            &mut messages,
+        );
+        draw(&mut ui, &mut renderer);
+        cache_ui = Some(ui.into_cache());
+        let _ = renderer.screenshot(Size::new(1280, 800), 1.0, Color::WHITE);
+        times.push(t.elapsed());
+    }
+    let mean = times.iter().sum::<Duration>() / times.len() as u32;
+    let (_, hwm) = rss_mb();
+    println!(
+        "{} {} {} {} {hwm} {}",
+        first.as_secs_f64() * 1e3,
+        first.as_secs_f64() * 1e3,
+        mean.as_secs_f64() * 1e3,
+        times.iter().max().unwrap().as_secs_f64() * 1e3,
+        rows.len()
+    );
+}
+
+fn measure(mode: &str, dir: &Path) -> Vec<f64> {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--mode", mode])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{mode}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .last()
+        .unwrap_or("")
+        .split_whitespace()
+        .map(|v| v.parse().unwrap())
+        .collect()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--mode") {
+        let dir = Path::new(&args[i + 2]);
+        match args[i + 1].as_str() {
+            "ours" => ours(dir),
+            _ => naive(dir),
+        }
+        return;
+    }
+    let messages: usize = std::env::var("QP_BENCH_MESSAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let dir = std::env::temp_dir().join(format!("qp-bench-window-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let t = Instant::now();
+    seed(&dir, messages);
+    println!(
+        "seeded a {messages}-message folder in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let q = measure("ours", &dir);
+    let n = measure("naive", &dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    println!(
+        "window, {} messages, 1280x800, tiny-skia        quietpost   iced scrollable   ratio",
+        q[5]
+    );
+    println!(
+        "  first frame                          ms   {:>9.1}   {:>15.1}   {:>5.2}   (target < 300)",
+        q[0],
+        n[0],
+        q[0] / n[0]
+    );
+    println!(
+        "  first frame with the list loaded     ms   {:>9.1}   {:>15.1}   {:>5.2}",
+        q[1],
+        n[1],
+        q[1] / n[1]
+    );
+    println!(
+        "  scroll frame, mean                   ms   {:>9.2}   {:>15.2}   {:>5.3}   (target < 16)",
+        q[2],
+        n[2],
+        q[2] / n[2]
+    );
+    println!(
+        "  scroll frame, worst                  ms   {:>9.2}   {:>15.2}   {:>5.3}",
+        q[3],
+        n[3],
+        q[3] / n[3]
+    );
+    println!(
+        "  peak RSS                             MB   {:>9.0}   {:>15.0}   {:>5.2}   (target < 250)",
+        q[4],
+        n[4],
+        q[4] / n[4]
+    );
+}

@@ -4,6 +4,7 @@
 use crate::keys::{self, Shortcut};
 use crate::screen::mailbox::{self, Mailbox, Places};
 use crate::screen::welcome;
+use crate::screen::wizard::{self, Wizard};
 use crate::theme;
 use futures::StreamExt;
 use futures::stream::BoxStream;
@@ -55,6 +56,7 @@ pub struct App {
 pub enum Screen {
     Starting,
     Welcome { note: Option<String> },
+    Wizard(Box<Wizard>),
     Mailbox(Box<Mailbox>),
     Failed(String),
 }
@@ -62,6 +64,7 @@ pub enum Screen {
 #[derive(Debug, Clone)]
 pub enum Message {
     Welcome(welcome::Message),
+    Wizard(wizard::Message),
     Mailbox(mailbox::Message),
     DemoReady(Result<PathBuf, Arc<quietpost_store::Error>>),
     Shortcut(Shortcut),
@@ -155,13 +158,33 @@ impl App {
                 self.open_demo()
             }
             Message::Welcome(welcome::Message::AddAccount) => {
-                self.screen = Screen::Welcome {
-                    note: Some(
-                        "Adding an account from the window comes in the next version. Until then, in a terminal: quietpost account add NAME --email ADDRESS — it finds the servers, checks them, and keeps the password in your keychain. Then start Quietpost again."
-                            .to_owned(),
-                    ),
-                };
+                self.screen = Screen::Wizard(Box::new(Wizard::new(self.launch.paths.clone())));
                 Task::none()
+            }
+            Message::Wizard(m) => {
+                let Screen::Wizard(w) = &mut self.screen else {
+                    return Task::none();
+                };
+                let (task, event) = w.update(m);
+                match event {
+                    None => task.map(Message::Wizard),
+                    Some(wizard::Event::Added(_)) | Some(wizard::Event::Cancelled) => {
+                        // Back to what the configuration now holds.
+                        self.launch.demo = false;
+                        self.engines.clear();
+                        match Config::load(&self.launch.paths) {
+                            Ok(c) if c.accounts.is_empty() => {
+                                self.screen = Screen::Welcome { note: None };
+                                Task::none()
+                            }
+                            Ok(c) => self.open_accounts(c.accounts),
+                            Err(e) => {
+                                self.screen = Screen::Failed(crate::wording::store_error(&e));
+                                Task::none()
+                            }
+                        }
+                    }
+                }
             }
             Message::DemoReady(Ok(cache)) => {
                 let (mailbox, task) = Mailbox::new(
@@ -181,6 +204,8 @@ impl App {
             }
             Message::Mailbox(m) => self.mailbox(m),
             Message::Shortcut(Shortcut::Quit) => iced::exit(),
+            Message::Shortcut(Shortcut::NextField) => iced::widget::operation::focus_next(),
+            Message::Shortcut(Shortcut::PreviousField) => iced::widget::operation::focus_previous(),
             Message::Shortcut(s) => self.mailbox(mailbox::Message::Shortcut(s)),
             Message::Engine(account, update) => self.engine(account, update),
         }
@@ -194,6 +219,10 @@ impl App {
         let task = task.map(Message::Mailbox);
         match event {
             Some(mailbox::Event::Quit) => iced::exit(),
+            Some(mailbox::Event::AddAccount) => {
+                self.screen = Screen::Wizard(Box::new(Wizard::new(self.launch.paths.clone())));
+                task
+            }
             Some(mailbox::Event::Changed) => {
                 for (_, handle) in &self.engines {
                     handle.send(engine::Command::SyncNow);
@@ -232,6 +261,7 @@ impl App {
         match &self.screen {
             Screen::Starting => center(text("Opening…").style(theme::muted)).into(),
             Screen::Welcome { note } => welcome::view(note.as_deref()).map(Message::Welcome),
+            Screen::Wizard(w) => w.view().map(Message::Wizard),
             Screen::Mailbox(m) => m.view().map(Message::Mailbox),
             Screen::Failed(why) => center(text(why)).padding(32).into(),
         }
@@ -271,23 +301,29 @@ struct EngineKey {
     cache: PathBuf,
 }
 
-/// The account's sync as a stream of messages: its passwords from the keychain (asked off the
-/// window's thread), then the engine's events.
 fn engine_stream(key: &EngineKey) -> BoxStream<'static, Message> {
-    let key = key.clone();
-    let name = key.account.clone();
-    let start = async move {
-        let paths = Paths {
+    account_sync(
+        Paths {
             config: key.config.clone(),
             data: key.data.clone(),
             cache: key.cache.clone(),
-        };
+        },
+        key.account.clone(),
+    )
+}
+
+/// An account's live sync as the window's messages: its passwords from the keychain (asked
+/// off the window's thread), then the engine's events. The window runs one per account as a
+/// subscription.
+pub fn account_sync(paths: Paths, account: String) -> BoxStream<'static, Message> {
+    let name = account.clone();
+    let start = async move {
         let prepared = tokio::task::spawn_blocking(move || -> Result<_, String> {
             let config = Config::load(&paths).map_err(|e| crate::wording::store_error(&e))?;
             let account = config
                 .accounts
                 .into_iter()
-                .find(|a| a.name == key.account)
+                .find(|a| a.name == account)
                 .ok_or_else(|| "the account is no longer configured".to_owned())?;
             let word = |e: quietpost_core::accounts::Error| e.to_string();
             let imap =

@@ -2,12 +2,14 @@
 //! network, as `async fn`s that screens start with `Task::perform`. `update` never does I/O.
 //! Blocking work runs on tokio's blocking pool, so the window never waits on it.
 
+use quietpost_core::autoconfig::Discovered;
 use quietpost_core::remote::{self, LoadLimits, Permission};
 use quietpost_core::sync::{self, Verb};
 use quietpost_model::{Code, LedgerEntry, SafeMessage};
 use quietpost_render::{Limits, Options};
 use quietpost_store::cache::{Cache, Flags, ListQuery, MessageRow, Role};
 use quietpost_store::config::Account;
+use quietpost_store::paths::Paths;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -319,4 +321,91 @@ pub async fn open_attachment(
         Ok(path)
     })
     .await
+}
+
+/// Finds the servers for an address (the built-in table, the provider's autoconfig document
+/// over HTTPS, DNS service records — never with a proxy), through `proxy` when one is given.
+pub async fn discover(email: String, proxy: String) -> Result<Discovered, String> {
+    let route = match proxy.trim() {
+        "" => quietpost_net::Route::Direct,
+        p => quietpost_core::accounts::parse_proxy(p).map_err(|e| e.to_string())?,
+    };
+    quietpost_core::autoconfig::discover(&email, &route).await
+}
+
+/// Why an account was not added, in words (and, for a certificate, what pinning needs).
+#[derive(Debug, Clone)]
+pub enum AddFailure {
+    /// A server's certificate was refused. `fingerprint`: the certificate it presents, for the
+    /// person to compare before pinning it (none when it could not be learnt).
+    Certificate {
+        words: String,
+        smtp: bool,
+        fingerprint: Option<String>,
+    },
+    Other(String),
+}
+
+/// Adds an account as `quietpost account add` does: the keychain first (none: stop before
+/// anything is sent), then both servers checked with the password (only inside TLS), then the
+/// password into the keychain and the account into config.toml. Returns the checks in words.
+pub async fn add_account(
+    paths: Paths,
+    account: Account,
+    password: quietpost_model::Secret,
+) -> Result<Vec<String>, AddFailure> {
+    use quietpost_core::accounts;
+    use quietpost_store::config::PasswordSource;
+    use quietpost_store::credentials::Keychain;
+    let other = |s: String| AddFailure::Other(s);
+    accounts::endpoint(&account, &account.imap).map_err(|e| other(e.to_string()))?;
+    let keychain = match account.password {
+        PasswordSource::Keychain => Some(
+            tokio::task::spawn_blocking(Keychain::open)
+                .await
+                .map_err(|e| other(e.to_string()))?
+                .map_err(|e| other(crate::wording::store_error(&e)))?,
+        ),
+        PasswordSource::Command { .. } => None,
+    };
+    let (imap, smtp) = accounts::check(&account, &password, &password)
+        .await
+        .map_err(|e| other(e.to_string()))?;
+    for (is_smtp, c) in [(false, &imap), (true, &smtp)] {
+        if let Err(e) = &c.result {
+            let words = format!("{} Nothing was saved.", crate::wording::net_error(e));
+            let pinnable = matches!(
+                e,
+                quietpost_net::Error::Certificate { problem, .. }
+                    if !matches!(problem, quietpost_net::CertProblem::PinMismatch { .. })
+            );
+            if !pinnable {
+                return Err(other(words));
+            }
+            let server = if is_smtp {
+                &account.smtp
+            } else {
+                &account.imap
+            };
+            return Err(AddFailure::Certificate {
+                words,
+                smtp: is_smtp,
+                fingerprint: accounts::presented_fingerprint(&account, server).await,
+            });
+        }
+    }
+    let mut lines = crate::wording::server_check("IMAP", &imap);
+    lines.extend(crate::wording::server_check("SMTP", &smtp));
+    tokio::task::spawn_blocking(move || {
+        accounts::save_new(&paths, &account, &password, keychain.as_ref())
+    })
+    .await
+    .map_err(|e| other(e.to_string()))?
+    .map_err(|e| {
+        other(match e {
+            accounts::Error::Store(e) => crate::wording::store_error(&e),
+            e => e.to_string(),
+        })
+    })?;
+    Ok(lines)
 }

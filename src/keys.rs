@@ -17,6 +17,9 @@ pub enum Shortcut {
     Help,
     Close,
     Quit,
+    /// Tab and Shift+Tab: the next or previous field.
+    NextField,
+    PreviousField,
 }
 
 /// What the help overlay lists, in order.
@@ -31,6 +34,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("/", "Search"),
     ("?", "This help"),
     ("Esc", "Close a dialog or the search"),
+    ("Tab", "Next field"),
     ("Ctrl+Q", "Quit"),
 ];
 
@@ -47,6 +51,8 @@ pub fn shortcut(key: &Key, modifiers: Modifiers) -> Option<Shortcut> {
         return None;
     }
     match key.as_ref() {
+        Key::Named(Named::Tab) if modifiers.shift() => Some(PreviousField),
+        Key::Named(Named::Tab) => Some(NextField),
         Key::Named(Named::ArrowDown) | Key::Character("j") => Some(Next),
         Key::Named(Named::ArrowUp) | Key::Character("k") => Some(Previous),
         Key::Named(Named::Enter) => Some(Open),
@@ -73,7 +79,10 @@ pub fn from_event(
     };
     let s = shortcut(&key, modifiers)?;
     match (status, s) {
-        (event::Status::Ignored, _) | (_, Shortcut::Quit | Shortcut::Close) => Some(s),
+        (event::Status::Ignored, _)
+        | (_, Shortcut::Quit | Shortcut::Close | Shortcut::NextField | Shortcut::PreviousField) => {
+            Some(s)
+        }
         (event::Status::Captured, _) => None,
     }
 }

@@ -1,4 +1,5 @@
-//! The window's screens: the first-run welcome and the mailbox.
+//! The window's screens: the first-run welcome, the account wizard and the mailbox.
 
 pub mod mailbox;
 pub mod welcome;
+pub mod wizard;

@@ -296,3 +296,39 @@ pub fn engine_event(e: &quietpost_core::engine::Event) -> (String, bool) {
         }
     }
 }
+
+/// What checking one server found, in lines for people: the server and its TLS mode first,
+/// then the TLS version, the certificate and why it is trusted — or what failed.
+pub fn server_check(role: &str, c: &quietpost_core::accounts::ServerCheck) -> Vec<String> {
+    let ep = &c.endpoint;
+    let how = match ep.security {
+        quietpost_net::Security::ImplicitTls => "TLS from the first byte",
+        quietpost_net::Security::StartTlsRequired => "STARTTLS, required",
+    };
+    let mut lines = vec![format!("{role} {}:{} ({how})", ep.host, ep.port)];
+    match &c.result {
+        Ok(ok) => {
+            lines.push(format!("{} with {}", ok.tls.version, ok.tls.cipher_suite));
+            if let (Some(subject), Some(issuer), Some(expiry)) =
+                (&ok.tls.subject, &ok.tls.issuer, &ok.tls.not_after)
+            {
+                lines.push(format!(
+                    "certificate {subject}, issued by {issuer}, valid until {expiry}"
+                ));
+            }
+            lines.push(format!("certificate SHA-256 {}", ok.tls.fingerprint_sha256));
+            lines.push(format!("trusted because: {}", trust(&ep.trust)));
+            if let quietpost_net::Route::Socks5 { .. } | quietpost_net::Route::HttpConnect { .. } =
+                ep.route
+            {
+                lines.push("through your proxy".to_owned());
+            }
+            if !ok.capabilities.is_empty() {
+                lines.push(format!("capabilities: {}", ok.capabilities.join(" ")));
+            }
+            lines.push("login: ok".to_owned());
+        }
+        Err(e) => lines.push(format!("failed: {}", net_error(e))),
+    }
+    lines
+}

@@ -131,7 +131,7 @@ pub(super) fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 fn add(a: AddArgs, paths: &Paths) -> Result<()> {
-    let mut config = load(paths)?;
+    let config = load(paths)?;
     if config.accounts.iter().any(|x| x.name == a.name) {
         bail!(
             "an account named {} already exists; remove it first",
@@ -206,17 +206,10 @@ fn add(a: AddArgs, paths: &Paths) -> Result<()> {
             bail!("{}\nNothing was saved.", wording::net_error(e));
         }
     }
-    if let Some(keychain) = &keychain {
-        for s in [&account.imap, &account.smtp] {
-            keychain
-                .save(&accounts::credential_key(&account, s), &password)
-                .map_err(|e| anyhow!(wording::store_error(&e)))?;
-        }
-    }
-    config.accounts.push(account.clone());
-    config
-        .save(paths)
-        .map_err(|e| anyhow!(wording::store_error(&e)))?;
+    accounts::save_new(paths, &account, &password, keychain.as_ref()).map_err(|e| match e {
+        accounts::Error::Store(e) => anyhow!(wording::store_error(&e)),
+        e => anyhow!("{e}"),
+    })?;
     println!("Account {} added.", account.name);
     print_checks(&imap_check, &smtp_check);
     match account.password {
@@ -448,33 +441,12 @@ fn check_json(c: &accounts::ServerCheck) -> serde_json::Value {
 
 fn print_checks(imap: &accounts::ServerCheck, smtp: &accounts::ServerCheck) {
     for (role, c) in [("IMAP", imap), ("SMTP", smtp)] {
-        let ep = &c.endpoint;
-        let how = match ep.security {
-            quietpost_net::Security::ImplicitTls => "TLS from the first byte",
-            quietpost_net::Security::StartTlsRequired => "STARTTLS, required",
-        };
-        println!("{role} {}:{} ({how})", ep.host, ep.port);
-        match &c.result {
-            Ok(ok) => {
-                println!("  {} with {}", ok.tls.version, ok.tls.cipher_suite);
-                if let (Some(subject), Some(issuer), Some(expiry)) =
-                    (&ok.tls.subject, &ok.tls.issuer, &ok.tls.not_after)
-                {
-                    println!("  certificate {subject}, issued by {issuer}, valid until {expiry}");
-                }
-                println!("  certificate SHA-256 {}", ok.tls.fingerprint_sha256);
-                println!("  trusted because: {}", wording::trust(&ep.trust));
-                if let quietpost_net::Route::Socks5 { .. }
-                | quietpost_net::Route::HttpConnect { .. } = ep.route
-                {
-                    println!("  through your proxy");
-                }
-                if !ok.capabilities.is_empty() {
-                    println!("  capabilities: {}", ok.capabilities.join(" "));
-                }
-                println!("  login: ok");
-            }
-            Err(e) => println!("  failed: {}", wording::net_error(e)),
+        let mut lines = wording::server_check(role, c).into_iter();
+        if let Some(first) = lines.next() {
+            println!("{first}");
+        }
+        for line in lines {
+            println!("  {line}");
         }
     }
 }

@@ -99,6 +99,7 @@ pub enum Message {
     SearchChanged(String),
     SearchSubmitted,
     DismissNotice,
+    AddAccount,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +115,7 @@ pub enum Act {
 pub enum Event {
     /// Actions were taken: sync them now.
     Changed,
+    AddAccount,
     Quit,
 }
 
@@ -360,6 +362,7 @@ impl Mailbox {
                 self.notice = None;
                 Task::none()
             }
+            Message::AddAccount => return (Task::none(), Some(Event::AddAccount)),
         };
         (task, None)
     }
@@ -592,6 +595,8 @@ impl Mailbox {
                 }
             }
             Shortcut::Quit => return (Task::none(), Some(Event::Quit)),
+            // Moving between fields is the app's (a widget operation).
+            Shortcut::NextField | Shortcut::PreviousField => Task::none(),
         };
         (task, None)
     }
@@ -659,7 +664,21 @@ impl Mailbox {
                     .on_press(Message::SelectFolder(i)),
             );
         }
-        scrollable(list).height(Length::Fill).into()
+        let add = button(
+            text(if self.demo {
+                "Add your account"
+            } else {
+                "Add an account"
+            })
+            .size(13),
+        )
+        .style(button::secondary)
+        .on_press(Message::AddAccount);
+        column![
+            scrollable(list).height(Length::Fill),
+            container(add).padding(8)
+        ]
+        .into()
     }
 
     fn list_view(&self) -> Element<'_, Message> {

@@ -4,7 +4,7 @@
 //! folder's length. Every row has the same height and is one line, whatever the subject holds.
 
 use crate::theme;
-use iced::widget::{Space, button, column, container, scrollable, text, tooltip};
+use iced::widget::{Space, button, container, keyed_column, scrollable, text, tooltip};
 use iced::{Element, Length};
 use quietpost_store::cache::{Flags, MessageRow};
 use std::ops::Range;
@@ -69,11 +69,20 @@ pub fn view<'a, Message: Clone + 'a>(
     let range = scroll.visible(rows.len());
     let above = range.start as f32 * ROW_HEIGHT;
     let below = (rows.len() - range.end) as f32 * ROW_HEIGHT;
-    let mut list = column![Space::new().height(above)].width(Length::Fill);
-    for i in range {
-        list = list.push(row(&rows[i], selected == Some(i), date, on_select(i)));
-    }
-    list = list.push(Space::new().height(below));
+    // Keyed by message id: a row keeps its laid-out text while it stays in view, so a scroll
+    // step shapes only the rows that come in, not every row on screen.
+    let spacer = |h: f32| Element::from(Space::new().height(h));
+    let list = keyed_column(
+        std::iter::once((i64::MIN, spacer(above)))
+            .chain(range.map(|i| {
+                (
+                    rows[i].id,
+                    row(&rows[i], selected == Some(i), date, on_select(i)),
+                )
+            }))
+            .chain(std::iter::once((i64::MAX, spacer(below)))),
+    )
+    .width(Length::Fill);
     scrollable(list)
         .id(id)
         .on_scroll(on_scroll)

@@ -4,6 +4,7 @@ use quietpost_model::Secret;
 use quietpost_net::{Endpoint, Route, Security, Timeouts, TlsDetails, Trust, imap, smtp, tls};
 use quietpost_store::config::{self, Account, PasswordSource, Server};
 use quietpost_store::credentials::{CredentialKey, Keychain, run_password_command};
+use quietpost_store::paths::Paths;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -147,6 +148,57 @@ pub async fn check(
             result: s,
         },
     ))
+}
+
+/// Saves a checked account: its password in `keychain` for both servers (none when the
+/// password comes from a command), then the account in config.toml. An account of the same
+/// name is never replaced. Blocking (the keychain runs its own runtime): call it outside an
+/// async task.
+pub fn save_new(
+    paths: &Paths,
+    account: &Account,
+    password: &Secret,
+    keychain: Option<&Keychain>,
+) -> Result<(), Error> {
+    let mut config = config::Config::load(paths)?;
+    if config.accounts.iter().any(|a| a.name == account.name) {
+        return Err(quietpost_store::Error::Exists(account.name.clone()).into());
+    }
+    if let Some(keychain) = keychain {
+        for s in [&account.imap, &account.smtp] {
+            keychain.save(&credential_key(account, s), password)?;
+        }
+    }
+    config.accounts.push(account.clone());
+    config.save(paths)?;
+    Ok(())
+}
+
+/// The SHA-256 fingerprint of the certificate `server` presents, for a person to compare with
+/// the one their administrator gives them before pinning it. Learnt by a handshake that
+/// trusts no certificate at all (a pin nothing matches): no credential is ever sent, and for
+/// STARTTLS nothing but the greeting, CAPABILITY and STARTTLS precede it.
+pub async fn presented_fingerprint(account: &Account, server: &Server) -> Option<String> {
+    let probe = Server {
+        ca_file: None,
+        pin_sha256: Some("00".repeat(32)),
+        ..server.clone()
+    };
+    let ep = endpoint(account, &probe).ok()?;
+    let nobody = Secret::new(String::new());
+    let t = Timeouts::default();
+    let error = if *server == account.smtp {
+        smtp::login(&ep, &account.user, &nobody, &t).await.err()
+    } else {
+        imap::login(&ep, &account.user, &nobody, &t).await.err()
+    };
+    match error? {
+        quietpost_net::Error::Certificate {
+            problem: quietpost_net::CertProblem::PinMismatch { actual, .. },
+            ..
+        } => Some(actual),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,523 @@
+//! Adding an account: name, address and password; the servers (found automatically or typed)
+//! shown with their TLS mode before anything is sent; a check of both servers with the TLS
+//! details in plain words; then the password goes to the keychain and the account is saved.
+//!
+//! A certificate failure never has a "continue anyway". For a self-hosted server the only way
+//! on is to pin its certificate, after comparing the full fingerprint with its administrator.
+
+use crate::backend::{self, AddFailure};
+use crate::theme;
+use iced::widget::{
+    Column, button, checkbox, column, container, pick_list, row, scrollable, text, text_input,
+};
+use iced::{Element, Length, Task};
+use quietpost_core::autoconfig::Discovered;
+use quietpost_store::config::{Account, Security, Server};
+use quietpost_store::paths::Paths;
+use std::sync::Arc;
+use zeroize::Zeroizing;
+
+pub struct Wizard {
+    paths: Paths,
+    form: Form,
+    step: Step,
+}
+
+#[derive(Default)]
+struct Form {
+    name: String,
+    email: String,
+    password: Zeroizing<String>,
+    user: String,
+    proxy: String,
+    imap: ServerForm,
+    smtp: ServerForm,
+}
+
+#[derive(Default, Clone)]
+struct ServerForm {
+    host: String,
+    port: String,
+    security: Mode,
+    pin: Option<String>,
+}
+
+/// The TLS mode, as the form offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Tls,
+    StartTls,
+}
+
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Mode::Tls => "TLS from the first byte",
+            Mode::StartTls => "STARTTLS (required)",
+        })
+    }
+}
+
+enum Step {
+    Details {
+        error: Option<String>,
+    },
+    Discovering,
+    Servers {
+        found: Option<(String, Option<&'static str>)>,
+        error: Option<String>,
+    },
+    Checking,
+    Certificate(Box<Certificate>),
+    Done {
+        lines: Vec<String>,
+        account: Box<Account>,
+    },
+}
+
+struct Certificate {
+    words: String,
+    smtp: bool,
+    fingerprint: Option<String>,
+    compared: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Name(String),
+    Email(String),
+    Password(String),
+    User(String),
+    Proxy(String),
+    FindServers,
+    EnterServers,
+    Discovered(Result<Arc<Discovered>, String>),
+    Host(bool, String),
+    Port(bool, String),
+    Security(bool, Mode),
+    Back,
+    Check,
+    Checked(Result<Arc<Vec<String>>, AddFailure>),
+    Compared(bool),
+    Pin,
+    OpenMailbox,
+    Cancel,
+}
+
+/// What the wizard tells the app.
+pub enum Event {
+    Added(Box<Account>),
+    Cancelled,
+}
+
+impl Wizard {
+    pub fn new(paths: Paths) -> Wizard {
+        Wizard {
+            paths,
+            form: Form::default(),
+            step: Step::Details { error: None },
+        }
+    }
+
+    pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
+        let f = &mut self.form;
+        match message {
+            Message::Name(v) => f.name = v,
+            Message::Email(v) => {
+                // The name and login follow the address until the person changes them.
+                if f.name.is_empty() || f.name == f.email {
+                    f.name = v.clone();
+                }
+                if f.user.is_empty() || f.user == f.email {
+                    f.user = v.clone();
+                }
+                f.email = v;
+            }
+            Message::Password(v) => f.password = Zeroizing::new(v),
+            Message::User(v) => f.user = v,
+            Message::Proxy(v) => f.proxy = v,
+            Message::FindServers => {
+                if let Err(e) = self.details_ok() {
+                    self.step = Step::Details { error: Some(e) };
+                    return (Task::none(), None);
+                }
+                self.step = Step::Discovering;
+                let (email, proxy) = (self.form.email.trim().to_owned(), self.form.proxy.clone());
+                return (
+                    Task::perform(backend::discover(email, proxy), |r| {
+                        Message::Discovered(r.map(Arc::new))
+                    }),
+                    None,
+                );
+            }
+            Message::EnterServers => {
+                if let Err(e) = self.details_ok() {
+                    self.step = Step::Details { error: Some(e) };
+                    return (Task::none(), None);
+                }
+                self.step = Step::Servers {
+                    found: None,
+                    error: None,
+                };
+            }
+            Message::Discovered(Ok(d)) => {
+                let server = |found: &quietpost_core::autoconfig::Found| ServerForm {
+                    host: found.host.clone(),
+                    port: found.port.to_string(),
+                    security: match found.security {
+                        Security::Tls => Mode::Tls,
+                        Security::Starttls => Mode::StartTls,
+                    },
+                    pin: None,
+                };
+                f.imap = server(&d.imap);
+                f.smtp = server(&d.smtp);
+                if let Some(user) = &d.user {
+                    f.user = user.clone();
+                }
+                self.step = Step::Servers {
+                    found: Some((d.source.clone(), d.note)),
+                    error: None,
+                };
+            }
+            Message::Discovered(Err(e)) => {
+                self.step = Step::Servers {
+                    found: None,
+                    error: Some(format!(
+                        "No settings were found for this address ({e}). Enter the servers your provider gives."
+                    )),
+                }
+            }
+            Message::Host(smtp, v) => server_mut(f, smtp).host = v.trim().to_owned(),
+            Message::Port(smtp, v) => server_mut(f, smtp).port = v.trim().to_owned(),
+            Message::Security(smtp, mode) => {
+                let s = server_mut(f, smtp);
+                // The usual port follows the mode, unless the person typed another.
+                let usual = |m| match (smtp, m) {
+                    (false, Mode::Tls) => "993",
+                    (false, Mode::StartTls) => "143",
+                    (true, Mode::Tls) => "465",
+                    (true, Mode::StartTls) => "587",
+                };
+                if s.port.is_empty() || s.port == usual(s.security) {
+                    s.port = usual(mode).to_owned();
+                }
+                s.security = mode;
+            }
+            Message::Back => {
+                self.step = match self.step {
+                    Step::Servers { .. } => Step::Details { error: None },
+                    _ => Step::Servers {
+                        found: None,
+                        error: None,
+                    },
+                }
+            }
+            Message::Check => return (self.check(), None),
+            Message::Checked(Ok(lines)) => {
+                if let Ok(account) = self.account() {
+                    self.form.password = Zeroizing::new(String::new());
+                    self.step = Step::Done {
+                        lines: lines.to_vec(),
+                        account: Box::new(account),
+                    };
+                }
+            }
+            Message::Checked(Err(AddFailure::Certificate {
+                words,
+                smtp,
+                fingerprint,
+            })) => {
+                self.step = Step::Certificate(Box::new(Certificate {
+                    words,
+                    smtp,
+                    fingerprint,
+                    compared: false,
+                }))
+            }
+            Message::Checked(Err(AddFailure::Other(words))) => {
+                self.step = Step::Servers {
+                    found: None,
+                    error: Some(words),
+                }
+            }
+            Message::Compared(v) => {
+                if let Step::Certificate(c) = &mut self.step {
+                    c.compared = v;
+                }
+            }
+            Message::Pin => {
+                if let Step::Certificate(c) = &self.step
+                    && c.compared
+                    && let Some(fp) = c.fingerprint.clone()
+                {
+                    server_mut(&mut self.form, c.smtp).pin = Some(fp);
+                    return (self.check(), None);
+                }
+            }
+            Message::OpenMailbox => {
+                if let Step::Done { account, .. } = &self.step {
+                    return (Task::none(), Some(Event::Added(account.clone())));
+                }
+            }
+            Message::Cancel => return (Task::none(), Some(Event::Cancelled)),
+        }
+        (Task::none(), None)
+    }
+
+    fn details_ok(&self) -> Result<(), String> {
+        let f = &self.form;
+        if quietpost_core::autoconfig::domain_of(f.email.trim()).is_none() {
+            return Err("Enter your email address (name@example.org).".to_owned());
+        }
+        if f.password.is_empty() {
+            return Err(
+                "Enter your password. It goes to your system keychain, never to a file.".to_owned(),
+            );
+        }
+        if f.name.trim().is_empty() {
+            return Err("Give the account a name.".to_owned());
+        }
+        if !f.proxy.trim().is_empty() {
+            quietpost_core::accounts::parse_proxy(f.proxy.trim()).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// The account the form describes, with the safe defaults for everything else.
+    fn account(&self) -> Result<Account, String> {
+        let f = &self.form;
+        let server = |s: &ServerForm, what: &str| -> Result<Server, String> {
+            if s.host.is_empty() {
+                return Err(format!("Enter the {what} server's name."));
+            }
+            let port = s
+                .port
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or_else(|| format!("The {what} port must be a number from 1 to 65535."))?;
+            Ok(Server {
+                host: s.host.clone(),
+                port,
+                security: match s.security {
+                    Mode::Tls => Security::Tls,
+                    Mode::StartTls => Security::Starttls,
+                },
+                ca_file: None,
+                pin_sha256: s.pin.clone(),
+            })
+        };
+        let mut account = Account::new(
+            f.name.trim(),
+            f.email.trim(),
+            if f.user.trim().is_empty() {
+                f.email.trim()
+            } else {
+                f.user.trim()
+            },
+            server(&f.imap, "IMAP")?,
+            server(&f.smtp, "SMTP")?,
+        );
+        account.proxy = Some(f.proxy.trim().to_owned()).filter(|p| !p.is_empty());
+        account.files_sent = matches!(
+            account.smtp.host.to_ascii_lowercase().as_str(),
+            "smtp.gmail.com" | "smtp.office365.com"
+        );
+        Ok(account)
+    }
+
+    fn check(&mut self) -> Task<Message> {
+        let account = match self.account() {
+            Ok(a) => a,
+            Err(e) => {
+                self.step = Step::Servers {
+                    found: None,
+                    error: Some(e),
+                };
+                return Task::none();
+            }
+        };
+        self.step = Step::Checking;
+        let password = quietpost_model::Secret::new(self.form.password.to_string());
+        Task::perform(
+            backend::add_account(self.paths.clone(), account, password),
+            |r| Message::Checked(r.map(Arc::new)),
+        )
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let f = &self.form;
+        let title = text("Add an account").size(24).font(theme::BOLD);
+        let body: Column<'_, Message> = match &self.step {
+            Step::Details { error } => {
+                let mut c = column![
+                    labelled("Email address", text_input("name@example.org", &f.email).on_input(Message::Email)),
+                    labelled("Password", text_input("", &f.password).secure(true).on_input(Message::Password)),
+                    labelled("Account name", text_input("Personal", &f.name).on_input(Message::Name)),
+                    labelled(
+                        "Proxy (optional)",
+                        text_input("socks5://127.0.0.1:9050 for Tor", &f.proxy).on_input(Message::Proxy)
+                    ),
+                    text("With a proxy, every connection of this account goes through it; if it is down, nothing connects.")
+                        .size(12)
+                        .style(theme::muted),
+                    row![
+                        button(text("Find my servers")).on_press(Message::FindServers),
+                        button(text("Enter servers myself"))
+                            .style(button::secondary)
+                            .on_press(Message::EnterServers),
+                        button(text("Cancel")).style(button::text).on_press(Message::Cancel),
+                    ]
+                    .spacing(8),
+                ]
+                .spacing(10);
+                if let Some(e) = error {
+                    c = c.push(problem(e));
+                }
+                c
+            }
+            Step::Discovering => column![text(format!(
+                "Looking up the settings for {}…",
+                f.email.trim()
+            ))],
+            Step::Servers { found, error } => {
+                let mut c = column![].spacing(10);
+                if let Some((source, note)) = found {
+                    c = c.push(text(format!("Found in {source}.")));
+                    if let Some(note) = note {
+                        c = c.push(
+                            container(text(*note).size(13))
+                                .padding(8)
+                                .style(theme::badge),
+                        );
+                    }
+                }
+                c = c
+                    .push(server_form("IMAP (receiving)", false, &f.imap))
+                    .push(server_form("SMTP (sending)", true, &f.smtp))
+                    .push(labelled("Login name", text_input("", &f.user).on_input(Message::User)))
+                    .push(
+                        text("Nothing has been sent yet. Checking connects to both servers and logs in; the password travels only inside TLS.")
+                            .size(13),
+                    );
+                if let Some(e) = error {
+                    c = c.push(problem(e));
+                }
+                c.push(
+                    row![
+                        button(text("Back"))
+                            .style(button::secondary)
+                            .on_press(Message::Back),
+                        button(text("Check and save")).on_press(Message::Check),
+                    ]
+                    .spacing(8),
+                )
+            }
+            Step::Checking => column![text(
+                "Connecting to both servers and logging in (inside TLS)…"
+            )],
+            Step::Certificate(c) => {
+                let mut col = column![problem(&c.words)].spacing(10);
+                match &c.fingerprint {
+                    Some(fp) => {
+                        col = col
+                            .push(text("Is this your own server? Then ask its administrator for the certificate's SHA-256 fingerprint and compare every character with this one:").size(13))
+                            .push(container(text(fp).font(theme::BOLD)).padding(8).style(theme::banner))
+                            .push(
+                                checkbox(c.compared)
+                                    .label("It is exactly the fingerprint my administrator gave me")
+                                    .on_toggle(Message::Compared),
+                            );
+                        let pin = button(text("Pin this certificate"));
+                        col = col.push(
+                            row![
+                                button(text("Back"))
+                                    .style(button::secondary)
+                                    .on_press(Message::Back),
+                                if c.compared {
+                                    pin.on_press(Message::Pin)
+                                } else {
+                                    pin
+                                },
+                            ]
+                            .spacing(8),
+                        );
+                    }
+                    None => {
+                        col = col.push(
+                            button(text("Back"))
+                                .style(button::secondary)
+                                .on_press(Message::Back),
+                        )
+                    }
+                }
+                col
+            }
+            Step::Done { lines, account } => {
+                let mut col =
+                    column![text(format!("{} is ready.", account.name)).size(18)].spacing(6);
+                for l in lines {
+                    col = col.push(text(l).size(13));
+                }
+                col.push(text("The password is in your system keychain; the settings file holds no secret.").size(13))
+                    .push(button(text("Open the mailbox")).on_press(Message::OpenMailbox))
+            }
+        };
+        scrollable(
+            container(column![title, body].spacing(16).max_width(640))
+                .center_x(Length::Fill)
+                .padding(32),
+        )
+        .into()
+    }
+}
+
+fn server_mut(f: &mut Form, smtp: bool) -> &mut ServerForm {
+    if smtp { &mut f.smtp } else { &mut f.imap }
+}
+
+fn labelled<'a>(label: &'a str, input: text_input::TextInput<'a, Message>) -> Element<'a, Message> {
+    column![text(label).size(13), input.padding(6)]
+        .spacing(4)
+        .into()
+}
+
+fn problem(words: &str) -> Element<'_, Message> {
+    container(text(words).size(13))
+        .padding(10)
+        .width(Length::Fill)
+        .style(theme::badge)
+        .into()
+}
+
+fn server_form<'a>(title: &'a str, smtp: bool, s: &'a ServerForm) -> Element<'a, Message> {
+    let mut c = column![
+        text(title).font(theme::BOLD),
+        row![
+            text_input("mail.example.org", &s.host)
+                .on_input(move |v| Message::Host(smtp, v))
+                .padding(6)
+                .width(Length::FillPortion(3)),
+            text_input(if smtp { "465" } else { "993" }, &s.port)
+                .on_input(move |v| Message::Port(smtp, v))
+                .padding(6)
+                .width(80),
+            pick_list([Mode::Tls, Mode::StartTls], Some(s.security), move |m| {
+                Message::Security(smtp, m)
+            })
+            .width(Length::FillPortion(2)),
+        ]
+        .spacing(8),
+    ]
+    .spacing(4);
+    if let Some(pin) = &s.pin {
+        c = c.push(
+            text(format!("Pinned certificate: {pin}"))
+                .size(12)
+                .style(theme::muted),
+        );
+    }
+    c.into()
+}

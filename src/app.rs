@@ -92,19 +92,24 @@ impl App {
         let task = if app.launch.demo {
             app.open_demo()
         } else {
-            match Config::load(&app.launch.paths) {
-                Ok(c) if c.accounts.is_empty() => {
-                    app.screen = Screen::Welcome { note: None };
-                    Task::none()
-                }
-                Ok(c) => app.open_accounts(c.accounts),
-                Err(e) => {
-                    app.screen = Screen::Failed(crate::wording::store_error(&e));
-                    Task::none()
-                }
-            }
+            app.open_configured()
         };
         (app, task)
+    }
+
+    /// The mailbox of the configured accounts, or the welcome screen when there is none.
+    fn open_configured(&mut self) -> Task<Message> {
+        match Config::load(&self.launch.paths) {
+            Ok(c) if c.accounts.is_empty() => {
+                self.screen = Screen::Welcome { note: None };
+                Task::none()
+            }
+            Ok(c) => self.open_accounts(c.accounts),
+            Err(e) => {
+                self.screen = Screen::Failed(crate::wording::store_error(&e));
+                Task::none()
+            }
+        }
     }
 
     fn open_demo(&mut self) -> Task<Message> {
@@ -172,17 +177,7 @@ impl App {
                         // Back to what the configuration now holds.
                         self.launch.demo = false;
                         self.engines.clear();
-                        match Config::load(&self.launch.paths) {
-                            Ok(c) if c.accounts.is_empty() => {
-                                self.screen = Screen::Welcome { note: None };
-                                Task::none()
-                            }
-                            Ok(c) => self.open_accounts(c.accounts),
-                            Err(e) => {
-                                self.screen = Screen::Failed(crate::wording::store_error(&e));
-                                Task::none()
-                            }
-                        }
+                        self.open_configured()
                     }
                 }
             }

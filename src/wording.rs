@@ -332,3 +332,29 @@ pub fn server_check(role: &str, c: &quietpost_core::accounts::ServerCheck) -> Ve
     }
     lines
 }
+
+/// What happened to one remote reference, with where and when: "loaded via PROXY at TIME",
+/// "failed via PROXY at TIME", "blocked".
+pub fn ledger_state(e: &quietpost_model::LedgerEntry) -> String {
+    use quietpost_model::LedgerState;
+    let how = match (e.state, &e.via) {
+        (LedgerState::Loaded, Some(via)) => format!("loaded via {via}"),
+        (LedgerState::Failed, Some(via)) => format!("failed via {via}"),
+        (state, _) => state.as_str().to_owned(),
+    };
+    match e.at.as_deref() {
+        Some(at) => format!("{how} at {at}"),
+        None => how,
+    }
+}
+
+/// "N loaded{how}, M failed, K blocked".
+pub fn ledger_counts(ledger: &[quietpost_model::LedgerEntry], how: &str) -> String {
+    let count = |s: quietpost_model::LedgerState| ledger.iter().filter(|e| e.state == s).count();
+    format!(
+        "{} loaded{how}, {} failed, {} blocked",
+        count(quietpost_model::LedgerState::Loaded),
+        count(quietpost_model::LedgerState::Failed),
+        count(quietpost_model::LedgerState::Blocked)
+    )
+}

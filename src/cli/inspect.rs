@@ -70,31 +70,12 @@ pub fn show_with_ledger(
     Ok(())
 }
 
-/// "N loaded{how}, M failed, K blocked".
-pub(super) fn ledger_counts(ledger: &[LedgerEntry], how: &str) -> String {
-    let count = |s: LedgerState| ledger.iter().filter(|e| e.state == s).count();
-    format!(
-        "{} loaded{how}, {} failed, {} blocked",
-        count(LedgerState::Loaded),
-        count(LedgerState::Failed),
-        count(LedgerState::Blocked)
-    )
-}
-
 /// The network ledger in words: one line per remote reference.
 pub(super) fn print_ledger<W: Write>(ledger: &[LedgerEntry], out: &mut Out<W>) -> io::Result<()> {
     for e in ledger {
-        let how = match (e.state, &e.via) {
-            (LedgerState::Loaded, Some(via)) => format!("loaded via {via}"),
-            (LedgerState::Failed, Some(via)) => format!("failed via {via}"),
-            (state, _) => state.as_str().to_owned(),
-        };
-        let at =
-            e.at.as_deref()
-                .map(|a| format!(" at {a}"))
-                .unwrap_or_default();
+        let how = crate::wording::ledger_state(e);
         out.line(&format!(
-            "  - {:<10} {how}{at}: {}\n      {}",
+            "  - {:<10} {how}: {}\n      {}",
             e.kind.as_str(),
             e.detail,
             e.url
@@ -242,7 +223,7 @@ fn print_view<W: Write>(
     } else if let Some(ledger) = tried {
         out.line(&format!(
             "Remote content: {}.",
-            ledger_counts(ledger, " through your proxy")
+            crate::wording::ledger_counts(ledger, " through your proxy")
         ))?;
         print_ledger(ledger, out)?;
     } else {

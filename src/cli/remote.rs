@@ -1,9 +1,10 @@
 //! `quietpost remote`: load a message's images through the proxy, and the account's policy.
 
 use super::account::{load, runtime};
-use super::inspect::{ledger_counts, print_ledger};
+use super::inspect::print_ledger;
 use super::term::Out;
 use crate::wording;
+use crate::wording::ledger_counts;
 use anyhow::{Result, anyhow, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use quietpost_core::remote::{self, LoadLimits};

@@ -228,18 +228,15 @@ fn ledger_view(ledger: &[LedgerEntry]) -> Element<'_, Message> {
         column![text("Network ledger: every remote item in this message").font(theme::BOLD)]
             .spacing(6);
     for e in ledger {
-        let state = match (e.state, &e.via) {
-            (LedgerState::Loaded, Some(via)) => format!("loaded through {via}"),
-            (LedgerState::Failed, Some(via)) => format!("failed through {via}"),
-            (state, _) => state.as_str().to_owned(),
-        };
-        let at =
-            e.at.as_deref()
-                .map(|a| format!(" at {a}"))
-                .unwrap_or_default();
         list = list.push(
             column![
-                text(format!("{} — {state}{at}: {}", e.kind.as_str(), e.detail)).size(13),
+                text(format!(
+                    "{} — {}: {}",
+                    e.kind.as_str(),
+                    crate::wording::ledger_state(e),
+                    e.detail
+                ))
+                .size(13),
                 text(e.url.as_str()).size(12).style(theme::muted),
             ]
             .spacing(1),
@@ -261,11 +258,7 @@ fn banner(r: &Reading) -> Option<Element<'_, Message>> {
             if blocked == 1 { "" } else { "s" }
         )
     } else {
-        format!(
-            "{} loaded through your proxy, {} failed, {blocked} blocked",
-            count(LedgerState::Loaded),
-            count(LedgerState::Failed)
-        )
+        crate::wording::ledger_counts(&r.opened.ledger, " through your proxy")
     };
     let load = button(text("Load through proxy"));
     let (load, why) = match r.can_load() {

@@ -314,13 +314,19 @@ pub fn account_sync(paths: Paths, account: String) -> BoxStream<'static, Message
     let name = account.clone();
     let start = async move {
         let prepared = tokio::task::spawn_blocking(move || -> Result<_, String> {
-            let config = Config::load(&paths).map_err(|e| crate::wording::store_error(&e))?;
+            let words = |e: &quietpost_store::Error| {
+                crate::wording::store_error_for(e, crate::wording::Face::Window)
+            };
+            let config = Config::load(&paths).map_err(|e| words(&e))?;
             let account = config
                 .accounts
                 .into_iter()
                 .find(|a| a.name == account)
                 .ok_or_else(|| "the account is no longer configured".to_owned())?;
-            let word = |e: quietpost_core::accounts::Error| e.to_string();
+            let word = |e: quietpost_core::accounts::Error| match e {
+                quietpost_core::accounts::Error::Store(e) => words(&e),
+                e => e.to_string(),
+            };
             let imap =
                 quietpost_core::accounts::password(&account, &account.imap, None).map_err(word)?;
             let smtp = quietpost_core::accounts::password(&account, &account.smtp, None).ok();

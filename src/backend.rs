@@ -364,7 +364,7 @@ pub async fn add_account(
             tokio::task::spawn_blocking(Keychain::open)
                 .await
                 .map_err(|e| other(e.to_string()))?
-                .map_err(|e| other(crate::wording::store_error(&e)))?,
+                .map_err(|e| other(store_words(&e)))?,
         ),
         PasswordSource::Command { .. } => None,
     };
@@ -373,7 +373,10 @@ pub async fn add_account(
         .map_err(|e| other(e.to_string()))?;
     for (is_smtp, c) in [(false, &imap), (true, &smtp)] {
         if let Err(e) = &c.result {
-            let words = format!("{} Nothing was saved.", crate::wording::net_error(e));
+            let words = format!(
+                "{} Nothing was saved.",
+                crate::wording::net_error_for(e, crate::wording::Face::Window)
+            );
             let pinnable = matches!(
                 e,
                 quietpost_net::Error::Certificate { problem, .. }
@@ -403,9 +406,13 @@ pub async fn add_account(
     .map_err(|e| other(e.to_string()))?
     .map_err(|e| {
         other(match e {
-            accounts::Error::Store(e) => crate::wording::store_error(&e),
+            accounts::Error::Store(e) => store_words(&e),
             e => e.to_string(),
         })
     })?;
     Ok(lines)
+}
+
+fn store_words(e: &quietpost_store::Error) -> String {
+    crate::wording::store_error_for(e, crate::wording::Face::Window)
 }

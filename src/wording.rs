@@ -96,6 +96,18 @@ pub fn headline(code: Code) -> &'static str {
 /// A connection failure in plain words, with what to do next. There is never a "continue
 /// anyway": the only ways past a certificate failure are an explicit CA file or pin.
 pub fn net_error(e: &NetError) -> String {
+    net_error_for(e, Face::Cli)
+}
+
+/// Where words are read: the command line names flags and commands, the window its controls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Face {
+    Cli,
+    Window,
+}
+
+/// [`net_error`] for `face`.
+pub fn net_error_for(e: &NetError, face: Face) -> String {
     use NetError::*;
     match e {
         NameNotFound { host, .. } => format!(
@@ -132,8 +144,16 @@ pub fn net_error(e: &NetError) -> String {
                 ),
                 CertProblem::Other(detail) => format!("was rejected ({detail})"),
             };
+            let own = match face {
+                Face::Cli => {
+                    "For your own server, give its CA with --ca-file, or pin its certificate with --pin-sha256 after comparing the fingerprint with its administrator."
+                }
+                Face::Window => {
+                    "For your own server, its certificate can be pinned once you have compared its fingerprint with the one its administrator gives you."
+                }
+            };
             format!(
-                "The certificate of {host} {what}. Quietpost did not connect and sent nothing. Someone may be intercepting the connection. For your own server, give its CA with --ca-file, or pin its certificate with --pin-sha256 after comparing the fingerprint with its administrator."
+                "The certificate of {host} {what}. Quietpost did not connect and sent nothing. Someone may be intercepting the connection. {own}"
             )
         }
         Tls { host, .. } => format!(
@@ -183,7 +203,15 @@ pub fn net_error(e: &NetError) -> String {
 
 /// A storage failure in plain words.
 pub fn store_error(e: &StoreError) -> String {
+    store_error_for(e, Face::Cli)
+}
+
+/// [`store_error`] for `face`.
+pub fn store_error_for(e: &StoreError, face: Face) -> String {
     match e {
+        StoreError::NoKeychain { detail } if face == Face::Window => format!(
+            "No system keychain is available ({detail}). Quietpost never stores passwords in a file. Run Quietpost in a desktop session with a keychain (GNOME Keyring, KWallet's Secret Service, macOS Keychain, Windows Credential Manager), or add the account in a terminal with quietpost account add --password-command CMD. Nothing was saved."
+        ),
         StoreError::NoKeychain { detail } => format!(
             "No system keychain is available ({detail}). Quietpost never stores passwords in a file. Choose one:\n  --password-command CMD   get the password from a command each time (e.g. \"pass show mail/alice\")\n  or run Quietpost in a desktop session with a keychain (GNOME Keyring, KWallet's Secret Service, macOS Keychain, Windows Credential Manager).\nNothing was saved."
         ),
@@ -202,14 +230,19 @@ pub fn trust(t: &Trust) -> String {
 
 /// A sync, cache or action failure in plain words.
 pub fn sync_error(e: &quietpost_core::sync::Error) -> String {
+    sync_error_for(e, Face::Cli)
+}
+
+/// [`sync_error`] for `face`.
+pub fn sync_error_for(e: &quietpost_core::sync::Error, face: Face) -> String {
     use quietpost_core::sync::Error;
     match e {
         Error::Net(e) => format!(
             "{} What was already downloaded is kept; the next sync continues from there.",
-            net_error(e)
+            net_error_for(e, face)
         ),
-        Error::Store(e) => store_error(e),
-        Error::Account(quietpost_core::accounts::Error::Store(e)) => store_error(e),
+        Error::Store(e) => store_error_for(e, face),
+        Error::Account(quietpost_core::accounts::Error::Store(e)) => store_error_for(e, face),
         Error::NoFolder(name) => format!(
             "There is no folder named \u{201C}{name}\u{201D}. `quietpost sync` lists the folders it finds."
         ),
@@ -235,9 +268,9 @@ pub fn app_error(e: &crate::backend::Error) -> String {
                     path.display()
                 )
             }
-            other => store_error(other),
+            other => store_error_for(other, Face::Window),
         },
-        Error::Sync(e) => sync_error(e),
+        Error::Sync(e) => sync_error_for(e, Face::Window),
         Error::Remote(e) => match &**e {
             quietpost_core::remote::Error::Blocked(account) => format!(
                 "Remote content is blocked for {account}. To allow loading on request: quietpost remote policy {account} on-request"
@@ -279,12 +312,15 @@ pub fn engine_event(e: &quietpost_core::engine::Event) -> (String, bool) {
         Event::Offline { error, retry_in } => (
             format!(
                 "offline — {} Trying again in {} s.",
-                sync_error(error),
+                sync_error_for(error, Face::Window),
                 retry_in.as_secs()
             ),
             false,
         ),
-        Event::Failed(error) => (format!("stopped — {}", sync_error(error)), false),
+        Event::Failed(error) => (
+            format!("stopped — {}", sync_error_for(error, Face::Window)),
+            false,
+        ),
         Event::Outbox(results) => {
             let sent = results.iter().filter(|(_, r)| r.is_ok()).count();
             let failed = results.len() - sent;

@@ -162,6 +162,14 @@ fn the_keyboard_moves_stars_and_archives() {
     // The cache agrees (the move waits in the journal for the server).
     let inbox = &ui.mailbox().folders()[0];
     assert_eq!((inbox.label.as_str(), inbox.total), ("Inbox", 28));
+    // Move to another folder of the account (the "Move to…" list).
+    let moving = ui.mailbox().rows()[0].id;
+    ui.send(Message::Shortcut(Shortcut::Previous));
+    ui.send(Message::Mailbox(quietpost::screen::mailbox::Message::Act(
+        quietpost::screen::mailbox::Act::Move("Junk".into()),
+    )));
+    assert!(ui.mailbox().rows().iter().all(|r| r.id != moving));
+    assert_eq!(ui.mailbox().folders()[0].total, 27);
     ui.send(Message::Shortcut(Shortcut::Help));
     assert!(ui.shows("Keyboard shortcuts"));
 }

@@ -1,20 +1,17 @@
 //! The main window: folders, the message list and the reading pane. Actions (star, read,
 //! archive, delete) change the list at once and reach the server at the next sync.
 
+mod panes;
 mod reader;
 
 pub use reader::{Reading, annotate};
 
 use crate::backend::{self, Error, FolderItem, Opened, RemoteLoaded};
-use crate::keys::{HELP, Shortcut};
-use crate::theme;
-use crate::widget::message_list::{self, Scroll};
+use crate::keys::Shortcut;
+use crate::widget::message_list::Scroll;
+use iced::Task;
 use iced::widget::operation::{AbsoluteOffset, focus, scroll_to};
-use iced::widget::{
-    Id, button, center, column, container, mouse_area, opaque, row, rule, scrollable, stack, text,
-    text_editor, text_input,
-};
-use iced::{Element, Length, Task};
+use iced::widget::{scrollable, text_editor};
 use quietpost_core::sync::Verb;
 use quietpost_model::Code;
 use quietpost_store::cache::{Flags, MessageRow, Role};
@@ -102,12 +99,14 @@ pub enum Message {
     AddAccount,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Act {
     Delete,
     Archive,
     ToggleStar,
     ToggleRead,
+    /// To this folder of the message's account (its server name).
+    Move(String),
 }
 
 /// What the mailbox asks of the app.
@@ -508,7 +507,9 @@ impl Mailbox {
             .folder
             .and_then(|f| self.folders.get(f))
             .is_some_and(|f| f.role == Some(Role::Trash) && self.search.is_none());
+        let deleting = act == Act::Delete;
         let verb = match act {
+            Act::Move(to) => Verb::Move(to),
             Act::Delete => Verb::Delete,
             Act::Archive => Verb::Archive,
             Act::ToggleStar => Verb::Flag(Flags::FLAGGED, !flags.contains(Flags::FLAGGED)),
@@ -532,7 +533,7 @@ impl Mailbox {
                 }
             }
         }
-        if in_trash && act == Act::Delete {
+        if in_trash && deleting {
             self.notice = Some(Notice::Done("Deleted for good.".to_owned()));
         }
         let task = Task::perform(
@@ -600,328 +601,4 @@ impl Mailbox {
         };
         (task, None)
     }
-
-    pub fn view(&self) -> Element<'_, Message> {
-        let panes = row![
-            container(self.folders_view())
-                .width(210)
-                .height(Length::Fill)
-                .style(theme::pane),
-            rule::vertical(1),
-            container(self.list_view()).width(Length::FillPortion(2)),
-            rule::vertical(1),
-            container(self.reader_view())
-                .width(Length::FillPortion(3))
-                .height(Length::Fill),
-        ]
-        .height(Length::Fill);
-        let main = column![panes, self.status_bar()];
-        match self.dialog {
-            None => main.into(),
-            Some(dialog) => stack![
-                main,
-                opaque(
-                    mouse_area(
-                        center(opaque(self.dialog_view(dialog)))
-                            .style(theme::veil)
-                            .width(Length::Fill)
-                            .height(Length::Fill)
-                    )
-                    .on_press(Message::CloseDialog)
-                )
-            ]
-            .into(),
-        }
-    }
-
-    fn folders_view(&self) -> Element<'_, Message> {
-        let mut list = column![].spacing(2).padding(8);
-        let mut account = None;
-        for (i, f) in self.folders.iter().enumerate() {
-            if account != Some(&f.account) {
-                account = Some(&f.account);
-                list = list.push(
-                    text(if self.demo {
-                        "Demo mailbox"
-                    } else {
-                        f.account.as_str()
-                    })
-                    .font(theme::BOLD)
-                    .size(13),
-                );
-            }
-            let count = if f.unread > 0 {
-                text(f.unread.to_string()).font(theme::BOLD).size(12)
-            } else {
-                text("").size(12)
-            };
-            let selected = self.folder == Some(i) && self.search.is_none();
-            list = list.push(
-                button(row![text(&f.label).width(Length::Fill), count].spacing(4))
-                    .width(Length::Fill)
-                    .padding([4, 8])
-                    .style(move |t, s| theme::list_row(t, s, selected))
-                    .on_press(Message::SelectFolder(i)),
-            );
-        }
-        let add = button(
-            text(if self.demo {
-                "Add your account"
-            } else {
-                "Add an account"
-            })
-            .size(13),
-        )
-        .style(button::secondary)
-        .on_press(Message::AddAccount);
-        column![
-            scrollable(list).height(Length::Fill),
-            container(add).padding(8)
-        ]
-        .into()
-    }
-
-    fn list_view(&self) -> Element<'_, Message> {
-        let top: Element<'_, Message> = match &self.search {
-            Some(words) => text_input("Search all mail (Enter)", words)
-                .id(SEARCH_ID)
-                .on_input(Message::SearchChanged)
-                .on_submit(Message::SearchSubmitted)
-                .padding(6)
-                .into(),
-            None => row![
-                text(
-                    self.folder
-                        .and_then(|i| self.folders.get(i))
-                        .map_or("", |f| f.label.as_str())
-                )
-                .font(theme::BOLD)
-                .width(Length::Fill),
-                button(text("Search  /").size(12))
-                    .style(button::secondary)
-                    .on_press(Message::Shortcut(Shortcut::Search)),
-                button(text("?").size(12))
-                    .style(button::secondary)
-                    .on_press(Message::Shortcut(Shortcut::Help)),
-            ]
-            .spacing(6)
-            .align_y(iced::Alignment::Center)
-            .into(),
-        };
-        let list: Element<'_, Message> = if self.rows.is_empty() {
-            center(text(if self.search.is_some() {
-                "No messages match."
-            } else {
-                "No messages."
-            }))
-            .into()
-        } else {
-            message_list::view(
-                &self.rows,
-                self.scroll,
-                self.selected,
-                Id::new(LIST_ID),
-                list_date,
-                Message::Select,
-                Message::Scrolled,
-            )
-        };
-        column![container(top).padding(8), list]
-            .height(Length::Fill)
-            .into()
-    }
-
-    fn reader_view(&self) -> Element<'_, Message> {
-        match &self.reader {
-            Reader::Empty => center(
-                text(if self.rows.is_empty() {
-                    ""
-                } else {
-                    "Select a message to read it."
-                })
-                .style(theme::muted),
-            )
-            .into(),
-            Reader::Loading(_) => center(text("Opening…").style(theme::muted)).into(),
-            Reader::Failed(e) => center(text(crate::wording::app_error(e)))
-                .padding(24)
-                .into(),
-            Reader::Open(r) => {
-                let date = r
-                    .message()
-                    .date
-                    .as_deref()
-                    .and_then(quietpost_core::time::parse_rfc3339)
-                    .map_or_else(|| "(no valid date)".to_owned(), long_date);
-                column![self.actions(), reader::view(r, date)].into()
-            }
-        }
-    }
-
-    fn actions(&self) -> Element<'_, Message> {
-        let flags = self
-            .selected
-            .and_then(|i| self.rows.get(i))
-            .map(|r| r.summary.flags)
-            .unwrap_or_default();
-        let action = |label: &'static str, key: &'static str, act: Act| {
-            iced::widget::tooltip(
-                button(text(label).size(13))
-                    .style(button::secondary)
-                    .on_press(Message::Act(act)),
-                container(text(format!("Shortcut: {key}")).size(12))
-                    .padding(4)
-                    .style(container::bordered_box),
-                iced::widget::tooltip::Position::Bottom,
-            )
-        };
-        container(
-            row![
-                action("Archive", "a", Act::Archive),
-                action("Delete", "Delete", Act::Delete),
-                action(
-                    if flags.contains(Flags::FLAGGED) {
-                        "Unstar"
-                    } else {
-                        "Star"
-                    },
-                    "s",
-                    Act::ToggleStar
-                ),
-                action("Mark unread", "u", Act::ToggleRead),
-            ]
-            .spacing(6),
-        )
-        .padding([8, 16])
-        .into()
-    }
-
-    fn status_bar(&self) -> Element<'_, Message> {
-        let status = if self.demo {
-            "Demo mailbox: nothing here ever touches the network.".to_owned()
-        } else {
-            self.status
-                .iter()
-                .map(|(a, s)| format!("{a}: {s}"))
-                .collect::<Vec<_>>()
-                .join("   ")
-        };
-        let mut bar = row![
-            text(status)
-                .size(12)
-                .style(theme::muted)
-                .width(Length::Fill)
-        ]
-        .spacing(8)
-        .align_y(iced::Alignment::Center);
-        if let Some(n) = &self.notice {
-            let (t, failed) = match n {
-                Notice::Done(t) => (t.as_str(), false),
-                Notice::Failed(t) => (t.as_str(), true),
-            };
-            let mut line = text(t).size(13);
-            if failed {
-                line = line.style(text::danger);
-            }
-            bar = bar.push(line).push(
-                button(text("×").size(12))
-                    .style(button::text)
-                    .on_press(Message::DismissNotice),
-            );
-        }
-        container(bar).padding([4, 10]).into()
-    }
-
-    fn dialog_view(&self, dialog: Dialog) -> Element<'_, Message> {
-        let body: Element<'_, Message> = match dialog {
-            Dialog::Help => {
-                let mut list =
-                    column![text("Keyboard shortcuts").size(18).font(theme::BOLD)].spacing(6);
-                for (key, what) in HELP {
-                    list = list.push(row![text(*key).width(110).font(theme::BOLD), text(*what)]);
-                }
-                list.push(button(text("Close")).on_press(Message::CloseDialog))
-                    .into()
-            }
-            Dialog::Link(i) => {
-                let Reader::Open(r) = &self.reader else {
-                    return column![].into();
-                };
-                let Some(link) = r.message().links.get(i) else {
-                    return column![].into();
-                };
-                let host = link.host.as_ref().map_or("(none)", |h| h.as_str());
-                let web = link.url.as_str().starts_with("https://")
-                    || link.url.as_str().starts_with("http://");
-                let mut col = column![
-                    text("Open this link?").size(18).font(theme::BOLD),
-                    text("It really goes to:"),
-                    container(text(link.url.as_str()).font(theme::BOLD))
-                        .padding(8)
-                        .style(theme::banner)
-                        .width(Length::Fill),
-                    text(format!("Host: {host}")),
-                    text(format!("Shown in the message as: {}", link.text)).style(theme::muted),
-                ]
-                .spacing(8);
-                for code in &link.warnings {
-                    col = col.push(
-                        container(text(format!("⚠ {}", crate::wording::explain(*code))).size(13))
-                            .padding([6, 10])
-                            .style(theme::badge)
-                            .width(Length::Fill),
-                    );
-                }
-                if web {
-                    col = col.push(
-                        text("Your browser connects to this site directly, not through Quietpost's proxy.")
-                            .size(12)
-                            .style(theme::muted),
-                    );
-                }
-                let mut buttons = row![
-                    button(text("Cancel"))
-                        .style(button::secondary)
-                        .on_press(Message::CloseDialog),
-                    button(text("Copy link"))
-                        .style(button::secondary)
-                        .on_press(Message::CopyLink(i)),
-                ]
-                .spacing(8);
-                if web {
-                    buttons = buttons
-                        .push(button(text("Open in browser")).on_press(Message::OpenLink(i)));
-                }
-                col.push(buttons).into()
-            }
-        };
-        container(body)
-            .padding(20)
-            .max_width(560)
-            .style(theme::dialog)
-            .into()
-    }
-}
-
-fn local(timestamp: i64) -> Option<chrono::DateTime<chrono::Local>> {
-    chrono::DateTime::from_timestamp(timestamp, 0).map(|t| t.with_timezone(&chrono::Local))
-}
-
-/// A list date: the time today, the day this year, the full date before.
-fn list_date(timestamp: i64) -> String {
-    let (Some(t), now) = (local(timestamp), chrono::Local::now()) else {
-        return String::new();
-    };
-    if t.date_naive() == now.date_naive() {
-        t.format("%H:%M").to_string()
-    } else if t.format("%Y").to_string() == now.format("%Y").to_string() {
-        t.format("%-d %b").to_string()
-    } else {
-        t.format("%-d %b %Y").to_string()
-    }
-}
-
-/// The reading pane's date, in local time.
-fn long_date(timestamp: i64) -> String {
-    local(timestamp).map_or_else(String::new, |t| t.format("%A %-d %B %Y, %H:%M").to_string())
 }

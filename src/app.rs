@@ -24,7 +24,8 @@ pub struct Launch {
     pub demo: bool,
     /// Where attachments are saved.
     pub downloads: PathBuf,
-    /// Where attachments are opened from (a private directory is made in it each time).
+    /// Where attachments are opened from (a private directory is made in it each time; all
+    /// are removed when the window closes and when it starts).
     pub temp: PathBuf,
 }
 
@@ -39,10 +40,11 @@ impl Launch {
             })
             .unwrap_or_else(|| paths.data.join("downloads"));
         Launch {
+            // Inside Quietpost's own (0700) cache directory, not the shared temp directory.
+            temp: paths.cache.join("opened"),
             paths,
             demo,
             downloads,
-            temp: std::env::temp_dir(),
         }
     }
 }
@@ -84,6 +86,8 @@ impl App {
     /// The first state: the demo (`--demo`), the mailbox of the configured accounts, or the
     /// welcome screen when there is none.
     pub fn new(launch: Launch) -> (App, Task<Message>) {
+        // Copies left by a window that did not close cleanly.
+        crate::backend::remove_opened(&launch.temp);
         let mut app = App {
             launch,
             screen: Screen::Starting,
@@ -284,6 +288,12 @@ impl App {
             _ => Vec::new(),
         };
         Subscription::batch(std::iter::once(keys).chain(engines))
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        crate::backend::remove_opened(&self.launch.temp);
     }
 }
 

@@ -23,8 +23,8 @@ pub enum Error {
     Gone(i64),
     /// The attachment could not be read back from the message.
     NoAttachment,
-    /// Opening this attachment was refused: it can run code.
-    Executable,
+    /// Opening this attachment was refused: it can run code, or is a web document.
+    NotOpenable,
     /// The system could not start its viewer or browser.
     Launch(Arc<std::io::Error>),
     /// A background task ended before it finished (the app is closing).
@@ -300,27 +300,68 @@ pub async fn save_attachment(
     .await
 }
 
-/// Opens a non-executable attachment with the system viewer, from a new private (0700)
-/// directory under `temp`. Executable types are refused whatever the caller shows.
+/// Why an attachment cannot be opened from Quietpost (it can still be saved), or `None`.
+/// Types that can run code are save-only (safety.md §6); so are web documents, which the
+/// system would hand to a browser that loads their remote content directly.
+pub fn not_openable(a: &quietpost_model::Attachment) -> Option<&'static str> {
+    if a.warnings.contains(&Code::Executable) {
+        return Some("This type can run code; Quietpost only saves it.");
+    }
+    let name = a.safe_filename.as_str().to_ascii_lowercase();
+    let web_name = [
+        ".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".mht", ".mhtml", ".xml",
+    ]
+    .iter()
+    .any(|ext| name.ends_with(ext));
+    let web_type = |t: &str| {
+        let t = t.to_ascii_lowercase();
+        t.contains("html") || t.contains("svg") || t.contains("xml")
+    };
+    if web_name || web_type(a.content_type.as_str()) || a.detected_type.is_some_and(web_type) {
+        return Some(
+            "A web document opens in your browser, which would load its remote content directly and show your IP address; save it instead.",
+        );
+    }
+    None
+}
+
+/// Opens an attachment with the system viewer, from a new private (0700) directory under
+/// `temp` (emptied when the window closes and when it starts). What `not_openable` refuses is
+/// refused here too, whatever the caller shows.
 pub async fn open_attachment(
     cache: PathBuf,
     id: i64,
     index: usize,
-    safe_name: String,
-    warnings: Vec<Code>,
+    attachment: quietpost_model::Attachment,
     temp: PathBuf,
 ) -> Result<PathBuf, Error> {
-    if warnings.contains(&Code::Executable) {
-        return Err(Error::Executable);
+    if not_openable(&attachment).is_some() {
+        return Err(Error::NotOpenable);
     }
     blocking(move || {
         let bytes = attachment_bytes(&cache, id, index)?;
+        quietpost_store::paths::private_dir(&temp)?;
         let dir = quietpost_store::paths::private_temp_dir(&temp)?;
-        let path = quietpost_store::paths::save_new(&dir, &safe_name, &bytes)?;
+        let path =
+            quietpost_store::paths::save_new(&dir, attachment.safe_filename.as_str(), &bytes)?;
         crate::system::open(path.as_os_str()).map_err(|e| Error::Launch(Arc::new(e)))?;
         Ok(path)
     })
     .await
+}
+
+/// Removes the copies made for opening attachments (`temp`'s private directories).
+pub fn remove_opened(temp: &Path) {
+    if let Ok(entries) = std::fs::read_dir(temp) {
+        for e in entries.flatten() {
+            let name = e.file_name();
+            if name.to_string_lossy().starts_with("quietpost-")
+                && e.file_type().is_ok_and(|t| t.is_dir())
+            {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
 }
 
 /// Finds the servers for an address (the built-in table, the provider's autoconfig document
@@ -415,4 +456,49 @@ pub async fn add_account(
 
 fn store_words(e: &quietpost_store::Error) -> String {
     crate::wording::store_error_for(e, crate::wording::Face::Window)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quietpost_model::{Attachment, SafeLine};
+
+    fn attachment(name: &str, declared: &str, detected: Option<&'static str>) -> Attachment {
+        Attachment {
+            filename: SafeLine::new(name, 255),
+            safe_filename: SafeLine::new(name, 255),
+            content_type: SafeLine::new(declared, 100),
+            detected_type: detected,
+            size: 10,
+            warnings: Vec::new(),
+            part: 1,
+            looks_like: None,
+        }
+    }
+
+    #[test]
+    fn web_documents_and_programs_are_save_only() {
+        assert_eq!(
+            not_openable(&attachment("photo.jpg", "image/jpeg", Some("image/jpeg"))),
+            None
+        );
+        assert_eq!(
+            not_openable(&attachment("minutes.pdf", "application/pdf", None)),
+            None
+        );
+        for (name, declared, detected) in [
+            ("page.html", "application/octet-stream", None),
+            ("logo.SVG", "image/png", None),
+            ("letter.pdf", "text/html", None),
+            ("scan.png", "image/png", Some("image/svg+xml")),
+        ] {
+            assert!(
+                not_openable(&attachment(name, declared, detected)).is_some(),
+                "{name}"
+            );
+        }
+        let mut program = attachment("setup.pdf", "application/pdf", None);
+        program.warnings.push(Code::Executable);
+        assert!(not_openable(&program).unwrap().contains("run code"));
+    }
 }

@@ -279,8 +279,8 @@ pub fn app_error(e: &crate::backend::Error) -> String {
         },
         Error::Gone(_) => "This message is no longer here (it was moved or deleted).".to_owned(),
         Error::NoAttachment => "The attachment could not be read back from the message.".to_owned(),
-        Error::Executable => {
-            "This attachment can run code, so Quietpost does not open it. Save it if you trust it."
+        Error::NotOpenable => {
+            "Quietpost does not open this kind of attachment (it can run code, or would load remote content). Save it if you trust it."
                 .to_owned()
         }
         Error::Launch(e) => format!("The system viewer could not be started ({e})."),

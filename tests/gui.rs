@@ -189,3 +189,123 @@ fn search_finds_words_in_the_text() {
     ui.send(Message::Shortcut(Shortcut::Close));
     assert_eq!(ui.mailbox().rows().len(), 30);
 }
+
+/// Renders the window (phishing message open) in both themes to `target/screenshots/`, and
+/// checks each pane follows the theme: nothing left bright in the dark one, or dark in the
+/// light one.
+#[test]
+fn both_themes_render_every_pane() {
+    let mut ui = Ui::open_demo("themes");
+    ui.read("Your account has been limited");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    for (theme, name) in [(iced::Theme::Dark, "dark"), (iced::Theme::Light, "light")] {
+        let settings = iced::Settings {
+            fonts: vec![
+                quietpost::theme::REGULAR_BYTES.into(),
+                quietpost::theme::BOLD_BYTES.into(),
+            ],
+            default_font: quietpost::theme::FONT,
+            default_text_size: quietpost::theme::TEXT_SIZE.into(),
+            ..iced::Settings::default()
+        };
+        let mut sim = iced_test::Simulator::with_size(settings, (1280.0, 800.0), ui.app.view());
+        // iced names the file demo-NAME-RENDERER.png.
+        let written = || {
+            std::fs::read_dir(&dir)
+                .ok()
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .find(|p| {
+                    let n = p.file_name().unwrap().to_string_lossy();
+                    n.starts_with(&format!("demo-{name}-")) && n.ends_with(".png")
+                })
+        };
+        while let Some(old) = written() {
+            std::fs::remove_file(old).unwrap();
+        }
+        let snapshot = sim.snapshot(&theme).unwrap();
+        assert!(
+            snapshot
+                .matches_image(dir.join(format!("demo-{name}")))
+                .unwrap()
+        );
+        let png = image::open(written().unwrap()).unwrap().to_luma8();
+        // The snapshot is at twice the size (scale factor 2).
+        let mean = |x0: u32, x1: u32| {
+            let (mut sum, mut n) = (0u64, 0u64);
+            for y in 0..png.height() {
+                for x in x0 * 2..x1 * 2 {
+                    sum += u64::from(png.get_pixel(x, y).0[0]);
+                    n += 1;
+                }
+            }
+            sum as f64 / n as f64 / 255.0
+        };
+        for (pane, x0, x1) in [
+            ("folders", 0, 210),
+            ("list", 212, 630),
+            ("reader", 640, 1280),
+        ] {
+            let m = mean(x0, x1);
+            match name {
+                "dark" => assert!(
+                    m < 0.4,
+                    "the {pane} pane is bright in the dark theme: {m:.2}"
+                ),
+                _ => assert!(
+                    m > 0.6,
+                    "the {pane} pane is dark in the light theme: {m:.2}"
+                ),
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn open_hands_a_private_copy_to_the_system_viewer_and_never_a_web_document() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut ui = Ui::open_demo("open-attachment");
+    // A stand-in for xdg-open that notes what it was given.
+    let bin = ui.dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let opener = bin.join("xdg-open");
+    std::fs::write(
+        &opener,
+        "#!/bin/sh\nprintf '%s' \"$1\" > \"$(dirname \"$0\")/opened\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // SAFETY: no other test of this binary starts a program that looks up PATH.
+    unsafe {
+        std::env::set_var(
+            "PATH",
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        );
+    }
+    ui.read("The view from the cottage");
+    ui.click("Open");
+    let handed = std::path::PathBuf::from(
+        (0..50)
+            .find_map(|_| {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                std::fs::read_to_string(bin.join("opened")).ok()
+            })
+            .expect("the viewer was started"),
+    );
+    assert_eq!(handed.file_name().unwrap(), "seaview.png");
+    let dir = handed.parent().unwrap();
+    assert!(dir.starts_with(ui.dir.join("opened")));
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!((mode(dir), mode(&handed)), (0o700, 0o600));
+    // The copies go when a window starts (and when one closes).
+    let (again, _) = quietpost::app::App::new(ui.launch.clone());
+    assert!(!dir.exists());
+    drop(again);
+
+    // An executable is save-only, whatever is clicked.
+    ui.read("Overdue invoice");
+    assert_eq!(ui.click("Open"), 0);
+}

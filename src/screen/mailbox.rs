@@ -13,7 +13,6 @@ use iced::Task;
 use iced::widget::operation::{AbsoluteOffset, focus, scroll_to};
 use iced::widget::{scrollable, text_editor};
 use quietpost_core::sync::Verb;
-use quietpost_model::Code;
 use quietpost_store::cache::{Flags, MessageRow, Role};
 use quietpost_store::config::Account;
 use std::path::PathBuf;
@@ -474,18 +473,11 @@ impl Mailbox {
             a.safe_filename.as_str().to_owned(),
         );
         if open {
-            if a.warnings.contains(&Code::Executable) {
+            if backend::not_openable(a).is_some() {
                 return Task::none();
             }
             Task::perform(
-                backend::open_attachment(
-                    cache,
-                    id,
-                    i,
-                    name,
-                    a.warnings.clone(),
-                    self.places.temp.clone(),
-                ),
+                backend::open_attachment(cache, id, i, a.clone(), self.places.temp.clone()),
                 Message::AttachmentOpened,
             )
         } else {

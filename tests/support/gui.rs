@@ -17,6 +17,7 @@ pub struct Ui {
     pub app: App,
     pub runtime: tokio::runtime::Runtime,
     pub dir: PathBuf,
+    pub launch: Launch,
 }
 
 impl Ui {
@@ -29,15 +30,20 @@ impl Ui {
             paths: Paths::profile(&dir.join("profile")),
             demo: false,
             downloads: dir.join("downloads"),
-            temp: dir.clone(),
+            temp: dir.join("opened"),
         };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
-        let (app, task) = App::new(launch);
-        let mut ui = Ui { app, runtime, dir };
+        let (app, task) = App::new(launch.clone());
+        let mut ui = Ui {
+            app,
+            runtime,
+            dir,
+            launch,
+        };
         ui.run(task);
         ui
     }

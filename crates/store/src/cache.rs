@@ -276,9 +276,13 @@ impl Cache {
             })?;
         }
         let err = db(path);
-        let conn = Connection::open(path).map_err(&err)?;
+        let mut conn = Connection::open(path).map_err(&err)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(&err)?;
+        // Every write transaction takes the write lock when it begins. A deferred one that
+        // reads first and then writes fails at once (SQLITE_BUSY, no waiting) if another
+        // connection — the engine, the window, a command — wrote in between.
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         conn.execute_batch(
             "PRAGMA page_size = 16384;
              PRAGMA journal_mode = WAL;
@@ -612,6 +616,40 @@ mod tests {
             )
             .unwrap();
         cache.folder("a", "INBOX").unwrap().unwrap().id
+    }
+
+    #[test]
+    fn writers_on_several_connections_wait_for_each_other() {
+        // The window, the engine and commands write the same file at the same time; a write
+        // transaction that read first must wait for the lock, not fail.
+        let (dir, mut cache) = temp();
+        let inbox = inbox(&mut cache);
+        let path = cache.path().to_owned();
+        let writers: Vec<_> = (0..4u32)
+            .map(|t| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let mut c = Cache::open_file(&path).unwrap();
+                    for i in 0..40u32 {
+                        let uid = t * 1000 + i + 1;
+                        c.store_summaries(inbox, &[summary(uid, "x")], Indexing::Now)?;
+                        let id = c.list(&ListQuery {
+                            limit: 1,
+                            ..Default::default()
+                        })?[0]
+                            .id;
+                        // Reads the message, then writes it and the journal.
+                        c.record(id, &Action::Flag(Flags::FLAGGED, i % 2 == 0))?;
+                    }
+                    Ok::<_, Error>(())
+                })
+            })
+            .collect();
+        for w in writers {
+            w.join().unwrap().unwrap();
+        }
+        assert_eq!(cache.counts(inbox).unwrap().0, 160);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

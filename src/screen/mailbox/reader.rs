@@ -355,11 +355,10 @@ fn attachments(m: &SafeMessage) -> Option<Element<'_, Message>> {
             Some(t) => format!("{t} (declared {})", a.content_type),
             None => a.content_type.as_str().to_owned(),
         };
-        let executable = a.warnings.contains(&Code::Executable);
-        let open: Element<'_, Message> = if executable {
+        let open: Element<'_, Message> = if let Some(why) = crate::backend::not_openable(a) {
             tooltip(
                 button(text("Open")).style(button::secondary),
-                container(text("This type can run code; Quietpost only saves it.").size(12))
+                container(text(why).size(12))
                     .padding(6)
                     .style(container::bordered_box),
                 tooltip::Position::Bottom,

@@ -125,11 +125,13 @@ pub async fn folders(cache: PathBuf, accounts: Vec<String>) -> Result<Vec<Folder
     .await
 }
 
-/// Every message of a folder, newest first (the list shows only the visible ones).
+/// The newest `limit` messages of a folder, newest first (the list shows only the visible
+/// ones).
 pub async fn list(
     cache: PathBuf,
     account: String,
     folder: String,
+    limit: usize,
 ) -> Result<Arc<Vec<MessageRow>>, Error> {
     blocking(move || {
         let cache = Cache::open_file(&cache)?;
@@ -137,7 +139,7 @@ pub async fn list(
             account: Some(account),
             folder: Some(folder),
             unread_only: false,
-            limit: usize::MAX,
+            limit,
         })?;
         Ok(Arc::new(rows))
     })

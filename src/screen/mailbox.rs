@@ -118,6 +118,8 @@ pub enum Event {
 }
 
 const LIST_ID: &str = "message-list";
+/// Rows read before the rest of a folder: more than a screen holds.
+const FIRST_PAGE: usize = 200;
 const SEARCH_ID: &str = "search";
 
 impl Mailbox {
@@ -185,10 +187,19 @@ impl Mailbox {
                     Message::ListLoaded(generation, r)
                 })
             }
-            (_, Some(f)) => Task::perform(
-                backend::list(cache, f.account.clone(), f.name.clone()),
-                move |r| Message::ListLoaded(generation, r),
-            ),
+            (_, Some(f)) => {
+                // The first screenful at once, then the whole folder (100,000 rows take a few
+                // hundred milliseconds to read).
+                let page = Task::perform(
+                    backend::list(cache.clone(), f.account.clone(), f.name.clone(), FIRST_PAGE),
+                    move |r| Message::ListLoaded(generation, r),
+                );
+                let all = Task::perform(
+                    backend::list(cache, f.account.clone(), f.name.clone(), usize::MAX),
+                    move |r| Message::ListLoaded(generation, r),
+                );
+                page.chain(all)
+            }
             _ => Task::none(),
         }
     }

@@ -85,6 +85,7 @@ pub enum Message {
     LoadRemote,
     RemoteLoaded(i64, Result<Arc<RemoteLoaded>, Error>),
     ToggleLedger,
+    ShowWholeText,
     Save(usize),
     Saved(Result<PathBuf, Error>),
     OpenAttachment(usize),
@@ -324,6 +325,12 @@ impl Mailbox {
                         }
                         Err(e) => self.notice = Some(Notice::Failed(crate::wording::app_error(&e))),
                     }
+                }
+                Task::none()
+            }
+            Message::ShowWholeText => {
+                if let Reader::Open(r) = &mut self.reader {
+                    r.show_all();
                 }
                 Task::none()
             }

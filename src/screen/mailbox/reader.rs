@@ -19,23 +19,53 @@ pub struct Reading {
     pub opened: Opened,
     /// The body, selectable (a read-only editor: only motions and selection reach it).
     pub body: text_editor::Content,
+    /// The whole text (with link hosts), and how many bytes of it the editor holds.
+    text: String,
+    shown: usize,
     pub images: Vec<image::Handle>,
     pub show_ledger: bool,
     pub loading_remote: bool,
 }
 
+/// How much of a body the pane lays out at first. The editor shapes and draws all it holds,
+/// about a second per megabyte on the CPU renderer, so a huge (or hostile) message would
+/// freeze the window; the rest comes on request.
+pub const FIRST_TEXT: usize = 48 * 1024;
+
 impl Reading {
     pub fn new(opened: Opened) -> Reading {
-        let body = text_editor::Content::with_text(&annotate(
-            opened.message.body.as_str(),
-            &opened.message,
-        ));
+        let text = annotate(opened.message.body.as_str(), &opened.message);
+        let shown = if text.len() <= FIRST_TEXT {
+            text.len()
+        } else {
+            // At a line end, else at a character boundary.
+            let mut cut = FIRST_TEXT;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text[..cut].rfind('\n').map_or(cut, |n| n + 1)
+        };
         Reading {
+            body: text_editor::Content::with_text(&text[..shown]),
             opened,
-            body,
+            text,
+            shown,
             images: Vec::new(),
             show_ledger: false,
             loading_remote: false,
+        }
+    }
+
+    /// The part of the text not in the pane yet, in bytes.
+    pub fn hidden_bytes(&self) -> usize {
+        self.text.len() - self.shown
+    }
+
+    /// Puts the whole text in the pane (the person asked; it may take a moment).
+    pub fn show_all(&mut self) {
+        if self.hidden_bytes() > 0 {
+            self.body = text_editor::Content::with_text(&self.text);
+            self.shown = self.text.len();
         }
     }
 
@@ -439,6 +469,23 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
                 style
             }),
     );
+    if r.hidden_bytes() > 0 {
+        page = page.push(
+            row![
+                text(format!(
+                    "This message is long: {} of its text are not shown yet.",
+                    size(r.hidden_bytes() as u64)
+                ))
+                .size(13)
+                .width(Length::Fill),
+                button(text("Show the rest"))
+                    .style(button::secondary)
+                    .on_press(Message::ShowWholeText),
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
+        );
+    }
     if m.has_warning(Code::HtmlConverted) {
         page = page.push(
             text("Written in HTML, shown as text: nothing in it was loaded or run.")
@@ -455,4 +502,63 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
         page = page.push(a);
     }
     scrollable(page).height(Length::Fill).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quietpost_store::cache::{MessageRow, Summary};
+
+    fn reading(raw: &[u8]) -> Reading {
+        let message = quietpost_render::render(raw, &quietpost_render::Options::default());
+        Reading::new(Opened {
+            id: 1,
+            row: MessageRow {
+                id: 1,
+                account: "a".into(),
+                folder: "INBOX".into(),
+                uidvalidity: 1,
+                summary: Summary::default(),
+                has_body: true,
+            },
+            ledger: Vec::new(),
+            permission: Permission::Blocked,
+            cannot_load: Some(CannotLoad::Policy),
+            message,
+        })
+    }
+
+    #[test]
+    fn a_huge_body_is_shown_in_part_until_asked() {
+        let line = "Lorem ipsum dolor sit amet, consectetur adipiscing elit.\r\n";
+        let raw = format!(
+            "From: a@example.org\r\nSubject: long\r\nDate: Mon, 2 Nov 2026 10:00:00 +0000\r\n\r\n{}",
+            line.repeat(20_000)
+        );
+        let mut r = reading(raw.as_bytes());
+        let shown = r.body.text();
+        assert!(shown.len() <= FIRST_TEXT, "{}", shown.len());
+        assert!(shown.trim_end().ends_with("elit."), "cut at a line end");
+        assert!(r.hidden_bytes() > 1_000_000);
+        r.show_all();
+        assert_eq!(r.hidden_bytes(), 0);
+        assert!(r.body.text().len() > 1_000_000);
+
+        let short = reading(b"From: a@example.org\r\nSubject: s\r\n\r\nHello.\r\n");
+        assert_eq!(short.hidden_bytes(), 0);
+    }
+
+    #[test]
+    fn link_markers_carry_the_real_host() {
+        let r = reading(
+            b"From: a@example.org\r\nSubject: s\r\nContent-Type: text/html\r\n\r\n<a href=\"https://evil.example/x\">bank.example</a> and <a href=\"javascript:alert(1)\">win</a> [9]",
+        );
+        let text = r.body.text();
+        assert!(text.contains("[1 → evil.example]"), "{text}");
+        assert!(text.contains("[2 cannot be opened]"), "{text}");
+        assert!(
+            text.contains("[9]"),
+            "a number that is no link stays as written: {text}"
+        );
+    }
 }

@@ -112,7 +112,8 @@ pub fn row<'a, Message: Clone + 'a>(
             )
             .into()
         } else {
-            text(" ").size(12).into()
+            // Nothing to paint (a blank text would still be shaped and drawn every frame).
+            Space::new().into()
         }
     };
     let sender = if s.from_name.is_empty() {

@@ -438,52 +438,35 @@ fn main() {
         "window, {} messages, 1280x800, tiny-skia        quietpost   iced scrollable   ratio",
         q[5]
     );
-    println!(
-        "  first frame                          ms   {:>9.1}   {:>15.1}   {:>5.2}   (target < 300)",
-        q[0],
-        n[0],
-        q[0] / n[0]
-    );
-    println!(
-        "  first frame showing messages         ms   {:>9.1}   {:>15.1}   {:>5.2}",
-        q[1],
-        n[1],
-        q[1] / n[1]
-    );
-    println!(
-        "  whole folder read                    ms   {:>9.1}   {:>15.1}   {:>5.2}",
-        q[7],
-        n[7],
-        q[7] / n[7]
-    );
-    println!(
-        "  scroll frame as the window paints it, mean    ms {:>9.2}   {:>15.2}   {:>5.3}   (target < 16)",
-        q[2],
-        n[2],
-        q[2] / n[2]
-    );
-    println!(
-        "  scroll frame as the window paints it, worst   ms {:>9.2}   {:>15.2}   {:>5.3}",
-        q[3],
-        n[3],
-        q[3] / n[3]
-    );
-    println!(
-        "  scroll frame repainting every pixel, mean     ms {:>9.2}   {:>15.2}   {:>5.3}",
-        q[6],
-        n[6],
-        q[6] / n[6]
-    );
-    println!(
-        "  scroll frame repainting every pixel, worst    ms {:>9.2}   {:>15.2}   {:>5.3}",
-        q[8],
-        n[8],
-        q[8] / n[8]
-    );
-    println!(
-        "  peak RSS                             MB   {:>9.0}   {:>15.0}   {:>5.2}   (target < 250)",
-        q[4],
-        n[4],
-        q[4] / n[4]
-    );
+    // label, unit, index in the printed figures, decimals, target
+    let rows: [(&str, &str, usize, usize, &str); 8] = [
+        ("first frame", "ms", 0, 1, "(target < 300)"),
+        ("first frame showing messages", "ms", 1, 1, ""),
+        ("whole folder read", "ms", 7, 1, ""),
+        (
+            "scroll frame as the window paints it, mean",
+            "ms",
+            2,
+            2,
+            "(target < 16)",
+        ),
+        (
+            "scroll frame as the window paints it, worst",
+            "ms",
+            3,
+            2,
+            "",
+        ),
+        ("scroll frame repainting every pixel, mean", "ms", 6, 2, ""),
+        ("scroll frame repainting every pixel, worst", "ms", 8, 2, ""),
+        ("peak RSS", "MB", 4, 0, "(target < 250)"),
+    ];
+    for (label, unit, i, d, target) in rows {
+        println!(
+            "  {label:<44} {unit}  {:>9.d$}   {:>15.d$}   {:>6.3}   {target}",
+            q[i],
+            n[i],
+            q[i] / n[i]
+        );
+    }
 }

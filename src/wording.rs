@@ -394,3 +394,13 @@ pub fn ledger_counts(ledger: &[quietpost_model::LedgerEntry], how: &str) -> Stri
         count(quietpost_model::LedgerState::Blocked)
     )
 }
+
+/// An address as people read it: "Name <address>", each part said when missing.
+pub fn address(a: &quietpost_model::Addr) -> String {
+    match (&a.name, &a.address) {
+        (Some(n), Some(ad)) => format!("{n} <{ad}>"),
+        (None, Some(ad)) => format!("<{ad}>"),
+        (Some(n), None) => format!("{n} (no address)"),
+        (None, None) => "(empty)".to_owned(),
+    }
+}

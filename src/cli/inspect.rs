@@ -103,15 +103,6 @@ fn read_input(path: &PathBuf, max: usize) -> Result<Vec<u8>> {
     Ok(raw)
 }
 
-fn addr_text(a: &Addr) -> String {
-    match (&a.name, &a.address) {
-        (Some(n), Some(ad)) => format!("{n} <{ad}>"),
-        (None, Some(ad)) => format!("<{ad}>"),
-        (Some(n), None) => format!("{n} (no address)"),
-        (None, None) => "(empty)".to_owned(),
-    }
-}
-
 fn code_lines(codes: &[Code], indent: &str) -> Vec<String> {
     codes
         .iter()
@@ -131,7 +122,7 @@ fn print_view<W: Write>(
             } else {
                 String::new()
             };
-            out.line(&format!("{label:<10} {}", addr_text(a)))?;
+            out.line(&format!("{label:<10} {}", crate::wording::address(a)))?;
             for l in code_lines(&a.warnings, "           ") {
                 out.line(&l)?;
             }

@@ -142,15 +142,6 @@ pub fn annotate(body: &str, message: &SafeMessage) -> String {
     out
 }
 
-fn addr(a: &Addr) -> String {
-    match (&a.name, &a.address) {
-        (Some(n), Some(ad)) => format!("{n} <{ad}>"),
-        (None, Some(ad)) => format!("<{ad}>"),
-        (Some(n), None) => format!("{n} (no address)"),
-        (None, None) => "(empty)".to_owned(),
-    }
-}
-
 fn badge<'a>(title: String, explanation: String) -> Element<'a, Message> {
     container(
         column![
@@ -194,7 +185,12 @@ fn header(m: &SafeMessage, date: String) -> Element<'_, Message> {
             .spacing(8),
         );
     }
-    let list = |v: &[Addr]| v.iter().map(addr).collect::<Vec<_>>().join(", ");
+    let list = |v: &[Addr]| {
+        v.iter()
+            .map(crate::wording::address)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     if !m.sender.is_empty() {
         block = block.push(field("Sent by", list(&m.sender)));
     }

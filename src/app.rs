@@ -269,14 +269,15 @@ impl App {
     pub fn subscription(&self) -> Subscription<Message> {
         let keys = iced::event::listen_with(keys::from_event).map(Message::Shortcut);
         let engines = match &self.screen {
-            Screen::Mailbox(_) if !self.launch.demo => Config::load(&self.launch.paths)
-                .map(|c| c.accounts)
-                .unwrap_or_default()
-                .into_iter()
+            // The mailbox's accounts (read from config.toml when it opened): iced asks for
+            // the subscription after every update, so nothing here touches the disk.
+            Screen::Mailbox(m) if !self.launch.demo => m
+                .accounts()
+                .iter()
                 .map(|a| {
                     Subscription::run_with(
                         EngineKey {
-                            account: a.name,
+                            account: a.name.clone(),
                             config: self.launch.paths.config.clone(),
                             data: self.launch.paths.data.clone(),
                             cache: self.launch.paths.cache.clone(),

@@ -181,18 +181,17 @@ pub enum CannotLoad {
 /// Reads a message from the cache (downloading its body first when only the summary is
 /// cached), renders it with the account's trusted authserv-ids and marks it read.
 pub async fn open(cache_path: PathBuf, account: Account, id: i64) -> Result<Opened, Error> {
-    let cached = {
-        let cache_path = cache_path.clone();
-        blocking(move || {
-            let cache = Cache::open_file(&cache_path)?;
-            let row = cache.message(id)?.ok_or(Error::Gone(id))?;
-            Ok((row, cache.body(id)?))
-        })
-        .await?
-    };
-    let (row, raw) = match cached {
-        (row, Some(raw)) => (row, raw),
-        (row, None) => {
+    // One connection to the cache for the whole opening (it moves between blocking tasks).
+    let (mut cache, row, cached) = blocking(move || {
+        let cache = Cache::open_file(&cache_path)?;
+        let row = cache.message(id)?.ok_or(Error::Gone(id))?;
+        let body = cache.body(id)?;
+        Ok((cache, row, body))
+    })
+    .await?;
+    let raw = match cached {
+        Some(raw) => raw,
+        None => {
             let password = {
                 let account = account.clone();
                 blocking(move || {
@@ -201,9 +200,7 @@ pub async fn open(cache_path: PathBuf, account: Account, id: i64) -> Result<Open
                 })
                 .await?
             };
-            let mut cache = Cache::open_file(&cache_path)?;
-            let raw = sync::body(&mut cache, &account, &password, id, Default::default()).await?;
-            (row, raw)
+            sync::body(&mut cache, &account, &password, id, Default::default()).await?
         }
     };
     blocking(move || {
@@ -212,7 +209,6 @@ pub async fn open(cache_path: PathBuf, account: Account, id: i64) -> Result<Open
             limits: Limits::default(),
         };
         let message = quietpost_render::render(&raw, &options);
-        let mut cache = Cache::open_file(&cache_path)?;
         let ledger = remote::ledger(&cache, id, &message)?;
         if !row.summary.flags.contains(Flags::SEEN) {
             sync::act(&mut cache, id, &Verb::Flag(Flags::SEEN, true))?;

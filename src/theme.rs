@@ -24,21 +24,18 @@ pub fn system() -> Option<Theme> {
 
 /// A warning badge: a soft warning colour, never an alarm.
 pub fn badge(theme: &Theme) -> container::Style {
-    let p = theme.extended_palette();
-    container::Style {
-        background: Some(Background::Color(p.warning.weak.color)),
-        text_color: Some(p.warning.weak.text),
-        border: Border::default().rounded(4),
-        ..container::Style::default()
-    }
+    tinted(theme.extended_palette().warning.weak)
 }
 
 /// The authentication badge (only ever from the user's own provider).
 pub fn verified(theme: &Theme) -> container::Style {
-    let p = theme.extended_palette();
+    tinted(theme.extended_palette().success.weak)
+}
+
+fn tinted(pair: iced::theme::palette::Pair) -> container::Style {
     container::Style {
-        background: Some(Background::Color(p.success.weak.color)),
-        text_color: Some(p.success.weak.text),
+        background: Some(Background::Color(pair.color)),
+        text_color: Some(pair.text),
         border: Border::default().rounded(4),
         ..container::Style::default()
     }

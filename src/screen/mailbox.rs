@@ -161,6 +161,10 @@ impl Mailbox {
         self.notice.as_ref()
     }
 
+    pub fn accounts(&self) -> &[Account] {
+        &self.accounts
+    }
+
     pub fn folders(&self) -> &[FolderItem] {
         &self.folders
     }
@@ -428,20 +432,30 @@ impl Mailbox {
         match result {
             Ok(opened) => {
                 let opened = Arc::unwrap_or_clone(opened);
-                // Shown as read at once (the cache already says so).
-                if let Some(i) = self.rows.iter().position(|r| r.id == opened.id) {
-                    let rows = Arc::make_mut(&mut self.rows);
-                    rows[i].summary.flags = rows[i].summary.flags.with(Flags::SEEN, true);
+                // Shown as read at once (the cache already says so), and counted as read in
+                // its folder: no need to count every folder again for one message.
+                if !opened.row.summary.flags.contains(Flags::SEEN) {
+                    if let Some(i) = self.rows.iter().position(|r| r.id == opened.id) {
+                        let rows = Arc::make_mut(&mut self.rows);
+                        rows[i].summary.flags = rows[i].summary.flags.with(Flags::SEEN, true);
+                    }
+                    let (account, folder) = (&opened.row.account, &opened.row.folder);
+                    if let Some(f) = self
+                        .folders
+                        .iter_mut()
+                        .find(|f| &f.account == account && &f.name == folder)
+                    {
+                        f.unread = f.unread.saturating_sub(1);
+                    }
                 }
                 let auto = opened.permission == quietpost_core::remote::Permission::Always
                     && opened.cannot_load.is_none();
                 self.reader = Reader::Open(Box::new(Reading::new(opened)));
-                let load = if auto {
+                if auto {
                     self.load_remote()
                 } else {
                     Task::none()
-                };
-                Task::batch([load, self.load_folders()])
+                }
             }
             Err(e) => {
                 self.reader = Reader::Failed(e);

@@ -4,7 +4,7 @@
 //! folder's length. Every row has the same height and is one line, whatever the subject holds.
 
 use crate::theme;
-use iced::widget::{Space, button, container, keyed_column, scrollable, text, tooltip};
+use iced::widget::{Space, button, column, container, keyed_column, scrollable, text, tooltip};
 use iced::{Element, Length};
 use quietpost_store::cache::{Flags, MessageRow};
 use std::ops::Range;
@@ -70,19 +70,19 @@ pub fn view<'a, Message: Clone + 'a>(
     let above = range.start as f32 * ROW_HEIGHT;
     let below = (rows.len() - range.end) as f32 * ROW_HEIGHT;
     // Keyed by message id: a row keeps its laid-out text while it stays in view, so a scroll
-    // step shapes only the rows that come in, not every row on screen.
-    let spacer = |h: f32| Element::from(Space::new().height(h));
-    let list = keyed_column(
-        std::iter::once((i64::MIN, spacer(above)))
-            .chain(range.map(|i| {
-                (
-                    rows[i].id,
-                    row(&rows[i], selected == Some(i), date, on_select(i)),
-                )
-            }))
-            .chain(std::iter::once((i64::MAX, spacer(below)))),
-    )
+    // step shapes only the rows that come in, not every row on screen. Only rows are keyed
+    // children, all of one widget type: iced's keyed diff hands a child's old state to
+    // whatever new child takes its place without checking the type, so a spacer among them
+    // could give its empty state to a row's button ("Downcast on stateless state").
+    let rows = keyed_column(range.map(|i| {
+        (
+            rows[i].id,
+            row(&rows[i], selected == Some(i), date, on_select(i)),
+        )
+    }))
     .width(Length::Fill);
+    let list =
+        column![Space::new().height(above), rows, Space::new().height(below)].width(Length::Fill);
     scrollable(list)
         .id(id)
         .on_scroll(on_scroll)

@@ -142,3 +142,135 @@ impl Drop for Ui {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// The window as the iced runtime keeps it: one widget tree, diffed against every new view,
+/// instead of a fresh simulator per step. Bugs in how widget state is carried from one view to
+/// the next (the keyed list's "Downcast on stateless state") only show this way.
+pub struct Window {
+    cache: Option<iced_test::runtime::user_interface::Cache>,
+    renderer: iced::Renderer,
+    pub size: iced::Size,
+    cursor: iced::mouse::Cursor,
+}
+
+impl Window {
+    /// A window of `size` logical pixels, with the app's own fonts.
+    pub fn new(size: (f32, f32)) -> Window {
+        use iced_test::core::renderer::Headless;
+        {
+            let mut fonts = iced_test::renderer::graphics::text::font_system()
+                .write()
+                .expect("font system");
+            fonts.load_font(quietpost::theme::REGULAR_BYTES.into());
+            fonts.load_font(quietpost::theme::BOLD_BYTES.into());
+        }
+        let renderer = futures::executor::block_on(<iced::Renderer as Headless>::new(
+            quietpost::theme::FONT,
+            quietpost::theme::TEXT_SIZE.into(),
+            Some("tiny-skia"),
+        ))
+        .expect("a headless renderer");
+        Window {
+            cache: Some(Default::default()),
+            renderer,
+            size: size.into(),
+            cursor: iced::mouse::Cursor::Unavailable,
+        }
+    }
+
+    /// Builds the app's view against the kept tree (as the runtime does after each update),
+    /// runs `f` on it, and keeps the tree.
+    fn with<R>(
+        &mut self,
+        app: &App,
+        f: impl FnOnce(
+            &mut iced_test::runtime::UserInterface<'_, Message, iced::Theme, iced::Renderer>,
+            &mut iced::Renderer,
+            iced::mouse::Cursor,
+        ) -> R,
+    ) -> R {
+        let mut ui = iced_test::runtime::UserInterface::build(
+            app.view(),
+            self.size,
+            self.cache.take().expect("the tree is kept between steps"),
+            &mut self.renderer,
+        );
+        let out = f(&mut ui, &mut self.renderer, self.cursor);
+        ui.draw(
+            &mut self.renderer,
+            &iced::Theme::Light,
+            &iced_test::core::renderer::Style::default(),
+            self.cursor,
+        );
+        self.cache = Some(ui.into_cache());
+        out
+    }
+
+    /// Rebuilds the view (what every update causes).
+    pub fn refresh(&mut self, app: &App) {
+        self.with(app, |_, _, _| ());
+    }
+
+    /// Where the text `label` (exactly) is drawn, if it is on screen.
+    pub fn bounds_of(&mut self, app: &App, label: &str) -> Option<iced::Rectangle> {
+        use iced_test::core::widget::Operation;
+        use iced_test::selector::{Bounded, Selector};
+        self.with(app, |ui, renderer, _| {
+            let mut operation = Selector::find(label);
+            ui.operate(
+                renderer,
+                &mut iced_test::core::widget::operation::black_box(&mut operation),
+            );
+            match operation.finish() {
+                iced_test::core::widget::operation::Outcome::Some(Some(target)) => {
+                    target.visible_bounds()
+                }
+                _ => None,
+            }
+        })
+    }
+
+    /// Sends raw events with the cursor at `at`, and returns the messages they produced.
+    pub fn events(&mut self, app: &App, at: iced::Point, events: Vec<iced::Event>) -> Vec<Message> {
+        self.cursor = iced::mouse::Cursor::Available(at);
+        self.with(app, |ui, renderer, cursor| {
+            let mut messages = Vec::new();
+            let _ = ui.update(
+                &events,
+                cursor,
+                renderer,
+                &mut iced_test::core::clipboard::Null,
+                &mut messages,
+            );
+            messages
+        })
+    }
+
+    /// A click at `at`, its messages run through the app, and the view rebuilt after each.
+    pub fn click_at(&mut self, ui: &mut Ui, at: iced::Point) -> usize {
+        let messages = self.events(&ui.app, at, iced_test::simulator::click().collect());
+        let n = messages.len();
+        for m in messages {
+            ui.send(m);
+            self.refresh(&ui.app);
+        }
+        n
+    }
+
+    /// The mouse wheel over `at`, by `dy` pixels (negative: down the list).
+    pub fn scroll_at(&mut self, ui: &mut Ui, at: iced::Point, dy: f32) {
+        let wheel = iced::Event::Mouse(iced::mouse::Event::WheelScrolled {
+            delta: iced::mouse::ScrollDelta::Pixels { x: 0.0, y: dy },
+        });
+        for m in self.events(&ui.app, at, vec![wheel]) {
+            ui.send(m);
+            self.refresh(&ui.app);
+        }
+    }
+
+    /// Sends `message` to the app and rebuilds the view, as the runtime does.
+    pub fn send(&mut self, ui: &mut Ui, message: Message) {
+        ui.send(message);
+        self.refresh(&ui.app);
+    }
+}

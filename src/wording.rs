@@ -25,7 +25,9 @@ pub fn explain(code: Code) -> &'static str {
             "this mail link also asks for attachments, a sender or hidden recipients; those are ignored"
         }
         DisplayNameAddress => "the name contains an address different from the real sender address",
-        ControlChars => "hidden control characters (such as NUL or line breaks) were removed",
+        ControlChars => {
+            "hidden control characters (such as NUL, line breaks or text-direction overrides) were removed"
+        }
         EncodedAddress => {
             "the address contains encoded text, a trick to fake a sender; it is shown undecoded"
         }
@@ -33,9 +35,15 @@ pub fn explain(code: Code) -> &'static str {
             "mail programs disagree on which address this is; every reading is shown"
         }
         InvalidAddress => "this is not a valid email address",
+        LongDisplayName => {
+            "the name is unusually long, a trick to push the real address out of sight; the address is what counts"
+        }
         MultipleFrom => "more than one sender is claimed",
         SenderDiffers => "another address sent this message",
         ReplyToDiffers => "replies go to a different domain than the sender's",
+        MultipleReplyTo => {
+            "the message names where replies go more than once; programs disagree on which"
+        }
         ReadReceiptRequested => "the sender asked for a read receipt; none is sent",
         LimitReached => "a size limit was reached; part of the message is not shown",
         CharsetProblem => "part of the text is in an unknown or broken encoding",
@@ -72,9 +80,11 @@ pub fn headline(code: Code) -> &'static str {
         EncodedAddress => "Disguised sender",
         AmbiguousAddress => "Ambiguous sender",
         InvalidAddress => "Invalid address",
+        LongDisplayName => "Very long name",
         MultipleFrom => "Several senders",
         SenderDiffers => "Sent on behalf",
         ReplyToDiffers => "Replies go elsewhere",
+        MultipleReplyTo => "Several reply addresses",
         ReadReceiptRequested => "Read receipt asked",
         LimitReached => "Partly shown",
         CharsetProblem => "Encoding problem",

@@ -6,6 +6,7 @@
 pub mod ledger;
 pub mod message;
 pub mod secret;
+pub mod sender;
 pub mod text;
 
 pub use ledger::{LedgerEntry, LedgerState};
@@ -14,4 +15,5 @@ pub use message::{
     Warning,
 };
 pub use secret::Secret;
+pub use sender::{ListSender, SenderSummary};
 pub use text::{Findings, SafeLine, SafeText};

@@ -3,10 +3,10 @@
 //! `quietpost inspect --json` and `quietpost read --json`.
 
 use crate::text::{SafeLine, SafeText};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A stable, kebab-case warning code. The codes are part of the JSON contract: never rename one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Code {
     // Links.
@@ -40,6 +40,9 @@ pub enum Code {
     AmbiguousAddress,
     /// Not a valid address.
     InvalidAddress,
+    /// A display name so long that it can push the real address out of sight (a known trick);
+    /// every view shows the whole address and cuts the name.
+    LongDisplayName,
     // Message.
     /// More than one From field, or several addresses in one.
     MultipleFrom,
@@ -47,6 +50,8 @@ pub enum Code {
     SenderDiffers,
     /// Replies would go to another domain than the sender's.
     ReplyToDiffers,
+    /// More than one Reply-To field: programs disagree on where replies go.
+    MultipleReplyTo,
     /// The sender asked for a read receipt (never sent automatically).
     ReadReceiptRequested,
     /// A size, depth or count limit was reached; some content is not shown.
@@ -101,9 +106,11 @@ impl Code {
             EncodedAddress => "encoded-address",
             AmbiguousAddress => "ambiguous-address",
             InvalidAddress => "invalid-address",
+            LongDisplayName => "long-display-name",
             MultipleFrom => "multiple-from",
             SenderDiffers => "sender-differs",
             ReplyToDiffers => "reply-to-differs",
+            MultipleReplyTo => "multiple-reply-to",
             ReadReceiptRequested => "read-receipt-requested",
             LimitReached => "limit-reached",
             CharsetProblem => "charset-problem",
@@ -125,14 +132,14 @@ impl Code {
 }
 
 /// A message-level warning: a stable code and a plain-language explanation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
     pub code: Code,
     pub detail: SafeLine,
 }
 
 /// One mailbox from an address field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Addr {
     /// The display name, decoded and sanitized. Never trust it: show `address` beside it.
     pub name: Option<SafeLine>,

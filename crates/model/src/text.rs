@@ -13,7 +13,7 @@
 //! - runs of more than [`MAX_COMBINING`] combining marks are cut (stacked "zalgo" text);
 //! - in a [`SafeLine`], every kind of line break becomes a space, so one value is one line.
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
 /// Longest run of combining marks kept on one base character.
@@ -120,6 +120,18 @@ impl SafeText {
         )
     }
 }
+
+/// Read back (from the cache) through the sanitizing constructor, so a stored value that was
+/// tampered with is made safe again: the type's promise does not depend on the file.
+impl<'de> Deserialize<'de> for SafeLine {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(SafeLine::new(&s, MAX_STORED_CHARS))
+    }
+}
+
+/// The longest one-line value read back from storage.
+const MAX_STORED_CHARS: usize = 4096;
 
 impl fmt::Display for SafeLine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -4,7 +4,14 @@
 //! - encoded words are decoded in display names only, never inside the address
 //!   (RFC 2047 §5) — the Mailsploit attack hides `@` and NUL there;
 //! - when a field can be read as different addresses by different parsers (two `<...>`, an
-//!   address after the `<...>`, a quoted local part holding `@`), every candidate is returned.
+//!   address after the `<...>`, a quoted local part holding `@`, an address as a group's name,
+//!   an obsolete source route, an unclosed quote or comment), every candidate is returned,
+//!   flagged `ambiguous-address`. Three readings are compared: this parser's, a loose scan of
+//!   the raw field for anything shaped like an address outside names and comments (what a
+//!   lenient MTA might pick), and mail-parser's (`other`); whatever one of them finds that
+//!   the others do not becomes a candidate of its own;
+//! - comments are never addresses: inside `<...>` they are removed from the address, and one
+//!   that holds an address makes the name suspect (`display-name-address`).
 
 use crate::encoded::{decode_phrase, has_encoded_word};
 use crate::idn::view_domain;
@@ -29,8 +36,11 @@ enum Tok {
 /// A token and whether whitespace (or a comment) came before it.
 type Spaced = (Tok, bool);
 
-fn tokenize(s: &str) -> Vec<Spaced> {
+/// The tokens of a field, and whether a quote, comment or `<` was left open (then other
+/// parsers may well read the rest differently).
+fn tokenize(s: &str) -> (Vec<Spaced>, bool) {
     let mut out: Vec<Spaced> = Vec::new();
+    let mut open = false;
     let mut atom = String::new();
     let mut atom_space = false;
     let mut space = false;
@@ -62,50 +72,46 @@ fn tokenize(s: &str) -> Vec<Spaced> {
         match c {
             '"' => {
                 flush!();
-                let mut q = String::new();
-                while let Some(c) = chars.next() {
-                    match c {
-                        '\\' => q.extend(chars.next()),
-                        '"' => break,
-                        c => q.push(c),
-                    }
-                }
+                let (q, closed) = quoted(&mut chars);
+                open |= !closed;
                 out.push((Tok::Quoted(q), space));
                 space = false;
             }
             '(' => {
                 flush!();
-                let mut depth = 1usize;
-                let mut text = String::new();
-                while let Some(c) = chars.next() {
-                    match c {
-                        '\\' => text.extend(chars.next()),
-                        '(' => {
-                            depth += 1;
-                            text.push(c);
-                        }
-                        ')' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                            text.push(c);
-                        }
-                        c => text.push(c),
-                    }
-                }
+                let (text, closed) = comment(&mut chars);
+                open |= !closed;
                 out.push((Tok::Comment(text), space));
                 space = true;
             }
             '<' => {
                 flush!();
+                // Quotes keep their `>`; comments are taken out of the address (and kept as
+                // comments, which may be read as a name).
                 let mut a = String::new();
-                for c in chars.by_ref() {
-                    if c == '>' {
-                        break;
+                let mut closed = false;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '>' => {
+                            closed = true;
+                            break;
+                        }
+                        '"' => {
+                            let (q, ok) = quoted(&mut chars);
+                            open |= !ok;
+                            a.push('"');
+                            a.push_str(&q.replace('\\', "\\\\").replace('"', "\\\""));
+                            a.push('"');
+                        }
+                        '(' => {
+                            let (text, ok) = comment(&mut chars);
+                            open |= !ok;
+                            out.push((Tok::Comment(text), true));
+                        }
+                        c => a.push(c),
                     }
-                    a.push(c);
                 }
+                open |= !closed;
                 out.push((Tok::Angle(a), space));
                 space = false;
             }
@@ -137,7 +143,44 @@ fn tokenize(s: &str) -> Vec<Spaced> {
     if !atom.is_empty() {
         out.push((Tok::Atom(atom), atom_space));
     }
-    out
+    (out, open)
+}
+
+/// A quoted string after its opening `"`: its text, and whether it was closed.
+fn quoted(chars: &mut std::str::Chars<'_>) -> (String, bool) {
+    let mut q = String::new();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => q.extend(chars.next()),
+            '"' => return (q, true),
+            c => q.push(c),
+        }
+    }
+    (q, false)
+}
+
+/// A comment after its opening `(` (comments nest): its text, and whether it was closed.
+fn comment(chars: &mut std::str::Chars<'_>) -> (String, bool) {
+    let mut depth = 1usize;
+    let mut text = String::new();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => text.extend(chars.next()),
+            '(' => {
+                depth += 1;
+                text.push(c);
+            }
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return (text, true);
+                }
+                text.push(c);
+            }
+            c => text.push(c),
+        }
+    }
+    (text, false)
 }
 
 /// Length of an encoded word at the start of `s` (no whitespace inside), if there is one.
@@ -154,19 +197,33 @@ fn encoded_word_len(s: &str) -> Option<usize> {
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Mailbox {
     name: Option<String>,
+    /// The address as written, a source route (`@host1,@host2:`) included.
     address: Option<String>,
     /// Other readings of the same item, each a possible address.
     others: Vec<String>,
+    /// The text of every comment in the item: other clients show it as the name.
+    comments: Vec<String>,
 }
 
-fn split_items(tokens: Vec<Spaced>) -> Vec<Vec<Spaced>> {
+/// The field cut into mailboxes, and the text of every group name that holds an `@` (some
+/// parsers take `mallory@attacker.example: <ceo@bank.example>;` as from mallory).
+fn split_items(tokens: Vec<Spaced>) -> (Vec<Vec<Spaced>>, Vec<String>) {
     let mut items = vec![Vec::new()];
+    let mut group_names = Vec::new();
     for (t, space) in tokens {
         match t {
             Tok::Comma | Tok::Semicolon => items.push(Vec::new()),
             // A group's name ends at the colon: drop it, keep its members.
             Tok::Colon => {
                 if let Some(last) = items.last_mut() {
+                    for (t, _) in last.iter() {
+                        if let Tok::Atom(w) | Tok::Quoted(w) = t
+                            && w.contains('@')
+                            && !has_encoded_word(w)
+                        {
+                            group_names.push(w.clone());
+                        }
+                    }
                     last.retain(|(t, _)| matches!(t, Tok::Angle(_)));
                 }
             }
@@ -174,10 +231,17 @@ fn split_items(tokens: Vec<Spaced>) -> Vec<Vec<Spaced>> {
         }
     }
     items.retain(|i| !i.is_empty());
-    items
+    (items, group_names)
 }
 
 fn parse_item(item: &[Spaced]) -> Mailbox {
+    let comments: Vec<String> = item
+        .iter()
+        .filter_map(|(t, _)| match t {
+            Tok::Comment(c) => Some(c.clone()),
+            _ => None,
+        })
+        .collect();
     let angles: Vec<&str> = item
         .iter()
         .filter_map(|(t, _)| {
@@ -190,12 +254,7 @@ fn parse_item(item: &[Spaced]) -> Mailbox {
         .collect();
     if let Some(first_angle) = item.iter().position(|(t, _)| matches!(t, Tok::Angle(_))) {
         let mut phrase = Vec::new();
-        let mut comments = Vec::new();
-        let mut others: Vec<String> = angles
-            .iter()
-            .skip(1)
-            .map(|a| strip_route(a).to_owned())
-            .collect();
+        let mut others: Vec<String> = angles.iter().skip(1).map(|a| (*a).to_owned()).collect();
         for (t, _) in &item[..first_angle] {
             match t {
                 // An unquoted address before `<...>` is read as the address by some parsers.
@@ -207,7 +266,6 @@ fn parse_item(item: &[Spaced]) -> Mailbox {
                 }
                 // Decoding inside quotes is what other clients show, so it is what we check.
                 Tok::Quoted(q) => phrase.push(q.clone()),
-                Tok::Comment(c) => comments.push(c.clone()),
                 _ => {}
             }
         }
@@ -226,22 +284,18 @@ fn parse_item(item: &[Spaced]) -> Mailbox {
         }
         return Mailbox {
             name: (!name.trim().is_empty()).then(|| decode_phrase(name.trim())),
-            address: Some(strip_route(angles[0]).to_owned()),
+            address: Some(angles[0].to_owned()),
             others,
+            comments,
         };
     }
     // Bare addr-spec, possibly with comments (the old `addr (Name)` form). Tokens not separated
     // by whitespace form one word: `"a@b"@c` is a single (quoted local part) address.
     let mut words: Vec<String> = Vec::new();
-    let mut comments = Vec::new();
     for (t, space) in item {
         let piece = match t {
             Tok::Atom(a) => a.clone(),
             Tok::Quoted(q) => format!("\"{q}\""),
-            Tok::Comment(c) => {
-                comments.push(c.clone());
-                continue;
-            }
             _ => continue,
         };
         match words.last_mut() {
@@ -261,6 +315,7 @@ fn parse_item(item: &[Spaced]) -> Mailbox {
             name: (!name.trim().is_empty()).then(|| decode_phrase(name.trim())),
             address: None,
             others: Vec::new(),
+            comments,
         };
     }
     let name = comments.join(" ");
@@ -268,10 +323,12 @@ fn parse_item(item: &[Spaced]) -> Mailbox {
         name: (!name.trim().is_empty()).then(|| decode_phrase(name.trim())),
         address: Some(with_at[0].clone()),
         others: with_at[1..].iter().map(|s| (*s).clone()).collect(),
+        comments,
     }
 }
 
-/// `@route1,@route2:user@host` → `user@host` (obsolete source routes).
+/// `@route1,@route2:user@host` → `user@host` (obsolete source routes); other addresses as
+/// they are.
 fn strip_route(a: &str) -> &str {
     if a.starts_with('@') {
         a.rsplit_once(':').map_or(a, |(_, r)| r)
@@ -280,37 +337,124 @@ fn strip_route(a: &str) -> &str {
     }
 }
 
-/// Parses one raw (unfolded) address field into display-ready mailboxes.
+/// An address as compared between readings: no route, no surrounding space, lower case.
+fn key(a: &str) -> String {
+    strip_route(a.trim()).to_lowercase()
+}
+
+/// Parses one raw (unfolded) address field into display-ready mailboxes. `other` holds the
+/// addresses another parser (mail-parser) read in the same field; one that none of ours
+/// matches, and that is written in the field as it is, becomes a candidate too.
 /// Also returns how many mailboxes the field held: more than [`MAX_MAILBOXES`] means only the
 /// first ones are returned.
-pub fn parse_field(value: &str) -> (Vec<Addr>, usize) {
+pub fn parse_field(value: &str, other: &[String]) -> (Vec<Addr>, usize) {
     let mut out = Vec::new();
-    let items = split_items(tokenize(value));
+    let (tokens, left_open) = tokenize(value);
+    let (items, group_names) = split_items(tokens);
     let total = items.len();
+    let mut seen: Vec<String> = Vec::new();
     for item in items.into_iter().take(MAX_MAILBOXES) {
         let mb = parse_item(&item);
-        let ambiguous =
-            !mb.others.is_empty() || mb.address.as_deref().is_some_and(local_part_holds_address);
-        let mut first = to_addr(mb.name.as_deref(), mb.address.as_deref());
+        let routed = mb
+            .address
+            .as_deref()
+            .is_some_and(|a| a.trim().starts_with('@'));
+        let ambiguous = !mb.others.is_empty()
+            || routed
+            || mb.address.as_deref().is_some_and(local_part_holds_address);
+        let mut first = to_addr(mb.name.as_deref(), mb.address.as_deref(), &mb.comments);
         if ambiguous {
             first.warnings.push(Code::AmbiguousAddress);
         }
+        seen.extend(mb.address.as_deref().map(key));
         out.push(first);
         for other in &mb.others {
-            let mut a = to_addr(None, Some(other));
+            let mut a = to_addr(None, Some(other), &[]);
             a.warnings.push(Code::AmbiguousAddress);
+            seen.push(key(other));
             out.push(a);
         }
     }
+    // What the other readings find that this one did not: a group's name, anything shaped
+    // like an address outside names and comments (all of the rest of the field when a quote
+    // or comment is left open), and mail-parser's own reading.
+    let loose = loose_addresses(value);
+    let other_literal = other
+        .iter()
+        .filter(|o| value.to_lowercase().contains(&o.trim().to_lowercase()));
+    let mut extra: Vec<String> = Vec::new();
+    for candidate in group_names.iter().chain(&loose).chain(other_literal) {
+        let k = key(candidate);
+        let shaped = k
+            .rsplit_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && !d.is_empty());
+        if shaped && !seen.contains(&k) && out.len() < MAX_MAILBOXES {
+            seen.push(k);
+            extra.push(candidate.trim().to_owned());
+        }
+    }
+    if !extra.is_empty() || (left_open && out.len() > 1) {
+        for a in &mut out {
+            if a.address.is_some() && !a.warnings.contains(&Code::AmbiguousAddress) {
+                a.warnings.push(Code::AmbiguousAddress);
+            }
+        }
+    }
+    for candidate in extra {
+        let mut a = to_addr(None, Some(&candidate), &[]);
+        a.warnings.push(Code::AmbiguousAddress);
+        out.push(a);
+    }
     (out, total)
+}
+
+/// Everything in a raw field shaped like `local@domain`, outside closed quoted strings,
+/// closed comments and encoded words — what a lenient reader could take as an address.
+fn loose_addresses(value: &str) -> Vec<String> {
+    let mut plain = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(c) = rest.chars().next() {
+        if c == '='
+            && let Some(len) = encoded_word_len(rest)
+        {
+            plain.push(' ');
+            rest = &rest[len..];
+            continue;
+        }
+        let mut chars = rest[c.len_utf8()..].chars();
+        let skipped = match c {
+            '"' => quoted(&mut chars).1,
+            '(' => comment(&mut chars).1,
+            _ => false,
+        };
+        if skipped {
+            plain.push(' ');
+            rest = chars.as_str();
+        } else {
+            plain.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    plain
+        .split(|c: char| c.is_whitespace() || "<>,;:\"()".contains(c))
+        .filter(|w| {
+            w.rsplit_once('@')
+                .is_some_and(|(l, d)| !l.is_empty() && !d.is_empty() && !w.contains('['))
+        })
+        .map(str::to_owned)
+        .collect()
 }
 
 fn local_part_holds_address(a: &str) -> bool {
     a.starts_with('"') && a.rfind('"').is_some_and(|q| a[..q].contains('@'))
 }
 
-/// Applies the display rules to one mailbox.
-fn to_addr(name: Option<&str>, address: Option<&str>) -> Addr {
+/// Display names longer than this are a known trick (the address scrolls out of sight).
+pub const LONG_NAME_CHARS: usize = 64;
+
+/// Applies the display rules to one mailbox. `comments` are the item's comments, which some
+/// clients show as (part of) the name.
+fn to_addr(name: Option<&str>, address: Option<&str>, comments: &[String]) -> Addr {
     let mut warnings = Vec::new();
     let address_line = address.map(|raw| {
         let raw = raw.trim();
@@ -324,29 +468,46 @@ fn to_addr(name: Option<&str>, address: Option<&str>) -> Addr {
         }
         let (line, findings) =
             SafeLine::with_findings(&display_address(raw, &mut warnings), MAX_ADDRESS_CHARS);
-        if (findings.control || findings.line_break) && !warnings.contains(&Code::ControlChars) {
+        if (findings.control || findings.line_break || findings.bidi)
+            && !warnings.contains(&Code::ControlChars)
+        {
             warnings.push(Code::ControlChars);
         }
-        if !is_valid_shape(raw) {
+        if !is_valid_shape(strip_route(raw)) {
             warnings.push(Code::InvalidAddress);
         }
         line
     });
     let name_line = name.map(|n| {
-        let (line, findings) = SafeLine::with_findings(n, MAX_NAME_CHARS);
-        if (findings.control || findings.line_break) && !warnings.contains(&Code::ControlChars) {
+        // Sanitized first (a line break is a finding), then runs of spaces made one.
+        let (whole, findings) = SafeLine::with_findings(n, MAX_NAME_CHARS * 4);
+        let line = SafeLine::new(&collapse_spaces(whole.as_str()), MAX_NAME_CHARS);
+        // Bidi controls reorder what the reader sees of the name (and of the address beside
+        // it): the same danger as any other hidden control.
+        if (findings.control || findings.line_break || findings.bidi)
+            && !warnings.contains(&Code::ControlChars)
+        {
             warnings.push(Code::ControlChars);
         }
-        if findings.bidi {
-            warnings.push(Code::BidiInName);
-        }
-        if let Some(named) = address_in_name(n)
-            && address.is_none_or(|a| !a.trim().eq_ignore_ascii_case(&named))
-        {
-            warnings.push(Code::DisplayNameAddress);
+        if line.as_str().chars().count() > LONG_NAME_CHARS {
+            warnings.push(Code::LongDisplayName);
         }
         line
     });
+    let real = address.map(key);
+    // The name as written, and as a bidi override shows it (`\u{202E}elpmaxe.knab@troppus`
+    // reads as support@bank.example).
+    let shown_reversed: Option<String> = name
+        .filter(|n| n.chars().any(quietpost_model::text::is_bidi_control))
+        .map(|n| n.chars().rev().collect());
+    let lies = std::iter::once(name.unwrap_or(""))
+        .chain(shown_reversed.as_deref())
+        .chain(comments.iter().map(String::as_str))
+        .filter_map(address_in_name)
+        .any(|named| real.as_deref() != Some(named.as_str()));
+    if lies {
+        warnings.push(Code::DisplayNameAddress);
+    }
     if address.is_none() {
         warnings.push(Code::InvalidAddress);
     }
@@ -355,6 +516,25 @@ fn to_addr(name: Option<&str>, address: Option<&str>) -> Addr {
         address: address_line,
         warnings,
     }
+}
+
+/// Runs of white space of any kind (a name padded with spaces pushes the address away) as one
+/// space.
+fn collapse_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() || matches!(c, '\u{2800}' | '\u{3164}' | '\u{115F}' | '\u{1160}') {
+            if !space {
+                out.push(' ');
+            }
+            space = true;
+        } else {
+            out.push(c);
+            space = false;
+        }
+    }
+    out.trim().to_owned()
 }
 
 /// The address with its domain shown safely (punycode when confusable).
@@ -408,7 +588,7 @@ mod tests {
     use super::*;
 
     fn addrs(v: &str) -> Vec<(Option<String>, Option<String>, Vec<Code>)> {
-        parse_field(v)
+        parse_field(v, &[])
             .0
             .into_iter()
             .map(|a| {
@@ -506,5 +686,87 @@ mod tests {
             Some("\"alice@bank.example\"@attacker.example")
         );
         assert!(v[0].2.contains(&Code::AmbiguousAddress));
+    }
+
+    #[test]
+    fn a_group_name_that_is_an_address_is_a_candidate() {
+        let v = addrs("mallory@attacker.example: <ceo@bank.example>;");
+        let shown: Vec<_> = v.iter().map(|a| a.1.clone().unwrap()).collect();
+        assert_eq!(shown, ["ceo@bank.example", "mallory@attacker.example"]);
+        assert!(v.iter().all(|a| a.2.contains(&Code::AmbiguousAddress)));
+        // An ordinary group stays quiet.
+        let v = addrs("Team: alice@example.org, bob@example.org;");
+        assert!(v.iter().all(|a| a.2.is_empty()), "{v:?}");
+    }
+
+    #[test]
+    fn a_source_route_stays_visible_and_flagged() {
+        let v = addrs("<@relay.attacker.example:ceo@bank.example>");
+        assert_eq!(v.len(), 1);
+        assert_eq!(
+            v[0].1.as_deref(),
+            Some("@relay.attacker.example:ceo@bank.example")
+        );
+        assert_eq!(v[0].2, [Code::AmbiguousAddress]);
+    }
+
+    #[test]
+    fn comments_are_never_addresses() {
+        let v = addrs("<(ceo@bank.example)mallory@attacker.example>");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].1.as_deref(), Some("mallory@attacker.example"));
+        assert!(v[0].2.contains(&Code::DisplayNameAddress));
+        let v = addrs("Support (ceo@bank.example) <mallory@attacker.example>");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].0.as_deref(), Some("Support"));
+        assert!(v[0].2.contains(&Code::DisplayNameAddress));
+        // A comment that is the address itself is no lie.
+        let v = addrs("alice@example.org (alice@example.org)");
+        assert!(v[0].2.is_empty(), "{v:?}");
+    }
+
+    #[test]
+    fn an_unclosed_quote_shows_every_reading() {
+        let v = addrs("\"ceo@bank.example <mallory@attacker.example>");
+        let shown: Vec<_> = v.iter().filter_map(|a| a.1.clone()).collect();
+        assert!(
+            shown.contains(&"mallory@attacker.example".to_owned()),
+            "{shown:?}"
+        );
+        assert!(v.iter().all(|a| a.2.contains(&Code::AmbiguousAddress)));
+    }
+
+    #[test]
+    fn what_another_parser_reads_is_shown_when_it_is_written_there() {
+        let (v, _) = parse_field(
+            "Alice <alice@bank.example>",
+            &["eve@attacker.example".into(), "alice@bank.example".into()],
+        );
+        assert_eq!(v.len(), 1, "not written in the field: not a reading of it");
+        let (v, _) = parse_field("a\\@b@attacker.example", &["b@attacker.example".into()]);
+        assert!(
+            v.iter()
+                .any(|a| a.address.as_ref().unwrap().as_str() == "b@attacker.example")
+        );
+        assert!(
+            v.iter()
+                .all(|a| a.warnings.contains(&Code::AmbiguousAddress))
+        );
+    }
+
+    #[test]
+    fn names_are_one_run_of_spaces_and_long_ones_are_flagged() {
+        let v = addrs("\"PayPal        \u{3000}\u{a0} Service\" <x@attacker.example>");
+        assert_eq!(v[0].0.as_deref(), Some("PayPal Service"));
+        assert!(v[0].2.is_empty());
+        let long = format!("\"{}\" <x@attacker.example>", "Security Team ".repeat(6));
+        assert!(addrs(&long)[0].2.contains(&Code::LongDisplayName));
+    }
+
+    #[test]
+    fn bidi_in_a_name_raises_control_chars() {
+        let v = addrs("\"\u{202E}elpmaxe.knab@troppus\" <x@attacker.example>");
+        assert!(v[0].2.contains(&Code::ControlChars), "{v:?}");
+        assert!(v[0].2.contains(&Code::DisplayNameAddress), "{v:?}");
     }
 }

@@ -126,13 +126,14 @@ fn render_for(raw: &[u8], options: &Options, purpose: Purpose) -> SafeMessage {
     })
 }
 
-/// What a message list shows, from a message's header (the whole message works too):
-/// subject, date, From, To, Cc and Message-ID, parsed and sanitized exactly as `render` does,
-/// without the body or the sender and authentication analysis. For a list of 50,000 messages.
+/// What a message list shows, from a message's header (the whole message works too): the
+/// header analysed exactly as `render` analyses it — subject, date, every address field and
+/// the warnings about who sent it ([`SafeMessage::sender_summary`]) — without the body. The
+/// list and the reader therefore never name different senders.
 pub fn summary(raw: &[u8], options: &Options) -> SafeMessage {
     with_parsed(raw, &options.limits, |message, raw| {
         let mut m = empty_message();
-        headers(message, raw, options, Detail::List, &mut m);
+        headers(message, raw, options, &mut m);
         m
     })
     .unwrap_or_else(empty_message)
@@ -249,7 +250,7 @@ fn render_inner(raw: &[u8], options: &Options, purpose: Purpose) -> SafeMessage 
             "This does not look like a mail message: none of the usual header fields is present.",
         ));
     }
-    headers(&message, raw, options, Detail::Full, &mut m);
+    headers(&message, raw, options, &mut m);
     body(&message, limits, purpose, &mut m);
     m
 }
@@ -282,37 +283,58 @@ fn normalize_bare_cr(raw: &[u8]) -> Option<Vec<u8>> {
 
 /// Raw, unfolded values of the top-level header fields named `name`, in order.
 fn raw_values(message: &Message<'_>, raw: &[u8], name: &str) -> Vec<String> {
+    read_fields(message, raw, name)
+        .into_iter()
+        .map(|(value, _)| value)
+        .collect()
+}
+
+/// Like [`raw_values`], each with the addresses mail-parser read in it (a second parser's
+/// reading, for the address parser to compare with its own).
+fn read_fields(message: &Message<'_>, raw: &[u8], name: &str) -> Vec<(String, Vec<String>)> {
     message
         .root_part()
         .headers
         .iter()
         .filter(|h| h.name.as_str().eq_ignore_ascii_case(name))
-        .filter_map(|h| raw.get(h.offset_start as usize..h.offset_end as usize))
-        .map(|bytes| encoded::unfold(&encoded::header_bytes_to_string(bytes)))
+        .filter_map(|h| {
+            let bytes = raw.get(h.offset_start as usize..h.offset_end as usize)?;
+            let value = encoded::unfold(&encoded::header_bytes_to_string(bytes));
+            Some((value, mail_parser_reading(&h.value)))
+        })
         .collect()
 }
 
-/// How much of the header analysis to do.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Detail {
-    /// Everything the reader shows.
-    Full,
-    /// What a message list shows: subject, date, From, To, Cc, Message-ID.
-    List,
+/// The addresses (and group names holding an `@`) mail-parser read in a field.
+fn mail_parser_reading(value: &mail_parser::HeaderValue<'_>) -> Vec<String> {
+    use mail_parser::{Address, HeaderValue};
+    let mut out = Vec::new();
+    let mut add = |a: &mail_parser::Addr<'_>| out.extend(a.address.as_deref().map(str::to_owned));
+    match value {
+        HeaderValue::Address(Address::List(list)) => list.iter().for_each(&mut add),
+        HeaderValue::Address(Address::Group(groups)) => {
+            for g in groups {
+                g.addresses.iter().for_each(&mut add);
+            }
+            out.extend(
+                groups
+                    .iter()
+                    .filter_map(|g| g.name.as_deref())
+                    .filter(|n| n.contains('@'))
+                    .map(str::to_owned),
+            );
+        }
+        _ => {}
+    }
+    out
 }
 
-fn headers(
-    message: &Message<'_>,
-    raw: &[u8],
-    options: &Options,
-    detail: Detail,
-    m: &mut SafeMessage,
-) {
+fn headers(message: &Message<'_>, raw: &[u8], options: &Options, m: &mut SafeMessage) {
     let mut capped: Vec<(&'static str, usize)> = Vec::new();
     let mut field = |name: &'static str| -> Vec<Addr> {
         let mut out = Vec::new();
-        for v in raw_values(message, raw, name) {
-            let (addrs, total) = address::parse_field(&v);
+        for (v, other) in read_fields(message, raw, name) {
+            let (addrs, total) = address::parse_field(&v, &other);
             if total > address::MAX_MAILBOXES {
                 capped.push((name, total));
             }
@@ -373,17 +395,21 @@ fn headers(
     m.message_id = message.message_id().map(|id| SafeLine::new(id, 998));
 
     let from_fields = raw_values(message, raw, "From").len();
+    let reply_to_fields = raw_values(message, raw, "Reply-To").len();
     m.from = field("From");
     m.to = field("To");
     m.cc = field("Cc");
-    if detail == Detail::List {
-        return;
-    }
     m.sender = field("Sender");
     m.reply_to = field("Reply-To");
     let resent_from = field("Resent-From");
     let mailing_list = !raw_values(message, raw, "List-Id").is_empty();
     sender_warnings(m, from_fields, &resent_from, mailing_list);
+    if reply_to_fields > 1 {
+        m.warnings.push(warning(
+            Code::MultipleReplyTo,
+            &format!("This message has {reply_to_fields} Reply-To fields; mail programs disagree on where a reply goes. Every address in them is shown."),
+        ));
+    }
     for (name, total) in capped {
         m.warnings.push(warning(
             Code::LimitReached,
@@ -441,7 +467,21 @@ fn sender_warnings(
             "The From field names several senders.",
         ));
     }
-    if m.from
+    let routes: Vec<String> = from
+        .iter()
+        .filter_map(|a| a.strip_prefix('@')?.rsplit_once(':'))
+        .map(|(hops, to)| {
+            let hops: Vec<&str> = hops.split(",@").collect();
+            format!("{to} (routed through {})", hops.join(", "))
+        })
+        .collect();
+    if !routes.is_empty() {
+        m.warnings.push(warning(
+            Code::AmbiguousAddress,
+            &format!("The From address carries an obsolete source route: {}. Some mail programs send replies through those hosts.", routes.join("; ")),
+        ));
+    } else if m
+        .from
         .iter()
         .any(|a| a.warnings.contains(&Code::AmbiguousAddress))
     {
@@ -688,22 +728,62 @@ fn body(message: &Message<'_>, limits: &Limits, purpose: Purpose, m: &mut SafeMe
         .collect();
 }
 
+/// The block that stands for an attached message in the text: its senders and subject from
+/// the same hardened analysis as the message's own header (every From candidate, encoded words
+/// never decoded inside an address, its warnings), each value one sanitized line, so nothing
+/// in the attached header can forge lines of the block.
 fn nested_header(inner: &Message<'_>) -> String {
-    let addr = |a: Option<&mail_parser::Address<'_>>| {
-        a.and_then(|a| a.first())
-            .map(|a| match (&a.name, &a.address) {
-                (Some(n), Some(ad)) => format!("{n} <{ad}>"),
-                (None, Some(ad)) => ad.to_string(),
-                (Some(n), None) => n.to_string(),
-                (None, None) => String::new(),
-            })
-            .unwrap_or_default()
+    let mut m = empty_message();
+    headers(inner, &inner.raw_message, &Options::default(), &mut m);
+    let mut block =
+        String::from("──── Attached message (its sender is not the sender of this message) ────\n");
+    let line = |a: &Addr| match (&a.name, &a.address) {
+        (Some(n), Some(ad)) => format!("{n} <{ad}>"),
+        (None, Some(ad)) => ad.to_string(),
+        (Some(n), None) => format!("{n} (no address)"),
+        (None, None) => "(no address)".to_owned(),
     };
-    format!(
-        "──── Attached message (its sender is not the sender of this message) ────\nFrom: {}\nSubject: {}\n",
-        addr(inner.from()),
-        inner.subject().unwrap_or("")
-    )
+    if m.from.is_empty() {
+        block.push_str("From: (no sender address)\n");
+    }
+    for a in &m.from {
+        block.push_str(&format!("From: {}\n", line(a)));
+        for code in &a.warnings {
+            block.push_str(&format!("  ⚠ {}\n", address_note(*code)));
+        }
+    }
+    for a in m.sender.iter().chain(&m.reply_to) {
+        for code in &a.warnings {
+            block.push_str(&format!("  ⚠ {}: {}\n", line(a), address_note(*code)));
+        }
+    }
+    block.push_str(&format!("Subject: {}\n", m.subject));
+    if let Some(date) = &m.date {
+        block.push_str(&format!("Date: {date}\n"));
+    }
+    for w in m.warnings.iter().filter(|w| {
+        w.code.is_about_sender() || matches!(w.code, Code::HiddenControl | Code::BidiControl)
+    }) {
+        block.push_str(&format!("  ⚠ {}\n", w.detail));
+    }
+    block
+}
+
+/// A few words for an address warning inside an attached message's block (the reader's
+/// badges say the same of the message's own senders).
+fn address_note(code: Code) -> &'static str {
+    match code {
+        Code::DisplayNameAddress => "the name holds a different address than the real one",
+        Code::ControlChars => "hidden control characters were removed from it",
+        Code::EncodedAddress => {
+            "the address holds encoded text (shown undecoded), a trick to fake a sender"
+        }
+        Code::AmbiguousAddress => "mail programs disagree on which address this is",
+        Code::InvalidAddress => "not a valid address",
+        Code::LongDisplayName => "an unusually long name, which can hide the address",
+        Code::IdnHomograph => "look-alike letters in the domain (shown in ASCII)",
+        _ => "suspicious",
+    }
 }
 
 fn attachment_of(found: &mime::Found<'_>, index: usize) -> Attachment {

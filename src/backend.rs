@@ -209,6 +209,13 @@ pub async fn open(cache_path: PathBuf, account: Account, id: i64) -> Result<Open
             limits: Limits::default(),
         };
         let message = quietpost_render::render(&raw, &options);
+        // The list names the sender from the header's analysis; the reader has just made it
+        // from the whole message. Should they ever differ, the list takes the reader's.
+        let mut row = row;
+        let sender = message.sender_summary();
+        if cache.set_sender(id, &sender)? {
+            row.summary.sender = Some(sender);
+        }
         let ledger = remote::ledger(&cache, id, &message)?;
         if !row.summary.flags.contains(Flags::SEEN) {
             sync::act(&mut cache, id, &Verb::Flag(Flags::SEEN, true))?;

@@ -61,6 +61,10 @@ pub const MESSAGES: &[(&str, &[u8])] = &[
         include_bytes!("../assets/demo/links-dangerous.eml"),
     ),
     (
+        "long-display-name.eml",
+        include_bytes!("../assets/demo/long-display-name.eml"),
+    ),
+    (
         "long-minutes.eml",
         include_bytes!("../assets/demo/long-minutes.eml"),
     ),
@@ -123,6 +127,10 @@ pub const MESSAGES: &[(&str, &[u8])] = &[
     (
         "thread-4-trip.eml",
         include_bytes!("../assets/demo/thread-4-trip.eml"),
+    ),
+    (
+        "unaligned-signature.eml",
+        include_bytes!("../assets/demo/unaligned-signature.eml"),
     ),
     ("welcome.eml", include_bytes!("../assets/demo/welcome.eml")),
 ];

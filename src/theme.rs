@@ -130,3 +130,10 @@ pub fn link(theme: &Theme, status: button::Status) -> button::Style {
         ..button::Style::default()
     }
 }
+
+/// A warning sign's colour (the list's sender marker): the theme's danger colour.
+pub fn warning_text(theme: &Theme) -> iced::widget::text::Style {
+    iced::widget::text::Style {
+        color: Some(theme.extended_palette().danger.base.color),
+    }
+}

@@ -1,3 +1,4 @@
 //! Widgets iced does not have.
 
+pub mod ellipsis;
 pub mod message_list;

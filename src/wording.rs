@@ -414,3 +414,68 @@ pub fn address(a: &quietpost_model::Addr) -> String {
         (None, None) => "(empty)".to_owned(),
     }
 }
+
+/// Every warning about who sent a message, in words: what the list's marker says (its tooltip,
+/// `list --json`) and the reader's first badges. Address warnings name the address.
+pub fn sender_warnings(s: &quietpost_model::SenderSummary) -> Vec<(Code, String)> {
+    let mut out = Vec::new();
+    for a in s.from.iter().chain(&s.related) {
+        let who = a.address.as_ref().map_or("(no address)", |a| a.as_str());
+        for code in &a.warnings {
+            out.push((*code, format!("{who}: {}", explain(*code))));
+        }
+    }
+    for w in &s.warnings {
+        out.push((w.code, w.detail.as_str().to_owned()));
+    }
+    out
+}
+
+/// How a list row names the sender: the name (to be cut when space is short, never the
+/// address) and the part that is never cut. A row cached before the sender analysis gets no
+/// name, only its addresses, until the next sync reads its header again.
+pub fn list_sender(summary: &quietpost_store::cache::Summary) -> (Option<String>, String) {
+    match &summary.sender {
+        Some(s) => {
+            let l = s.list_sender();
+            (l.name.map(str::to_owned), l.address)
+        }
+        None if summary.from_address.is_empty() => (None, "(no address)".to_owned()),
+        None => (None, summary.from_address.clone()),
+    }
+}
+
+/// The authentication verdict in words, for the CLI and the window alike: `Ok` with what the
+/// provider vouched for (the reader's ✓), `Err` with why it does not vouch for the sender.
+/// Only ever for results from the account's own provider (`auth.trusted`).
+pub fn authentication(a: &quietpost_model::Authentication) -> Result<String, String> {
+    let results = format!("DKIM {}, DMARC {}", a.dkim, a.dmarc);
+    match (&a.verified_domain, a.verified) {
+        (Some(domain), true) => Ok(format!(
+            "Your provider ({}) checked that this came from {domain} ({results})",
+            a.authserv_id
+        )),
+        _ => {
+            let why = if a.dkim.as_str() == "pass" && a.dmarc.as_str() != "pass" {
+                let by = a
+                    .dkim_domains
+                    .iter()
+                    .map(|d| d.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!(
+                    "the message is signed by {}, which is not the sender's domain: a signature proves who signed, not who the sender is",
+                    if by.is_empty() { "another domain" } else { &by }
+                )
+            } else if a.dmarc.as_str() == "pass" {
+                "the check does not match the sender shown".to_owned()
+            } else {
+                "the sender's domain could not be confirmed".to_owned()
+            };
+            Err(format!(
+                "Your provider ({}) did not confirm the sender ({results}): {why}.",
+                a.authserv_id
+            ))
+        }
+    }
+}

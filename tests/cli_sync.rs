@@ -98,6 +98,16 @@ fn without_ledger(read: &str) -> serde_json::Value {
     v
 }
 
+/// The message-level warning codes about who sent a message.
+const SENDER_CODES: &[&str] = &[
+    "multiple-from",
+    "ambiguous-address",
+    "sender-differs",
+    "reply-to-differs",
+    "multiple-reply-to",
+    "invalid-address",
+];
+
 fn json(text: String) -> serde_json::Value {
     serde_json::from_str(&text).unwrap()
 }
@@ -130,6 +140,28 @@ fn real_server_read_prints_what_inspect_prints() {
             &["inspect", scratch.to_str().unwrap(), "--json"],
         ));
         assert_eq!(without_ledger(&read), json(inspected), "message uid {uid}");
+        // The list (made from the header the server served for it) names the senders the
+        // reader names, and marks the row exactly when the reader warns about the sender.
+        let reader = json(read);
+        assert_eq!(row["sender"]["candidates"], reader["from"], "uid {uid}");
+        let addresses_warn = ["from", "sender", "reply_to"].iter().any(|f| {
+            reader[f]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| !a["warnings"].as_array().unwrap().is_empty())
+        });
+        let message_warns = reader["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| SENDER_CODES.contains(&w["code"].as_str().unwrap()));
+        assert_eq!(
+            row["sender"]["warning"],
+            addresses_warn || message_warns,
+            "uid {uid}: {}",
+            row["sender"]
+        );
     }
     // A body not yet downloaded is fetched on demand, and reading does not mark it read.
     let fresh = profile("read-on-demand", user);

@@ -6,6 +6,7 @@
 mod gui;
 
 use gui::{Ui, Window};
+
 use quietpost::app::Message;
 use quietpost::keys::Shortcut;
 use quietpost::screen::mailbox::{Message as Mailbox, Reader};
@@ -21,9 +22,13 @@ fn search(window: &mut Window, ui: &mut Ui, words: &str) {
 /// the list, not in the reading pane).
 fn first_row(window: &mut Window, ui: &Ui) -> iced::Point {
     let subject = ui.mailbox().rows()[0].summary.subject.clone();
+    // The subject as the row shows it (cut with "…" when the list is narrow).
     window
-        .bounds_of(&ui.app, &subject)
+        .texts(&ui.app)
+        .into_iter()
+        .find(|(t, _)| subject.starts_with(t.trim_end_matches('…')) && !t.is_empty())
         .unwrap_or_else(|| panic!("the first row ({subject}) is not on screen"))
+        .1
         .center()
 }
 
@@ -41,7 +46,7 @@ fn search_then_escape_then_clicks_on_rows_never_crash() {
     search(&mut window, &mut ui, "trip");
     assert!(!ui.mailbox().rows().is_empty(), "the demo has a trip");
     window.send(&mut ui, Message::Shortcut(Shortcut::Close));
-    assert_eq!(ui.mailbox().rows().len(), 30);
+    assert_eq!(ui.mailbox().rows().len(), 32);
     let first = first_row(&mut window, &ui);
     for index in [4, 5, 6, 8, 2, 12] {
         let at = row_point(first, index);
@@ -118,5 +123,106 @@ fn the_row_set_replaced_many_times_with_scrolls_and_clicks_never_crashes() {
         window.click_at(&mut ui, row_point(first, 3));
         let wanted = ui.mailbox().rows()[3].id;
         assert!(matches!(ui.mailbox().reader(), Reader::Open(r) if r.opened.id == wanted));
+    }
+}
+
+#[test]
+fn the_list_names_the_real_sender_and_marks_every_row_the_reader_warns_about() {
+    let ui = Ui::open_demo("list-sender");
+    // Tall enough for every demo row at once.
+    let mut window = Window::new((1280.0, 1700.0));
+    let texts = window.texts(&ui.app);
+    let shown = |t: &str| texts.iter().any(|(s, _)| s == t);
+    // The list's right edge: its header's last control (the help button).
+    let right = texts
+        .iter()
+        .find(|(s, _)| s == "?")
+        .map(|(_, b)| b.x + b.width + 8.0)
+        .expect("the list header");
+    let rows = ui.mailbox().rows().to_vec();
+    assert_eq!(rows.len(), 32);
+    let mut warned = 0;
+    for row in &rows {
+        let sender = row.summary.sender.as_ref().expect("analysed");
+        let listed = sender.list_sender();
+        // The part never cut: "· domain" beside a name, else the address's domain.
+        // (Beside a name it is 12 px regular; alone, 13 px, bold when unread.)
+        let unread = !row
+            .summary
+            .flags
+            .contains(quietpost_store::cache::Flags::SEEN);
+        let (fixed, local, size, bold) = match listed.name {
+            Some(_) => (format!("· {}", listed.address), None, 12.0, false),
+            None => match listed.address.rsplit_once('@') {
+                Some((local, domain)) if !listed.address.contains(", ") => {
+                    (domain.to_owned(), Some(format!("{local}@")), 13.0, unread)
+                }
+                _ => (listed.address.clone(), None, 13.0, unread),
+            },
+        };
+        let (_, at) = texts
+            .iter()
+            .find(|(s, _)| *s == fixed)
+            .unwrap_or_else(|| panic!("{:?}: {fixed} is not in the list", row.summary.subject));
+        assert!(
+            at.width + 0.5 >= gui::natural_width(&fixed, size, bold) && at.x + at.width <= right,
+            "{fixed} is cut: {at:?}, the list ends at {right}"
+        );
+        // At this size the whole address fits: the local part is not cut either.
+        if let Some(local) = local {
+            assert!(texts.iter().any(|(s, _)| *s == local), "{local} is cut");
+        }
+        warned += usize::from(sender.is_suspicious());
+    }
+    // A marker on exactly the rows the reader warns about (the reader's analysis is the
+    // same function: see core's list_sender test for the whole corpus).
+    let markers = texts.iter().filter(|(s, _)| s == "⚠").count();
+    assert_eq!(markers, warned);
+    assert!(
+        warned >= 6,
+        "the demo has many suspicious senders ({warned})"
+    );
+    // The look-alike sender: its name, and its real domain in ASCII.
+    assert!(shown("PayPal Service"));
+    assert!(shown("· xn--pypal-secure-x9j.example"));
+    // A name that is an address gives way to the real address; an 80-character name too.
+    assert!(shown("alerts@") && shown("yourbank-support.example"));
+    assert!(!shown("support@yourbank.example"));
+    assert!(shown("quota-team@") && shown("mailbox-storage-alerts.example"));
+}
+
+/// The From line at the default window size (and narrower) with an 80-character name: the
+/// real address is on screen, whole; the name gives way.
+#[test]
+fn a_long_name_never_pushes_the_address_out_of_the_reading_pane() {
+    for width in [1280.0, 1024.0, 800.0] {
+        let mut ui = Ui::open_demo(&format!("from-line-{width}"));
+        let mut window = Window::new((width, 800.0));
+        let index = ui
+            .mailbox()
+            .rows()
+            .iter()
+            .position(|r| r.summary.subject == "Your mailbox is almost full")
+            .unwrap();
+        window.send(&mut ui, Message::Mailbox(Mailbox::Select(index)));
+        assert!(matches!(ui.mailbox().reader(), Reader::Open(_)));
+        let texts = window.texts(&ui.app);
+        let address = "<quota-team@mailbox-storage-alerts.example>";
+        let (_, at) = texts
+            .iter()
+            .find(|(s, _)| s == address)
+            .unwrap_or_else(|| panic!("{width}: the address is not on screen"));
+        assert!(
+            at.x >= 0.0 && at.x + at.width <= width,
+            "{width}: the address is cut: {at:?}"
+        );
+        // The name is cut (and says so), never the address.
+        let name = texts
+            .iter()
+            .find(|(s, _)| s.starts_with("Microsoft 365 Mailbox Security"))
+            .expect("the name");
+        assert!(name.0.ends_with('…'), "{}", name.0);
+        assert!(name.1.x + name.1.width <= width, "{width}: {:?}", name.1);
+        assert!(texts.iter().any(|(s, _)| s == "⚠ Very long name"));
     }
 }

@@ -144,15 +144,24 @@ fn print_view<W: Write>(
     ))?;
     out.line(&format!("{:<10} {}", "Subject:", m.subject))?;
     match &m.authentication {
-        Some(a) => out.line(&format!(
-            "{:<10} checked by your provider ({}): DKIM {}{}, SPF {}, DMARC {}",
-            "Auth:",
-            a.authserv_id,
-            a.dkim,
-            a.dkim_domain.as_ref().map(|d| format!(" ({d})")).unwrap_or_default(),
-            a.spf,
-            a.dmarc
-        ))?,
+        Some(a) => {
+            out.line(&format!(
+                "{:<10} checked by your provider ({}): DKIM {}{}, SPF {}, DMARC {}",
+                "Auth:",
+                a.authserv_id,
+                a.dkim,
+                a.dkim_domain
+                    .as_ref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default(),
+                a.spf,
+                a.dmarc
+            ))?;
+            out.line(&match crate::wording::authentication(a) {
+                Ok(vouched) => format!("{:<10} ✓ verified: {vouched}", ""),
+                Err(why) => format!("{:<10} ! not verified: {why}", ""),
+            })?;
+        }
         None => out.line(&format!(
             "{:<10} not checked (no result from a provider you trust; claims written by others are ignored)",
             "Auth:"

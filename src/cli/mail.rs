@@ -278,6 +278,7 @@ fn row_json(m: &MessageRow) -> serde_json::Value {
         "date": s.date,
         "received": s.received,
         "from": { "name": s.from_name, "address": s.from_address },
+        "sender": sender_json(s),
         "recipients": s.recipients,
         "subject": s.subject,
         "flags": flags_json(s.flags),
@@ -285,6 +286,47 @@ fn row_json(m: &MessageRow) -> serde_json::Value {
         "attachments": s.attachments,
         "downloaded": m.has_body,
     })
+}
+
+/// Who sent it, as the reader names them: what the row shows, every candidate, every warning.
+fn sender_json(s: &quietpost_store::cache::Summary) -> serde_json::Value {
+    let (name, address) = wording::list_sender(s);
+    let warnings: Vec<_> = s
+        .sender
+        .as_ref()
+        .map(wording::sender_warnings)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(code, detail)| serde_json::json!({ "code": code, "detail": detail }))
+        .collect();
+    serde_json::json!({
+        "shown": { "name": name, "address": address },
+        "candidates": s.sender.as_ref().map(|s| &s.from),
+        "warning": !warnings.is_empty(),
+        "warnings": warnings,
+        "analysed": s.sender.is_some(),
+    })
+}
+
+/// The sender column of `list`: `width` characters at least; the name is cut (with …) to
+/// leave room for the address part, which is never cut — a long one widens the column.
+fn sender_column(name: Option<&str>, address: &str, width: usize) -> String {
+    let address_len = address.chars().count();
+    let text = match name {
+        Some(name) if address_len + 4 < width => {
+            let room = width - address_len - 3;
+            let name = if name.chars().count() > room {
+                let cut: String = name.chars().take(room.saturating_sub(1)).collect();
+                format!("{}…", cut.trim_end())
+            } else {
+                name.to_owned()
+            };
+            format!("{name} · {address}")
+        }
+        _ => address.to_owned(),
+    };
+    let len = text.chars().count();
+    format!("{text}{}", " ".repeat(width.saturating_sub(len)))
 }
 
 fn print_rows(rows: &[MessageRow], json: bool) -> Result<()> {
@@ -296,8 +338,9 @@ fn print_rows(rows: &[MessageRow], json: bool) -> Result<()> {
     let mut out = Out(io::BufWriter::new(io::stdout().lock()));
     for m in rows {
         let s = &m.summary;
+        let warned = s.sender.as_ref().is_some_and(|s| s.is_suspicious());
         let marks = format!(
-            "{}{}{}",
+            "{}{}{}{}",
             if s.flags.contains(Flags::SEEN) {
                 ' '
             } else {
@@ -309,24 +352,22 @@ fn print_rows(rows: &[MessageRow], json: bool) -> Result<()> {
                 ' '
             },
             if s.attachments { '@' } else { ' ' },
+            if warned { '⚠' } else { ' ' },
         );
         let date = s
             .date
             .as_deref()
             .map(|d| d.get(..10).unwrap_or(d))
             .unwrap_or("");
-        let from = if s.from_name.is_empty() {
-            s.from_address.clone()
-        } else {
-            format!("{} <{}>", s.from_name, s.from_address)
-        };
+        let (name, address) = wording::list_sender(s);
+        let from = sender_column(name.as_deref(), &address, 40);
         let subject = if s.subject.is_empty() {
             "(no subject)"
         } else {
             &s.subject
         };
         out.line(&format!(
-            "{:>7} {marks} {date:<10} {:<40.40} {}",
+            "{:>7} {marks} {date:<10} {} {}",
             m.id, from, subject
         ))?;
     }
@@ -561,4 +602,26 @@ fn watch(a: SyncArgs, paths: &Paths) -> Result<()> {
         }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sender_column;
+
+    #[test]
+    fn the_sender_column_cuts_the_name_never_the_address() {
+        let c = sender_column(Some("PayPal Service"), "xn--pypal-secure-x9j.example", 40);
+        assert_eq!(c, "PayPal S… · xn--pypal-secure-x9j.example");
+        let c = sender_column(Some("Ana Lima"), "example.net", 40);
+        assert_eq!(c.trim_end(), "Ana Lima · example.net");
+        let long = "Microsoft 365 Mailbox Security and Storage Verification Team";
+        let c = sender_column(Some(long), "storage-alerts.example", 40);
+        assert_eq!(c.chars().count(), 40);
+        assert!(c.trim_end().ends_with("… · storage-alerts.example"), "{c}");
+        // An address longer than the column widens it; nothing of it is cut.
+        let address = "quota-team@mailbox-storage-alerts.example.com";
+        assert_eq!(sender_column(None, address, 40), address);
+        assert_eq!(sender_column(Some("Name"), address, 40), address);
+        assert_eq!(sender_column(None, "a@b.example", 12), "a@b.example ");
+    }
 }

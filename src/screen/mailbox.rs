@@ -432,6 +432,15 @@ impl Mailbox {
         match result {
             Ok(opened) => {
                 let opened = Arc::unwrap_or_clone(opened);
+                // The list names the sender as the reader does (the reader's analysis of the
+                // whole message wins, should the header's ever have said otherwise).
+                if let Some(i) = self.rows.iter().position(|r| r.id == opened.id)
+                    && self.rows[i].summary.sender != opened.row.summary.sender
+                    && opened.row.summary.sender.is_some()
+                {
+                    Arc::make_mut(&mut self.rows)[i].summary.sender =
+                        opened.row.summary.sender.clone();
+                }
                 // Shown as read at once (the cache already says so), and counted as read in
                 // its folder: no need to count every folder again for one message.
                 if !opened.row.summary.flags.contains(Flags::SEEN) {

@@ -1,16 +1,18 @@
 //! The message list, virtualised: iced's `scrollable` lays out every child, which for a
 //! 100,000-message folder takes seconds and over a gigabyte. Here only the rows in view (and a
 //! few around them) are built; two spacers stand for the rest, so the scrollbar is true to the
-//! folder's length. Every row has the same height and is one line, whatever the subject holds.
+//! folder's length. Every row has the same height (two lines: the sender, then the subject
+//! and the date), whatever the subject holds.
 
 use crate::theme;
+use crate::widget::ellipsis::ellipsis;
 use iced::widget::{Space, button, column, container, keyed_column, scrollable, text, tooltip};
 use iced::{Element, Length};
 use quietpost_store::cache::{Flags, MessageRow};
 use std::ops::Range;
 
-/// The height of one row, in logical pixels.
-pub const ROW_HEIGHT: f32 = 30.0;
+/// The height of one row (two lines), in logical pixels.
+pub const ROW_HEIGHT: f32 = 48.0;
 /// Rows built beyond each edge of the view, so a fast scroll never shows a gap.
 const OVERSCAN: usize = 4;
 /// The view's height assumed before the first scroll event tells the real one.
@@ -116,37 +118,92 @@ pub fn row<'a, Message: Clone + 'a>(
             Space::new().into()
         }
     };
-    let sender = if s.from_name.is_empty() {
-        s.from_address.as_str()
-    } else {
-        s.from_name.as_str()
-    };
+    // Two lines, as Geary and Apple Mail do: who sent it, then the subject and when. Each
+    // has the list's whole width, so the sender's real domain (or whole address) fits even
+    // in a narrow list: the name is cut first, never the address.
+    let (name, address) = crate::wording::list_sender(s);
+    let mut sender = iced::widget::row![]
+        .spacing(4)
+        .align_y(iced::Alignment::Center);
+    if let Some(warnings) = s
+        .sender
+        .as_ref()
+        .filter(|s| s.is_suspicious())
+        .map(crate::wording::sender_warnings)
+    {
+        let tip = warnings
+            .iter()
+            .map(|(code, detail)| format!("⚠ {}: {detail}", crate::wording::headline(*code)))
+            .collect::<Vec<_>>()
+            .join("\n");
+        sender = sender.push(tooltip(
+            text("⚠")
+                .size(13)
+                .font(theme::BOLD)
+                .style(theme::warning_text),
+            container(text(tip).size(12))
+                .padding(6)
+                .max_width(480)
+                .style(container::bordered_box),
+            tooltip::Position::Bottom,
+        ));
+    }
+    match name {
+        Some(name) => {
+            sender = sender
+                .push(ellipsis(name).font(weight).size(13).hug())
+                .push(
+                    text(format!("· {address}"))
+                        .size(12)
+                        .wrapping(text::Wrapping::None)
+                        .style(theme::muted),
+                )
+        }
+        None => {
+            // A whole address: when even the row's width is too short, the local part is cut,
+            // never the domain. Several candidates (always marked, all in the tooltip) are
+            // cut at the end.
+            let (local, domain) = match address.rfind('@') {
+                Some(at) if !address.contains(", ") => address.split_at(at + 1),
+                _ => (address.as_str(), ""),
+            };
+            let local = ellipsis(local.to_owned()).font(weight).size(13).hug();
+            sender = sender.push(
+                iced::widget::row![
+                    local,
+                    text(domain.to_owned())
+                        .size(13)
+                        .font(weight)
+                        .wrapping(text::Wrapping::None),
+                ]
+                .align_y(iced::Alignment::Center),
+            );
+        }
+    }
     let subject = if s.subject.is_empty() {
         "(no subject)"
     } else {
         s.subject.as_str()
     };
-    let line = iced::widget::row![
+    let first = iced::widget::row![
         container(marker(unread, "●", "Unread")).width(14),
         container(marker(s.flags.contains(Flags::FLAGGED), "★", "Starred")).width(16),
         container(marker(s.attachments, "▤", "Has attachments")).width(16),
-        container(one_line(sender, weight))
-            .width(Length::FillPortion(3))
-            .clip(true),
-        container(one_line(subject, weight))
-            .width(Length::FillPortion(5))
-            .clip(true),
-        container(
-            text(s.received.map(date).unwrap_or_default())
-                .size(12)
-                .wrapping(text::Wrapping::None)
-        )
-        .width(92)
-        .align_right(92)
-        .clip(true),
+        container(sender).width(Length::Fill),
     ]
     .spacing(6)
     .align_y(iced::Alignment::Center);
+    let second = iced::widget::row![
+        Space::new().width(58),
+        ellipsis(subject).font(weight).size(13).width(Length::Fill),
+        text(s.received.map(date).unwrap_or_default())
+            .size(12)
+            .wrapping(text::Wrapping::None)
+            .style(theme::muted),
+    ]
+    .spacing(6)
+    .align_y(iced::Alignment::Center);
+    let line = column![first, second].spacing(2);
     button(line)
         .on_press(on_press)
         .width(Length::Fill)
@@ -154,10 +211,6 @@ pub fn row<'a, Message: Clone + 'a>(
         .padding(iced::Padding::from([4, 8]).right(18))
         .style(move |t, status| theme::list_row(t, status, selected))
         .into()
-}
-
-fn one_line<'a>(s: &'a str, font: iced::Font) -> text::Text<'a> {
-    text(s).font(font).size(13).wrapping(text::Wrapping::None)
 }
 
 #[cfg(test)]

@@ -127,9 +127,18 @@ impl Ui {
         ui
     }
 
-    /// Opens the message with this exact subject from the list.
+    /// Opens the message with this exact subject from the list (selects its row, as a click
+    /// on it does: the row may show the subject cut short).
     pub fn read(&mut self, subject: &str) {
-        self.click(subject);
+        let index = self
+            .mailbox()
+            .rows()
+            .iter()
+            .position(|r| r.summary.subject == subject)
+            .unwrap_or_else(|| panic!("no row with the subject {subject:?}"));
+        self.send(Message::Mailbox(
+            quietpost::screen::mailbox::Message::Select(index),
+        ));
         match self.mailbox().reader() {
             Reader::Open(r) => assert_eq!(r.message().subject.as_str(), subject),
             _ => panic!("{subject} did not open"),
@@ -214,7 +223,7 @@ impl Window {
     /// Where the text `label` (exactly) is drawn, if it is on screen.
     pub fn bounds_of(&mut self, app: &App, label: &str) -> Option<iced::Rectangle> {
         use iced_test::core::widget::Operation;
-        use iced_test::selector::{Bounded, Selector};
+        use iced_test::selector::Selector;
         self.with(app, |ui, renderer, _| {
             let mut operation = Selector::find(label);
             ui.operate(
@@ -273,4 +282,60 @@ impl Window {
         ui.send(message);
         self.refresh(&ui.app);
     }
+}
+
+/// Collects every text on screen with where it is drawn.
+struct Texts(Vec<(String, iced::Rectangle)>);
+
+impl iced_test::core::widget::Operation for Texts {
+    fn traverse(
+        &mut self,
+        operate: &mut dyn FnMut(&mut dyn iced_test::core::widget::Operation<()>),
+    ) {
+        operate(self);
+    }
+
+    fn text(
+        &mut self,
+        _id: Option<&iced_test::core::widget::Id>,
+        bounds: iced::Rectangle,
+        text: &str,
+    ) {
+        self.0.push((text.to_owned(), bounds));
+    }
+}
+
+impl Window {
+    /// Every text in the window, in drawing order, with its bounds.
+    pub fn texts(&mut self, app: &App) -> Vec<(String, iced::Rectangle)> {
+        self.with(app, |ui, renderer, _| {
+            let mut texts = Texts(Vec::new());
+            ui.operate(renderer, &mut texts);
+            texts.0
+        })
+    }
+}
+
+/// The width `text` needs on one line at `size` in the app's regular (or bold) font: a text
+/// whose drawn bounds are narrower has been cut.
+pub fn natural_width(text: &str, size: f32, bold: bool) -> f32 {
+    use iced::advanced::text::Paragraph as _;
+    type P = <iced::Renderer as iced::advanced::text::Renderer>::Paragraph;
+    P::with_text(iced::advanced::text::Text {
+        content: text,
+        bounds: iced::Size::INFINITE,
+        size: size.into(),
+        line_height: Default::default(),
+        font: if bold {
+            quietpost::theme::BOLD
+        } else {
+            quietpost::theme::FONT
+        },
+        align_x: iced::advanced::text::Alignment::Left,
+        align_y: iced::alignment::Vertical::Top,
+        shaping: iced::advanced::text::Shaping::Advanced,
+        wrapping: iced::advanced::text::Wrapping::None,
+    })
+    .min_bounds()
+    .width
 }

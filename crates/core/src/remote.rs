@@ -45,33 +45,28 @@ pub fn permission(account: &Account, message: &SafeMessage) -> Permission {
     }
 }
 
+/// A sender the account always loads images from, vouched for by the one authentication
+/// verdict (`quietpost_render::verdict`, in `SafeMessage::authentication.verified`): the
+/// same verdict the reader shows as its badge.
 fn vouched_for(account: &Account, m: &SafeMessage) -> bool {
-    let (Some(auth), [from]) = (&m.authentication, m.from.as_slice()) else {
-        return false;
-    };
-    let Some(address) = from
-        .address
+    let Some(auth) = m
+        .authentication
         .as_ref()
-        .map(|a| a.as_str().to_ascii_lowercase())
+        .filter(|a| a.trusted && a.verified)
     else {
         return false;
     };
-    if !auth.trusted
-        || !from.warnings.is_empty()
-        || !account
+    let [from] = m.from.as_slice() else {
+        return false;
+    };
+    let Some(address) = from.address.as_ref() else {
+        return false;
+    };
+    auth.verified_domain.is_some()
+        && account
             .always_load_from
             .iter()
-            .any(|a| a.eq_ignore_ascii_case(&address))
-    {
-        return false;
-    }
-    let domain = address.rsplit_once('@').map_or("", |(_, d)| d);
-    let dkim_aligned = auth.dkim.as_str() == "pass"
-        && auth.dkim_domain.as_ref().is_some_and(|d| {
-            let d = d.as_str().to_ascii_lowercase();
-            domain == d || domain.ends_with(&format!(".{d}"))
-        });
-    auth.dmarc.as_str() == "pass" || dkim_aligned
+            .any(|a| a.eq_ignore_ascii_case(address.as_str()))
 }
 
 /// Bounds on loading one message's images.

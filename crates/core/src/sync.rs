@@ -16,7 +16,7 @@
 //! next pass completes without duplicates.
 
 use crate::accounts;
-use quietpost_model::Secret;
+use quietpost_model::{SafeMessage, Secret};
 use quietpost_net::imap::mailbox::{self, Fetched, Listed, Mail};
 use quietpost_net::{Timeouts, imap};
 use quietpost_render::{Limits, Options};
@@ -187,40 +187,48 @@ pub(crate) fn roles(listed: &[Listed]) -> Vec<Option<Role>> {
     roles
 }
 
-/// A summary for the list, read by the render crate from the fetched header fields.
+/// A summary for the list, read by the render crate from the fetched header: the same
+/// analysis the reader makes of the whole message, so both name the same sender.
 pub fn summarize(f: &Fetched) -> Summary {
     let mut header = f.header.clone();
     if !header.ends_with(b"\r\n\r\n") && !header.ends_with(b"\n\n") {
         header.extend_from_slice(b"\r\n");
     }
     let m = quietpost_render::summary(&header, &Options::default());
+    let mut summary = summary_of(&m);
+    summary.uid = f.uid;
+    summary.modseq = f.modseq;
+    summary.flags = Flags::from_imap(f.flags.iter().map(String::as_str));
+    summary.received = f.received;
+    summary.size = f.size;
+    summary.attachments = quietpost_render::declares_attachments(&header);
+    summary
+}
+
+/// What the list keeps of a message the render crate analysed (its header or all of it).
+pub fn summary_of(m: &SafeMessage) -> Summary {
     let addr = |a: &quietpost_model::Addr| match (&a.name, &a.address) {
         (Some(n), Some(ad)) => format!("{} <{}>", n.as_str(), ad.as_str()),
         (None, Some(ad)) => ad.as_str().to_owned(),
         (Some(n), None) => n.as_str().to_owned(),
         (None, None) => String::new(),
     };
-    let from = m.from.first();
-    let lower = String::from_utf8_lossy(&f.header).to_ascii_lowercase();
-    let attachments = lower
-        .split("content-type:")
-        .nth(1)
-        .is_some_and(|v| v.trim_start().starts_with("multipart/mixed"));
     Summary {
-        uid: f.uid,
-        modseq: f.modseq,
-        flags: Flags::from_imap(f.flags.iter().map(String::as_str)),
-        received: f.received,
         date: m.date.clone(),
         subject: m.subject.as_str().to_owned(),
-        from_name: from
-            .and_then(|a| a.name.as_ref())
+        from_name: m
+            .from
+            .iter()
+            .find_map(|a| a.name.as_ref())
             .map(|n| n.as_str().to_owned())
             .unwrap_or_default(),
-        from_address: from
-            .and_then(|a| a.address.as_ref())
-            .map(|n| n.as_str().to_owned())
-            .unwrap_or_default(),
+        from_address: m
+            .from
+            .iter()
+            .filter_map(|a| a.address.as_ref().map(|s| s.as_str()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        sender: Some(m.sender_summary()),
         recipients: m
             .to
             .iter()
@@ -229,8 +237,7 @@ pub fn summarize(f: &Fetched) -> Summary {
             .collect::<Vec<_>>()
             .join(", "),
         message_id: m.message_id.as_ref().map(|s| s.as_str().to_owned()),
-        size: f.size,
-        attachments,
+        ..Summary::default()
     }
 }
 
@@ -326,6 +333,7 @@ pub async fn sync_folder(
         && st.uidnext == folder.uidnext
         && st.highestmodseq == folder.highestmodseq
         && !(options.bodies && cache.has_missing_bodies(folder.id)?)
+        && cache.unanalysed(folder.id)?.is_empty()
     {
         report.method = "unchanged";
         return Ok(report);
@@ -436,7 +444,15 @@ pub async fn sync_folder(
         }
     };
 
-    report.new = fetch_summaries(mail, cache, folder, missing, options, progress).await?;
+    // Rows cached before the sender analysis was stored: their header is read again (they
+    // keep their ids; the summary replaces the old one).
+    let mut missing = missing;
+    let again = cache.unanalysed(folder.id)?;
+    let reread = again.len();
+    missing.extend(again);
+    report.new = fetch_summaries(mail, cache, folder, missing, options, progress)
+        .await?
+        .saturating_sub(reread);
     // Everything below UIDNEXT is now cached: the state may say so.
     cache.set_folder_state(folder.id, selected.uidnext, modseq)?;
     if options.bodies {
@@ -741,6 +757,8 @@ mod tests {
         assert_eq!(s.subject, "Hello");
         assert_eq!(s.from_name, "PayPal");
         assert_eq!(s.from_address, "x@evil.example");
+        let sender = s.sender.as_ref().unwrap();
+        assert_eq!(sender.list_sender().address, "evil.example");
         assert!(s.flags.contains(Flags::SEEN));
         assert!(s.attachments);
     }

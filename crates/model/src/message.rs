@@ -248,6 +248,17 @@ pub struct Authentication {
     pub dmarc: SafeLine,
     /// The DKIM signing domain (`header.d`) of a passing signature, if any.
     pub dkim_domain: Option<SafeLine>,
+    /// The signing domain of every passing DKIM signature.
+    pub dkim_domains: Vec<SafeLine>,
+    /// The From domain the provider's DMARC check read (`header.from`), if it says.
+    pub dmarc_domain: Option<SafeLine>,
+    /// True only when the provider vouches that the message came from the sender's domain: a
+    /// DMARC pass for the From domain shown, or a DKIM pass by a signer aligned with it (the
+    /// same registrable domain), with exactly one unambiguous sender. A DKIM pass signed by
+    /// any other domain vouches for nothing about the sender.
+    pub verified: bool,
+    /// The domain the verdict vouches for (the sender's), when `verified`.
+    pub verified_domain: Option<SafeLine>,
 }
 
 /// Where the displayed body came from.

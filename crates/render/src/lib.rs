@@ -27,7 +27,9 @@ use quietpost_model::{
 use std::collections::HashSet;
 
 pub use attachment::safe_filename;
+pub use auth::verdict;
 pub use idn::view_domain;
+pub use links::registrable;
 pub use quote::{Quoted, attachment_data, message_id, quote};
 
 /// Caps that keep rendering bounded on any input. Exceeding one is a `limit-reached` warning.
@@ -81,6 +83,8 @@ enum Purpose {
     /// Quoted in a reply or forward: only the text the reader was shown by the message's own
     /// formatting, without link markers.
     Quote,
+    /// No body at all: the header, for the message list.
+    Header,
 }
 
 /// Renders raw RFC 5322 bytes into a message that is safe to show.
@@ -131,12 +135,22 @@ fn render_for(raw: &[u8], options: &Options, purpose: Purpose) -> SafeMessage {
 /// the warnings about who sent it ([`SafeMessage::sender_summary`]) — without the body. The
 /// list and the reader therefore never name different senders.
 pub fn summary(raw: &[u8], options: &Options) -> SafeMessage {
-    with_parsed(raw, &options.limits, |message, raw| {
-        let mut m = empty_message();
-        headers(message, raw, options, &mut m);
-        m
+    render_for(raw, options, Purpose::Header)
+}
+
+/// Whether a message (or its header) says it carries attachments: its top-level type is
+/// multipart/mixed, as read by the MIME parser (never a text search of the header, where
+/// `content-type:` also appears in DKIM signatures).
+pub fn declares_attachments(raw: &[u8]) -> bool {
+    with_parsed(raw, &Limits::default(), |message, _| {
+        mail_parser::MimeHeaders::content_type(message.root_part()).is_some_and(|ct| {
+            ct.ctype().eq_ignore_ascii_case("multipart")
+                && ct
+                    .subtype()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("mixed"))
+        })
     })
-    .unwrap_or_else(empty_message)
+    .unwrap_or(false)
 }
 
 /// The words of a message for a search index, and whether it has attachments: the text parts
@@ -251,7 +265,9 @@ fn render_inner(raw: &[u8], options: &Options, purpose: Purpose) -> SafeMessage 
         ));
     }
     headers(&message, raw, options, &mut m);
-    body(&message, limits, purpose, &mut m);
+    if purpose != Purpose::Header {
+        body(&message, limits, purpose, &mut m);
+    }
     m
 }
 
@@ -431,6 +447,11 @@ fn headers(message: &Message<'_>, raw: &[u8], options: &Options, m: &mut SafeMes
         &raw_values(message, raw, "Authentication-Results"),
         &options.trusted_authserv_ids,
     );
+    if let Some(a) = m.authentication.as_mut() {
+        let vouched = auth::verdict(a, &m.from, &m.warnings);
+        a.verified = vouched.is_some();
+        a.verified_domain = vouched.map(|d| SafeLine::new(&d, 255));
+    }
 }
 
 fn addresses(list: &[Addr]) -> Vec<String> {
@@ -637,7 +658,7 @@ fn body(message: &Message<'_>, limits: &Limits, purpose: Purpose, m: &mut SafeMe
                     Purpose::Display => {
                         html::to_text(&html[..cut], scan.max_depth, Some(links.len() + 1))
                     }
-                    Purpose::Quote => {
+                    Purpose::Quote | Purpose::Header => {
                         html::to_text(&remote::visible_html(&html[..cut]), scan.max_depth, None)
                     }
                 };

@@ -158,6 +158,21 @@ fn percent_decode(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The registrable domain of a host (the part a registrant owns: `attacker.example` of
+/// `www.bank.example.login.attacker.example`, `example.co.uk` of `mail.example.co.uk`), from
+/// the Public Suffix List compiled in; `None` for an IP address, a bare public suffix or a
+/// name that is not a domain. Unknown top-level names count as one label, as browsers do.
+pub fn registrable(host: &str) -> Option<String> {
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    if host.is_empty() || host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') {
+        return None;
+    }
+    let domain = psl::domain(host.as_bytes())?;
+    std::str::from_utf8(domain.as_bytes())
+        .ok()
+        .map(str::to_owned)
+}
+
 /// True when the host the text names and the real host are the same site: equal, or one a
 /// subdomain of the other.
 fn hosts_related(named: &str, real: &str) -> bool {

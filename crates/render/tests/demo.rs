@@ -50,6 +50,27 @@ fn every_demo_message_reads_cleanly() {
 }
 
 #[test]
+fn the_demo_authentication_verdicts() {
+    let bank = demo("authenticated-bank");
+    let a = bank.authentication.as_ref().unwrap();
+    assert!(a.verified);
+    assert_eq!(
+        a.verified_domain.as_ref().unwrap().as_str(),
+        "yourbank.example"
+    );
+    // A valid signature by someone else than the sender: never verified.
+    let parcel = demo("unaligned-signature");
+    let a = parcel.authentication.as_ref().unwrap();
+    assert_eq!(a.dkim.as_str(), "pass");
+    assert!(!a.verified && a.verified_domain.is_none());
+    // Claims written into the message are not results at all.
+    assert!(demo("forged-authentication").authentication.is_none());
+    // A very long name is flagged, and the address is whole.
+    let long = demo("long-display-name");
+    assert!(long.from[0].warnings.contains(&Code::LongDisplayName));
+}
+
+#[test]
 fn the_demo_tricks_are_caught() {
     let phishing = demo("phishing-lookalike");
     assert!(phishing.from[0].warnings.contains(&Code::IdnHomograph));

@@ -224,6 +224,11 @@ const MIGRATIONS: &[&str] = &[
         detail TEXT NOT NULL,
         PRIMARY KEY (message, url, kind)
     );",
+    // 4: who sent it, as the reader's analysis names them (JSON of `SenderSummary`). Rows
+    // from before stay NULL until the next sync reads their header again (the index finds
+    // them without a scan).
+    "ALTER TABLE message ADD COLUMN sender TEXT;
+    CREATE INDEX message_unanalysed ON message (folder) WHERE sender IS NULL;",
 ];
 
 /// The cache database of one profile.

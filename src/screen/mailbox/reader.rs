@@ -27,6 +27,9 @@ pub struct Reading {
     pub loading_remote: bool,
 }
 
+/// Characters of a name flagged as very long that the From line shows.
+const LONG_NAME_SHOWN: usize = 48;
+
 /// How much of a body the pane lays out at first. The editor shapes and draws all it holds,
 /// about a second per megabyte on the CPU renderer, so a huge (or hostile) message would
 /// freeze the window; the rest comes on request.
@@ -172,15 +175,32 @@ fn header(m: &SafeMessage, date: String) -> Element<'_, Message> {
         m.subject.as_str()
     };
     let mut block = column![text(subject).size(20).font(theme::BOLD)].spacing(4);
-    // The sender's name and real address, each on its own: the address is the truth.
+    // The sender's name and real address, each on its own: the address is the truth. The
+    // line wraps: a long name moves the address to the next line, never out of sight. A name
+    // flagged as very long is cut (the badge says why).
     for a in &m.from {
         let name = a.name.as_ref().map_or("(no name)", |n| n.as_str());
+        let name = if a.warnings.contains(&Code::LongDisplayName) {
+            let cut: String = name.chars().take(LONG_NAME_SHOWN).collect();
+            format!("{}…", cut.trim_end())
+        } else {
+            name.to_owned()
+        };
         let address = a.address.as_ref().map_or("(no address)", |n| n.as_str());
         block = block.push(
             row![
                 text("From").width(72).style(theme::muted),
-                text(name).font(theme::BOLD),
-                text(format!("<{address}>")),
+                container(
+                    row![
+                        text(name)
+                            .font(theme::BOLD)
+                            .wrapping(text::Wrapping::WordOrGlyph),
+                        text(format!("<{address}>")).wrapping(text::Wrapping::WordOrGlyph),
+                    ]
+                    .spacing(8)
+                    .wrap()
+                )
+                .width(Length::Fill),
             ]
             .spacing(8),
         );
@@ -204,36 +224,31 @@ fn header(m: &SafeMessage, date: String) -> Element<'_, Message> {
         block = block.push(field("Cc", list(&m.cc)));
     }
     block = block.push(field("Date", date));
+    // The one authentication verdict (render's `verdict`): a ✓ only for a provider's pass
+    // aligned with the sender shown.
     if let Some(auth) = m.authentication.as_ref().filter(|a| a.trusted) {
-        let pass = auth.dmarc.as_str() == "pass" || auth.dkim.as_str() == "pass";
-        if pass {
-            block = block.push(
-                container(text(format!(
-                    "✓ Your provider ({}) checked that this came from the sender's domain (DKIM {}, DMARC {})",
-                    auth.authserv_id, auth.dkim, auth.dmarc
-                )).size(13))
+        block = block.push(match crate::wording::authentication(auth) {
+            Ok(vouched) => container(text(format!("✓ {vouched}")).size(13))
                 .padding([6, 10])
-                .style(theme::verified),
-            );
-        } else {
-            block = block.push(badge(
-                "Not verified".to_owned(),
-                format!(
-                    "Your provider ({}) could not confirm the sender's domain (DKIM {}, DMARC {}).",
-                    auth.authserv_id, auth.dkim, auth.dmarc
-                ),
-            ));
-        }
+                .style(theme::verified)
+                .into(),
+            Err(why) => badge("Not verified".to_owned(), why),
+        });
     }
-    // Sender warnings first (who sent it), then the message's.
-    for a in m.from.iter().chain(&m.sender).chain(&m.reply_to) {
+    // Who sent it first — the same summary the message list marks a row from — then the
+    // message's other warnings.
+    let sender = m.sender_summary();
+    for a in sender.from.iter().chain(&sender.related) {
         for code in &a.warnings {
             block = block.push(badge(title(*code), explain(*code).to_owned()));
         }
     }
+    for w in &sender.warnings {
+        block = block.push(badge(title(w.code), w.detail.as_str().to_owned()));
+    }
     for w in &m.warnings {
-        if w.code == Code::HtmlConverted {
-            continue; // said once, quietly, under the text
+        if w.code == Code::HtmlConverted || w.code.is_about_sender() {
+            continue; // said once, quietly, under the text; or said above
         }
         let detail = if w.detail.is_empty() {
             explain(w.code).to_owned()

@@ -99,13 +99,10 @@ pub struct Fetched {
     /// INTERNALDATE as seconds since the epoch.
     pub received: Option<i64>,
     pub size: u64,
-    /// The header fields the list shows (see `SUMMARY_FIELDS`), raw.
+    /// The message's whole header, raw: the list's summary is made from it by the same
+    /// analysis the reader makes of the whole message.
     pub header: Vec<u8>,
 }
-
-/// Header fields fetched for the list. The render crate reads them exactly as it reads a whole
-/// message, so the list and the reader agree on who sent what.
-pub const SUMMARY_FIELDS: &str = "DATE FROM TO CC SUBJECT MESSAGE-ID CONTENT-TYPE";
 
 fn flag_names(flags: &[std::borrow::Cow<'_, str>]) -> Vec<String> {
     flags.iter().map(|f| f.to_string()).collect()
@@ -486,7 +483,7 @@ impl Mail {
             .iter()
             .map(|set| {
                 format!(
-                    "UID FETCH {set} (UID FLAGS INTERNALDATE RFC822.SIZE{modseq} BODY.PEEK[HEADER.FIELDS ({SUMMARY_FIELDS})])"
+                    "UID FETCH {set} (UID FLAGS INTERNALDATE RFC822.SIZE{modseq} BODY.PEEK[HEADER])"
                 )
             })
             .collect();

@@ -2,6 +2,7 @@
 
 use super::{Cache, Flags, db};
 use crate::error::Result;
+use quietpost_model::SenderSummary;
 use rusqlite::{OptionalExtension, params};
 
 /// What the message list needs of one message, already sanitized by the render crate.
@@ -15,8 +16,14 @@ pub struct Summary {
     /// RFC 3339, as the message claims.
     pub date: Option<String>,
     pub subject: String,
+    /// The first sender's name (for search; views use `sender`).
     pub from_name: String,
+    /// Every sender address, comma-separated (for search; views use `sender`).
     pub from_address: String,
+    /// Who sent it, from the same analysis the reader makes (`SafeMessage::sender_summary`).
+    /// `None` for a row cached before that analysis existed, until the next sync reads its
+    /// header again.
+    pub sender: Option<SenderSummary>,
     /// To and Cc, for display and search.
     pub recipients: String,
     pub message_id: Option<String>,
@@ -57,7 +64,7 @@ pub struct ListQuery {
 
 const MESSAGE_COLUMNS: &str = "m.id, f.account, f.name, f.uidvalidity, m.uid, m.modseq, m.flags,
     m.received, m.date, m.subject, m.from_name, m.from_address, m.recipients, m.message_id,
-    m.size, m.attachments, EXISTS (SELECT 1 FROM body b WHERE b.message = m.id)";
+    m.size, m.attachments, EXISTS (SELECT 1 FROM body b WHERE b.message = m.id), m.sender";
 
 fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
     Ok(MessageRow {
@@ -78,9 +85,21 @@ fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
             message_id: r.get(13)?,
             size: r.get::<_, i64>(14)? as u64,
             attachments: r.get(15)?,
+            // A value that does not read back (hand-edited, damaged) counts as not analysed:
+            // the next sync analyses the header again.
+            sender: r
+                .get::<_, Option<String>>(17)?
+                .and_then(|json| serde_json::from_str(&json).ok()),
         },
         has_body: r.get(16)?,
     })
+}
+
+/// The sender analysis as stored.
+fn sender_json(s: &Summary) -> Option<String> {
+    s.sender
+        .as_ref()
+        .and_then(|sender| serde_json::to_string(sender).ok())
 }
 
 /// A user's words as an FTS5 query: every word must match (as a prefix), and nothing they type
@@ -117,15 +136,15 @@ impl Cache {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO message (folder, uid, modseq, flags, received, date, subject,
-                        from_name, from_address, recipients, message_id, size, attachments)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                        from_name, from_address, recipients, message_id, size, attachments, sender)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 )
                 .map_err(&err)?;
             let mut update = tx
                 .prepare_cached(
                     "UPDATE message SET modseq = ?2, flags = ?3, received = ?4, date = ?5,
                         subject = ?6, from_name = ?7, from_address = ?8, recipients = ?9,
-                        message_id = ?10, size = ?11, attachments = ?12
+                        message_id = ?10, size = ?11, attachments = ?12, sender = ?13
                      WHERE id = ?1",
                 )
                 .map_err(&err)?;
@@ -150,7 +169,8 @@ impl Cache {
                             s.recipients,
                             s.message_id,
                             s.size as i64,
-                            s.attachments
+                            s.attachments,
+                            sender_json(s)
                         ])
                         .map_err(&err)?;
                 } else {
@@ -168,7 +188,8 @@ impl Cache {
                             s.recipients,
                             s.message_id,
                             s.size as i64,
-                            s.attachments
+                            s.attachments,
+                            sender_json(s)
                         ])
                         .map_err(&err)?;
                     new.push((tx.last_insert_rowid(), s));
@@ -307,6 +328,36 @@ impl Cache {
                 [folder],
                 |r| r.get(0),
             )
+            .map_err(err)
+    }
+
+    /// UIDs of the folder's messages cached before the sender analysis was stored (their
+    /// header is to be read again).
+    pub fn unanalysed(&self, folder: i64) -> Result<Vec<u32>> {
+        let err = self.err();
+        self.conn
+            .prepare_cached("SELECT uid FROM message WHERE folder = ?1 AND sender IS NULL")
+            .map_err(&err)?
+            .query_map([folder], |r| r.get(0))
+            .map_err(&err)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(&err)
+    }
+
+    /// Replaces the sender analysis of message `id` (the reader made it again from the whole
+    /// message; the list must say the same). Returns whether the row changed.
+    pub fn set_sender(&mut self, id: i64, sender: &SenderSummary) -> Result<bool> {
+        let err = self.err();
+        let json = serde_json::to_string(sender).map_err(|e| crate::Error::Cache {
+            path: self.path.clone(),
+            detail: e.to_string(),
+        })?;
+        self.conn
+            .execute(
+                "UPDATE message SET sender = ?2 WHERE id = ?1 AND sender IS NOT ?2",
+                params![id, json],
+            )
+            .map(|n| n > 0)
             .map_err(err)
     }
 
@@ -487,6 +538,50 @@ impl Cache {
 mod tests {
     use super::super::tests::{inbox, summary, temp};
     use super::*;
+
+    #[test]
+    fn the_sender_analysis_is_stored_and_old_rows_are_found_again() {
+        use quietpost_model::{Addr, Code, SafeLine};
+        let (dir, mut cache) = temp();
+        let inbox = inbox(&mut cache);
+        let sender = SenderSummary {
+            from: vec![Addr {
+                name: Some(SafeLine::new("ceo@bank.example", 200)),
+                address: Some(SafeLine::new("mallory@attacker.example", 320)),
+                warnings: vec![Code::DisplayNameAddress],
+            }],
+            ..SenderSummary::default()
+        };
+        let analysed = Summary {
+            sender: Some(sender.clone()),
+            ..summary(1, "analysed")
+        };
+        cache
+            .store_summaries(inbox, &[analysed, summary(2, "old")], Indexing::Now)
+            .unwrap();
+        assert_eq!(cache.unanalysed(inbox).unwrap(), [2]);
+        let rows = cache
+            .list(&ListQuery {
+                limit: 10,
+                ..ListQuery::default()
+            })
+            .unwrap();
+        let one = rows.iter().find(|r| r.summary.uid == 1).unwrap();
+        assert_eq!(one.summary.sender.as_ref(), Some(&sender));
+        // Reading the header again fills the old row in place (same id).
+        let old_id = rows.iter().find(|r| r.summary.uid == 2).unwrap().id;
+        let again = Summary {
+            sender: Some(SenderSummary::default()),
+            ..summary(2, "old")
+        };
+        cache
+            .store_summaries(inbox, &[again], Indexing::Now)
+            .unwrap();
+        assert!(cache.unanalysed(inbox).unwrap().is_empty());
+        let row = cache.message(old_id).unwrap().unwrap();
+        assert_eq!(row.summary.sender, Some(SenderSummary::default()));
+        let _ = std::fs::remove_dir_all(dir);
+    }
 
     #[test]
     fn summaries_list_and_search() {

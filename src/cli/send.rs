@@ -67,6 +67,10 @@ pub struct ReplyArgs {
     /// Attach a file. Repeatable.
     #[arg(long = "attach", value_name = "FILE")]
     pub attach: Vec<PathBuf>,
+    /// Send the reply to this address too (repeatable): the way to answer a message whose
+    /// sender Quietpost cannot tell for sure (it then proposes no recipient of its own).
+    #[arg(long, value_name = "ADDRESS")]
+    pub to: Vec<String>,
     #[command(flatten)]
     pub how: How,
 }
@@ -228,15 +232,25 @@ pub fn send(a: SendArgs, paths: &Paths) -> Result<()> {
 pub fn reply(a: ReplyArgs, paths: &Paths) -> Result<()> {
     let (account, raw) = super::mail::raw_message(paths, a.id)?;
     let original = quietpost_render::quote(&raw, &Default::default());
-    let mut d = compose::reply::reply(&original, &account.email, a.all, &text(&a.how)?);
+    let r = compose::reply::reply(&original, &account.email, a.all, &text(&a.how)?);
+    let mut d = r.draft;
     d.attachments = files(&a.attach)?;
-    if let Some(w) = original
-        .message
-        .warnings
-        .iter()
-        .find(|w| w.code == quietpost_model::Code::ReplyToDiffers)
-    {
-        eprintln!("Note: {}", w.detail.as_str());
+    // Where it goes, and why, before anything else.
+    for note in &r.notes {
+        eprintln!("Note: {}", super::term::safe(note));
+    }
+    if let Some(why) = &r.no_recipient {
+        eprintln!(
+            "Note: this reply has no recipient: {}.",
+            super::term::safe(why)
+        );
+    }
+    d.to.extend(a.to.iter().cloned());
+    if d.to.is_empty() && d.cc.is_empty() && !a.how.draft {
+        bail!(
+            "Nothing was sent: the reply has no recipient. Name one yourself with --to ADDRESS \
+             (or save it with --draft)."
+        );
     }
     deliver(paths, &account, &d, &a.how)?;
     if !a.how.dry_run && !a.how.draft {

@@ -525,9 +525,14 @@ fn write_tag(out: &mut Option<String>, tag: &Tag) {
     }
     out.push('<');
     out.push_str(name);
-    if name == "img" {
-        // Conversion shows an image's alt text only when it has a non-empty source; never the
-        // real one.
+    if name == "img"
+        && tag
+            .attrs
+            .iter()
+            .any(|a| &*a.name.local == "src" && !a.value.is_empty())
+    {
+        // Conversion shows an image's alt text only when it has a non-empty source, as the
+        // reader's view does; never the real one.
         out.push_str(" src=\"about:blank\"");
     }
     for a in &tag.attrs {

@@ -72,3 +72,89 @@ fn hidden_elements_end_where_they_end() {
         assert!(body.contains(kept), "{kept} missing from {body}");
     }
 }
+
+/// The text without the reader's link markers (` [12]` after a link's text).
+fn without_markers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(" [") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && after[digits..].starts_with(']') {
+            rest = &after[digits + 1..];
+        } else {
+            out.push_str(" [");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `quote` is `view` with things left out: every character of the quote appears in
+/// the view, in the same order (white space aside: lines wrap differently once hidden text is
+/// gone, and hidden text can sit inside a word).
+fn left_out_only(quote: &str, view: &str) -> Result<(), String> {
+    let view = without_markers(view);
+    let mut view = view.chars().filter(|c| !c.is_whitespace());
+    let quote: String = quote.chars().filter(|c| !c.is_whitespace()).collect();
+    for (i, c) in quote.char_indices() {
+        if !view.any(|v| v == c) {
+            let from = quote[..i]
+                .char_indices()
+                .rev()
+                .nth(30)
+                .map_or(0, |(j, _)| j);
+            return Err(format!(
+                "{:?} is quoted but was never shown",
+                &quote[from..]
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A quote and the reader's view come from the same conversion: what is quoted was shown.
+#[test]
+fn everything_quoted_was_shown() {
+    // An image with no source (or an empty one) is not shown, so its alt text is not quoted.
+    let raw = b"From: a@example.org\r\nContent-Type: text/html\r\n\r\n<p>Hello<img alt=\"NOSRC-ALT\"> <img src=\"\" alt=\"EMPTYSRC-ALT\"> <img src=\"https://t.example/x.png\" alt=\"REAL-ALT\"></p>";
+    let options = quietpost_render::Options::default();
+    let view = quietpost_render::render(raw, &options);
+    let quote = quietpost_render::quote(raw, &options);
+    for hidden in ["NOSRC-ALT", "EMPTYSRC-ALT"] {
+        assert!(!view.body.as_str().contains(hidden), "{}", view.body);
+        assert!(
+            !quote.message.body.as_str().contains(hidden),
+            "{}",
+            quote.message.body
+        );
+    }
+    assert!(quote.message.body.as_str().contains("REAL-ALT"));
+
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for dir in std::fs::read_dir(&root).unwrap() {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() || dir.ends_with("limits") {
+            continue;
+        }
+        for f in std::fs::read_dir(&dir).unwrap() {
+            let path = f.unwrap().path();
+            if path.extension().is_none_or(|e| e != "eml") {
+                continue;
+            }
+            let raw = std::fs::read(&path).unwrap();
+            let view = quietpost_render::render(&raw, &options);
+            let quote = quietpost_render::quote(&raw, &options);
+            if let Err(e) = left_out_only(quote.message.body.as_str(), view.body.as_str()) {
+                failures.push(format!("{}: {e}", path.display()));
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 150, "{checked}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

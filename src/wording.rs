@@ -24,6 +24,10 @@ pub fn explain(code: Code) -> &'static str {
         MailtoExtra => {
             "this mail link also asks for attachments, a sender or hidden recipients; those are ignored"
         }
+        LookalikeSubdomain => {
+            "the name begins with another site's name, but it belongs to the site at its end"
+        }
+        LongUrl => "the address is too long to show whole, so it cannot be opened from here",
         DisplayNameAddress => "the name contains an address different from the real sender address",
         ControlChars => {
             "hidden control characters (such as NUL, line breaks or text-direction overrides) were removed"
@@ -75,6 +79,8 @@ pub fn headline(code: Code) -> &'static str {
         RelativeLink | UnparsableUrl => "Broken link",
         HiddenLink => "Hidden link",
         MailtoExtra => "Mail link with extras",
+        LookalikeSubdomain => "Another site's name in front",
+        LongUrl => "Overlong link",
         DisplayNameAddress => "Name shows another address",
         ControlChars | HiddenControl => "Hidden characters removed",
         EncodedAddress => "Disguised sender",
@@ -477,5 +483,26 @@ pub fn authentication(a: &quietpost_model::Authentication) -> Result<String, Str
                 a.authserv_id
             ))
         }
+    }
+}
+
+/// What Quietpost did to a link it cleaned (`link.original` is set): unwrapped a redirect
+/// through another site, or removed tracking. Nothing was fetched either way.
+pub fn cleaned_link(link: &quietpost_model::Link) -> String {
+    let host = |u: &str| {
+        u.split_once("://").map(|(_, rest)| {
+            rest.split(['/', '?', '#'])
+                .next()
+                .unwrap_or(rest)
+                .to_owned()
+        })
+    };
+    let original = link.original.as_ref().map(|o| o.as_str()).unwrap_or("");
+    match (host(original), link.host.as_ref()) {
+        (Some(through), Some(to)) if through != to.as_str() => format!(
+            "The message wraps it in a redirect through {through}, which would learn that you \
+             clicked; Quietpost took the address out of it (nothing was fetched). As written:"
+        ),
+        _ => "Quietpost removed tracking parameters from it. As written:".to_owned(),
     }
 }

@@ -103,6 +103,40 @@ fn a_link_asks_first_and_shows_the_real_address() {
 }
 
 #[test]
+fn a_wrapped_link_is_shown_and_opened_as_its_target_with_the_original_on_request() {
+    let mut ui = Ui::open_demo("cleaned-link");
+    ui.read("Quiz night: links of every kind");
+    // Unwrapped (offline) and without its tracking parameter (below the fold of the
+    // simulator's window: asked for as its button does).
+    assert!(ui.shows("[6] the results → pub.example"));
+    ui.send(Message::Mailbox(quietpost::screen::mailbox::Message::Link(
+        5,
+    )));
+    assert_eq!(ui.mailbox().dialog(), Some(Dialog::Link(5)));
+    assert!(ui.shows("https://pub.example/results"));
+    assert!(ui.shows("This is pub.example"));
+    assert!(
+        ui.text_containing("redirect through eur01.safelinks.protection.outlook.com")
+            .is_some()
+    );
+    assert!(ui.shows("Open the original link"));
+    assert!(ui.shows("Open in browser"));
+    ui.click("Cancel");
+    // Another site's name in front: the site it belongs to is named.
+    assert!(ui.shows(
+        "[7] buy tickets → pub.example.tickets.attacker.example (a page of attacker.example)"
+    ));
+    let Reader::Open(r) = ui.mailbox().reader() else {
+        unreachable!()
+    };
+    assert!(
+        r.message().links[6]
+            .warnings
+            .contains(&quietpost_model::Code::LookalikeSubdomain)
+    );
+}
+
+#[test]
 fn a_javascript_link_cannot_be_activated() {
     let mut ui = Ui::open_demo("javascript");
     ui.read("Quiz night: links of every kind");

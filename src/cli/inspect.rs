@@ -199,17 +199,25 @@ fn print_view<W: Write>(
                     l.text.as_str()
                 }
             ))?;
-            let host = l
-                .host
-                .as_ref()
-                .map(|h| format!("  (host: {h})"))
-                .unwrap_or_default();
+            let host = match (&l.host, &l.registrable) {
+                (Some(h), Some(site)) if site.as_str() != h.as_str() => {
+                    format!("  (host: {h}; a page of {site})")
+                }
+                (Some(h), _) => format!("  (host: {h})"),
+                (None, _) => String::new(),
+            };
             let inert = if l.activatable {
                 ""
             } else {
                 "  [cannot be opened]"
             };
             out.line(&format!("      → {}{host}{inert}", l.url))?;
+            if let Some(original) = &l.original {
+                out.line(&format!(
+                    "      {} {original}",
+                    crate::wording::cleaned_link(l)
+                ))?;
+            }
             for line in code_lines(&l.warnings, "      ") {
                 out.line(&line)?;
             }

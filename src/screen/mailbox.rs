@@ -80,6 +80,8 @@ pub enum Message {
     Body(text_editor::Action),
     Link(usize),
     OpenLink(usize),
+    /// The link as the message wrote it (before tracking was removed or a redirect unwrapped).
+    OpenOriginalLink(usize),
     CopyLink(usize),
     CloseDialog,
     LoadRemote,
@@ -288,9 +290,14 @@ impl Mailbox {
                 }
                 Task::none()
             }
-            Message::OpenLink(i) => {
+            Message::OpenLink(i) | Message::OpenOriginalLink(i) => {
                 self.dialog = None;
-                match self.link_url(i) {
+                let url = if matches!(message, Message::OpenOriginalLink(_)) {
+                    self.original_link_url(i)
+                } else {
+                    self.link_url(i)
+                };
+                match url {
                     Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
                         if let Err(e) = crate::system::open(std::ffi::OsStr::new(&url)) {
                             self.notice = Some(Notice::Failed(format!(
@@ -405,6 +412,19 @@ impl Mailbox {
             .get(i)
             .filter(|l| l.activatable)
             .map(|l| l.url.as_str().to_owned())
+    }
+
+    /// The link as written, when Quietpost cleaned it and it may be opened at all.
+    fn original_link_url(&self, i: usize) -> Option<String> {
+        let Reader::Open(r) = &self.reader else {
+            return None;
+        };
+        r.message()
+            .links
+            .get(i)
+            .filter(|l| l.activatable)
+            .and_then(|l| l.original.as_ref())
+            .map(|o| o.as_str().to_owned())
     }
 
     fn select(&mut self, i: usize) -> Task<Message> {

@@ -29,6 +29,11 @@ pub enum Code {
     /// A mailto link asking for more than to, cc, subject and body (attachments, From, Bcc);
     /// those parts are never used.
     MailtoExtra,
+    /// The host begins with another site's name (`www.bank.example.login.attacker.example`
+    /// belongs to attacker.example). Also on address domains.
+    LookalikeSubdomain,
+    /// The address is too long to show and check whole; it cannot be opened from Quietpost.
+    LongUrl,
     // Addresses.
     /// The display name contains or looks like a different address.
     DisplayNameAddress,
@@ -101,6 +106,8 @@ impl Code {
             UnparsableUrl => "unparsable-url",
             HiddenLink => "hidden-link",
             MailtoExtra => "mailto-extra",
+            LookalikeSubdomain => "lookalike-subdomain",
+            LongUrl => "long-url",
             DisplayNameAddress => "display-name-address",
             ControlChars => "control-chars",
             EncodedAddress => "encoded-address",
@@ -153,10 +160,17 @@ pub struct Addr {
 pub struct Link {
     /// The text the message shows for it.
     pub text: SafeLine,
-    /// The real target, normalised (what a browser would request).
+    /// The real target, normalised (what a browser would request), with known tracking
+    /// parameters removed and known redirect wrappers unwrapped (offline: nothing is fetched).
+    /// What is opened, whole: never a shortened form.
     pub url: SafeLine,
+    /// The link as the message wrote it, when `url` differs from it (tracking removed or a
+    /// redirect unwrapped); it can still be opened on request.
+    pub original: Option<SafeLine>,
     /// The real host: Unicode when harmless, punycode when confusable or mixed-script.
     pub host: Option<SafeLine>,
+    /// The part of the host a registrant owns (Public Suffix List): the site it really is.
+    pub registrable: Option<SafeLine>,
     pub warnings: Vec<Code>,
     /// False for every scheme but http, https and mailto, and for unparsable/relative targets.
     pub activatable: bool,

@@ -549,6 +549,9 @@ fn display_address(raw: &str, warnings: &mut Vec<Code>) -> String {
     if view.confusable {
         warnings.push(Code::IdnHomograph);
     }
+    if crate::links::other_site_in_subdomain(&view.ascii).is_some() {
+        warnings.push(Code::LookalikeSubdomain);
+    }
     format!("{local}@{}", view.display)
 }
 

@@ -11,6 +11,7 @@
 mod address;
 mod attachment;
 mod auth;
+mod clean;
 mod css;
 mod encoded;
 mod html;
@@ -29,7 +30,7 @@ use std::collections::HashSet;
 pub use attachment::safe_filename;
 pub use auth::verdict;
 pub use idn::view_domain;
-pub use links::registrable;
+pub use links::{other_site_in_subdomain, registrable};
 pub use quote::{Quoted, attachment_data, message_id, quote};
 
 /// Caps that keep rendering bounded on any input. Exceeding one is a `limit-reached` warning.

@@ -8,6 +8,9 @@ use url::{Host, Url};
 const MAX_TEXT_CHARS: usize = 300;
 /// Longest URL shown (a `data:` URL can be megabytes).
 const MAX_URL_CHARS: usize = 2048;
+/// Longest web or mail link kept whole, so it can be opened exactly as written; a longer one
+/// cannot be opened (it could not be shown whole for checking either).
+const MAX_OPENABLE_URL_CHARS: usize = 8192;
 /// Stand-in base used to tell relative references from network-path ones (`//host/x`,
 /// `\\host\x`): a reference that resolves onto this host was relative.
 pub(crate) const SENTINEL_HOST: &str = "quietpost.invalid";
@@ -58,7 +61,9 @@ pub fn analyze(text: &str, href: &str, base: Option<&Url>) -> Link {
         return Link {
             text: text_line,
             url: SafeLine::new(href.trim(), MAX_URL_CHARS),
+            original: None,
             host: None,
+            registrable: None,
             warnings,
             activatable: false,
         };
@@ -74,14 +79,27 @@ pub fn analyze(text: &str, href: &str, base: Option<&Url>) -> Link {
             return Link {
                 text: text_line,
                 url: SafeLine::new(href, MAX_URL_CHARS),
+                original: None,
                 host: None,
+                registrable: None,
                 warnings,
                 activatable: false,
             };
         }
     };
+    // Known redirect wrappers unwrapped and tracking removed (offline); what is left is the
+    // link analysed below and opened. The link as written stays available.
+    let (url, original) = {
+        let cleaned = crate::clean::clean(&url);
+        if cleaned.url == url {
+            (url, None)
+        } else {
+            let original = SafeLine::new(url.as_str(), MAX_URL_CHARS);
+            (cleaned.url, Some(original))
+        }
+    };
     let scheme = url.scheme();
-    let activatable = ACTIVATABLE.contains(&scheme);
+    let mut activatable = ACTIVATABLE.contains(&scheme);
     if !activatable {
         warnings.push(Code::DangerousScheme);
     }
@@ -97,6 +115,9 @@ pub fn analyze(text: &str, href: &str, base: Option<&Url>) -> Link {
             let view = view_domain(d);
             if view.confusable {
                 warnings.push(Code::IdnHomograph);
+            }
+            if other_site_in_subdomain(&view.ascii).is_some() {
+                warnings.push(Code::LookalikeSubdomain);
             }
             ascii_host = Some(view.ascii);
             Some(view.display)
@@ -124,13 +145,78 @@ pub fn analyze(text: &str, href: &str, base: Option<&Url>) -> Link {
     {
         warnings.push(Code::TextHostMismatch);
     }
+    let max = if activatable {
+        MAX_OPENABLE_URL_CHARS
+    } else {
+        MAX_URL_CHARS
+    };
+    if activatable && url.as_str().len() > MAX_OPENABLE_URL_CHARS {
+        // Shown shortened, so never opened: what is opened must be what was shown.
+        activatable = false;
+        warnings.push(Code::LongUrl);
+    }
+    let registrable = ascii_host
+        .as_deref()
+        .filter(|_| matches!(url.host(), Some(Host::Domain(_))))
+        .and_then(registrable)
+        .map(|r| SafeLine::new(&view_domain(&r).display, 255));
     Link {
         text: text_line,
-        url: SafeLine::new(url.as_str(), MAX_URL_CHARS),
+        url: SafeLine::new(url.as_str(), max),
+        original,
         host: host.map(|h| SafeLine::new(&h, 255)),
+        registrable,
         warnings,
         activatable,
     }
+}
+
+/// Top-level names that make a label before them read as a site's name inside another host:
+/// the generic names phishing imitates, and those reserved for documentation and tests (RFC
+/// 2606). Brand and word TLDs (`.blog`, `.aws`, `.app`) and two-letter country codes alone are
+/// left out: `www.blog.example.com` and `s3.us.example.com` are ordinary subdomains.
+const SITE_TLDS: [&str; 13] = [
+    "com",
+    "net",
+    "org",
+    "gov",
+    "edu",
+    "mil",
+    "int",
+    "info",
+    "biz",
+    "example",
+    "test",
+    "invalid",
+    "localhost",
+];
+
+/// Another site's registrable name inside a host's subdomain labels —
+/// `www.bank.example.login.attacker.example` holds `bank.example` but belongs to
+/// attacker.example — if there is one. `host` is in ASCII.
+pub fn other_site_in_subdomain(host: &str) -> Option<String> {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let own = registrable(&host)?;
+    let sub = host.strip_suffix(&own)?.strip_suffix('.')?;
+    let labels: Vec<&str> = sub.split('.').collect();
+    // A label that is a known top-level name (or a known suffix's first label), after at
+    // least one label of a name: the name up to there is another site.
+    for end in 1..labels.len() {
+        let candidate = labels[..=end].join(".");
+        // A generic name, or a country's two-label suffix (`co.uk`, `com.au`).
+        let suffix_labels = psl::suffix(candidate.as_bytes())
+            .filter(|s| s.is_known())
+            .map_or(0, |s| s.as_bytes().split(|b| *b == b'.').count());
+        if !SITE_TLDS.contains(&labels[end]) && suffix_labels < 2 {
+            continue;
+        }
+        if let Some(site) = registrable(&candidate)
+            && site != candidate.rsplit('.').next().unwrap_or_default()
+        {
+            return Some(site);
+        }
+    }
+    None
 }
 
 /// True if a mailto URL carries header fields beyond to, cc, subject and body.
@@ -372,5 +458,73 @@ mod tests {
         let t = "see (https://example.com/a_(b)) and www.example.org, ok.";
         let found: Vec<&str> = find_urls(t).iter().map(|&(s, e)| &t[s..e]).collect();
         assert_eq!(found, ["https://example.com/a_(b)", "www.example.org"]);
+    }
+
+    #[test]
+    fn registrable_domains_and_other_sites_in_subdomains() {
+        assert_eq!(
+            registrable("www.bank.example.login.verify.attacker.example").as_deref(),
+            Some("attacker.example")
+        );
+        assert_eq!(
+            registrable("mail.example.co.uk").as_deref(),
+            Some("example.co.uk")
+        );
+        assert_eq!(registrable("co.uk"), None);
+        assert_eq!(registrable("192.0.2.1"), None);
+        for (host, site) in [
+            (
+                "www.bank.example.login.verify.attacker.example",
+                Some("bank.example"),
+            ),
+            (
+                "www.paypal.com.secure-login.attacker.example",
+                Some("paypal.com"),
+            ),
+            ("login.bank.co.uk.attacker.example", Some("bank.co.uk")),
+            ("accounts.google.com", None),
+            ("docs.aws.amazon.com", None),
+            ("www.blog.example.com", None),
+            ("s3.us.example.com", None),
+            ("news.bbc.co.uk", None),
+            ("mail.example.com", None),
+        ] {
+            assert_eq!(other_site_in_subdomain(host).as_deref(), site, "{host}");
+        }
+        let l = analyze(
+            "Sign in",
+            "https://www.bank.example.login.attacker.example/?utm_source=x",
+        );
+        assert!(l.warnings.contains(&Code::LookalikeSubdomain));
+        assert_eq!(l.registrable.as_ref().unwrap().as_str(), "attacker.example");
+        assert_eq!(
+            l.url.as_str(),
+            "https://www.bank.example.login.attacker.example/"
+        );
+        assert!(l.original.as_ref().unwrap().as_str().contains("utm_source"));
+    }
+
+    #[test]
+    fn an_unwrapped_link_is_analysed_as_its_target() {
+        let l = analyze(
+            "bank.example",
+            "https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2F198.51.100.23%2Flogin&data=1",
+        );
+        assert_eq!(l.url.as_str(), "https://198.51.100.23/login");
+        assert_eq!(l.host.as_ref().unwrap().as_str(), "198.51.100.23");
+        assert!(l.warnings.contains(&Code::IpHost));
+        assert!(l.warnings.contains(&Code::TextHostMismatch));
+        assert!(l.original.as_ref().unwrap().as_str().contains("safelinks"));
+    }
+
+    #[test]
+    fn a_long_link_is_opened_whole_or_not_at_all() {
+        let long = format!("https://shop.example/?q={}", "a".repeat(5000));
+        let l = analyze("shop", &long);
+        assert!(l.activatable);
+        assert_eq!(l.url.as_str(), long, "kept whole");
+        let too_long = format!("https://shop.example/?q={}", "a".repeat(9000));
+        let l = analyze("shop", &too_long);
+        assert!(!l.activatable && l.warnings.contains(&Code::LongUrl));
     }
 }

@@ -313,10 +313,32 @@ impl Mailbox {
                         .padding(8)
                         .style(theme::banner)
                         .width(Length::Fill),
-                    text(format!("Host: {host}")),
-                    text(format!("Shown in the message as: {}", link.text)).style(theme::muted),
                 ]
                 .spacing(8);
+                // The site it belongs to, made plain: the part of the host a registrant owns.
+                match &link.registrable {
+                    Some(site) if site.as_str() != host => {
+                        col = col.push(text(format!("This is a page of {site}")).font(theme::BOLD));
+                        col = col.push(text(format!("Host: {host}")).style(theme::muted));
+                    }
+                    Some(site) => col = col.push(text(format!("This is {site}")).font(theme::BOLD)),
+                    None => col = col.push(text(format!("Host: {host}"))),
+                }
+                col = col.push(
+                    text(format!("Shown in the message as: {}", link.text)).style(theme::muted),
+                );
+                if let Some(original) = &link.original {
+                    col = col.push(
+                        text(crate::wording::cleaned_link(link))
+                            .size(12)
+                            .style(theme::muted),
+                    );
+                    col = col.push(
+                        container(text(original.as_str()).size(12))
+                            .padding(6)
+                            .width(Length::Fill),
+                    );
+                }
                 for code in &link.warnings {
                     col = col.push(
                         container(text(format!("⚠ {}", crate::wording::explain(*code))).size(13))
@@ -342,6 +364,13 @@ impl Mailbox {
                 ]
                 .spacing(8);
                 if web {
+                    if link.original.is_some() {
+                        buttons = buttons.push(
+                            button(text("Open the original link"))
+                                .style(button::secondary)
+                                .on_press(Message::OpenOriginalLink(i)),
+                        );
+                    }
                     buttons = buttons
                         .push(button(text("Open in browser")).on_press(Message::OpenLink(i)));
                 }

@@ -363,7 +363,14 @@ fn links(m: &SafeMessage) -> Option<Element<'_, Message>> {
             },
             |h| h.as_str().to_owned(),
         );
-        let label = format!("[{}] {} → {host}", i + 1, l.text);
+        // The site it belongs to, when the host does not end plainly with it.
+        let site = l
+            .registrable
+            .as_ref()
+            .filter(|r| r.as_str() != host)
+            .map(|r| format!(" (a page of {r})"))
+            .unwrap_or_default();
+        let label = format!("[{}] {} → {host}{site}", i + 1, l.text);
         let entry: Element<'_, Message> = if l.activatable {
             button(text(label).size(13))
                 .style(theme::link)
@@ -380,6 +387,11 @@ fn links(m: &SafeMessage) -> Option<Element<'_, Message>> {
         let mut item = column![entry].spacing(2);
         for code in &l.warnings {
             item = item.push(text(format!("⚠ {}", explain(*code))).size(12));
+        }
+        if l.original.is_some() {
+            let note = crate::wording::cleaned_link(l);
+            let note = note.trim_end_matches(" As written:");
+            item = item.push(text(note.to_owned()).size(12).style(theme::muted));
         }
         list = list.push(item);
     }

@@ -148,3 +148,24 @@ fn the_demo_message_shows_what_was_blocked() {
         "{text}"
     );
 }
+
+/// Text that imitates Quietpost's link markers cannot pass for one: only the renderer's own
+/// markers print as `[N]`; the message's look-alikes are escaped.
+#[test]
+fn message_text_cannot_pass_for_a_link_marker() {
+    let raw = "From: a@example.org\r\nSubject: s\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
+        <p>Your statement [1] is ready at [2 \u{2192} bank.example].</p>\
+        <p>\u{E000}[3]\u{E001} <a href=\"https://attacker.example/\">Sign in</a></p>";
+    let out = quietpost(&["inspect", "-"], raw.as_bytes());
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Your statement \\[1] is ready at \\[2 \u{2192} bank.example]."),
+        "{text}"
+    );
+    assert!(text.contains("\\[3] Sign in [1]"), "{text}");
+    let json = quietpost(&["inspect", "--json", "-"], raw.as_bytes());
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["link_markers"].as_array().unwrap().len(), 1);
+    assert!(!v["body"].as_str().unwrap().contains('\u{E000}'));
+}

@@ -182,7 +182,7 @@ fn print_view<W: Write>(
     if m.body.is_empty() {
         out.line("(no text)")?;
     } else {
-        out.line(m.body.as_str())?;
+        out.line(&escape_imitated_markers(m))?;
     }
     out.line(&rule)?;
 
@@ -283,6 +283,26 @@ fn print_view<W: Write>(
         }
     }
     Ok(())
+}
+
+/// The body as printed: link markers ` [N]` where the renderer put them, and message text that
+/// only looks like one (`[2]`, `[2 → bank.example]`) escaped as `\[2…`, so it cannot pass for
+/// Quietpost's own.
+fn escape_imitated_markers(m: &SafeMessage) -> String {
+    let body = m.body.as_str();
+    let real: std::collections::HashSet<usize> = m.link_markers.iter().map(|k| k.at).collect();
+    let mut out = String::with_capacity(body.len());
+    for (i, c) in body.char_indices() {
+        if c == '[' && !real.contains(&i) {
+            let after = &body[i + 1..];
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 && matches!(after.as_bytes().get(digits), Some(b']' | b' ')) {
+                out.push('\\');
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 pub(super) fn human_size(n: u64) -> String {

@@ -176,6 +176,16 @@ pub struct Link {
     pub activatable: bool,
 }
 
+/// Where the renderer put a link's marker (` [N]`) in the body: only these are markers. Text
+/// in the message that looks like one (`[2]`, `[2 → bank.example]`) is the message's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LinkMarker {
+    /// Byte offset of the marker's `[` in `body`.
+    pub at: usize,
+    /// The 1-based number of the link in `links` (the `N` of `[N]`).
+    pub link: usize,
+}
+
 /// What a remote reference would have fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -300,6 +310,8 @@ pub struct SafeMessage {
     pub body: SafeText,
     pub body_source: BodySource,
     pub links: Vec<Link>,
+    /// Every link marker the renderer put in `body`, in order.
+    pub link_markers: Vec<LinkMarker>,
     pub remote_content: Vec<RemoteRef>,
     pub attachments: Vec<Attachment>,
     pub authentication: Option<Authentication>,

@@ -25,6 +25,27 @@ pub struct Converted {
     pub flattened: bool,
 }
 
+/// Around each link marker the converter writes, so the marker can be told from message text
+/// that looks the same (`[2]`, `[2 → bank.example]`): private-use characters that the message's
+/// own text is cleared of first ([`without_mark_chars`]). They are taken out again, and the
+/// markers' places recorded, once the body is whole (`SafeMessage::link_markers`).
+pub const MARK_OPEN: char = '\u{E000}';
+pub const MARK_CLOSE: char = '\u{E001}';
+
+/// The marker after link `n`'s text: ` [n]`, delimited.
+fn marker(n: usize) -> String {
+    format!(" {MARK_OPEN}[{n}]{MARK_CLOSE}")
+}
+
+/// `text` without the characters that delimit markers (the message cannot write markers).
+pub fn without_mark_chars(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains([MARK_OPEN, MARK_CLOSE]) {
+        std::borrow::Cow::Owned(text.replace([MARK_OPEN, MARK_CLOSE], ""))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Converts HTML whose estimated nesting depth is `depth`. `first_marker` is the number the
 /// first link gets (links from earlier parts come before); `None` leaves the markers out of
 /// the text (for a quote, which does not carry the link list).
@@ -58,8 +79,7 @@ fn from_rich_lines(
         if let Some((href, text)) = open.take() {
             out.links.push((text.trim().to_owned(), href));
             if let Some(first) = first_marker {
-                out.text
-                    .push_str(&format!(" [{}]", first + out.links.len() - 1));
+                out.text.push_str(&marker(first + out.links.len() - 1));
             }
         }
     };
@@ -144,7 +164,7 @@ impl Flat {
             self.out.links.push((text.trim().to_owned(), href));
             if let Some(first) = self.first_marker {
                 let n = first + self.out.links.len() - 1;
-                self.out.text.push_str(&format!(" [{n}]"));
+                self.out.text.push_str(&marker(n));
             }
         }
     }
@@ -244,8 +264,12 @@ mod tests {
                 ("mail".to_owned(), "mailto:a@b.example".to_owned())
             ]
         );
-        assert!(c.text.contains("click here [1] now"), "{}", c.text);
-        assert!(c.text.contains("mail [2]"), "{}", c.text);
+        assert!(
+            c.text.contains("click here \u{E000}[1]\u{E001} now"),
+            "{}",
+            c.text
+        );
+        assert!(c.text.contains("mail \u{E000}[2]\u{E001}"), "{}", c.text);
     }
 
     #[test]
@@ -257,7 +281,7 @@ mod tests {
         );
         let c = to_text(&html, 5000, Some(1));
         assert!(c.flattened);
-        assert_eq!(c.text, "deep text [1]");
+        assert_eq!(c.text, "deep text \u{E000}[1]\u{E001}");
         assert_eq!(c.links.len(), 1);
     }
 }

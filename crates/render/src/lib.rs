@@ -196,6 +196,7 @@ fn empty_message() -> SafeMessage {
         body: SafeText::default(),
         body_source: BodySource::None,
         links: Vec::new(),
+        link_markers: Vec::new(),
         remote_content: Vec::new(),
         attachments: Vec::new(),
         authentication: None,
@@ -626,7 +627,8 @@ fn body(message: &Message<'_>, limits: &Limits, purpose: Purpose, m: &mut SafeMe
                 }
                 // Links are looked for in what is displayed, never in what sanitizing removed
                 // (an OSC 8 escape can carry a hidden target).
-                let (shown, findings) = SafeText::with_findings(t, limits.max_body_bytes);
+                let t = html::without_mark_chars(t);
+                let (shown, findings) = SafeText::with_findings(&t, limits.max_body_bytes);
                 body_findings.bidi |= findings.bidi;
                 body_findings.control |= findings.control;
                 let shown = shown.as_str();
@@ -645,7 +647,8 @@ fn body(message: &Message<'_>, limits: &Limits, purpose: Purpose, m: &mut SafeMe
                 if source == BodySource::None {
                     source = BodySource::TextHtml;
                 }
-                let html = walk.html[*i];
+                let html = html::without_mark_chars(walk.html[*i]);
+                let html = html.as_ref();
                 let cut = css::floor_char_boundary(html, limits.max_html_bytes);
                 if cut < html.len() {
                     m.warnings.push(warning(
@@ -678,7 +681,9 @@ fn body(message: &Message<'_>, limits: &Limits, purpose: Purpose, m: &mut SafeMe
                     }
                 }
             }
-            mime::Piece::Nested(inner) => texts.push(nested_header(inner)),
+            mime::Piece::Nested(inner) => {
+                texts.push(html::without_mark_chars(&nested_header(inner)).into_owned())
+            }
         }
     }
     if flattened {
@@ -728,7 +733,9 @@ fn body(message: &Message<'_>, limits: &Limits, purpose: Purpose, m: &mut SafeMe
     }
     m.links = links;
     let (body, mut findings) = SafeText::with_findings(&texts.join("\n\n"), limits.max_body_bytes);
+    let (body, markers) = take_markers(body);
     m.body = body;
+    m.link_markers = markers;
     findings.bidi |= body_findings.bidi;
     findings.control |= body_findings.control;
     note_findings(m, findings, "text");
@@ -754,6 +761,44 @@ fn body(message: &Message<'_>, limits: &Limits, purpose: Purpose, m: &mut SafeMe
 /// the same hardened analysis as the message's own header (every From candidate, encoded words
 /// never decoded inside an address, its warnings), each value one sanitized line, so nothing
 /// in the attached header can forge lines of the block.
+/// The body without the characters that delimit link markers, and where each marker is. A
+/// marker cut by the size limit (no closing delimiter) is not one.
+fn take_markers(body: SafeText) -> (SafeText, Vec<quietpost_model::LinkMarker>) {
+    let text = body.as_str();
+    if !text.contains(html::MARK_OPEN) && !text.contains(html::MARK_CLOSE) {
+        return (body, Vec::new());
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut markers = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(html::MARK_OPEN) {
+        out.push_str(&rest[..open].replace(html::MARK_CLOSE, ""));
+        let after = &rest[open + html::MARK_OPEN.len_utf8()..];
+        let number = after
+            .strip_prefix('[')
+            .and_then(|a| a.split_once(']'))
+            .filter(|(n, tail)| {
+                !n.is_empty()
+                    && n.bytes().all(|b| b.is_ascii_digit())
+                    && tail.starts_with(html::MARK_CLOSE)
+            })
+            .and_then(|(n, _)| n.parse::<usize>().ok().map(|v| (v, n.len())));
+        match number {
+            Some((link, digits)) => {
+                markers.push(quietpost_model::LinkMarker {
+                    at: out.len(),
+                    link,
+                });
+                out.push_str(&after[..digits + 2]);
+                rest = &after[digits + 2 + html::MARK_CLOSE.len_utf8()..];
+            }
+            None => rest = after,
+        }
+    }
+    out.push_str(&rest.replace(html::MARK_CLOSE, ""));
+    (SafeText::new(&out, usize::MAX), markers)
+}
+
 fn nested_header(inner: &Message<'_>) -> String {
     let mut m = empty_message();
     headers(inner, &inner.raw_message, &Options::default(), &mut m);

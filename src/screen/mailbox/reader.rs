@@ -12,6 +12,7 @@ use iced::widget::{
 use iced::{Element, Length};
 use quietpost_core::remote::Permission;
 use quietpost_model::{Addr, Code, LedgerEntry, LedgerState, RemoteKind, SafeMessage};
+use std::ops::Range;
 
 /// An open message and what the user did with it.
 #[derive(Debug)]
@@ -22,6 +23,8 @@ pub struct Reading {
     /// The whole text (with link hosts), and how many bytes of it the editor holds.
     text: String,
     shown: usize,
+    /// Where the link markers are, for styling.
+    markers: MarkerLines,
     pub images: Vec<image::Handle>,
     pub show_ledger: bool,
     pub loading_remote: bool,
@@ -37,7 +40,7 @@ pub const FIRST_TEXT: usize = 48 * 1024;
 
 impl Reading {
     pub fn new(opened: Opened) -> Reading {
-        let text = annotate(opened.message.body.as_str(), &opened.message);
+        let (text, markers) = annotate(opened.message.body.as_str(), &opened.message);
         let shown = if text.len() <= FIRST_TEXT {
             text.len()
         } else {
@@ -53,6 +56,7 @@ impl Reading {
             opened,
             text,
             shown,
+            markers,
             images: Vec::new(),
             show_ledger: false,
             loading_remote: false,
@@ -108,41 +112,111 @@ impl Reading {
     }
 }
 
-/// The body with each link marker " [N]" followed by the link's real host, so the reader
-/// sees where a link goes where it stands in the text.
-pub fn annotate(body: &str, message: &SafeMessage) -> String {
+/// The body with each link's real host in its marker — `[N → host]` — at the places the
+/// renderer recorded (`link_markers`), never where the message's own text merely looks like a
+/// marker; and where those markers are, line by line, so the pane can style them as message
+/// text cannot be styled.
+pub fn annotate(body: &str, message: &SafeMessage) -> (String, MarkerLines) {
     let mut out = String::with_capacity(body.len() + message.links.len() * 24);
-    let mut rest = body;
-    while let Some(open) = rest.find('[') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        let link = (digits > 0 && after[digits..].starts_with(']'))
-            .then(|| after[..digits].parse::<usize>().ok())
-            .flatten()
-            .and_then(|n| {
-                n.checked_sub(1)
-                    .and_then(|i| message.links.get(i))
-                    .map(|l| (n, l))
-            });
-        match link {
-            Some((n, l)) => {
-                let host = match (&l.host, l.activatable) {
-                    (Some(h), true) => format!("→ {h}"),
-                    (Some(h), false) => format!("→ {h}, cannot be opened"),
-                    (None, _) => "cannot be opened".to_owned(),
-                };
-                out.push_str(&format!("[{n} {host}]"));
-                rest = &after[digits + 1..];
-            }
-            None => {
-                out.push('[');
-                rest = after;
-            }
+    let mut lines: Vec<Vec<Range<usize>>> = Vec::new();
+    let mut from = 0;
+    // Where the current line starts in `out`.
+    let mut line_start = 0;
+    let note = |out: &mut String,
+                piece: &str,
+                lines: &mut Vec<Vec<Range<usize>>>,
+                line_start: &mut usize| {
+        for (i, _) in piece.match_indices('\n') {
+            lines.push(Vec::new());
+            *line_start = out.len() + i + 1;
+        }
+        out.push_str(piece);
+    };
+    lines.push(Vec::new());
+    for m in &message.link_markers {
+        let end = m.at + m.link.to_string().len() + 2;
+        if m.at < from || end > body.len() || !body.is_char_boundary(m.at) {
+            continue;
+        }
+        note(&mut out, &body[from..m.at], &mut lines, &mut line_start);
+        let link = m.link.checked_sub(1).and_then(|i| message.links.get(i));
+        let label = match link.map(|l| (&l.host, l.activatable)) {
+            Some((Some(h), true)) => format!("[{} → {h}]", m.link),
+            Some((Some(h), false)) => format!("[{} → {h}, cannot be opened]", m.link),
+            _ => format!("[{} cannot be opened]", m.link),
+        };
+        let start = out.len() - line_start;
+        out.push_str(&label);
+        if let Some(current) = lines.last_mut() {
+            current.push(start..start + label.len());
+        }
+        from = end;
+    }
+    note(
+        &mut out,
+        &body[from.min(body.len())..],
+        &mut lines,
+        &mut line_start,
+    );
+    (out, MarkerLines(std::sync::Arc::new(lines)))
+}
+
+/// Where the renderer's link markers are in the pane's text: byte ranges per line.
+#[derive(Debug, Clone, Default)]
+pub struct MarkerLines(std::sync::Arc<Vec<Vec<Range<usize>>>>);
+
+impl PartialEq for MarkerLines {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Styles the link markers of the pane's text (a highlighter over the read-only editor).
+pub struct MarkerHighlighter {
+    lines: MarkerLines,
+    line: usize,
+}
+
+impl iced::advanced::text::Highlighter for MarkerHighlighter {
+    type Settings = MarkerLines;
+    type Highlight = ();
+    type Iterator<'a> = std::vec::IntoIter<(Range<usize>, ())>;
+
+    fn new(settings: &MarkerLines) -> Self {
+        MarkerHighlighter {
+            lines: settings.clone(),
+            line: 0,
         }
     }
-    out.push_str(rest);
-    out
+
+    fn update(&mut self, settings: &MarkerLines) {
+        self.lines = settings.clone();
+        self.line = 0;
+    }
+
+    fn change_line(&mut self, line: usize) {
+        self.line = self.line.min(line);
+    }
+
+    fn highlight_line(&mut self, line: &str) -> Self::Iterator<'_> {
+        let ranges: Vec<(Range<usize>, ())> = self
+            .lines
+            .0
+            .get(self.line)
+            .map(|r| {
+                r.iter()
+                    .filter(|r| r.end <= line.len())
+                    .map(|r| (r.clone(), ()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.line += 1;
+        ranges.into_iter()
+    }
+
+    fn current_line(&self) -> usize {
+        self.line
+    }
 }
 
 fn badge<'a>(title: String, explanation: String) -> Element<'a, Message> {
@@ -482,6 +556,12 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
     page = page.push(rule::horizontal(1));
     page = page.push(
         text_editor(&r.body)
+            .highlight_with::<MarkerHighlighter>(r.markers.clone(), |_, theme: &iced::Theme| {
+                iced::advanced::text::highlighter::Format {
+                    color: Some(theme.extended_palette().primary.strong.color),
+                    font: Some(theme::BOLD),
+                }
+            })
             .on_action(Message::Body)
             .height(Length::Shrink)
             .padding(0)
@@ -583,5 +663,28 @@ mod tests {
             text.contains("[9]"),
             "a number that is no link stays as written: {text}"
         );
+    }
+
+    #[test]
+    fn only_the_renderers_markers_are_annotated_and_styled() {
+        // The message writes "[1]" and a fake annotation; one real link follows, on line 2.
+        let r = reading(
+            "From: a@example.org\r\nSubject: s\r\nContent-Type: text/html\r\n\r\n<p>See [1] and [2 → bank.example].</p><p>Then <a href=\"https://attacker.example/\">sign in</a></p>".as_bytes(),
+        );
+        let text = r.body.text();
+        assert!(text.contains("See [1] and [2 → bank.example]."), "{text}");
+        assert!(text.contains("sign in [1 → attacker.example]"), "{text}");
+        // Styled: exactly the real marker, on its line.
+        let lines: Vec<&str> = text.lines().collect();
+        let styled: Vec<(usize, &str)> = r
+            .markers
+            .0
+            .iter()
+            .enumerate()
+            .flat_map(|(n, ranges)| ranges.iter().map(move |rg| (n, rg.clone())))
+            .map(|(n, rg)| (n, &lines[n][rg]))
+            .collect();
+        assert_eq!(styled.len(), 1, "{styled:?}");
+        assert_eq!(styled[0].1, "[1 → attacker.example]");
     }
 }

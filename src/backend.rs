@@ -167,6 +167,8 @@ pub struct Opened {
     pub permission: Permission,
     /// Why nothing can be loaded, when nothing can (no proxy, or the policy).
     pub cannot_load: Option<CannotLoad>,
+    /// Which version of a message written twice (plain text and HTML) is shown.
+    pub prefer: quietpost_render::Prefer,
 }
 
 /// Why "Load through proxy" is unavailable.
@@ -180,7 +182,12 @@ pub enum CannotLoad {
 
 /// Reads a message from the cache (downloading its body first when only the summary is
 /// cached), renders it with the account's trusted authserv-ids and marks it read.
-pub async fn open(cache_path: PathBuf, account: Account, id: i64) -> Result<Opened, Error> {
+pub async fn open(
+    cache_path: PathBuf,
+    account: Account,
+    id: i64,
+    prefer: quietpost_render::Prefer,
+) -> Result<Opened, Error> {
     // One connection to the cache for the whole opening (it moves between blocking tasks).
     let (mut cache, row, cached) = blocking(move || {
         let cache = Cache::open_file(&cache_path)?;
@@ -207,6 +214,7 @@ pub async fn open(cache_path: PathBuf, account: Account, id: i64) -> Result<Open
         let options = Options {
             trusted_authserv_ids: account.trusted_authserv_ids.clone(),
             limits: Limits::default(),
+            prefer,
         };
         let message = quietpost_render::render(&raw, &options);
         // The list names the sender from the header's analysis; the reader has just made it
@@ -235,6 +243,7 @@ pub async fn open(cache_path: PathBuf, account: Account, id: i64) -> Result<Open
             ledger,
             permission,
             cannot_load,
+            prefer,
         })
     })
     .await

@@ -132,6 +132,10 @@ pub const MESSAGES: &[(&str, &[u8])] = &[
         "unaligned-signature.eml",
         include_bytes!("../assets/demo/unaligned-signature.eml"),
     ),
+    (
+        "versions-differ.eml",
+        include_bytes!("../assets/demo/versions-differ.eml"),
+    ),
     ("welcome.eml", include_bytes!("../assets/demo/welcome.eml")),
 ];
 

@@ -169,3 +169,22 @@ fn message_text_cannot_pass_for_a_link_marker() {
     assert_eq!(v["link_markers"].as_array().unwrap().len(), 1);
     assert!(!v["body"].as_str().unwrap().contains('\u{E000}'));
 }
+
+/// A message written twice whose versions differ: said, and the other version on request.
+#[test]
+fn the_other_version_of_a_message_written_twice() {
+    let raw = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/crates/render/tests/corpus/structure/alternative-versions-differ.eml"
+    ))
+    .unwrap();
+    let plain = String::from_utf8(quietpost(&["inspect", "-"], &raw).stdout).unwrap();
+    assert!(
+        plain.contains("versions-differ") && plain.contains("4400 1234 5678"),
+        "{plain}"
+    );
+    let html =
+        String::from_utf8(quietpost(&["inspect", "--html-version", "-"], &raw).stdout).unwrap();
+    assert!(html.contains("4400 9999 5678"), "{html}");
+    assert!(html.contains("You are reading the HTML version"), "{html}");
+}

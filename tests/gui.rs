@@ -13,7 +13,7 @@ use quietpost::screen::mailbox::{Dialog, Reader};
 fn the_demo_opens_with_every_message_in_the_inbox() {
     let ui = Ui::open_demo("open");
     let mailbox = ui.mailbox();
-    assert_eq!(mailbox.rows().len(), 32);
+    assert_eq!(mailbox.rows().len(), 33);
     assert_eq!(mailbox.folders()[0].label, "Inbox");
     assert_eq!(mailbox.folders()[0].unread, 8);
     assert!(ui.shows("Welcome to Quietpost"));
@@ -137,6 +137,23 @@ fn a_wrapped_link_is_shown_and_opened_as_its_target_with_the_original_on_request
 }
 
 #[test]
+fn a_message_whose_two_versions_differ_says_so_and_shows_the_other_one() {
+    let mut ui = Ui::open_demo("versions");
+    ui.read("Deposit for the hall");
+    assert!(ui.shows("⚠ Two versions that differ"));
+    let body = |ui: &Ui| match ui.mailbox().reader() {
+        Reader::Open(r) => r.body.text(),
+        _ => panic!("not open"),
+    };
+    assert!(body(&ui).contains("DE89 3704"), "the plain text first");
+    ui.click("Show the HTML version");
+    assert!(body(&ui).contains("GB33 BUKB"), "{}", body(&ui));
+    assert!(ui.shows("Show the plain-text version"));
+    ui.click("Show the plain-text version");
+    assert!(body(&ui).contains("DE89 3704"));
+}
+
+#[test]
 fn a_javascript_link_cannot_be_activated() {
     let mut ui = Ui::open_demo("javascript");
     ui.read("Quiz night: links of every kind");
@@ -194,17 +211,17 @@ fn the_keyboard_moves_stars_and_archives() {
     ui.send(Message::Shortcut(Shortcut::Archive));
     assert_eq!(
         ui.mailbox().rows().len(),
-        31,
+        32,
         "archived: gone from the Inbox at once"
     );
     assert!(ui.mailbox().rows().iter().all(|r| r.id != second));
     ui.send(Message::Mailbox(quietpost::screen::mailbox::Message::Act(
         quietpost::screen::mailbox::Act::Archive,
     )));
-    assert_eq!(ui.mailbox().rows().len(), 30);
+    assert_eq!(ui.mailbox().rows().len(), 31);
     // The cache agrees (the move waits in the journal for the server).
     let inbox = &ui.mailbox().folders()[0];
-    assert_eq!((inbox.label.as_str(), inbox.total), ("Inbox", 30));
+    assert_eq!((inbox.label.as_str(), inbox.total), ("Inbox", 31));
     // Move to another folder of the account (the "Move to…" list).
     let moving = ui.mailbox().rows()[0].id;
     ui.send(Message::Shortcut(Shortcut::Previous));
@@ -212,7 +229,7 @@ fn the_keyboard_moves_stars_and_archives() {
         quietpost::screen::mailbox::Act::Move("Junk".into()),
     )));
     assert!(ui.mailbox().rows().iter().all(|r| r.id != moving));
-    assert_eq!(ui.mailbox().folders()[0].total, 29);
+    assert_eq!(ui.mailbox().folders()[0].total, 30);
     ui.send(Message::Shortcut(Shortcut::Help));
     assert!(ui.shows("Keyboard shortcuts"));
 }
@@ -228,9 +245,9 @@ fn search_finds_words_in_the_text() {
         quietpost::screen::mailbox::Message::SearchSubmitted,
     ));
     let rows = ui.mailbox().rows();
-    assert!(!rows.is_empty() && rows.len() < 32, "{}", rows.len());
+    assert!(!rows.is_empty() && rows.len() < 33, "{}", rows.len());
     ui.send(Message::Shortcut(Shortcut::Close));
-    assert_eq!(ui.mailbox().rows().len(), 32);
+    assert_eq!(ui.mailbox().rows().len(), 33);
 }
 
 /// Renders the window (phishing message open) in both themes to `target/screenshots/`, and

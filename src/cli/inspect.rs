@@ -21,18 +21,41 @@ pub struct InspectArgs {
     /// receiving server). Repeatable. Without it, no authentication result is shown.
     #[arg(long = "trust-authserv", value_name = "ID")]
     pub trust_authserv: Vec<String>,
+    /// For a message written twice (plain text and HTML), show the HTML version instead of
+    /// the plain text (a `versions-differ` warning says when they differ).
+    #[arg(long)]
+    pub html_version: bool,
+}
+
+/// The version of a message written twice that was asked for.
+pub fn prefer(html_version: bool) -> quietpost_render::Prefer {
+    if html_version {
+        quietpost_render::Prefer::Html
+    } else {
+        quietpost_render::Prefer::Plain
+    }
 }
 
 pub fn run(args: InspectArgs) -> Result<()> {
     let limits = Limits::default();
     let raw = read_input(&args.file, limits.max_message_bytes)?;
-    show(&raw, args.trust_authserv, args.json)
+    show(
+        &raw,
+        args.trust_authserv,
+        args.json,
+        prefer(args.html_version),
+    )
 }
 
 /// Renders a raw message and prints it: the readable view, or the SafeMessage as JSON. `read`
 /// uses it too, so a cached message prints exactly as `inspect` prints its bytes.
-pub fn show(raw: &[u8], trusted_authserv_ids: Vec<String>, json: bool) -> Result<()> {
-    show_with_ledger(raw, trusted_authserv_ids, json, |_| Ok(None))
+pub fn show(
+    raw: &[u8],
+    trusted_authserv_ids: Vec<String>,
+    json: bool,
+    prefer: quietpost_render::Prefer,
+) -> Result<()> {
+    show_with_ledger(raw, trusted_authserv_ids, json, prefer, |_| Ok(None))
 }
 
 /// As [`show`], with the message's network ledger when `ledger` gives one (`read`): in JSON as
@@ -41,11 +64,13 @@ pub fn show_with_ledger(
     raw: &[u8],
     trusted_authserv_ids: Vec<String>,
     json: bool,
+    prefer: quietpost_render::Prefer,
     ledger: impl FnOnce(&SafeMessage) -> Result<Option<Vec<LedgerEntry>>>,
 ) -> Result<()> {
     let options = Options {
         trusted_authserv_ids,
         limits: Limits::default(),
+        prefer,
     };
     let message = render(raw, &options);
     let ledger = ledger(&message)?;

@@ -57,6 +57,9 @@ pub struct ReadArgs {
     /// network ledger (`ledger`: each remote reference blocked, loaded or failed).
     #[arg(long)]
     pub json: bool,
+    /// For a message written twice (plain text and HTML), show the HTML version.
+    #[arg(long)]
+    pub html_version: bool,
 }
 
 #[derive(Debug, Args)]
@@ -417,11 +420,17 @@ fn resolve_folder(
 pub fn read(a: ReadArgs, paths: &Paths) -> Result<()> {
     let (account, raw) = raw_message(paths, a.id)?;
     let cache = cache(paths)?;
-    inspect::show_with_ledger(&raw, account.trusted_authserv_ids, a.json, |m| {
-        Ok(Some(
-            quietpost_core::remote::ledger(&cache, a.id, m).map_err(|e| anyhow!("{e}"))?,
-        ))
-    })
+    inspect::show_with_ledger(
+        &raw,
+        account.trusted_authserv_ids,
+        a.json,
+        inspect::prefer(a.html_version),
+        |m| {
+            Ok(Some(
+                quietpost_core::remote::ledger(&cache, a.id, m).map_err(|e| anyhow!("{e}"))?,
+            ))
+        },
+    )
 }
 
 /// A cached message's account and bytes, downloading the body if it is not cached yet (without

@@ -88,6 +88,8 @@ pub enum Message {
     RemoteLoaded(i64, Result<Arc<RemoteLoaded>, Error>),
     ToggleLedger,
     ShowWholeText,
+    /// The other version of a message written twice (plain text and HTML).
+    OtherVersion,
     Save(usize),
     Saved(Result<PathBuf, Error>),
     OpenAttachment(usize),
@@ -339,6 +341,7 @@ impl Mailbox {
                 }
                 Task::none()
             }
+            Message::OtherVersion => self.other_version(),
             Message::ShowWholeText => {
                 if let Reader::Open(r) = &mut self.reader {
                     r.show_all();
@@ -427,6 +430,26 @@ impl Mailbox {
             .map(|o| o.as_str().to_owned())
     }
 
+    /// Renders the open message again in its other version (plain text or HTML).
+    fn other_version(&mut self) -> Task<Message> {
+        let Reader::Open(r) = &self.reader else {
+            return Task::none();
+        };
+        let (id, account) = (r.opened.id, r.opened.row.account.clone());
+        let Some(account) = self.account(&account).cloned() else {
+            return Task::none();
+        };
+        let other = match r.opened.prefer {
+            quietpost_render::Prefer::Plain => quietpost_render::Prefer::Html,
+            quietpost_render::Prefer::Html => quietpost_render::Prefer::Plain,
+        };
+        self.reader = Reader::Loading(id);
+        Task::perform(
+            backend::open(self.places.cache.clone(), account, id, other),
+            move |r| Message::Opened(id, r.map(Arc::new)),
+        )
+    }
+
     fn select(&mut self, i: usize) -> Task<Message> {
         let Some(row) = self.rows.get(i) else {
             return Task::none();
@@ -442,7 +465,12 @@ impl Mailbox {
             scroll_to(LIST_ID, AbsoluteOffset { x: 0.0, y })
         });
         let open = Task::perform(
-            backend::open(self.places.cache.clone(), account, id),
+            backend::open(
+                self.places.cache.clone(),
+                account,
+                id,
+                quietpost_render::Prefer::Plain,
+            ),
             move |r| Message::Opened(id, r.map(Arc::new)),
         );
         Task::batch([open, reveal.unwrap_or_else(Task::none)])

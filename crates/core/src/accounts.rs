@@ -169,7 +169,18 @@ pub fn save_new(
             keychain.save(&credential_key(account, s), password)?;
         }
     }
-    config.accounts.push(account.clone());
+    let mut account = account.clone();
+    // A built-in provider's own authentication results are believed from the start.
+    for id in crate::autoconfig::provider_authserv_ids(&account.imap.host) {
+        if !account
+            .trusted_authserv_ids
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(&id))
+        {
+            account.trusted_authserv_ids.push(id);
+        }
+    }
+    config.accounts.push(account);
     config.save(paths)?;
     Ok(())
 }

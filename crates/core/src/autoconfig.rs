@@ -35,6 +35,11 @@ struct Provider {
     imap: (&'static str, u16, Security),
     smtp: (&'static str, u16, Security),
     note: Option<&'static str>,
+    /// The authserv-ids the provider's receiving servers write in the Authentication-Results
+    /// header they add on top of every message (RFC 8601). Only listed where the provider's
+    /// own header is known to carry one: believing an id the provider does not add would let
+    /// a sender's forged header pass.
+    authserv_ids: &'static [&'static str],
 }
 
 const TLS: Security = Security::Tls;
@@ -53,6 +58,17 @@ const PROVIDERS: &[Provider] = &[
         imap: ("imap.fastmail.com", 993, TLS),
         smtp: ("smtp.fastmail.com", 465, TLS),
         note: None,
+        // Each of Fastmail's inbound servers writes its own name.
+        authserv_ids: &[
+            "mx1.messagingengine.com",
+            "mx2.messagingengine.com",
+            "mx3.messagingengine.com",
+            "mx4.messagingengine.com",
+            "mx5.messagingengine.com",
+            "mx6.messagingengine.com",
+            "mx7.messagingengine.com",
+            "mx8.messagingengine.com",
+        ],
     },
     Provider {
         domains: &["gmail.com", "googlemail.com"],
@@ -60,6 +76,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("imap.gmail.com", 993, TLS),
         smtp: ("smtp.gmail.com", 465, TLS),
         note: None,
+        authserv_ids: &["mx.google.com"],
     },
     Provider {
         domains: &[
@@ -74,6 +91,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("outlook.office365.com", 993, TLS),
         smtp: ("smtp.office365.com", 587, STARTTLS),
         note: None,
+        authserv_ids: &[],
     },
     Provider {
         domains: &["icloud.com", "me.com", "mac.com"],
@@ -81,6 +99,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("imap.mail.me.com", 993, TLS),
         smtp: ("smtp.mail.me.com", 587, STARTTLS),
         note: None,
+        authserv_ids: &[],
     },
     Provider {
         domains: &["yahoo.com", "ymail.com", "rocketmail.com"],
@@ -88,6 +107,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("imap.mail.yahoo.com", 993, TLS),
         smtp: ("smtp.mail.yahoo.com", 465, TLS),
         note: None,
+        authserv_ids: &[],
     },
     Provider {
         domains: &[
@@ -102,6 +122,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("posteo.de", 993, TLS),
         smtp: ("posteo.de", 465, TLS),
         note: None,
+        authserv_ids: &[],
     },
     Provider {
         domains: &["mailbox.org"],
@@ -109,6 +130,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("imap.mailbox.org", 993, TLS),
         smtp: ("smtp.mailbox.org", 465, TLS),
         note: None,
+        authserv_ids: &[],
     },
     Provider {
         domains: &["gmx.net", "gmx.de", "gmx.at", "gmx.ch"],
@@ -116,6 +138,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("imap.gmx.net", 993, TLS),
         smtp: ("mail.gmx.net", 465, TLS),
         note: None,
+        authserv_ids: &[],
     },
     Provider {
         domains: &["gmx.com"],
@@ -123,6 +146,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("imap.gmx.com", 993, TLS),
         smtp: ("mail.gmx.com", 465, TLS),
         note: None,
+        authserv_ids: &[],
     },
     Provider {
         domains: &["web.de"],
@@ -130,6 +154,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("imap.web.de", 993, TLS),
         smtp: ("smtp.web.de", 587, STARTTLS),
         note: None,
+        authserv_ids: &[],
     },
     Provider {
         domains: &["zoho.com", "zohomail.com"],
@@ -137,6 +162,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("imap.zoho.com", 993, TLS),
         smtp: ("smtp.zoho.com", 465, TLS),
         note: None,
+        authserv_ids: &[],
     },
     Provider {
         domains: &["proton.me", "protonmail.com", "protonmail.ch", "pm.me"],
@@ -146,8 +172,24 @@ const PROVIDERS: &[Provider] = &[
         note: Some(
             "Proton Mail needs Proton Mail Bridge running on this computer. Its certificate is its own: export it from Bridge and pin its fingerprint with --pin-sha256.",
         ),
+        authserv_ids: &[],
     },
 ];
+
+/// The authserv-ids of the provider whose IMAP server is `imap_host`, when it is one of the
+/// built-in providers and its own Authentication-Results header is known: what a new account
+/// trusts, so the reader's verdict works without setting anything.
+pub fn provider_authserv_ids(imap_host: &str) -> Vec<String> {
+    PROVIDERS
+        .iter()
+        .find(|p| {
+            p.imap
+                .0
+                .eq_ignore_ascii_case(imap_host.trim_end_matches('.'))
+        })
+        .map(|p| p.authserv_ids.iter().map(|s| (*s).to_owned()).collect())
+        .unwrap_or_default()
+}
 
 /// The domain of an address, lower-case, if it has one.
 pub fn domain_of(email: &str) -> Option<String> {
@@ -434,6 +476,18 @@ pub async fn srv(email: &str, resolver: &Resolver) -> Result<Discovered, String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn builtin_providers_name_their_own_authserv_ids() {
+        assert_eq!(provider_authserv_ids("imap.gmail.com"), ["mx.google.com"]);
+        assert!(
+            provider_authserv_ids("IMAP.fastmail.com")
+                .contains(&"mx4.messagingengine.com".to_owned())
+        );
+        assert!(provider_authserv_ids("imap.example.org").is_empty());
+        // Outlook's header carries no authserv-id at all: nothing is believed.
+        assert!(provider_authserv_ids("outlook.office365.com").is_empty());
+    }
 
     #[test]
     fn builtin_table() {

@@ -77,6 +77,9 @@ pub enum Code {
     HtmlConverted,
     /// The HTML hides some of its text from view; Quietpost shows it (detail quotes it).
     HiddenText,
+    /// The plain-text and HTML versions of the message say different things (links to other
+    /// sites, other numbers); the other version can be shown.
+    VersionsDiffer,
     // Attachments.
     /// An executable, script, shortcut, installer or disk-image type: save-only.
     Executable,
@@ -128,6 +131,7 @@ impl Code {
             HiddenControl => "hidden-control",
             HtmlConverted => "html-converted",
             HiddenText => "hidden-text",
+            VersionsDiffer => "versions-differ",
             Executable => "executable",
             PathInName => "path-in-name",
             BidiInName => "bidi-in-name",

@@ -74,7 +74,12 @@ pub struct Options {
     /// these are believed. Empty means none is.
     pub trusted_authserv_ids: Vec<String>,
     pub limits: Limits,
+    /// Which version of a message written twice (plain text and HTML) to show: the plain
+    /// text by default; the HTML when the person asks for the other version.
+    pub prefer: Prefer,
 }
+
+pub use mime::Prefer;
 
 /// What the body text is for.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -116,6 +121,7 @@ fn mime_limits(limits: &Limits) -> mime::Limits {
         max_depth: limits.max_mime_depth,
         max_parts: limits.max_parts,
         max_attachments: limits.max_attachments,
+        prefer: Prefer::Plain,
     }
 }
 
@@ -268,7 +274,7 @@ fn render_inner(raw: &[u8], options: &Options, purpose: Purpose) -> SafeMessage 
     }
     headers(&message, raw, options, &mut m);
     if purpose != Purpose::Header {
-        body(&message, limits, purpose, &mut m);
+        body(&message, options, purpose, &mut m);
     }
     m
 }
@@ -566,8 +572,31 @@ fn note_findings(m: &mut SafeMessage, f: quietpost_model::Findings, what: &str) 
     }
 }
 
-fn body(message: &Message<'_>, limits: &Limits, purpose: Purpose, m: &mut SafeMessage) {
-    let walk = mime::walk(message, &mime_limits(limits));
+fn body(message: &Message<'_>, options: &Options, purpose: Purpose, m: &mut SafeMessage) {
+    let limits = &options.limits;
+    let walk = mime::walk(
+        message,
+        &mime::Limits {
+            prefer: options.prefer,
+            ..mime_limits(limits)
+        },
+    );
+    if purpose == Purpose::Display {
+        for (plain, html, shown_html) in &walk.alternatives {
+            if let Some(what) = versions_differ(plain, html) {
+                let (shown, other) = if *shown_html {
+                    ("HTML", "plain-text")
+                } else {
+                    ("plain-text", "HTML")
+                };
+                m.warnings.push(warning(
+                    Code::VersionsDiffer,
+                    &format!("This message is written twice, as plain text and as HTML, and the two say different things: {what}. You are reading the {shown} version; the {other} version can be shown."),
+                ));
+                break;
+            }
+        }
+    }
     for note in &walk.limits {
         m.warnings
             .push(warning(Code::LimitReached, &format!("{note}.")));
@@ -761,6 +790,101 @@ fn body(message: &Message<'_>, limits: &Limits, purpose: Purpose, m: &mut SafeMe
 /// the same hardened analysis as the message's own header (every From candidate, encoded words
 /// never decoded inside an address, its warnings), each value one sanitized line, so nothing
 /// in the attached header can forge lines of the block.
+/// What differs, in words, between the plain-text and HTML versions of one message: the sites
+/// their links go to, or the numbers they give (amounts, account and phone numbers), when
+/// both versions have some (a plain text that only says "view this in HTML" is no version).
+fn versions_differ(plain: &str, html: &str) -> Option<String> {
+    let html_text = html::to_text(&html[..css::floor_char_boundary(html, 1 << 20)], 0, None);
+    let sites = |urls: &mut dyn Iterator<Item = String>| -> std::collections::BTreeSet<String> {
+        urls.filter_map(|u| url::Url::parse(&u).ok())
+            .filter_map(|u| u.host_str().map(str::to_owned))
+            .map(|h| links::registrable(&h).unwrap_or(h))
+            .collect()
+    };
+    let bare = |text: &str| -> Vec<String> {
+        links::find_urls(text)
+            .into_iter()
+            .map(|(s, e)| {
+                let u = &text[s..e];
+                if u.to_ascii_lowercase().starts_with("www.") {
+                    format!("http://{u}")
+                } else {
+                    u.to_owned()
+                }
+            })
+            .collect()
+    };
+    let plain_sites = sites(&mut bare(plain).into_iter());
+    let html_sites = sites(
+        &mut html_text
+            .links
+            .iter()
+            .map(|(_, href)| href.clone())
+            .chain(bare(&html_text.text)),
+    );
+    let mut what = Vec::new();
+    if !plain_sites.is_empty() && !html_sites.is_empty() && plain_sites != html_sites {
+        let only_html: Vec<&str> = html_sites
+            .difference(&plain_sites)
+            .map(String::as_str)
+            .collect();
+        let only_plain: Vec<&str> = plain_sites
+            .difference(&html_sites)
+            .map(String::as_str)
+            .collect();
+        if !only_html.is_empty() {
+            what.push(format!(
+                "the HTML links to {} and the plain text does not",
+                only_html.join(", ")
+            ));
+        }
+        if !only_plain.is_empty() {
+            what.push(format!(
+                "the plain text links to {} and the HTML does not",
+                only_plain.join(", ")
+            ));
+        }
+    }
+    let plain_numbers = numbers(plain);
+    let html_numbers = numbers(&html_text.text);
+    if !plain_numbers.is_empty() && !html_numbers.is_empty() && plain_numbers != html_numbers {
+        let differing: Vec<&str> = html_numbers
+            .symmetric_difference(&plain_numbers)
+            .map(String::as_str)
+            .take(4)
+            .collect();
+        what.push(format!("the numbers differ ({})", differing.join(", ")));
+    }
+    (!what.is_empty()).then(|| what.join("; "))
+}
+
+/// The numbers of four digits or more in a text (amounts, account, card and phone numbers),
+/// with their separators taken out.
+fn numbers(text: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut current = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            current.push(c);
+        } else if matches!(c, '.' | ',' | ' ' | '-' | '\u{a0}' | '\'')
+            && !current.is_empty()
+            && chars.peek().is_some_and(char::is_ascii_digit)
+        {
+            // A separator inside a number.
+        } else {
+            if current.len() >= 4 {
+                out.insert(std::mem::take(&mut current));
+            }
+            current.clear();
+        }
+    }
+    if current.len() >= 4 {
+        out.insert(current);
+    }
+    out
+}
+
 /// The body without the characters that delimit link markers, and where each marker is. A
 /// marker cut by the size limit (no closing delimiter) is not one.
 fn take_markers(body: SafeText) -> (SafeText, Vec<quietpost_model::LinkMarker>) {

@@ -28,6 +28,9 @@ pub struct Walk<'m> {
     pub body: Vec<Piece<'m>>,
     /// Every HTML part a renderer would show: displayed ones and unchosen alternatives.
     pub html: Vec<&'m str>,
+    /// Each multipart/alternative shown that has a text/plain and a text/html version: the
+    /// plain text, the HTML, and whether the HTML is the one shown (to compare the two).
+    pub alternatives: Vec<(&'m str, &'m str, bool)>,
     pub attachments: Vec<Found<'m>>,
     pub limits: Vec<String>,
     /// Structural damage worked around (e.g. a multipart without a boundary).
@@ -42,10 +45,21 @@ enum Role {
     Alternative,
 }
 
+/// Which version of a multipart/alternative to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Prefer {
+    /// The plain text when there is one (the default: nothing of the HTML's layout tricks).
+    #[default]
+    Plain,
+    /// The HTML (the person asked for the other version).
+    Html,
+}
+
 pub struct Limits {
     pub max_depth: usize,
     pub max_parts: usize,
     pub max_attachments: usize,
+    pub prefer: Prefer,
 }
 
 fn content_type(part: &MessagePart<'_>) -> (String, String) {
@@ -104,7 +118,30 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
         match &part.body {
             PartType::Multipart(children) => {
                 let chosen = (sub == "alternative" && role == Role::Display)
-                    .then(|| choose_alternative(msg, children));
+                    .then(|| choose_alternative(msg, children, limits.prefer));
+                if let Some(c) = chosen {
+                    let version = |sub: &str| {
+                        children.iter().find_map(|child| {
+                            let part = msg.parts.get(*child as usize)?;
+                            let (t, s) = content_type(part);
+                            match &part.body {
+                                PartType::Text(x) | PartType::Html(x)
+                                    if t == "text" && s == sub && !is_attachment(part) =>
+                                {
+                                    Some(x.as_ref())
+                                }
+                                _ => None,
+                            }
+                        })
+                    };
+                    if let (Some(plain), Some(html)) = (version("plain"), version("html")) {
+                        let shown_html = msg
+                            .parts
+                            .get(children[c] as usize)
+                            .is_some_and(|p| content_type(p).1 == "html");
+                        w.alternatives.push((plain, html, shown_html));
+                    }
+                }
                 for (i, child) in children.iter().enumerate().rev() {
                     let child_role = match chosen {
                         Some(c) if c != i => Role::Alternative,
@@ -203,9 +240,9 @@ fn charset_suspect(part: &MessagePart<'_>, text: &str) -> bool {
     part.is_encoding_problem || suspect_charset || text.contains('\u{FFFD}')
 }
 
-/// The alternative to show: text/plain first, else HTML or a multipart holding it, else the
-/// first one.
-fn choose_alternative(msg: &Message<'_>, children: &[u32]) -> usize {
+/// The alternative to show: text/plain first (HTML first when asked), else HTML or a
+/// multipart holding it, else the first one.
+fn choose_alternative(msg: &Message<'_>, children: &[u32], prefer: Prefer) -> usize {
     let types: Vec<(String, String)> = children
         .iter()
         .map(|c| {
@@ -215,9 +252,15 @@ fn choose_alternative(msg: &Message<'_>, children: &[u32]) -> usize {
                 .unwrap_or_default()
         })
         .collect();
+    let first = if prefer == Prefer::Html {
+        "html"
+    } else {
+        "plain"
+    };
     types
         .iter()
-        .position(|(t, s)| t == "text" && s == "plain")
+        .position(|(t, s)| t == "text" && s == first)
+        .or_else(|| types.iter().position(|(t, s)| t == "text" && s == "plain"))
         .or_else(|| types.iter().position(|(t, s)| t == "text" && s == "html"))
         .or_else(|| types.iter().position(|(t, _)| t == "multipart"))
         .unwrap_or(0)

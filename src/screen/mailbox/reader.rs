@@ -589,6 +589,17 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
             .align_y(iced::Alignment::Center),
         );
     }
+    if m.has_warning(Code::VersionsDiffer) || r.opened.prefer == quietpost_render::Prefer::Html {
+        let label = match r.opened.prefer {
+            quietpost_render::Prefer::Plain => "Show the HTML version",
+            quietpost_render::Prefer::Html => "Show the plain-text version",
+        };
+        page = page.push(
+            button(text(label))
+                .style(button::secondary)
+                .on_press(Message::OtherVersion),
+        );
+    }
     if m.has_warning(Code::HtmlConverted) {
         page = page.push(
             text("Written in HTML, shown as text: nothing in it was loaded or run.")
@@ -627,6 +638,7 @@ mod tests {
             ledger: Vec::new(),
             permission: Permission::Blocked,
             cannot_load: Some(CannotLoad::Policy),
+            prefer: quietpost_render::Prefer::Plain,
             message,
         })
     }

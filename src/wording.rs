@@ -160,7 +160,13 @@ pub fn net_error_for(e: &NetError, face: Face) -> String {
                 CertProblem::PinMismatch { expected, actual } => format!(
                     "is not the one you pinned.\n  pinned:    {expected}\n  presented: {actual}\n  If the server's certificate really changed, ask its administrator and add the account again with the new fingerprint"
                 ),
-                CertProblem::Other(detail) => format!("was rejected ({detail})"),
+                CertProblem::WeakKey { bits } => format!(
+                    "uses a {bits}-bit key, too weak to protect the connection (2,048 bits is the least accepted). This is not necessarily an attack: ask the server's administrator to renew the certificate with a stronger key"
+                ),
+                CertProblem::IssuerNotInCaFile { issuer } => format!(
+                    "was issued by {issuer}, which is not in your CA file, and the server sent no intermediate certificate. If {issuer} is an intermediate of your own CA, the server's setup leaves it out: ask its administrator to send the full chain, or add that intermediate to the CA file. If you do not know {issuer}, do not trust it"
+                ),
+                CertProblem::Other(detail) => format!("was rejected: {detail}"),
             };
             let own = match face {
                 Face::Cli => {
@@ -170,8 +176,14 @@ pub fn net_error_for(e: &NetError, face: Face) -> String {
                     "For your own server, its certificate can be pinned once you have compared its fingerprint with the one its administrator gives you."
                 }
             };
+            // A weak key or a missing intermediate is a server's mistake, not a sign of
+            // interception: saying otherwise would teach people to ignore the warning.
+            let intercept = match problem {
+                CertProblem::WeakKey { .. } => "",
+                _ => " Someone may be intercepting the connection.",
+            };
             format!(
-                "The certificate of {host} {what}. Quietpost did not connect and sent nothing. Someone may be intercepting the connection. {own}"
+                "The certificate of {host} {what}. Quietpost did not connect and sent nothing.{intercept} {own}"
             )
         }
         Tls { host, .. } => format!(
@@ -189,6 +201,9 @@ pub fn net_error_for(e: &NetError, face: Face) -> String {
         StartTlsRefused { host } => {
             format!("{host} refused to start TLS. Quietpost never continues without it.")
         }
+        StartTlsUnexpected { host } => format!(
+            "{host} answered the request to start TLS with something other than its go-ahead, so the connection cannot be protected. Quietpost stopped at once and sent nothing else. Someone on the network may be tampering with the connection."
+        ),
         Injection { host } => format!(
             "Data arrived from {host} before the secure connection began: a sign of tampering on the network. Quietpost stopped and sent nothing."
         ),

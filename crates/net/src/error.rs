@@ -22,7 +22,19 @@ pub enum CertProblem {
         expected: String,
         actual: String,
     },
-    /// Anything else rustls rejected (malformed, bad signature, unsupported usage ...).
+    /// The server's key (or a key in its chain) is too weak to be safe: an RSA key under 2,048
+    /// bits. Not a forgery, but nothing protects the connection well enough to use it.
+    WeakKey {
+        bits: usize,
+    },
+    /// With a CA file: the server sent no intermediate certificate, and its certificate's
+    /// issuer is not in the CA file. Either the server's setup leaves out the intermediate
+    /// that links it to the CA (a common mistake), or the certificate is not from that CA at
+    /// all (interception): the issuer is named so the person can tell.
+    IssuerNotInCaFile {
+        issuer: String,
+    },
+    /// Anything else rustls rejected, in words (malformed, unsupported usage ...).
     Other(String),
 }
 
@@ -41,6 +53,11 @@ impl std::fmt::Display for CertProblem {
                     "SHA-256 fingerprint {actual} is not the pinned {expected}"
                 )
             }
+            CertProblem::WeakKey { bits } => write!(f, "{bits}-bit key, too weak"),
+            CertProblem::IssuerNotInCaFile { issuer } => write!(
+                f,
+                "issued by {issuer}, which is not in the CA file (no intermediate was sent)"
+            ),
             CertProblem::Other(s) => write!(f, "rejected ({s})"),
         }
     }
@@ -84,6 +101,10 @@ pub enum Error {
     /// The server's words before TLS are never shown: anyone on the path could have written them.
     #[error("{host} refused STARTTLS")]
     StartTlsRefused { host: String },
+    /// The answer to STARTTLS was not the tagged go-ahead of our own command (a continuation
+    /// request, an untagged line, another tag): refused at once, never waited out.
+    #[error("{host} answered STARTTLS with something other than its go-ahead")]
+    StartTlsUnexpected { host: String },
     /// Bytes arrived between the server's "go ahead" and the TLS handshake: someone on the
     /// path is injecting responses.
     #[error("{host} sent data before the TLS handshake (response injection)")]

@@ -12,7 +12,7 @@ pub use crate::endpoint::{Endpoint, Timeouts};
 use crate::error::{Error, Result};
 use crate::framing::{Guarded, Limits};
 use crate::tls::{self, Security, TlsDetails};
-use crate::wire::{Lines, server_text};
+use crate::wire::{Lines, imap_error_words};
 use quietpost_model::Secret;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -126,11 +126,28 @@ async fn starttls(tcp: TcpStream, ep: &Endpoint, t: &Timeouts) -> Result<TcpStre
             host: ep.host.clone(),
         });
     }
-    let (status, _, _) = plain.command("Q2", "STARTTLS", t.command).await?;
-    if status != "OK" {
-        return Err(Error::StartTlsRefused {
-            host: ep.host.clone(),
-        });
+    // Only the tagged OK of our own STARTTLS is a go-ahead. Anything else — a continuation
+    // request, an untagged line, another tag — is refused at once: nothing legitimate sends
+    // it, and waiting for the command's time-out would blame the network.
+    plain.send("Q2 STARTTLS\r\n").await?;
+    let line = plain.read_line(t.command).await?;
+    match line.strip_prefix("Q2 ").map(|rest| {
+        rest.split(' ')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_uppercase()
+    }) {
+        Some(status) if status == "OK" => {}
+        Some(status) if status == "NO" || status == "BAD" => {
+            return Err(Error::StartTlsRefused {
+                host: ep.host.clone(),
+            });
+        }
+        _ => {
+            return Err(Error::StartTlsUnexpected {
+                host: ep.host.clone(),
+            });
+        }
     }
     plain.into_upgradable().await
 }
@@ -220,20 +237,18 @@ pub async fn login(
         .await
         .map_err(|_| ep.timed_out())?
         .map_err(|(e, _client)| match e {
-            async_imap::error::Error::No(text) => Error::Login {
-                host: ep.host.clone(),
-                server_text: server_text(&text),
-            },
-            async_imap::error::Error::Bad(text) => Error::Login {
-                host: ep.host.clone(),
-                server_text: server_text(&text),
-            },
+            e @ (async_imap::error::Error::No(_) | async_imap::error::Error::Bad(_)) => {
+                Error::Login {
+                    host: ep.host.clone(),
+                    server_text: imap_error_words(&e),
+                }
+            }
             async_imap::error::Error::ConnectionLost => Error::Closed {
                 host: ep.host.clone(),
             },
             other => Error::Protocol {
                 host: ep.host.clone(),
-                detail: other.to_string(),
+                detail: imap_error_words(&other),
             },
         })?;
     tracing::debug!(host = ep.host, "logged in");

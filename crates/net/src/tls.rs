@@ -134,7 +134,10 @@ pub fn client_config(trust: &Trust) -> Result<Arc<ClientConfig>> {
                 };
             builder
                 .dangerous()
-                .with_custom_certificate_verifier(verifier)
+                .with_custom_certificate_verifier(Arc::new(Diagnosing {
+                    inner: verifier,
+                    ca_subjects: None,
+                }))
                 .with_no_client_auth()
         }
         Trust::CaFile(path) => {
@@ -143,11 +146,13 @@ pub fn client_config(trust: &Trust) -> Result<Arc<ClientConfig>> {
                 source,
             })?;
             let mut roots = RootCertStore::empty();
+            let mut subjects = Vec::new();
             for cert in rustls::pki_types::pem::PemObject::pem_slice_iter(&pem) {
                 let cert: CertificateDer<'static> = cert.map_err(|e| Error::CaFile {
                     path: path.display().to_string(),
                     source: std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()),
                 })?;
+                subjects.extend(names(&cert).map(|(subject, _)| subject));
                 roots.add(cert).map_err(Error::Config)?;
             }
             if roots.is_empty() {
@@ -161,14 +166,20 @@ pub fn client_config(trust: &Trust) -> Result<Arc<ClientConfig>> {
             }
             builder
                 .dangerous()
-                .with_custom_certificate_verifier(webpki_verifier(roots, &provider)?)
+                .with_custom_certificate_verifier(Arc::new(Diagnosing {
+                    inner: webpki_verifier(roots, &provider)?,
+                    ca_subjects: Some(subjects),
+                }))
                 .with_no_client_auth()
         }
         Trust::PinnedSha256(pin) => builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(PinnedCertVerifier {
-                pin: *pin,
-                provider: provider.clone(),
+            .with_custom_certificate_verifier(Arc::new(Diagnosing {
+                inner: Arc::new(PinnedCertVerifier {
+                    pin: *pin,
+                    provider: provider.clone(),
+                }),
+                ca_subjects: None,
             }))
             .with_no_client_auth(),
     };
@@ -186,6 +197,204 @@ fn webpki_verifier(
     .build()
     .map_err(|e| Error::Config(rustls::Error::General(e.to_string())))?;
     Ok(v)
+}
+
+/// The smallest RSA key accepted as safe.
+const MIN_RSA_BITS: usize = 2048;
+
+/// A certificate's public key is too weak (an RSA key under [`MIN_RSA_BITS`]).
+#[derive(Debug)]
+struct WeakKey {
+    bits: usize,
+}
+
+impl std::fmt::Display for WeakKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-bit RSA key", self.bits)
+    }
+}
+
+impl std::error::Error for WeakKey {}
+
+/// With a CA file: no intermediate certificate was sent, and the certificate's issuer is not
+/// in the file.
+#[derive(Debug)]
+struct IssuerNotInCaFile {
+    issuer: String,
+}
+
+impl std::fmt::Display for IssuerNotInCaFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "issuer {} is not in the CA file", self.issuer)
+    }
+}
+
+impl std::error::Error for IssuerNotInCaFile {}
+
+fn other(e: impl std::error::Error + Send + Sync + 'static) -> rustls::Error {
+    rustls::Error::InvalidCertificate(CertificateError::Other(rustls::OtherError(Arc::new(e))))
+}
+
+/// The DER subject and issuer of a certificate, when it parses.
+fn names(der: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    use x509_cert::der::{Decode, Encode};
+    let c = x509_cert::Certificate::from_der(der).ok()?;
+    let tbs = &c.tbs_certificate;
+    Some((tbs.subject.to_der().ok()?, tbs.issuer.to_der().ok()?))
+}
+
+/// The size of a certificate's RSA key in bits (`None` for another kind of key).
+fn rsa_bits(der: &[u8]) -> Option<usize> {
+    use x509_cert::der::Decode;
+    let c = x509_cert::Certificate::from_der(der).ok()?;
+    let spki = &c.tbs_certificate.subject_public_key_info;
+    if spki.algorithm.oid.to_string() != "1.2.840.113549.1.1.1" {
+        return None;
+    }
+    // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
+    let key = spki.subject_public_key.raw_bytes();
+    let (tag, body) = der_item(key)?;
+    if tag != 0x30 {
+        return None;
+    }
+    let (tag, modulus) = der_item(body)?;
+    if tag != 0x02 {
+        return None;
+    }
+    let first = modulus.iter().position(|b| *b != 0)?;
+    let significant = &modulus[first..];
+    Some(significant.len() * 8 - significant[0].leading_zeros() as usize)
+}
+
+/// The tag and contents of the DER item at the start of `bytes`.
+fn der_item(bytes: &[u8]) -> Option<(u8, &[u8])> {
+    let tag = *bytes.first()?;
+    let first = *bytes.get(1)? as usize;
+    let (len, start) = if first < 0x80 {
+        (first, 2)
+    } else {
+        let n = first & 0x7f;
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for b in bytes.get(2..2 + n)? {
+            len = len << 8 | *b as usize;
+        }
+        (len, 2 + n)
+    };
+    Some((tag, bytes.get(start..start.checked_add(len)?)?))
+}
+
+/// The weakest key size among `certs`, when one is too weak.
+fn weak_key<'a>(certs: impl IntoIterator<Item = &'a CertificateDer<'a>>) -> Option<usize> {
+    certs
+        .into_iter()
+        .filter_map(|c| rsa_bits(c))
+        .filter(|bits| *bits < MIN_RSA_BITS)
+        .min()
+}
+
+/// Wraps the verifier of every trust mode so that two failures are named for what they are:
+/// a key too weak to use (not a forgery), and — with a CA file — a certificate whose issuer is
+/// not in the file while no intermediate was sent (a server that leaves out its intermediate,
+/// or an interception: the issuer is named). It never accepts what the inner verifier refuses.
+#[derive(Debug)]
+struct Diagnosing {
+    inner: Arc<dyn ServerCertVerifier>,
+    /// The subjects (DER) of the CA file's certificates, with a CA file.
+    ca_subjects: Option<Vec<Vec<u8>>>,
+}
+
+impl Diagnosing {
+    fn diagnose(
+        &self,
+        e: rustls::Error,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+    ) -> rustls::Error {
+        let rustls::Error::InvalidCertificate(c) = &e else {
+            return e;
+        };
+        if let CertificateError::Other(o) = c
+            && o.0.downcast_ref::<PinMismatch>().is_some()
+        {
+            return e;
+        }
+        if let Some(bits) = weak_key(std::iter::once(end_entity).chain(intermediates)) {
+            return other(WeakKey { bits });
+        }
+        if matches!(c, CertificateError::UnknownIssuer)
+            && intermediates.is_empty()
+            && let Some(ca_subjects) = &self.ca_subjects
+            && let Some((subject, issuer)) = names(end_entity)
+            && subject != issuer
+            && !ca_subjects.contains(&issuer)
+        {
+            use x509_cert::der::Decode;
+            let issuer = x509_cert::name::Name::from_der(&issuer)
+                .map(|n| n.to_string())
+                .unwrap_or_else(|_| "its issuer".to_owned());
+            return other(IssuerNotInCaFile { issuer });
+        }
+        e
+    }
+
+    fn signature(
+        &self,
+        result: std::result::Result<HandshakeSignatureValid, rustls::Error>,
+        cert: &CertificateDer<'_>,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        result.map_err(|e| match weak_key([cert]) {
+            Some(bits) => other(WeakKey { bits }),
+            None => e,
+        })
+    }
+}
+
+impl ServerCertVerifier for Diagnosing {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+        self.inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+            .map_err(|e| self.diagnose(e, end_entity, intermediates))
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        self.signature(self.inner.verify_tls12_signature(message, cert, dss), cert)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        self.signature(self.inner.verify_tls13_signature(message, cert, dss), cert)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+
+    fn requires_raw_public_keys(&self) -> bool {
+        self.inner.requires_raw_public_keys()
+    }
+
+    fn root_hint_subjects(&self) -> Option<&[rustls::DistinguishedName]> {
+        self.inner.root_hint_subjects()
+    }
 }
 
 /// The pinned certificate is not the one presented.
@@ -317,24 +526,53 @@ fn classify_handshake_error(e: std::io::Error, host: &str, port: u16) -> Error {
                 CertProblem::WrongHost
             }
             CertificateError::Revoked => CertProblem::Revoked,
-            CertificateError::BadSignature
-            | CertificateError::UnsupportedSignatureAlgorithmContext { .. } => {
-                CertProblem::BadSignature
+            CertificateError::BadSignature => CertProblem::BadSignature,
+            CertificateError::Other(other) => {
+                if let Some(p) = other.0.downcast_ref::<PinMismatch>() {
+                    CertProblem::PinMismatch {
+                        expected: p.expected.clone(),
+                        actual: p.actual.clone(),
+                    }
+                } else if let Some(w) = other.0.downcast_ref::<WeakKey>() {
+                    CertProblem::WeakKey { bits: w.bits }
+                } else if let Some(m) = other.0.downcast_ref::<IssuerNotInCaFile>() {
+                    CertProblem::IssuerNotInCaFile {
+                        issuer: m.issuer.clone(),
+                    }
+                } else {
+                    CertProblem::Other("it failed a check of the certificate".to_owned())
+                }
             }
-            CertificateError::Other(other) => match other.0.downcast_ref::<PinMismatch>() {
-                Some(p) => CertProblem::PinMismatch {
-                    expected: p.expected.clone(),
-                    actual: p.actual.clone(),
-                },
-                None => CertProblem::Other(other.to_string()),
-            },
-            other => CertProblem::Other(format!("{other:?}")),
+            other => CertProblem::Other(certificate_error_words(other).to_owned()),
         },
         // The server answered our ClientHello with something that is not TLS: plain text.
         rustls::Error::InvalidMessage(_) => return Error::ExpectsStartTls { host, port },
         _ => return Error::Tls { host, source: e },
     };
     Error::Certificate { host, problem }
+}
+
+/// A certificate failure with no problem of its own, in words (never a debug dump).
+fn certificate_error_words(e: &CertificateError) -> &'static str {
+    match e {
+        CertificateError::BadEncoding => "it is malformed",
+        CertificateError::UnhandledCriticalExtension => {
+            "it carries a critical extension Quietpost cannot check"
+        }
+        CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
+            "it is not meant for a server"
+        }
+        CertificateError::UnsupportedSignatureAlgorithmContext { .. }
+        | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+            "it is signed with an algorithm Quietpost does not accept (such as SHA-1)"
+        }
+        CertificateError::UnknownRevocationStatus
+        | CertificateError::ExpiredRevocationList
+        | CertificateError::ExpiredRevocationListContext { .. } => {
+            "its revocation status cannot be checked"
+        }
+        _ => "it failed a check of the certificate",
+    }
 }
 
 /// What the handshake negotiated.
@@ -401,5 +639,65 @@ mod tests {
             client_config(&Trust::CaFile("/nonexistent.pem".into())),
             Err(Error::CaFile { .. })
         ));
+    }
+
+    const WEAK: &[u8] = include_bytes!("../tests/data/rsa1024-self-signed.der");
+
+    #[test]
+    fn a_weak_key_is_named_as_such_not_as_a_forgery() {
+        assert_eq!(rsa_bits(WEAK), Some(1024));
+        let cert = CertificateDer::from(WEAK.to_vec());
+        let mut roots = RootCertStore::empty();
+        let _ = roots.add(cert.clone());
+        let verifier = Diagnosing {
+            inner: webpki_verifier(
+                RootCertStore {
+                    roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+                },
+                &provider(),
+            )
+            .unwrap(),
+            ca_subjects: None,
+        };
+        let name = ServerName::try_from("weak.quietpost.test").unwrap();
+        let err = verifier
+            .verify_server_cert(&cert, &[], &name, &[], UnixTime::now())
+            .unwrap_err();
+        let problem = classify_handshake_error(
+            std::io::Error::new(std::io::ErrorKind::InvalidData, err),
+            "weak.quietpost.test",
+            993,
+        );
+        assert!(
+            matches!(
+                problem,
+                Error::Certificate {
+                    problem: CertProblem::WeakKey { bits: 1024 },
+                    ..
+                }
+            ),
+            "{problem:?}"
+        );
+    }
+
+    #[test]
+    fn certificate_failures_are_words_never_debug_text() {
+        for e in [
+            CertificateError::BadEncoding,
+            CertificateError::InvalidPurpose,
+            CertificateError::UnhandledCriticalExtension,
+            CertificateError::UnknownRevocationStatus,
+        ] {
+            let problem = classify_handshake_error(
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    rustls::Error::InvalidCertificate(e),
+                ),
+                "h",
+                993,
+            );
+            let text = problem.to_string();
+            assert!(!text.contains('{') && !text.contains("Some("), "{text}");
+        }
     }
 }

@@ -32,6 +32,47 @@ pub(crate) fn redact(line: &str) -> String {
     server_text(&shown)
 }
 
+/// An IMAP library error in words: for a NO or BAD, the server's own words (async-imap hands
+/// them over as `code: Some(..), info: Some("…")`, debug text no person should read);
+/// otherwise the library's description. Sanitized and capped like any server text.
+pub(crate) fn imap_error_words(e: &async_imap::error::Error) -> String {
+    match e {
+        async_imap::error::Error::No(text) | async_imap::error::Error::Bad(text) => {
+            server_text(&info_of(text))
+        }
+        other => server_text(&other.to_string()),
+    }
+}
+
+/// The `info` part of async-imap's `code: …, info: Some("…")`, unescaped; the text as it is
+/// when it is not of that form; empty when the server gave no words.
+fn info_of(text: &str) -> String {
+    if let Some(start) = text.find("info: Some(\"") {
+        let rest = &text[start + "info: Some(\"".len()..];
+        let body = rest.strip_suffix("\")").unwrap_or(rest);
+        let mut out = String::with_capacity(body.len());
+        let mut chars = body.chars();
+        while let Some(c) = chars.next() {
+            match (c, chars.clone().next()) {
+                ('\\', Some(n @ ('"' | '\\' | '\''))) => {
+                    out.push(n);
+                    chars.next();
+                }
+                ('\\', Some('n' | 'r' | 't')) => {
+                    out.push(' ');
+                    chars.next();
+                }
+                (c, _) => out.push(c),
+            }
+        }
+        return out;
+    }
+    if text.contains("info: None") {
+        return String::new();
+    }
+    text.to_owned()
+}
+
 /// Server words for an error message: one line, sanitized, capped.
 pub(crate) fn server_text(s: &str) -> String {
     quietpost_model::SafeLine::new(s, MAX_SERVER_TEXT).to_string()
@@ -250,7 +291,19 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Capped<S> {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::{imap_error_words, info_of, redact};
+
+    #[test]
+    fn imap_errors_are_the_servers_words_not_debug_text() {
+        let e = async_imap::error::Error::No(
+            "code: Some(AuthenticationFailed), info: Some(\"Authentication \\\"failed\\\".\")"
+                .into(),
+        );
+        assert_eq!(imap_error_words(&e), "Authentication \"failed\".");
+        let e = async_imap::error::Error::Bad("code: None, info: None".into());
+        assert_eq!(imap_error_words(&e), "");
+        assert_eq!(info_of("plain words"), "plain words");
+    }
 
     #[test]
     fn credentials_never_reach_a_trace() {

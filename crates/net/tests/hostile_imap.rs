@@ -93,6 +93,69 @@ async fn refused_starttls_fails_closed() {
     }
 }
 
+/// Anything but the tagged OK of our own STARTTLS ends the attempt at once: never a wait for
+/// the command's time-out (60 s), never a credential.
+#[tokio::test]
+async fn anything_but_the_tagged_go_ahead_aborts_at_once() {
+    for reply in [
+        StartTls::Continuation,
+        StartTls::Untagged,
+        StartTls::OtherTag,
+    ] {
+        let fake = Fake {
+            starttls: reply,
+            ..Fake::default()
+        };
+        let started = std::time::Instant::now();
+        let (r, seen) = attempt(fake, Security::StartTlsRequired, Trust::System).await;
+        assert!(matches!(r, Err(Error::StartTlsUnexpected { .. })), "{r:?}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_no_credentials(&seen);
+    }
+}
+
+/// A server that sends its certificate without the intermediate: the issuer not in the CA
+/// file is named (so a person can tell an intermediate of their CA from a stranger), and the
+/// same chain sent whole is accepted.
+#[tokio::test]
+async fn a_missing_intermediate_is_named() {
+    let pki = pki();
+    let fake = Fake {
+        implicit: Some(pki.via_intermediate(false)),
+        ..Fake::default()
+    };
+    let (r, seen) = attempt(
+        fake,
+        Security::ImplicitTls,
+        Trust::CaFile(pki.ca_file.clone()),
+    )
+    .await;
+    match &r {
+        Err(Error::Certificate {
+            problem: quietpost_net::CertProblem::IssuerNotInCaFile { issuer },
+            ..
+        }) => assert!(issuer.contains("Quietpost test intermediate"), "{issuer}"),
+        other => panic!("{other:?}"),
+    }
+    assert_no_credentials(&seen);
+    let fake = Fake {
+        implicit: Some(pki.via_intermediate(true)),
+        ..Fake::default()
+    };
+    let (r, _) = attempt(
+        fake,
+        Security::ImplicitTls,
+        Trust::CaFile(pki.ca_file.clone()),
+    )
+    .await;
+    // The whole chain verifies: the login itself is what the fake refuses.
+    assert!(matches!(r, Err(Error::Login { .. })), "{r:?}");
+}
+
 #[tokio::test]
 async fn preauth_greeting_is_refused() {
     let fake = Fake {
@@ -161,10 +224,17 @@ async fn certificate_problem(config: Arc<rustls::ServerConfig>, trust: Trust) ->
 async fn certificate_failures_say_which_check_failed() {
     let pki = pki();
     let trust = Trust::CaFile(pki.ca_file.clone());
-    // Signed by another CA.
+    // Signed by another CA: with a CA file, its name is given (it is not in the file).
     let stranger = pki_named("Some other CA");
     assert_eq!(
         certificate_problem(stranger.good().0, trust.clone()).await,
+        CertProblem::IssuerNotInCaFile {
+            issuer: "CN=Some other CA".into()
+        }
+    );
+    // With the system's trust, an unknown authority.
+    assert_eq!(
+        certificate_problem(stranger.good().0, Trust::System).await,
         CertProblem::UnknownIssuer
     );
     // Signed by a CA that copies the trusted CA's name: a forgery.

@@ -160,7 +160,7 @@ async fn an_untrusted_certificate_stops_before_any_command() {
         matches!(
             r,
             Err(Error::Certificate {
-                problem: CertProblem::UnknownIssuer,
+                problem: CertProblem::UnknownIssuer | CertProblem::IssuerNotInCaFile { .. },
                 ..
             })
         ),

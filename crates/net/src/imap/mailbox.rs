@@ -187,7 +187,7 @@ impl Mail {
         match sent {
             Err(_) => Err(self.timed_out()),
             Ok(Err(async_imap::error::Error::Io(e))) => Err(self.io(e)),
-            Ok(Err(e)) => Err(self.protocol(e.to_string())),
+            Ok(Err(e)) => Err(self.protocol(crate::wire::imap_error_words(&e))),
             Ok(Ok(id)) => Ok(id),
         }
     }
@@ -624,7 +624,7 @@ impl Mail {
         )
         .await
         .map_err(|_| self.timed_out())?
-        .map_err(|e| self.protocol(e.to_string()))?;
+        .map_err(|e| self.protocol(crate::wire::imap_error_words(&e)))?;
         self.read_until(&[tag], "IDLE", |_, r| {
             if matches!(
                 r,

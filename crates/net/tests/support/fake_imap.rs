@@ -80,6 +80,38 @@ impl Pki {
         (Arc::new(config), der)
     }
 
+    /// A server certificate for `localhost` issued by an intermediate CA under this CA,
+    /// presented with the intermediate (`send_intermediate`) or without it.
+    pub fn via_intermediate(&self, send_intermediate: bool) -> Arc<rustls::ServerConfig> {
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "Quietpost test intermediate");
+        let intermediate =
+            CertifiedIssuer::signed_by(params, KeyPair::generate().unwrap(), &self.ca).unwrap();
+        let params = CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
+        let key = KeyPair::generate().unwrap();
+        let leaf = params.signed_by(&key, &intermediate).unwrap();
+        let mut chain = vec![CertificateDer::from(leaf.der().to_vec())];
+        if send_intermediate {
+            chain.push(CertificateDer::from(intermediate.der().to_vec()));
+        }
+        Arc::new(
+            rustls::ServerConfig::builder_with_provider(Arc::new(
+                rustls::crypto::ring::default_provider(),
+            ))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(
+                chain,
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+            )
+            .unwrap(),
+        )
+    }
+
     pub fn good(&self) -> (Arc<rustls::ServerConfig>, Vec<u8>) {
         self.server(&["localhost"], (2020, 2099))
     }
@@ -93,6 +125,12 @@ pub enum StartTls {
     Bad,
     /// OK, then an injected response in the same write.
     OkInjected,
+    /// A continuation request instead of the tagged reply, then silence.
+    Continuation,
+    /// An untagged line instead of the tagged reply, then silence.
+    Untagged,
+    /// The go-ahead under another tag, then silence.
+    OtherTag,
 }
 
 #[derive(Clone)]
@@ -147,6 +185,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Peer<S> {
                         self.say(&format!("{tag} OK begin TLS\r\n* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] injected\r\n")).await;
                         return true;
                     }
+                    StartTls::Continuation => self.say("+ go ahead\r\n").await,
+                    StartTls::Untagged => self.say("* OK [ALERT] TLS soon\r\n").await,
+                    StartTls::OtherTag => self.say("Z9 OK begin TLS\r\n").await,
                     StartTls::No => self.say(&format!("{tag} NO not now\r\n")).await,
                     StartTls::Bad => self.say(&format!("{tag} BAD unknown command\r\n")).await,
                 },

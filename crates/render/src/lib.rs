@@ -29,7 +29,7 @@ use std::collections::HashSet;
 
 pub use attachment::safe_filename;
 pub use auth::verdict;
-pub use idn::view_domain;
+pub use idn::{TopDomains, display_host, view_domain};
 pub use links::{other_site_in_subdomain, registrable};
 pub use quote::{Quoted, attachment_data, message_id, quote};
 

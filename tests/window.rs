@@ -165,9 +165,12 @@ fn real_window_shows_the_demo_in_three_panes() {
             &display,
         );
         let seen = run("tesseract", &[crop, "-"], &display);
+        // OCR splits words at kerning (the bold link markers read as "198.51.100.2 3"):
+        // compared without white space.
+        let squeeze = |s: &str| s.split_whitespace().collect::<String>();
         for e in expected {
             assert!(
-                seen.contains(e),
+                squeeze(&seen).contains(&squeeze(e)),
                 "{e:?} is not readable in the {pane} pane of {}; OCR read:\n{seen}",
                 png.display()
             );

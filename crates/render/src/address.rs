@@ -352,7 +352,7 @@ pub fn parse_field(value: &str, other: &[String]) -> (Vec<Addr>, usize) {
     let (tokens, left_open) = tokenize(value);
     let (items, group_names) = split_items(tokens);
     let total = items.len();
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for item in items.into_iter().take(MAX_MAILBOXES) {
         let mb = parse_item(&item);
         let routed = mb
@@ -371,7 +371,7 @@ pub fn parse_field(value: &str, other: &[String]) -> (Vec<Addr>, usize) {
         for other in &mb.others {
             let mut a = to_addr(None, Some(other), &[]);
             a.warnings.push(Code::AmbiguousAddress);
-            seen.push(key(other));
+            seen.insert(key(other));
             out.push(a);
         }
     }
@@ -379,17 +379,22 @@ pub fn parse_field(value: &str, other: &[String]) -> (Vec<Addr>, usize) {
     // like an address outside names and comments (all of the rest of the field when a quote
     // or comment is left open), and mail-parser's own reading.
     let loose = loose_addresses(value);
-    let other_literal = other
-        .iter()
-        .filter(|o| value.to_lowercase().contains(&o.trim().to_lowercase()));
+    let lower = value.to_lowercase();
     let mut extra: Vec<String> = Vec::new();
-    for candidate in group_names.iter().chain(&loose).chain(other_literal) {
+    let candidates = (group_names.iter().chain(&loose).map(|c| (c, false)))
+        .chain(other.iter().map(|c| (c, true)));
+    for (candidate, from_other) in candidates {
         let k = key(candidate);
         let shaped = k
             .rsplit_once('@')
             .is_some_and(|(l, d)| !l.is_empty() && !d.is_empty());
-        if shaped && !seen.contains(&k) && out.len() < MAX_MAILBOXES {
-            seen.push(k);
+        // mail-parser's reading counts only when it is written in the field as it is.
+        if shaped
+            && !seen.contains(&k)
+            && out.len() + extra.len() < MAX_MAILBOXES
+            && (!from_other || lower.contains(&candidate.trim().to_lowercase()))
+        {
+            seen.insert(k);
             extra.push(candidate.trim().to_owned());
         }
     }

@@ -308,7 +308,7 @@ pub async fn save_attachment(
 ) -> Result<PathBuf, Error> {
     blocking(move || {
         let bytes = attachment_bytes(&cache, id, index)?;
-        quietpost_store::paths::private_dir(&dir).ok();
+        quietpost_store::paths::ensure_dir(&dir)?;
         Ok(quietpost_store::paths::save_new(&dir, &safe_name, &bytes)?)
     })
     .await

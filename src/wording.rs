@@ -65,6 +65,10 @@ pub fn explain(code: Code) -> &'static str {
         TypeMismatch => "the content is not what its name or declared type says",
         ReservedName => "the name is reserved by Windows; it was prefixed with _",
         NameChanged => "the name was changed to be safe to save",
+        PaddedName => {
+            "the name was padded with blank or invisible characters, as if to push its real ending out of sight; they were reduced to one space"
+        }
+        LongName => "the name was too long to show; its middle was cut, keeping its real ending",
     }
 }
 
@@ -108,6 +112,8 @@ pub fn headline(code: Code) -> &'static str {
         TypeMismatch => "Not what it claims",
         ReservedName => "Reserved name",
         NameChanged => "Name changed",
+        PaddedName => "Padded file name",
+        LongName => "Long file name",
     }
 }
 

@@ -180,10 +180,15 @@ fn saving_an_attachment_writes_the_safe_name_with_mode_0600() {
         ui.text_containing("Other programs show this name as: invoice_2026_11exe.pdf")
             .is_some()
     );
+    // The person's Downloads folder is theirs: saving into it never changes its permissions.
+    let downloads = ui.dir.join("downloads");
+    std::fs::set_permissions(&downloads, std::fs::Permissions::from_mode(0o755)).unwrap();
     ui.click("Save");
-    let saved = ui.dir.join("downloads/invoice_2026_11fdp.exe");
+    let saved = downloads.join("invoice_2026_11fdp.exe");
     let meta = std::fs::metadata(&saved).expect("saved under the displayed safe name");
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    let folder = std::fs::metadata(&downloads).unwrap().permissions().mode();
+    assert_eq!(folder & 0o777, 0o755);
     assert!(ui.text_containing("Saved as").is_some());
     // Saving again never replaces it.
     ui.click("Save");

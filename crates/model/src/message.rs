@@ -93,6 +93,11 @@ pub enum Code {
     ReservedName,
     /// The name was changed to be safe to display and save.
     NameChanged,
+    /// Runs of spaces, blank-looking or invisible characters padded the name (typically to
+    /// push its real ending out of sight); they were collapsed to one space.
+    PaddedName,
+    /// The name was too long to show whole; its middle was cut, keeping its real ending.
+    LongName,
 }
 
 impl Code {
@@ -138,6 +143,8 @@ impl Code {
             TypeMismatch => "type-mismatch",
             ReservedName => "reserved-name",
             NameChanged => "name-changed",
+            PaddedName => "padded-name",
+            LongName => "long-name",
         }
     }
 }

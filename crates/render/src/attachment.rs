@@ -3,8 +3,15 @@
 
 use quietpost_model::{Code, SafeLine};
 
-/// Longest filename in bytes, extension kept.
-pub const MAX_NAME_BYTES: usize = 255;
+/// Longest filename in bytes (file systems allow 255; this leaves room for a copy's suffix).
+pub const MAX_NAME_BYTES: usize = 200;
+/// Longest filename in characters: a longer one is cut in the middle, its ending kept, so the
+/// whole name fits where it is shown.
+pub const MAX_NAME_CHARS: usize = 100;
+/// Characters of the stem kept before the extension when a long name is cut.
+const KEPT_ENDING_CHARS: usize = 24;
+/// A run of this many blank characters is padding, not spacing.
+const PADDING_RUN: usize = 3;
 
 /// Extensions that run code, open a shortcut or OS handler, install, or mount when opened.
 const EXECUTABLE: &[&str] = &[
@@ -112,10 +119,17 @@ pub struct SafeName {
     pub warnings: Vec<Code>,
 }
 
+/// Characters that show as blank space: white space, the Braille blank, and the fillers and
+/// zero-width characters the display sanitizer removes (counted here before it does).
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{2800}' || quietpost_model::text::is_invisible(c)
+}
+
 /// Makes `raw` safe to display and to save: the last path component only, no `..`, no control,
 /// bidi or invisible characters, no characters Windows forbids, no reserved device name, no
-/// leading dot (hidden file) or trailing dot/space, at most 255 bytes with the extension kept.
-/// What this returns is exactly what will be written.
+/// leading dot (hidden file) or trailing dot/space, every run of blank characters one space,
+/// at most [`MAX_NAME_CHARS`] characters and [`MAX_NAME_BYTES`] bytes (cut in the middle, the
+/// ending kept). What this returns is exactly what is shown and what will be written.
 pub fn safe_filename(raw: &str, fallback: &str) -> SafeName {
     let mut warnings = Vec::new();
     // The display sanitizer first: escape sequences go whole, controls become visible
@@ -129,6 +143,14 @@ pub fn safe_filename(raw: &str, fallback: &str) -> SafeName {
     if findings.bidi {
         warnings.push(Code::BidiInName);
     }
+    // Runs of blank characters push a real extension far to the right, out of sight. What
+    // the sanitizer removed as invisible was padding too.
+    let mut padded = findings.invisible;
+    let mut run = 0;
+    for c in raw.chars() {
+        run = if is_blank(c) { run + 1 } else { 0 };
+        padded |= run >= PADDING_RUN || c == '\u{2800}';
+    }
     let mut name = String::with_capacity(last.len());
     let mut last_space = false;
     for c in last.chars() {
@@ -138,15 +160,17 @@ pub fn safe_filename(raw: &str, fallback: &str) -> SafeName {
             '<' | '>' | ':' | '"' | '|' | '?' | '*' => '_',
             // Look-alike slashes that would fake a path.
             '\u{2215}' | '\u{2044}' | '\u{29F8}' | '\u{FF0F}' | '\u{FF3C}' => '_',
-            c if c.is_whitespace() => ' ',
+            c if is_blank(c) => ' ',
             c => c,
         };
-        // Runs of spaces hide a real extension far to the right.
         if mapped == ' ' && last_space {
             continue;
         }
         last_space = mapped == ' ';
         name.push(mapped);
+    }
+    if padded {
+        warnings.push(Code::PaddedName);
     }
     let mut name = name.trim_matches([' ', '.']).to_owned();
     if name.is_empty() {
@@ -162,26 +186,47 @@ pub fn safe_filename(raw: &str, fallback: &str) -> SafeName {
         warnings.push(Code::ReservedName);
         name.insert(0, '_');
     }
-    name = truncate_keeping_extension(&name, MAX_NAME_BYTES);
+    if let Some(short) = shorten_in_the_middle(&name) {
+        name = short;
+        warnings.push(Code::LongName);
+    }
     if name != raw {
         warnings.push(Code::NameChanged);
     }
     SafeName { name, warnings }
 }
 
-fn truncate_keeping_extension(name: &str, max: usize) -> String {
-    if name.len() <= max {
-        return name.to_owned();
+/// A name over [`MAX_NAME_CHARS`] characters or [`MAX_NAME_BYTES`] bytes as its beginning, `…`
+/// and its ending (the extension and the [`KEPT_ENDING_CHARS`] characters before it), or
+/// `None` when it fits.
+fn shorten_in_the_middle(name: &str) -> Option<String> {
+    if name.chars().count() <= MAX_NAME_CHARS && name.len() <= MAX_NAME_BYTES {
+        return None;
     }
-    let ext = match name.rfind('.') {
-        Some(i) if name.len() - i <= 16 => &name[i..],
-        _ => "",
+    let ext_at = match name.rfind('.') {
+        Some(i) if name.len() - i <= 16 => i,
+        _ => name.len(),
     };
-    let mut cut = max - ext.len();
-    while !name.is_char_boundary(cut) {
-        cut -= 1;
+    let stem = &name[..ext_at];
+    let kept = stem.chars().count().saturating_sub(KEPT_ENDING_CHARS);
+    let tail_at = stem.char_indices().nth(kept).map_or(stem.len(), |(i, _)| i);
+    let tail = &name[tail_at..];
+    let (tail_chars, tail_bytes) = (tail.chars().count(), tail.len());
+    let mut head = String::new();
+    let (mut chars, mut bytes) = (tail_chars + 1, tail_bytes + '…'.len_utf8());
+    for c in name.chars() {
+        if chars + 1 > MAX_NAME_CHARS || bytes + c.len_utf8() > MAX_NAME_BYTES {
+            break;
+        }
+        head.push(c);
+        chars += 1;
+        bytes += c.len_utf8();
     }
-    format!("{}{}", name[..cut].trim_end_matches([' ', '.']), ext)
+    Some(format!(
+        "{}…{}",
+        head.trim_end_matches([' ', '.']),
+        tail.trim_start()
+    ))
 }
 
 /// The lower-case extension of a safe name, if any.
@@ -518,6 +563,49 @@ mod tests {
     }
 
     #[test]
+    fn blank_and_invisible_padding_is_collapsed_and_flagged() {
+        // Spaces, the Braille blank, the Hangul filler, ideographic and em spaces, zero-width
+        // characters: each run becomes one space (or nothing, for the invisible ones), flagged.
+        for raw in [
+            format!("invoice.pdf{}.exe", " ".repeat(60)),
+            format!("invoice.pdf{}.exe", "\u{2800}".repeat(60)),
+            format!("invoice.pdf{}.exe", "\u{3164}".repeat(60)),
+            format!("invoice.pdf{}.exe", "\u{3000}\u{2003}".repeat(30)),
+            format!("invoice.pdf {}.exe", "\u{200B}\u{2060}".repeat(30)),
+        ] {
+            let s = safe_filename(&raw, "a");
+            assert!(
+                s.name == "invoice.pdf .exe" || s.name == "invoice.pdf.exe",
+                "{raw:?} → {:?}",
+                s.name
+            );
+            assert!(s.warnings.contains(&Code::PaddedName), "{raw:?}");
+        }
+        // An ordinary name with one space is not padding.
+        let s = safe_filename("Annual report.pdf", "a");
+        assert_eq!(s.name, "Annual report.pdf");
+        assert!(s.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_long_name_is_cut_in_the_middle_keeping_its_ending() {
+        let raw = format!("Quarterly report {} final version.pdf", "very ".repeat(80));
+        let s = safe_filename(&raw, "a");
+        assert!(s.name.chars().count() <= MAX_NAME_CHARS, "{}", s.name);
+        assert!(s.name.len() <= MAX_NAME_BYTES);
+        assert!(s.name.starts_with("Quarterly report very"), "{}", s.name);
+        assert!(s.name.ends_with("final version.pdf"), "{}", s.name);
+        assert!(s.name.contains('…'));
+        assert!(s.warnings.contains(&Code::LongName));
+        // Four-byte characters: the byte bound holds too, on a character boundary.
+        let s = safe_filename(&format!("{}.exe", "𝒳".repeat(300)), "a");
+        assert!(s.name.len() <= MAX_NAME_BYTES && s.name.ends_with(".exe"));
+        // The hidden ending stays visible however the padding is made.
+        let s = safe_filename(&format!("photo.jpg{}x.scr", "_".repeat(400)), "a");
+        assert!(s.name.ends_with("x.scr"), "{}", s.name);
+    }
+
+    #[test]
     fn rlo_display_is_reversed() {
         assert_eq!(
             bidi_display("invoice\u{202E}fdp.exe").as_deref(),
@@ -528,13 +616,6 @@ mod tests {
             Some("abcd")
         );
         assert_eq!(bidi_display("plain.pdf"), None);
-    }
-
-    #[test]
-    fn long_names_keep_extension() {
-        let s = safe_filename(&format!("{}.pdf", "a".repeat(400)), "a");
-        assert_eq!(s.name.len(), 255);
-        assert!(s.name.ends_with(".pdf"));
     }
 
     #[test]

@@ -103,16 +103,23 @@ pub fn save_new(dir: &Path, name: &str, contents: &[u8]) -> Result<PathBuf> {
     if fs::symlink_metadata(&path).is_ok() {
         return Err(Error::FileExists(path));
     }
-    let tmp = dir.join(format!(".{name}.quietpost-partial"));
     let io = |p: &Path| {
         let p = p.to_owned();
         move |source| Error::Io { path: p, source }
     };
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    options.mode(0o600);
-    let mut f = options.open(&tmp).map_err(io(&tmp))?;
+    // The file being written has a short name of its own: a name near the file system's
+    // limit would not fit with a prefix and a suffix.
+    let (tmp, mut f) = unused_name(
+        |n| dir.join(format!(".quietpost-partial-{n}")),
+        |tmp| {
+            let mut options = fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            options.mode(0o600);
+            options.open(tmp)
+        },
+    )
+    .map_err(|(p, e)| io(&p)(e))?;
     let written = f.write_all(contents).and_then(|()| f.sync_all());
     drop(f);
     if let Err(source) = written {
@@ -129,28 +136,67 @@ pub fn save_new(dir: &Path, name: &str, contents: &[u8]) -> Result<PathBuf> {
     }
 }
 
-/// Creates a new private directory (0700) under `parent` with an unused name, for handing one
-/// file to another program. It never reuses an existing directory or follows a link.
-pub fn private_temp_dir(parent: &Path) -> Result<PathBuf> {
+/// Creates `path(n)` with `create` for an unused `n` (the process id and a counter mixed with
+/// the clock), never reusing what exists. Gives up after 100 names taken.
+fn unused_name<T>(
+    path: impl Fn(String) -> PathBuf,
+    create: impl Fn(&Path) -> std::io::Result<T>,
+) -> std::result::Result<(PathBuf, T), (PathBuf, std::io::Error)> {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
+    let mut last = PathBuf::new();
     for attempt in 0u32..100 {
-        let dir = parent.join(format!(
-            "quietpost-{}-{:08x}",
+        let p = path(format!(
+            "{}-{:08x}",
             std::process::id(),
             nanos.wrapping_add(attempt.wrapping_mul(0x9e37_79b9))
         ));
-        let mut builder = fs::DirBuilder::new();
-        #[cfg(unix)]
-        builder.mode(0o700);
-        match builder.create(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(source) => return Err(Error::Io { path: dir, source }),
+        match create(&p) {
+            Ok(t) => return Ok((p, t)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = p,
+            Err(e) => return Err((p, e)),
         }
     }
-    Err(Error::FileExists(parent.to_owned()))
+    Err((
+        last,
+        std::io::Error::new(std::io::ErrorKind::AlreadyExists, "no unused name"),
+    ))
+}
+
+/// Creates a new private directory (0700) under `parent` with an unused name, for handing one
+/// file to another program. It never reuses an existing directory or follows a link.
+pub fn private_temp_dir(parent: &Path) -> Result<PathBuf> {
+    let created = unused_name(
+        |n| parent.join(format!("quietpost-{n}")),
+        |dir| {
+            let mut builder = fs::DirBuilder::new();
+            #[cfg(unix)]
+            builder.mode(0o700);
+            builder.create(dir)
+        },
+    );
+    match created {
+        Ok((dir, ())) => Ok(dir),
+        Err((_, e)) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(Error::FileExists(parent.to_owned()))
+        }
+        Err((path, source)) => Err(Error::Io { path, source }),
+    }
+}
+
+/// Makes sure `dir` exists, creating what is missing as private (0700) — and, unlike
+/// [`private_dir`], never changing the permissions of a folder that exists (the person's
+/// Downloads folder is theirs).
+pub fn ensure_dir(dir: &Path) -> Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    builder.mode(0o700);
+    builder.create(dir).map_err(|source| Error::Io {
+        path: dir.to_owned(),
+        source,
+    })
 }
 
 #[cfg(all(test, unix))]
@@ -198,6 +244,26 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 2, "no partial file left: {names:?}");
+        // The longest name a file system takes is saved as it is (the file being written has a
+        // short name of its own).
+        let long = format!("{}.pdf", "a".repeat(251));
+        assert_eq!(save_new(&dir, &long, b"x").unwrap(), dir.join(&long));
         fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_folder_of_the_users_keeps_its_permissions() {
+        let base = private_temp_dir(&std::env::temp_dir()).unwrap();
+        let downloads = base.join("Downloads");
+        fs::create_dir(&downloads).unwrap();
+        fs::set_permissions(&downloads, fs::Permissions::from_mode(0o755)).unwrap();
+        ensure_dir(&downloads).unwrap();
+        save_new(&downloads, "a.txt", b"x").unwrap();
+        assert_eq!(fs::metadata(&downloads).unwrap().mode() & 0o777, 0o755);
+        // One it creates is private.
+        let new = base.join("new").join("folder");
+        ensure_dir(&new).unwrap();
+        assert_eq!(fs::metadata(&new).unwrap().mode() & 0o777, 0o700);
+        fs::remove_dir_all(base).unwrap();
     }
 }

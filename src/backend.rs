@@ -5,7 +5,7 @@
 use quietpost_core::autoconfig::Discovered;
 use quietpost_core::remote::{self, LoadLimits, Permission};
 use quietpost_core::sync::{self, Verb};
-use quietpost_model::{Code, LedgerEntry, SafeMessage};
+use quietpost_model::{LedgerEntry, Opening, SafeMessage};
 use quietpost_render::{Limits, Options};
 use quietpost_store::cache::{Cache, Flags, ListQuery, MessageRow, Role};
 use quietpost_store::config::Account;
@@ -169,6 +169,10 @@ pub struct Opened {
     pub cannot_load: Option<CannotLoad>,
     /// Which version of a message written twice (plain text and HTML) is shown.
     pub prefer: quietpost_render::Prefer,
+    /// For an attached message shown inside Quietpost: the attachment indices leading to it
+    /// from message `id` (an attached message inside an attached message has two). Empty for
+    /// the message itself.
+    pub within: Vec<usize>,
 }
 
 /// Why "Load through proxy" is unavailable.
@@ -178,6 +182,8 @@ pub enum CannotLoad {
     Policy,
     /// No proxy is configured: images never load directly.
     NoProxy,
+    /// An attached message: nothing in it is ever loaded.
+    Attached,
 }
 
 /// Reads a message from the cache (downloading its body first when only the summary is
@@ -244,6 +250,44 @@ pub async fn open(
             permission,
             cannot_load,
             prefer,
+            within: Vec::new(),
+        })
+    })
+    .await
+}
+
+/// Opens an attached message inside Quietpost: the attachment at `within` (followed from
+/// message `outer.id`, through attached messages inside each other), rendered as any message
+/// is. Its Authentication-Results were written for someone else's mailbox, so none is
+/// believed; nothing in it is ever loaded.
+pub async fn open_attached(
+    cache: PathBuf,
+    outer: MessageRow,
+    within: Vec<usize>,
+    prefer: quietpost_render::Prefer,
+) -> Result<Opened, Error> {
+    blocking(move || {
+        let raw = attachment_bytes(&cache, outer.id, &within)?;
+        let options = Options {
+            trusted_authserv_ids: Vec::new(),
+            limits: Limits::default(),
+            prefer,
+        };
+        let mut message = quietpost_render::render(&raw, &options);
+        for r in &mut message.remote_content {
+            r.attached = true;
+        }
+        let cache = Cache::open_file(&cache)?;
+        let ledger = remote::ledger(&cache, outer.id, &message)?;
+        Ok(Opened {
+            id: outer.id,
+            row: outer,
+            message,
+            ledger,
+            permission: Permission::Blocked,
+            cannot_load: Some(CannotLoad::Attached),
+            prefer,
+            within,
         })
     })
     .await
@@ -292,72 +336,58 @@ pub async fn load_remote(
     .await
 }
 
-fn attachment_bytes(cache: &Path, id: i64, index: usize) -> Result<Vec<u8>, Error> {
+/// The bytes of the attachment at `path` in message `id`: each index but the last names an
+/// attached message, the last the attachment in it.
+fn attachment_bytes(cache: &Path, id: i64, path: &[usize]) -> Result<Vec<u8>, Error> {
     let cache = Cache::open_file(cache)?;
-    let raw = cache.body(id)?.ok_or(Error::Gone(id))?;
-    quietpost_render::attachment_data(&raw, index, &Limits::default()).ok_or(Error::NoAttachment)
+    let mut raw = cache.body(id)?.ok_or(Error::Gone(id))?;
+    for &index in path {
+        raw = quietpost_render::attachment_data(&raw, index, &Limits::default())
+            .ok_or(Error::NoAttachment)?;
+    }
+    Ok(raw)
 }
 
-/// Saves an attachment as `dir/safe_name` (mode 0600), never replacing a file.
+/// Saves an attachment (at `path`, as [`attachment_bytes`] takes it) as `dir/safe_name` (mode
+/// 0600), never replacing a file, with the system's mark for files from the internet.
 pub async fn save_attachment(
     cache: PathBuf,
     id: i64,
-    index: usize,
+    path: Vec<usize>,
     safe_name: String,
     dir: PathBuf,
 ) -> Result<PathBuf, Error> {
     blocking(move || {
-        let bytes = attachment_bytes(&cache, id, index)?;
+        let bytes = attachment_bytes(&cache, id, &path)?;
         quietpost_store::paths::ensure_dir(&dir)?;
-        Ok(quietpost_store::paths::save_new(&dir, &safe_name, &bytes)?)
+        let path = quietpost_store::paths::save_new(&dir, &safe_name, &bytes)?;
+        quietpost_store::paths::mark_from_internet(&path);
+        Ok(path)
     })
     .await
 }
 
-/// Why an attachment cannot be opened from Quietpost (it can still be saved), or `None`.
-/// Types that can run code are save-only (safety.md §6); so are web documents, which the
-/// system would hand to a browser that loads their remote content directly.
-pub fn not_openable(a: &quietpost_model::Attachment) -> Option<&'static str> {
-    if a.warnings.contains(&Code::Executable) {
-        return Some("This type can run code; Quietpost only saves it.");
-    }
-    let name = a.safe_filename.as_str().to_ascii_lowercase();
-    let web_name = [
-        ".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".mht", ".mhtml", ".xml",
-    ]
-    .iter()
-    .any(|ext| name.ends_with(ext));
-    let web_type = |t: &str| {
-        let t = t.to_ascii_lowercase();
-        t.contains("html") || t.contains("svg") || t.contains("xml")
-    };
-    if web_name || web_type(a.content_type.as_str()) || a.detected_type.is_some_and(web_type) {
-        return Some(
-            "A web document opens in your browser, which would load its remote content directly and show your IP address; save it instead.",
-        );
-    }
-    None
-}
-
 /// Opens an attachment with the system viewer, from a new private (0700) directory under
-/// `temp` (emptied when the window closes and when it starts). What `not_openable` refuses is
-/// refused here too, whatever the caller shows.
+/// `temp` (emptied when the window closes and when it starts). Only what the renderer allows
+/// to go to a viewer (`Opening::Viewer` or `Opening::Document`) is handed over, whatever the
+/// caller shows; attached messages open inside Quietpost ([`open_attached`]).
 pub async fn open_attachment(
     cache: PathBuf,
     id: i64,
-    index: usize,
+    path: Vec<usize>,
     attachment: quietpost_model::Attachment,
     temp: PathBuf,
 ) -> Result<PathBuf, Error> {
-    if not_openable(&attachment).is_some() {
+    if !matches!(attachment.opening, Opening::Viewer | Opening::Document) {
         return Err(Error::NotOpenable);
     }
     blocking(move || {
-        let bytes = attachment_bytes(&cache, id, index)?;
+        let bytes = attachment_bytes(&cache, id, &path)?;
         quietpost_store::paths::private_dir(&temp)?;
         let dir = quietpost_store::paths::private_temp_dir(&temp)?;
         let path =
             quietpost_store::paths::save_new(&dir, attachment.safe_filename.as_str(), &bytes)?;
+        quietpost_store::paths::mark_from_internet(&path);
         crate::system::open(path.as_os_str()).map_err(|e| Error::Launch(Arc::new(e)))?;
         Ok(path)
     })
@@ -487,32 +517,34 @@ mod tests {
             warnings: Vec::new(),
             part: 1,
             looks_like: None,
+            opening: Opening::Viewer,
         }
     }
 
     #[test]
-    fn web_documents_and_programs_are_save_only() {
-        assert_eq!(
-            not_openable(&attachment("photo.jpg", "image/jpeg", Some("image/jpeg"))),
-            None
-        );
-        assert_eq!(
-            not_openable(&attachment("minutes.pdf", "application/pdf", None)),
-            None
-        );
-        for (name, declared, detected) in [
-            ("page.html", "application/octet-stream", None),
-            ("logo.SVG", "image/png", None),
-            ("letter.pdf", "text/html", None),
-            ("scan.png", "image/png", Some("image/svg+xml")),
+    fn only_what_the_renderer_allows_goes_to_a_viewer() {
+        use quietpost_model::SaveOnly::*;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let temp = std::env::temp_dir().join(format!("qp-open-{}", std::process::id()));
+        for opening in [
+            Opening::SaveOnly(RunsCode),
+            Opening::SaveOnly(WebPage),
+            Opening::SaveOnly(OtherType),
+            Opening::Quietpost,
         ] {
-            assert!(
-                not_openable(&attachment(name, declared, detected)).is_some(),
-                "{name}"
-            );
+            let mut a = attachment("photo.png", "image/png", Some("image/png"));
+            a.opening = opening;
+            let r = rt.block_on(open_attachment(
+                PathBuf::from("/nonexistent"),
+                1,
+                vec![0],
+                a,
+                temp.clone(),
+            ));
+            assert!(matches!(r, Err(Error::NotOpenable)), "{opening:?}: {r:?}");
         }
-        let mut program = attachment("setup.pdf", "application/pdf", None);
-        program.warnings.push(Code::Executable);
-        assert!(not_openable(&program).unwrap().contains("run code"));
+        assert!(!temp.exists(), "nothing was written");
     }
 }

@@ -29,6 +29,10 @@ pub const MESSAGES: &[(&str, &[u8])] = &[
         include_bytes!("../assets/demo/display-name-address.eml"),
     ),
     (
+        "documents-attached.eml",
+        include_bytes!("../assets/demo/documents-attached.eml"),
+    ),
+    (
         "empty-subject.eml",
         include_bytes!("../assets/demo/empty-subject.eml"),
     ),

@@ -509,6 +509,48 @@ pub fn authentication(a: &quietpost_model::Authentication) -> Result<String, Str
     }
 }
 
+/// Why an attachment is saved only, in words.
+pub fn save_only(why: quietpost_model::SaveOnly) -> &'static str {
+    use quietpost_model::SaveOnly::*;
+    match why {
+        RunsCode => {
+            "it is a program, a script, an installer or a shortcut, which runs code when opened."
+        }
+        WebPage => {
+            "it is a web page or a document a browser would show, loading its remote content directly and showing your IP address."
+        }
+        Macros => {
+            "documents of this kind can carry macros or embedded objects that run or fetch content when opened."
+        }
+        NameAndContentDiffer => "its content is not what its name or declared type says.",
+        Markup => {
+            "it is named as text but holds markup, which a viewer may show as a web page and load remote content from."
+        }
+        OtherType => {
+            "Quietpost opens only pictures, plain text, PDF and office documents it has checked; other files could run code or contact the internet when opened."
+        }
+    }
+}
+
+/// What can be done with an attachment besides saving it, for `inspect` and `read`
+/// (attachment number `n` as printed).
+pub fn opening(opening: quietpost_model::Opening, n: usize) -> String {
+    use quietpost_model::Opening::*;
+    match opening {
+        Viewer => "opens in its viewer (a picture or plain text: nothing in it runs or connects)"
+            .to_owned(),
+        Document => {
+            "opens in its viewer after a warning: PDF and office viewers can contact the internet"
+                .to_owned()
+        }
+        Quietpost => format!("an attached message: read it with --attached {n}"),
+        SaveOnly(why) => format!("save only: {}", save_only(why)),
+    }
+}
+
+/// The warning before a document goes to its viewer.
+pub const DOCUMENT_WARNING: &str = "PDF and office documents can contact the internet when they are opened — to load pictures or fonts, or when a link or form in them is used — and the sender could learn your IP address and that you opened it. Quietpost cannot stop the viewer from doing so. For a document you do not trust, disconnect from the internet before opening it, or save it and open it later.";
+
 /// What Quietpost did to a link it cleaned (`link.original` is set): unwrapped a redirect
 /// through another site, or removed tracking. Nothing was fetched either way.
 pub fn cleaned_link(link: &quietpost_model::Link) -> String {

@@ -13,7 +13,7 @@ use quietpost::screen::mailbox::{Dialog, Reader};
 fn the_demo_opens_with_every_message_in_the_inbox() {
     let ui = Ui::open_demo("open");
     let mailbox = ui.mailbox();
-    assert_eq!(mailbox.rows().len(), 33);
+    assert_eq!(mailbox.rows().len(), 34);
     assert_eq!(mailbox.folders()[0].label, "Inbox");
     assert_eq!(mailbox.folders()[0].unread, 8);
     assert!(ui.shows("Welcome to Quietpost"));
@@ -193,8 +193,8 @@ fn saving_an_attachment_writes_the_safe_name_with_mode_0600() {
     // Saving again never replaces it.
     ui.click("Save");
     assert!(ui.text_containing("already exists").is_some());
-    // An executable is never opened, whatever is clicked.
-    assert_eq!(ui.click("Open"), 0);
+    // An executable is never opened: there is no Open button.
+    assert!(!ui.shows("Open"));
 }
 
 #[test]
@@ -216,17 +216,17 @@ fn the_keyboard_moves_stars_and_archives() {
     ui.send(Message::Shortcut(Shortcut::Archive));
     assert_eq!(
         ui.mailbox().rows().len(),
-        32,
+        33,
         "archived: gone from the Inbox at once"
     );
     assert!(ui.mailbox().rows().iter().all(|r| r.id != second));
     ui.send(Message::Mailbox(quietpost::screen::mailbox::Message::Act(
         quietpost::screen::mailbox::Act::Archive,
     )));
-    assert_eq!(ui.mailbox().rows().len(), 31);
+    assert_eq!(ui.mailbox().rows().len(), 32);
     // The cache agrees (the move waits in the journal for the server).
     let inbox = &ui.mailbox().folders()[0];
-    assert_eq!((inbox.label.as_str(), inbox.total), ("Inbox", 31));
+    assert_eq!((inbox.label.as_str(), inbox.total), ("Inbox", 32));
     // Move to another folder of the account (the "Move to…" list).
     let moving = ui.mailbox().rows()[0].id;
     ui.send(Message::Shortcut(Shortcut::Previous));
@@ -234,7 +234,7 @@ fn the_keyboard_moves_stars_and_archives() {
         quietpost::screen::mailbox::Act::Move("Junk".into()),
     )));
     assert!(ui.mailbox().rows().iter().all(|r| r.id != moving));
-    assert_eq!(ui.mailbox().folders()[0].total, 30);
+    assert_eq!(ui.mailbox().folders()[0].total, 31);
     ui.send(Message::Shortcut(Shortcut::Help));
     assert!(ui.shows("Keyboard shortcuts"));
 }
@@ -250,9 +250,9 @@ fn search_finds_words_in_the_text() {
         quietpost::screen::mailbox::Message::SearchSubmitted,
     ));
     let rows = ui.mailbox().rows();
-    assert!(!rows.is_empty() && rows.len() < 33, "{}", rows.len());
+    assert!(!rows.is_empty() && rows.len() < 34, "{}", rows.len());
     ui.send(Message::Shortcut(Shortcut::Close));
-    assert_eq!(ui.mailbox().rows().len(), 33);
+    assert_eq!(ui.mailbox().rows().len(), 34);
 }
 
 /// Renders the window (phishing message open) in both themes to `target/screenshots/`, and
@@ -370,7 +370,89 @@ fn open_hands_a_private_copy_to_the_system_viewer_and_never_a_web_document() {
     assert!(!dir.exists());
     drop(again);
 
-    // An executable is save-only, whatever is clicked.
+    // An executable is save-only: no Open button, and the reason instead.
     ui.read("Overdue invoice");
-    assert_eq!(ui.click("Open"), 0);
+    assert!(!ui.shows("Open"));
+    assert!(ui.text_containing("Save only: it is a program").is_some());
+
+    // A document: a warning first, once in this window.
+    let opened = || {
+        (0..50).find_map(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            std::fs::read_to_string(bin.join("opened")).ok()
+        })
+    };
+    std::fs::remove_file(bin.join("opened")).unwrap();
+    ui.read("Documents for Thursday");
+    ui.click("Open…");
+    assert!(
+        ui.text_containing("can contact the internet when they are opened")
+            .is_some()
+    );
+    ui.click("Cancel");
+    assert!(ui.text_containing("can contact the internet").is_none());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(!bin.join("opened").exists(), "nothing opened on Cancel");
+    ui.click("Open…");
+    ui.click("Open");
+    assert!(
+        opened()
+            .expect("the viewer was started")
+            .ends_with("/minutes.pdf")
+    );
+    std::fs::remove_file(bin.join("opened")).unwrap();
+    ui.click("Open…");
+    assert!(
+        ui.text_containing("can contact the internet").is_none(),
+        "asked once"
+    );
+    assert!(opened().expect("opened again").ends_with("/minutes.pdf"));
+    // A macro workbook is saved only, and says why.
+    assert!(
+        ui.text_containing("Save only: documents of this kind can carry macros")
+            .is_some()
+    );
+}
+
+#[test]
+fn an_attached_message_is_read_inside_quietpost_and_loads_nothing() {
+    let mut ui = Ui::open_demo("attached-message");
+    ui.read("Documents for Thursday");
+    // Its tracking pixel is listed with the message it came in, as never loaded.
+    assert!(ui.text_containing("1 remote item blocked").is_some());
+    // (Below the fold of the simulator's window: the message its button sends.)
+    assert!(ui.shows("Read it here"));
+    ui.send(Message::Mailbox(
+        quietpost::screen::mailbox::Message::OpenAttachment(2),
+    ));
+    assert!(ui.shows("Attached message"));
+    assert!(ui.shows("December offers"));
+    assert!(ui.shows("<news@supplier.example>"));
+    let body = match ui.mailbox().reader() {
+        Reader::Open(r) => r.body.text(),
+        _ => panic!("not open"),
+    };
+    assert!(body.contains("Twenty percent off"), "{body}");
+    // Nothing in it can load: no button for it, and the reason.
+    assert!(!ui.shows("Load through proxy"));
+    assert!(
+        ui.text_containing("Nothing in an attached message is ever loaded")
+            .is_some()
+    );
+    // Its links open through the same confirmation, cleaned of tracking.
+    ui.send(Message::Mailbox(quietpost::screen::mailbox::Message::Link(
+        0,
+    )));
+    assert!(ui.shows("https://shop.supplier.example/chairs"));
+    ui.click("Cancel");
+    ui.click("Back to the message");
+    assert!(ui.shows("Documents for Thursday"));
+    assert!(!ui.shows("Attached message"));
+    // Esc goes back too.
+    ui.send(Message::Mailbox(
+        quietpost::screen::mailbox::Message::OpenAttachment(2),
+    ));
+    assert!(ui.shows("December offers"));
+    ui.send(Message::Shortcut(Shortcut::Close));
+    assert!(ui.shows("Documents for Thursday"));
 }

@@ -60,6 +60,10 @@ pub struct ReadArgs {
     /// For a message written twice (plain text and HTML), show the HTML version.
     #[arg(long)]
     pub html_version: bool,
+    /// Show the attached message numbered N in the list of attachments instead (repeat to go
+    /// into an attached message inside it). Nothing in it is ever loaded.
+    #[arg(long = "attached", value_name = "N")]
+    pub attached: Vec<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -419,6 +423,10 @@ fn resolve_folder(
 
 pub fn read(a: ReadArgs, paths: &Paths) -> Result<()> {
     let (account, raw) = raw_message(paths, a.id)?;
+    if !a.attached.is_empty() {
+        let raw = inspect::attached(raw, &a.attached)?;
+        return inspect::show(&raw, Vec::new(), a.json, inspect::prefer(a.html_version));
+    }
     let cache = cache(paths)?;
     inspect::show_with_ledger(
         &raw,

@@ -13,6 +13,8 @@ use iced::Task;
 use iced::widget::operation::{AbsoluteOffset, focus, scroll_to};
 use iced::widget::{scrollable, text_editor};
 use quietpost_core::sync::Verb;
+use quietpost_model::Opening;
+use quietpost_render::Prefer;
 use quietpost_store::cache::{Flags, MessageRow, Role};
 use quietpost_store::config::Account;
 use std::path::PathBuf;
@@ -45,6 +47,9 @@ pub struct Mailbox {
     reader: Reader,
     dialog: Option<Dialog>,
     notice: Option<Notice>,
+    /// The person was told, once in this window, that a document's viewer may contact the
+    /// internet, and opened one anyway.
+    documents_confirmed: bool,
     /// What the sync is doing, in words (per account).
     pub status: Vec<(String, String)>,
 }
@@ -60,6 +65,8 @@ pub enum Reader {
 pub enum Dialog {
     /// The confirmation before a link goes to the browser.
     Link(usize),
+    /// The warning, once, before a document (PDF, office) goes to its viewer.
+    Document(usize),
     Help,
 }
 
@@ -93,7 +100,16 @@ pub enum Message {
     Save(usize),
     Saved(Result<PathBuf, Error>),
     OpenAttachment(usize),
+    /// A document, after its warning.
+    OpenDocument(usize),
+    /// A document saved from its warning instead of opened.
+    SaveInstead(usize),
     AttachmentOpened(Result<PathBuf, Error>),
+    /// An attached message, rendered to be shown inside Quietpost: the message it came in and
+    /// where in it.
+    AttachedOpened(i64, Vec<usize>, Result<Arc<Opened>, Error>),
+    /// From an attached message back to the message it came in.
+    BackToMessage,
     Act(Act),
     Acted(Result<(), Error>),
     Shortcut(Shortcut),
@@ -143,6 +159,7 @@ impl Mailbox {
             reader: Reader::Empty,
             dialog: None,
             notice: None,
+            documents_confirmed: false,
             status: Vec::new(),
         };
         let task = mailbox.load_folders();
@@ -327,7 +344,16 @@ impl Mailbox {
             }
             Message::LoadRemote => self.load_remote(),
             Message::RemoteLoaded(id, result) => {
-                if let Reader::Open(r) = &mut self.reader
+                // Onto the message itself (not an attached message opened meanwhile; its own
+                // reading is behind it and gets the result when the person goes back).
+                let mut reading = match &mut self.reader {
+                    Reader::Open(r) => Some(r.as_mut()),
+                    _ => None,
+                };
+                while let Some(r) = reading.take_if(|r| !r.opened.within.is_empty()) {
+                    reading = r.back.as_deref_mut();
+                }
+                if let Some(r) = reading
                     && r.opened.id == id
                 {
                     r.loading_remote = false;
@@ -354,8 +380,40 @@ impl Mailbox {
                 }
                 Task::none()
             }
-            Message::Save(i) => self.attachment(i, false),
-            Message::OpenAttachment(i) => self.attachment(i, true),
+            Message::Save(i) => self.save_attachment(i),
+            Message::SaveInstead(i) => {
+                self.dialog = None;
+                self.save_attachment(i)
+            }
+            Message::OpenAttachment(i) => self.open_attachment(i, false),
+            Message::OpenDocument(i) => {
+                self.dialog = None;
+                self.documents_confirmed = true;
+                self.open_attachment(i, true)
+            }
+            Message::AttachedOpened(id, within, result) => {
+                // Only onto the message (or attached message) it was opened from.
+                if let Reader::Open(r) = &mut self.reader
+                    && r.opened.id == id
+                    && within
+                        .split_last()
+                        .is_some_and(|(_, up)| r.opened.within == up)
+                {
+                    match result {
+                        Ok(opened) => {
+                            let mut reading = Reading::new(Arc::unwrap_or_clone(opened));
+                            std::mem::swap(r.as_mut(), &mut reading);
+                            r.back = Some(Box::new(reading));
+                        }
+                        Err(e) => self.notice = Some(Notice::Failed(crate::wording::app_error(&e))),
+                    }
+                }
+                Task::none()
+            }
+            Message::BackToMessage => {
+                self.back_to_message();
+                Task::none()
+            }
             Message::Saved(result) => {
                 self.notice = Some(match result {
                     Ok(path) => Notice::Done(format!("Saved as {}", path.display())),
@@ -440,9 +498,20 @@ impl Mailbox {
             return Task::none();
         };
         let other = match r.opened.prefer {
-            quietpost_render::Prefer::Plain => quietpost_render::Prefer::Html,
-            quietpost_render::Prefer::Html => quietpost_render::Prefer::Plain,
+            Prefer::Plain => Prefer::Html,
+            Prefer::Html => Prefer::Plain,
         };
+        if !r.opened.within.is_empty() {
+            // An attached message: rendered again in its other version, over the message it
+            // came in.
+            let (within, row) = (r.opened.within.clone(), r.opened.row.clone());
+            self.back_to_message();
+            let path = within.clone();
+            return Task::perform(
+                backend::open_attached(self.places.cache.clone(), row, path, other),
+                move |result| Message::AttachedOpened(id, within, result.map(Arc::new)),
+            );
+        }
         self.reader = Reader::Loading(id);
         Task::perform(
             backend::open(self.places.cache.clone(), account, id, other),
@@ -549,32 +618,68 @@ impl Mailbox {
         )
     }
 
-    fn attachment(&mut self, i: usize, open: bool) -> Task<Message> {
+    /// Saves attachment `i` of the message shown into the Downloads folder.
+    fn save_attachment(&mut self, i: usize) -> Task<Message> {
         let Reader::Open(r) = &self.reader else {
             return Task::none();
         };
         let Some(a) = r.message().attachments.get(i) else {
             return Task::none();
         };
-        let (cache, id, name) = (
-            self.places.cache.clone(),
-            r.opened.id,
-            a.safe_filename.as_str().to_owned(),
-        );
-        if open {
-            if backend::not_openable(a).is_some() {
-                return Task::none();
+        Task::perform(
+            backend::save_attachment(
+                self.places.cache.clone(),
+                r.opened.id,
+                [r.opened.within.as_slice(), &[i]].concat(),
+                a.safe_filename.as_str().to_owned(),
+                self.places.downloads.clone(),
+            ),
+            Message::Saved,
+        )
+    }
+
+    /// Opens attachment `i` as the renderer allows: a picture or text in its viewer, a
+    /// document in its viewer after the warning (once in this window), an attached message
+    /// inside Quietpost; anything else not at all.
+    fn open_attachment(&mut self, i: usize, confirmed: bool) -> Task<Message> {
+        let Reader::Open(r) = &self.reader else {
+            return Task::none();
+        };
+        let Some(a) = r.message().attachments.get(i) else {
+            return Task::none();
+        };
+        let path = [r.opened.within.as_slice(), &[i]].concat();
+        let (cache, id) = (self.places.cache.clone(), r.opened.id);
+        match a.opening {
+            Opening::Document if !confirmed && !self.documents_confirmed => {
+                self.dialog = Some(Dialog::Document(i));
+                Task::none()
             }
-            Task::perform(
-                backend::open_attachment(cache, id, i, a.clone(), self.places.temp.clone()),
+            Opening::Viewer | Opening::Document => Task::perform(
+                backend::open_attachment(cache, id, path, a.clone(), self.places.temp.clone()),
                 Message::AttachmentOpened,
-            )
-        } else {
-            Task::perform(
-                backend::save_attachment(cache, id, i, name, self.places.downloads.clone()),
-                Message::Saved,
-            )
+            ),
+            Opening::Quietpost => {
+                let within = path.clone();
+                Task::perform(
+                    backend::open_attached(cache, r.opened.row.clone(), path, Prefer::default()),
+                    move |result| Message::AttachedOpened(id, within, result.map(Arc::new)),
+                )
+            }
+            Opening::SaveOnly(_) => Task::none(),
         }
+    }
+
+    /// From an attached message back to the message it came in; false when the reader shows
+    /// no attached message.
+    fn back_to_message(&mut self) -> bool {
+        if let Reader::Open(r) = &mut self.reader
+            && let Some(back) = r.back.take()
+        {
+            *r = back;
+            return true;
+        }
+        false
     }
 
     fn act(&mut self, act: Act) -> (Task<Message>, Option<Event>) {
@@ -669,7 +774,9 @@ impl Mailbox {
                 Task::none()
             }
             Shortcut::Close => {
-                if self.search.take().is_some() {
+                if self.back_to_message() {
+                    Task::none()
+                } else if self.search.take().is_some() {
                     self.selected = None;
                     self.load_list()
                 } else {

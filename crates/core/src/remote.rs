@@ -129,7 +129,7 @@ pub async fn load(
     let images: Vec<&str> = message
         .remote_content
         .iter()
-        .filter(|r| r.kind == RemoteKind::Image)
+        .filter(|r| r.kind == RemoteKind::Image && !r.attached)
         .map(|r| r.url.as_str())
         .collect();
     let results: Vec<Result<Image, fetch::Error>> = match via {
@@ -155,6 +155,7 @@ pub async fn load(
     for r in &message.remote_content {
         let mut entry = blocked(r);
         if r.kind == RemoteKind::Image
+            && !r.attached
             && let Some((url, result)) = outcome.next()
         {
             entry.at = at.clone();
@@ -195,7 +196,10 @@ pub async fn load(
 
 /// The ledger entry of a reference nothing was tried for, with the reason.
 fn blocked(r: &quietpost_model::RemoteRef) -> LedgerEntry {
-    let detail = if r.kind == RemoteKind::Image {
+    let detail = if r.attached {
+        "not loaded: it is in an attached message, which Quietpost shows without loading anything"
+            .to_owned()
+    } else if r.kind == RemoteKind::Image {
         "not loaded: images load only when you ask".to_owned()
     } else {
         format!(

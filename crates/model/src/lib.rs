@@ -11,8 +11,8 @@ pub mod text;
 
 pub use ledger::{LedgerEntry, LedgerState};
 pub use message::{
-    Addr, Attachment, Authentication, BodySource, Code, Link, LinkMarker, RemoteKind, RemoteRef,
-    SafeMessage, Warning,
+    Addr, Attachment, Authentication, BodySource, Code, Link, LinkMarker, Opening, RemoteKind,
+    RemoteRef, SafeMessage, SaveOnly, Warning,
 };
 pub use secret::Secret;
 pub use sender::{ListSender, SenderSummary};

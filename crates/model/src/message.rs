@@ -249,6 +249,10 @@ pub struct RemoteRef {
     /// The normalised absolute URL it would have fetched.
     pub url: SafeLine,
     pub kind: RemoteKind,
+    /// In an attached message (an attachment, not shown in the body): listed so that nothing
+    /// in the message goes unmentioned, never loaded (nothing would show it).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub attached: bool,
 }
 
 /// An attachment (or any part that is not shown as body text).
@@ -270,6 +274,45 @@ pub struct Attachment {
     /// How programs that honour bidi overrides display the name, when that differs from
     /// `safe_filename` (`invoice\u{202E}fdp.exe` looks like `invoiceexe.pdf`).
     pub looks_like: Option<SafeLine>,
+    /// Whether and how it can be opened (it can always be saved).
+    pub opening: Opening,
+}
+
+/// How an attachment may be opened. An allow-list: only what can neither run code nor contact
+/// the network in its usual viewer is handed to it; documents that may contact the network
+/// only after a warning; everything else is saved only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "because", rename_all = "kebab-case")]
+pub enum Opening {
+    /// Handed to the system's viewer: a picture (PNG, JPEG, GIF, WebP, BMP) or plain text,
+    /// whose name and content agree.
+    Viewer,
+    /// Handed to the system's viewer after a warning that it may contact the internet: a PDF
+    /// or an office document without macros, whose name and content agree.
+    Document,
+    /// Shown inside Quietpost, through the same renderer: an attached message.
+    Quietpost,
+    /// Saved only.
+    SaveOnly(SaveOnly),
+}
+
+/// Why an attachment is saved only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SaveOnly {
+    /// A program, script, shortcut, installer or disk image.
+    RunsCode,
+    /// A web page or a document a browser would show (HTML, SVG, XML, web archives): the
+    /// browser would load its remote content directly.
+    WebPage,
+    /// An office format that can carry macros or embedded objects.
+    Macros,
+    /// The name, the declared type and the content do not agree.
+    NameAndContentDiffer,
+    /// Named as text but holding markup a viewer could show as a web page.
+    Markup,
+    /// Not a type Quietpost knows to be safe to open.
+    OtherType,
 }
 
 /// Authentication results written by the user's own provider (matched authserv-id).

@@ -1,7 +1,7 @@
 //! Attachment analysis (safety.md §6): a safe filename, the type by magic bytes, executable
 //! types, and warnings.
 
-use quietpost_model::{Code, SafeLine};
+use quietpost_model::{Code, Opening, SafeLine, SaveOnly};
 
 /// Longest filename in bytes (file systems allow 255; this leaves room for a copy's suffix).
 pub const MAX_NAME_BYTES: usize = 200;
@@ -64,6 +64,22 @@ const EXECUTABLE: &[&str] = &[
     "website",
     "theme",
     "ws",
+    "sct",
+    "wsc",
+    "wsb",
+    "appinstaller",
+    "mobileconfig",
+    "xbap",
+    "iqy",
+    "slk",
+    "msu",
+    "ade",
+    "adp",
+    "mde",
+    "crx",
+    "xpi",
+    "apk",
+    "vb",
     // Unix
     "sh",
     "bash",
@@ -77,6 +93,9 @@ const EXECUTABLE: &[&str] = &[
     "deb",
     "rpm",
     "py",
+    "pyw",
+    "pyz",
+    "pyc",
     "pl",
     "rb",
     "elf",
@@ -312,9 +331,36 @@ fn detect_text(data: &[u8]) -> Option<&'static str> {
         _ if t.starts_with("[desktop entry]") => "application/x-desktop",
         _ if t.starts_with("begin:vcalendar") => "text/calendar",
         _ if t.starts_with("begin:vcard") => "text/vcard",
+        // A mail message: a system viewer would hand it to a mail program, which may load
+        // its remote content; Quietpost shows it itself.
+        _ if starts_like_a_message(&t) => "message/rfc822",
         _ if data.is_empty() => return None,
         _ => "text/plain",
     })
+}
+
+/// Text whose first line is a header field messages start with.
+fn starts_like_a_message(lower: &str) -> bool {
+    const FIRST_FIELDS: &[&str] = &[
+        "return-path",
+        "received",
+        "delivered-to",
+        "from",
+        "to",
+        "subject",
+        "date",
+        "message-id",
+        "mime-version",
+        "reply-to",
+        "sender",
+        "x-mozilla-status",
+        "dkim-signature",
+        "arc-seal",
+        "authentication-results",
+    ];
+    lower
+        .split_once(':')
+        .is_some_and(|(name, _)| FIRST_FIELDS.contains(&name))
 }
 
 /// Detected types that run or install something.
@@ -351,6 +397,7 @@ fn compatible(declared: &str, detected: &str) -> bool {
     }
     match detected {
         "text/plain" => is_textual(declared),
+        "message/rfc822" => declared.starts_with("message/") || is_textual(declared),
         // A script is not plain text, whatever the sender declares.
         "text/x-shellscript" => declared.contains("sh") || declared.contains("script"),
         "application/x-mswinurl" => {
@@ -376,6 +423,7 @@ fn compatible(declared: &str, detected: &str) -> bool {
         "application/zip" => {
             declared.contains("zip")
                 || declared.contains("openxmlformats")
+                || declared.contains("macroenabled")
                 || declared.contains("opendocument")
                 || declared.contains("epub")
                 || declared.contains("java-archive")
@@ -499,6 +547,136 @@ pub fn analyze(safe_name: Option<&str>, declared: &str, data: &[u8]) -> Analysis
     Analysis { detected, warnings }
 }
 
+/// Extensions of documents a browser would show, loading their remote content.
+const WEB_EXTENSIONS: &[&str] = &[
+    "html",
+    "htm",
+    "xhtml",
+    "xht",
+    "shtml",
+    "svg",
+    "svgz",
+    "mht",
+    "mhtml",
+    "xml",
+    "xsl",
+    "xslt",
+    "webarchive",
+    "maff",
+    "xps",
+    "oxps",
+    "xspf",
+];
+
+/// Office formats that can carry macros or embedded (OLE) objects that run or fetch.
+const MACRO_EXTENSIONS: &[&str] = &[
+    "doc", "dot", "docm", "dotm", "xls", "xlt", "xla", "xlsm", "xltm", "xlsb", "ppt", "pot", "pps",
+    "pptm", "potm", "ppsm", "sldm", "rtf", "one", "onepkg", "pub", "vsd", "vsdm", "mdb", "accdb",
+];
+
+/// Whether and how an attachment may be opened: an allow-list on the name's extension *and*
+/// the content. `name` is the safe name when the message named the file; `warnings` are the
+/// attachment's own (executable types and type mismatches are never opened).
+pub fn opening(
+    name: Option<&str>,
+    declared: &str,
+    detected: Option<&str>,
+    data: &[u8],
+    warnings: &[Code],
+) -> Opening {
+    use SaveOnly::*;
+    let ext = name.and_then(extension);
+    let ext = ext.as_deref();
+    if warnings.contains(&Code::Executable) {
+        return Opening::SaveOnly(RunsCode);
+    }
+    // Office formats are XML inside a zip: only types a browser shows count here.
+    let web_type = |t: &str| {
+        t.contains("html")
+            || t.contains("svg")
+            || matches!(
+                t,
+                "text/xml"
+                    | "application/xml"
+                    | "text/xsl"
+                    | "application/xslt+xml"
+                    | "application/x-webarchive"
+                    | "application/x-mimearchive"
+                    | "multipart/related"
+            )
+    };
+    if ext.is_some_and(|e| WEB_EXTENSIONS.contains(&e))
+        || web_type(declared)
+        || detected.is_some_and(web_type)
+    {
+        return Opening::SaveOnly(WebPage);
+    }
+    // A message is shown by Quietpost itself, never by another mail program (which may load
+    // its remote content).
+    if matches!(declared, "message/rfc822" | "message/global")
+        || ext == Some("eml")
+        || detected == Some("message/rfc822")
+    {
+        return Opening::Quietpost;
+    }
+    if ext.is_some_and(|e| MACRO_EXTENSIONS.contains(&e)) {
+        return Opening::SaveOnly(Macros);
+    }
+    let Some(ext) = ext else {
+        return Opening::SaveOnly(OtherType);
+    };
+    let (content, how) = match ext {
+        "png" => ("image/png", Opening::Viewer),
+        "jpg" | "jpeg" => ("image/jpeg", Opening::Viewer),
+        "gif" => ("image/gif", Opening::Viewer),
+        "webp" => ("image/webp", Opening::Viewer),
+        "bmp" => ("image/bmp", Opening::Viewer),
+        "txt" => ("text/plain", Opening::Viewer),
+        "pdf" => ("application/pdf", Opening::Document),
+        "docx" | "xlsx" | "pptx" | "odt" | "ods" | "odp" => ("application/zip", Opening::Document),
+        _ => return Opening::SaveOnly(OtherType),
+    };
+    if detected != Some(content) || warnings.contains(&Code::TypeMismatch) {
+        return Opening::SaveOnly(NameAndContentDiffer);
+    }
+    match ext {
+        "txt" if looks_like_markup(data) => Opening::SaveOnly(Markup),
+        "docx" | "xlsx" | "pptx" if !contains(data, b"[Content_Types].xml") => {
+            Opening::SaveOnly(NameAndContentDiffer)
+        }
+        "odt" | "ods" | "odp" if data.get(30..38) != Some(&b"mimetype"[..]) => {
+            Opening::SaveOnly(NameAndContentDiffer)
+        }
+        // Macros, ActiveX controls and embedded objects are stored under these names (the
+        // names of a zip's entries are not compressed).
+        "docx" | "xlsx" | "pptx" | "odt" | "ods" | "odp"
+            if [
+                &b"vbaProject"[..],
+                b"activeX",
+                b"oleObject",
+                b"Basic/",
+                b"Scripts/",
+            ]
+            .iter()
+            .any(|n| contains(data, n)) =>
+        {
+            Opening::SaveOnly(Macros)
+        }
+        _ => how,
+    }
+}
+
+fn contains(data: &[u8], needle: &[u8]) -> bool {
+    data.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Text that a viewer choosing by content could take for HTML or XML: a tag, a comment or a
+/// processing instruction anywhere (`<` followed by a letter, `!`, `?` or `/`).
+fn looks_like_markup(data: &[u8]) -> bool {
+    data.windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || b"!?/".contains(&w[1])))
+}
+
 /// How a name containing right-to-left overrides (U+202E ... U+202C) is displayed by programs
 /// that honour them: each overridden run appears reversed. `None` if there is no override.
 pub fn bidi_display(raw: &str) -> Option<String> {
@@ -603,6 +781,143 @@ mod tests {
         // The hidden ending stays visible however the padding is made.
         let s = safe_filename(&format!("photo.jpg{}x.scr", "_".repeat(400)), "a");
         assert!(s.name.ends_with("x.scr"), "{}", s.name);
+    }
+
+    #[test]
+    fn only_pictures_text_and_checked_documents_open() {
+        let open = |name: &str, declared: &str, data: &[u8]| {
+            let safe = safe_filename(name, "a");
+            let a = analyze(Some(&safe.name), declared, data);
+            let mut warnings = safe.warnings;
+            warnings.extend(a.warnings);
+            opening(Some(&safe.name), declared, a.detected, data, &warnings)
+        };
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+        assert_eq!(open("photo.png", "image/png", png), Opening::Viewer);
+        assert_eq!(
+            open("photo.JPG", "image/jpeg", b"\xff\xd8\xff\xe0"),
+            Opening::Viewer
+        );
+        assert_eq!(
+            open("notes.txt", "text/plain", b"Milk, eggs.\n"),
+            Opening::Viewer
+        );
+        assert_eq!(
+            open("minutes.pdf", "application/pdf", b"%PDF-1.7\n"),
+            Opening::Document
+        );
+        let docx = b"PK\x03\x04....[Content_Types].xml....word/document.xml";
+        assert_eq!(
+            open("report.docx", "application/octet-stream", docx),
+            Opening::Document
+        );
+        assert_eq!(
+            open("fwd.eml", "message/rfc822", b"From: a@b\r\n\r\nhi"),
+            Opening::Quietpost
+        );
+        // A message named as text would go to a mail program by its content: read here.
+        let msg = b"Received: from x\r\nFrom: a@b\r\n\r\n<img src=http://t.example/p>";
+        assert_eq!(open("forwarded.txt", "text/plain", msg), Opening::Quietpost);
+        let save_only = |name: &str, declared: &str, data: &[u8], why: SaveOnly| {
+            assert_eq!(open(name, declared, data), Opening::SaveOnly(why), "{name}");
+        };
+        use SaveOnly::*;
+        // The review's list: a web document detected as text, web archives, shortcuts,
+        // macro documents, scriptlets, installers, profiles, playlists, torrents.
+        save_only(
+            "page.xht",
+            "text/plain",
+            b"<!-- hi --><html><img src=//x.example/a>",
+            WebPage,
+        );
+        save_only(
+            "saved.webarchive",
+            "application/octet-stream",
+            b"bplist00",
+            WebPage,
+        );
+        save_only("page.html", "text/html", b"<html>", WebPage);
+        save_only("drawing.svg", "image/svg+xml", b"<svg/>", WebPage);
+        save_only(
+            "notes.txt",
+            "text/plain",
+            b"<!-- a comment --> <img src=x>",
+            Markup,
+        );
+        save_only("budget.xlsm", "application/zip", b"PK\x03\x04", Macros);
+        save_only("letter.docm", "application/zip", b"PK\x03\x04", Macros);
+        save_only(
+            "old.doc",
+            "application/msword",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+            Macros,
+        );
+        save_only(
+            "notebook.one",
+            "application/octet-stream",
+            b"\xe4\x52\x5c\x7b",
+            Macros,
+        );
+        let vba = b"PK\x03\x04....[Content_Types].xml....word/vbaProject.bin";
+        save_only("report.docx", "application/zip", vba, Macros);
+        save_only(
+            "remote.rdp",
+            "application/x-rdp",
+            b"full address:s:x.example",
+            OtherType,
+        );
+        save_only("x.sct", "text/plain", b"scriptlet", RunsCode);
+        save_only("x.wsc", "text/plain", b"component", RunsCode);
+        save_only(
+            "app.appinstaller",
+            "application/octet-stream",
+            b"<AppInstaller",
+            RunsCode,
+        );
+        save_only(
+            "profile.mobileconfig",
+            "application/octet-stream",
+            b"<?xml",
+            RunsCode,
+        );
+        save_only("tool.pyw", "text/plain", b"import os", RunsCode);
+        save_only(
+            "list.m3u",
+            "audio/x-mpegurl",
+            b"http://x.example/a.mp3",
+            OtherType,
+        );
+        save_only("list.pls", "audio/x-scpls", b"[playlist]", OtherType);
+        save_only("list.xspf", "application/xspf+xml", b"<?xml", WebPage);
+        let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        let zip = b"PK\x03\x04....[Content_Types].xml....xl/workbook.xml";
+        assert_eq!(open("Jahresübersicht.xlsx", xlsx, zip), Opening::Document);
+        save_only(
+            "file.torrent",
+            "application/x-bittorrent",
+            b"d8:announce",
+            OtherType,
+        );
+        save_only(
+            "unknown",
+            "application/octet-stream",
+            b"\x00\x01",
+            OtherType,
+        );
+        // Name and content must agree.
+        save_only("photo.png", "image/png", b"%PDF-1.7", NameAndContentDiffer);
+        save_only(
+            "report.docx",
+            "application/zip",
+            b"PK\x03\x04 a zip",
+            NameAndContentDiffer,
+        );
+        save_only(
+            "setup.exe",
+            "application/octet-stream",
+            b"MZ\x90\0",
+            RunsCode,
+        );
     }
 
     #[test]

@@ -613,10 +613,15 @@ fn body(message: &Message<'_>, options: &Options, purpose: Purpose, m: &mut Safe
     }
 
     // Remote content: every HTML part a renderer would show, de-duplicated.
+    // Then those of attached messages, marked as such.
     let scans: Vec<remote::HtmlScan> = walk.html.iter().map(|h| remote::scan_html(h)).collect();
+    let enclosed: Vec<remote::HtmlScan> = (walk.enclosed_html.iter())
+        .map(|h| remote::scan_html(h))
+        .collect();
     let mut seen = HashSet::new();
     let mut remote_capped = false;
-    for scan in &scans {
+    let all = (scans.iter().map(|s| (s, false))).chain(enclosed.iter().map(|s| (s, true)));
+    for (scan, attached) in all {
         remote_capped |= scan.truncated;
         for (url, kind) in remote::resolve(scan) {
             if seen.insert((url.as_str().to_owned(), kind))
@@ -625,6 +630,7 @@ fn body(message: &Message<'_>, options: &Options, purpose: Purpose, m: &mut Safe
                 m.remote_content.push(RemoteRef {
                     url: SafeLine::new(url.as_str(), 2048),
                     kind,
+                    attached,
                 });
             }
         }
@@ -997,7 +1003,15 @@ fn attachment_of(found: &mime::Found<'_>, index: usize) -> Attachment {
         warnings.retain(|w| *w != Code::NameChanged);
     }
     warnings.extend(analysis.warnings);
+    let opening = attachment::opening(
+        given.then_some(safe.name.as_str()),
+        &found.content_type,
+        analysis.detected,
+        found.data,
+        &warnings,
+    );
     Attachment {
+        opening,
         filename: attachment::display_original(raw_name),
         safe_filename: SafeLine::new(&safe.name, 1024),
         content_type: SafeLine::new(&found.content_type, 255),

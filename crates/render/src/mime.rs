@@ -28,6 +28,9 @@ pub struct Walk<'m> {
     pub body: Vec<Piece<'m>>,
     /// Every HTML part a renderer would show: displayed ones and unchosen alternatives.
     pub html: Vec<&'m str>,
+    /// The HTML parts of attached messages (attachments, not shown): scanned for remote
+    /// content only.
+    pub enclosed_html: Vec<&'m str>,
     /// Each multipart/alternative shown that has a text/plain and a text/html version: the
     /// plain text, the HTML, and whether the HTML is the one shown (to compare the two).
     pub alternatives: Vec<(&'m str, &'m str, bool)>,
@@ -43,6 +46,10 @@ enum Role {
     Display,
     /// An alternative that is not shown: its HTML is still scanned for remote content.
     Alternative,
+    /// Inside an attached message (one that is an attachment, not shown in the body): only
+    /// its HTML is collected, so that its remote references are listed too. Its parts are
+    /// not this message's attachments and take no part number.
+    Enclosed,
 }
 
 /// Which version of a multipart/alternative to show.
@@ -111,6 +118,19 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
         let Some(part) = msg.parts.get(id as usize) else {
             continue;
         };
+        if role == Role::Enclosed {
+            match &part.body {
+                PartType::Html(text) => w.enclosed_html.push(text.as_ref()),
+                PartType::Multipart(children) => {
+                    for child in children.iter().rev() {
+                        stack.push((msg, *child, depth + 1, Role::Enclosed));
+                    }
+                }
+                PartType::Message(nested) => stack.push((nested, 0, depth + 1, Role::Enclosed)),
+                _ => {}
+            }
+            continue;
+        }
         part_counter += 1;
         let (ty, sub) = content_type(part);
         let full_type = format!("{ty}/{sub}");
@@ -217,6 +237,8 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
                 if role == Role::Display && !is_attachment(part) {
                     w.body.push(Piece::Nested(nested));
                     stack.push((nested, 0, depth + 1, Role::Display));
+                } else {
+                    stack.push((nested, 0, depth + 1, Role::Enclosed));
                 }
             }
         }

@@ -296,6 +296,35 @@ impl Mailbox {
                 list.push(button(text("Close")).on_press(Message::CloseDialog))
                     .into()
             }
+            Dialog::Document(i) => {
+                let Reader::Open(r) = &self.reader else {
+                    return column![].into();
+                };
+                let Some(a) = r.message().attachments.get(i) else {
+                    return column![].into();
+                };
+                column![
+                    text(format!("Open {}?", a.safe_filename))
+                        .size(18)
+                        .font(theme::BOLD),
+                    text(crate::wording::DOCUMENT_WARNING),
+                    text("Quietpost asks this once while it is open.")
+                        .size(12)
+                        .style(theme::muted),
+                    row![
+                        button(text("Cancel"))
+                            .style(button::secondary)
+                            .on_press(Message::CloseDialog),
+                        button(text("Save instead"))
+                            .style(button::secondary)
+                            .on_press(Message::SaveInstead(i)),
+                        button(text("Open")).on_press(Message::OpenDocument(i)),
+                    ]
+                    .spacing(8),
+                ]
+                .spacing(8)
+                .into()
+            }
             Dialog::Link(i) => {
                 let Reader::Open(r) = &self.reader else {
                     return column![].into();

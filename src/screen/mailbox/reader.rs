@@ -7,11 +7,11 @@ use crate::backend::{CannotLoad, Opened};
 use crate::theme;
 use crate::wording::explain;
 use iced::widget::{
-    Column, button, column, container, image, row, rule, scrollable, text, text_editor, tooltip,
+    Column, button, column, container, image, row, rule, scrollable, text, text_editor,
 };
 use iced::{Element, Length};
 use quietpost_core::remote::Permission;
-use quietpost_model::{Addr, Code, LedgerEntry, LedgerState, RemoteKind, SafeMessage};
+use quietpost_model::{Addr, Code, LedgerEntry, LedgerState, Opening, RemoteKind, SafeMessage};
 use std::ops::Range;
 
 /// An open message and what the user did with it.
@@ -28,6 +28,8 @@ pub struct Reading {
     pub images: Vec<image::Handle>,
     pub show_ledger: bool,
     pub loading_remote: bool,
+    /// For an attached message shown inside Quietpost: the reading of the message it came in.
+    pub back: Option<Box<Reading>>,
 }
 
 /// Characters of a name flagged as very long that the From line shows.
@@ -60,6 +62,7 @@ impl Reading {
             images: Vec::new(),
             show_ledger: false,
             loading_remote: false,
+            back: None,
         }
     }
 
@@ -91,7 +94,26 @@ impl Reading {
 
     /// Whether "Load through proxy" can do anything, or why not.
     pub fn can_load(&self) -> Result<(), &'static str> {
+        // Images of the message itself still blocked (the ledger follows remote_content).
+        let loadable = (self.message().remote_content.iter())
+            .zip(&self.opened.ledger)
+            .filter(|(_, e)| e.kind == RemoteKind::Image && e.state == LedgerState::Blocked);
+        let (mut own, mut attached) = (0, 0);
+        for (r, _) in loadable {
+            if r.attached {
+                attached += 1;
+            } else {
+                own += 1;
+            }
+        }
         match self.opened.cannot_load {
+            Some(CannotLoad::Attached) => {
+                Err("Nothing in an attached message is ever loaded: it is shown as text only.")
+            }
+            _ if own == 0 && attached > 0 => Err(
+                "Its only images are in an attached message, which Quietpost shows without loading anything.",
+            ),
+            _ if own == 0 => Err("Only images ever load; nothing else here can."),
             Some(CannotLoad::Policy) => Err(
                 "Remote content is blocked for this account. To allow loading on request: quietpost remote policy ACCOUNT on-request",
             ),
@@ -99,14 +121,6 @@ impl Reading {
                 "No proxy is configured, and images never load directly (that would show the sender your IP address). Set a proxy such as Tor for the account to load them.",
             ),
             None if self.loading_remote => Err("Loading through your proxy…"),
-            None if !self
-                .opened
-                .ledger
-                .iter()
-                .any(|e| e.kind == RemoteKind::Image && e.state == LedgerState::Blocked) =>
-            {
-                Err("Only images ever load; nothing else here can.")
-            }
             None => Ok(()),
         }
     }
@@ -375,27 +389,33 @@ fn banner(r: &Reading) -> Option<Element<'_, Message>> {
     } else {
         crate::wording::ledger_counts(&r.opened.ledger, " through your proxy")
     };
-    let load = button(text("Load through proxy"));
-    let (load, why) = match r.can_load() {
-        Ok(()) => (load.on_press(Message::LoadRemote), None),
-        Err(why) => (load, Some(why)),
-    };
     let ledger_label = if r.show_ledger {
         "Hide network ledger"
     } else {
         "Network ledger"
     };
+    let ledger = button(text(ledger_label))
+        .style(button::secondary)
+        .on_press(Message::ToggleLedger);
+    // When nothing here could ever load, no button that could not do anything.
+    let nothing_loads = r.opened.cannot_load == Some(CannotLoad::Attached)
+        || !(m.remote_content.iter()).any(|x| x.kind == RemoteKind::Image && !x.attached);
+    let (buttons, why) = match r.can_load() {
+        _ if nothing_loads => (row![ledger], r.can_load().err()),
+        Ok(()) => (
+            row![
+                button(text("Load through proxy")).on_press(Message::LoadRemote),
+                ledger
+            ],
+            None,
+        ),
+        Err(why) => (row![button(text("Load through proxy")), ledger], Some(why)),
+    };
     let mut col = column![
         text(summary).font(theme::BOLD),
         text("Nothing was loaded from the sender's servers, so they cannot tell you opened this.")
             .size(13),
-        row![
-            load,
-            button(text(ledger_label))
-                .style(button::secondary)
-                .on_press(Message::ToggleLedger)
-        ]
-        .spacing(8)
+        buttons.spacing(8)
     ]
     .spacing(6);
     if let Some(why) = why {
@@ -482,28 +502,27 @@ fn attachments(m: &SafeMessage) -> Option<Element<'_, Message>> {
             Some(t) => format!("{t} (declared {})", a.content_type),
             None => a.content_type.as_str().to_owned(),
         };
-        let open: Element<'_, Message> = if let Some(why) = crate::backend::not_openable(a) {
-            tooltip(
-                button(text("Open")).style(button::secondary),
-                container(text(why).size(12))
-                    .padding(6)
-                    .style(container::bordered_box),
-                tooltip::Position::Bottom,
-            )
-            .into()
-        } else {
-            button(text("Open"))
-                .style(button::secondary)
-                .on_press(Message::OpenAttachment(i))
-                .into()
+        // Only what can be opened gets an Open button; the rest says why it is saved only.
+        let mut buttons = row![button(text("Save")).on_press(Message::Save(i))].spacing(8);
+        let open_label = match a.opening {
+            Opening::Viewer => Some("Open"),
+            Opening::Document => Some("Open…"),
+            Opening::Quietpost => Some("Read it here"),
+            Opening::SaveOnly(_) => None,
         };
+        if let Some(label) = open_label {
+            buttons = buttons.push(
+                button(text(label))
+                    .style(button::secondary)
+                    .on_press(Message::OpenAttachment(i)),
+            );
+        }
         let mut item = column![
             row![
                 text(a.safe_filename.as_str())
                     .font(theme::BOLD)
                     .width(Length::Fill),
-                button(text("Save")).on_press(Message::Save(i)),
-                open,
+                buttons,
             ]
             .spacing(8)
             .align_y(iced::Alignment::Center),
@@ -512,6 +531,13 @@ fn attachments(m: &SafeMessage) -> Option<Element<'_, Message>> {
                 .style(theme::muted),
         ]
         .spacing(2);
+        if let Opening::SaveOnly(why) = a.opening {
+            item = item.push(
+                text(format!("Save only: {}", crate::wording::save_only(why)))
+                    .size(12)
+                    .style(theme::muted),
+            );
+        }
         if let Some(looks) = &a.looks_like {
             item = item.push(
                 text(format!("Other programs show this name as: {looks}"))
@@ -546,7 +572,32 @@ pub fn size(bytes: u64) -> String {
 /// The reading pane for an open message.
 pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
     let m = r.message();
-    let mut page: Column<'_, Message> = column![header(m, date)].spacing(12).padding(16);
+    let mut page: Column<'_, Message> = column![].spacing(12).padding(16);
+    if r.back.is_some() {
+        page = page.push(
+            container(
+                column![
+                    row![
+                        text("Attached message").font(theme::BOLD).width(Length::Fill),
+                        button(text("Back to the message"))
+                            .style(button::secondary)
+                            .on_press(Message::BackToMessage),
+                    ]
+                    .spacing(8)
+                    .align_y(iced::Alignment::Center),
+                    text(
+                        "It came as an attachment, and Quietpost shows it as it shows any message. Its sender is not the sender of the message it came in, and no authentication result in it is believed."
+                    )
+                    .size(13),
+                ]
+                .spacing(4),
+            )
+            .padding(10)
+            .style(theme::banner)
+            .width(Length::Fill),
+        );
+    }
+    page = page.push(header(m, date));
     if let Some(b) = banner(r) {
         page = page.push(b);
     }
@@ -638,6 +689,7 @@ mod tests {
             ledger: Vec::new(),
             permission: Permission::Blocked,
             cannot_load: Some(CannotLoad::Policy),
+            within: Vec::new(),
             prefer: quietpost_render::Prefer::Plain,
             message,
         })

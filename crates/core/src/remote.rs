@@ -73,8 +73,11 @@ fn vouched_for(account: &Account, m: &SafeMessage) -> bool {
 #[derive(Debug, Clone)]
 pub struct LoadLimits {
     pub image: fetch::Limits,
-    /// Bytes of all the message's images together.
+    /// Bytes of all the message's images together, as received.
     pub max_total_bytes: usize,
+    /// Pixel memory of all the message's images together, decoded (RGBA): each image takes its
+    /// share before it is decoded.
+    pub max_decoded_total: usize,
     /// Images loaded at the same time.
     pub parallel: usize,
 }
@@ -84,6 +87,7 @@ impl Default for LoadLimits {
         LoadLimits {
             image: fetch::Limits::default(),
             max_total_bytes: 20 << 20,
+            max_decoded_total: 160 << 20,
             parallel: 4,
         }
     }
@@ -137,9 +141,10 @@ pub async fn load(
         Some(via) => {
             // The futures are made first: a closure inside the stream's type would keep this
             // future from being `Send` (the window runs it on its executor).
+            let budget = fetch::Budget::new(limits.max_decoded_total);
             let fetches: Vec<_> = images
                 .iter()
-                .map(|url| fetch::image(url, via, &limits.image))
+                .map(|url| fetch::image(url, via, &limits.image, &budget))
                 .collect();
             futures::stream::iter(fetches)
                 .buffered(limits.parallel.max(1))

@@ -63,7 +63,7 @@ impl Endpoint {
         };
         tokio::time::timeout(
             t.command,
-            tls::handshake(tcp, &self.host, self.port, &self.trust),
+            tls::handshake(tcp, &self.host, self.port, &self.trust, &self.route),
         )
         .await
         .map_err(|_| self.timed_out())?

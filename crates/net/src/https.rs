@@ -1,6 +1,7 @@
 //! A deliberately small HTTPS GET for fetching configuration documents (autoconfig): HTTPS
 //! only, through the account's route, with the one TLS policy; no cookies, no redirects, no
-//! compression, a size cap and a time limit. Not a general HTTP client.
+//! compression, a size cap and a time limit. Not a general HTTP client (`fetch` uses its
+//! exchange for images).
 
 use crate::endpoint::Timeouts;
 use crate::error::{Error, Result};
@@ -31,8 +32,9 @@ impl Response {
     }
 }
 
-/// Sends `request` over `stream` and reads the whole response (`Connection: close`), at most
-/// `max_body` bytes of body.
+/// Sends `request` over `stream` and reads one response, at most `max_body` bytes of body: up
+/// to its end (its length, its last chunk) when it says where that is, else until the server
+/// closes. The connection is then dropped, whatever the request said about keeping it.
 pub(crate) async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
     mut stream: S,
     request: &str,
@@ -43,10 +45,44 @@ pub(crate) async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
         .await
         .map_err(|_| "connection lost")?;
     let mut raw = Vec::new();
-    let limit = (MAX_HEAD + max_body + 1) as u64;
-    // Servers often close without a TLS close_notify; what arrived is judged below.
-    let _ = (&mut stream).take(limit).read_to_end(&mut raw).await;
+    let limit = MAX_HEAD + max_body + 1;
+    let mut buf = vec![0u8; 16 * 1024];
+    while raw.len() < limit && !complete(&raw, max_body) {
+        // Servers often close without a TLS close_notify; what arrived is judged below.
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+        }
+    }
     parse(&raw, max_body)
+}
+
+/// Whether `raw` holds a whole response, or enough to refuse it (a body that is too large).
+fn complete(raw: &[u8], max_body: usize) -> bool {
+    let Some(head_end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return raw.len() > MAX_HEAD;
+    };
+    let head = String::from_utf8_lossy(&raw[..head_end]).to_ascii_lowercase();
+    let body = &raw[head_end + 4..];
+    let status = head.split_whitespace().nth(1).unwrap_or("");
+    if status.starts_with('1') || status == "204" || status == "304" {
+        return true;
+    }
+    let field = |name: &str| {
+        head.split("\r\n")
+            .skip(1)
+            .filter_map(|l| l.split_once(':'))
+            .find(|(k, _)| k.trim() == name)
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    if field("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
+        return matches!(dechunk(body, max_body), Ok(_) | Err("response too large"));
+    }
+    match field("content-length").map(|v| v.parse::<usize>()) {
+        Some(Ok(len)) => len > max_body || body.len() >= len,
+        Some(Err(_)) => true,
+        None => false,
+    }
 }
 
 /// GETs `https://host:port{path}`, reading at most `max_body` bytes of body.
@@ -68,7 +104,7 @@ pub async fn get(
     }
     let work = async {
         let tcp = route::open(via, host, port, t.connect).await?;
-        let stream = tls::handshake(tcp, host, port, trust).await?;
+        let stream = tls::handshake(tcp, host, port, trust, via).await?;
         let authority = if port == 443 {
             host.to_owned()
         } else {
@@ -167,5 +203,20 @@ mod tests {
         assert_eq!(r.body, b"abcde");
         assert!(parse(b"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\nx", 100).is_err());
         assert!(parse(b"SSH-2.0-x\r\n\r\n", 100).is_err());
+    }
+
+    #[test]
+    fn a_response_ends_where_it_says() {
+        let whole = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+        assert!(complete(whole, 100));
+        assert!(!complete(&whole[..whole.len() - 1], 100));
+        let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+        assert!(complete(chunked, 100));
+        assert!(!complete(&chunked[..chunked.len() - 7], 100));
+        // Too large: no need to read on.
+        assert!(complete(b"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n", 100));
+        // No length: until the server closes.
+        assert!(!complete(b"HTTP/1.1 200 OK\r\n\r\nabc", 100));
+        assert!(complete(b"HTTP/1.1 304 Not Modified\r\n\r\n", 100));
     }
 }

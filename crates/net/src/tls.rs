@@ -4,6 +4,11 @@
 //! - Trust comes from the system store (rustls-platform-verifier, falling back to the webpki
 //!   roots when the system has none), or — per account, chosen explicitly — from a CA file, or
 //!   from a SHA-256 pin of the server certificate. There is no "accept anyway".
+//! - No verification opens a connection of its own through a proxy's back: over a proxy, the
+//!   system store's roots are checked by webpki, which never fetches anything (on macOS and
+//!   Windows the platform verifier fetches revocation lists, OCSP answers and missing
+//!   intermediates itself, directly). Direct connections use the platform verifier; on Linux
+//!   both are the same roots and the same checks, with no fetch.
 //! - Handshake failures are classified ([`CertProblem`]) so people learn which check failed.
 
 use crate::error::{CertProblem, Error, Result};
@@ -13,6 +18,7 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
 };
+use crate::route::Route;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::net::TcpStream;
@@ -113,25 +119,22 @@ pub fn parse_fingerprint(s: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
-/// The one client configuration builder.
-pub fn client_config(trust: &Trust) -> Result<Arc<ClientConfig>> {
+/// The one client configuration builder, for a connection over `via`.
+pub fn client_config(trust: &Trust, via: &Route) -> Result<Arc<ClientConfig>> {
     let provider = provider();
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
         .map_err(Error::Config)?;
     let config = match trust {
         Trust::System => {
-            let verifier: Arc<dyn ServerCertVerifier> =
-                match rustls_platform_verifier::Verifier::new(provider.clone()) {
+            let verifier: Arc<dyn ServerCertVerifier> = match via {
+                Route::Direct => match rustls_platform_verifier::Verifier::new(provider.clone()) {
                     Ok(v) => Arc::new(v),
                     // No system CA bundle (minimal containers): the Mozilla roots.
-                    Err(_) => webpki_verifier(
-                        RootCertStore {
-                            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-                        },
-                        &provider,
-                    )?,
-                };
+                    Err(_) => webpki_verifier(mozilla_roots(), &provider)?,
+                },
+                _ => webpki_verifier(system_roots(), &provider)?,
+            };
             builder
                 .dangerous()
                 .with_custom_certificate_verifier(Arc::new(Diagnosing {
@@ -184,6 +187,25 @@ pub fn client_config(trust: &Trust) -> Result<Arc<ClientConfig>> {
             .with_no_client_auth(),
     };
     Ok(Arc::new(config))
+}
+
+/// The roots the system keeps (read from its store, with no network fetch), else Mozilla's.
+fn system_roots() -> RootCertStore {
+    static ROOTS: std::sync::OnceLock<RootCertStore> = std::sync::OnceLock::new();
+    ROOTS
+        .get_or_init(|| {
+            let mut roots = RootCertStore::empty();
+            let found = rustls_native_certs::load_native_certs();
+            let (added, _) = roots.add_parsable_certificates(found.certs);
+            if added == 0 { mozilla_roots() } else { roots }
+        })
+        .clone()
+}
+
+fn mozilla_roots() -> RootCertStore {
+    RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    }
 }
 
 fn webpki_verifier(
@@ -488,8 +510,9 @@ pub async fn handshake(
     host: &str,
     port: u16,
     trust: &Trust,
+    via: &Route,
 ) -> Result<TlsStream<TcpStream>> {
-    let config = client_config(trust)?;
+    let config = client_config(trust, via)?;
     let name = ServerName::try_from(host.to_owned()).map_err(|e| Error::Protocol {
         host: host.to_owned(),
         detail: format!("invalid host name: {e}"),
@@ -628,15 +651,23 @@ mod tests {
 
     #[test]
     fn every_trust_mode_builds_with_tls12_minimum() {
-        for trust in [Trust::System, Trust::PinnedSha256([0; 32])] {
-            let c = client_config(&trust).unwrap();
+        let proxy = Route::Socks5 {
+            host: "127.0.0.1".into(),
+            port: 9050,
+        };
+        for (trust, via) in [
+            (Trust::System, &Route::Direct),
+            (Trust::System, &proxy),
+            (Trust::PinnedSha256([0; 32]), &Route::Direct),
+        ] {
+            let c = client_config(&trust, via).unwrap();
             assert!(c.crypto_provider().cipher_suites.iter().all(|s| matches!(
                 s.version().version,
                 rustls::ProtocolVersion::TLSv1_2 | rustls::ProtocolVersion::TLSv1_3
             )));
         }
         assert!(matches!(
-            client_config(&Trust::CaFile("/nonexistent.pem".into())),
+            client_config(&Trust::CaFile("/nonexistent.pem".into()), &Route::Direct),
             Err(Error::CaFile { .. })
         ));
     }

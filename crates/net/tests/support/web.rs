@@ -154,6 +154,40 @@ pub fn bomb() -> Vec<u8> {
     png
 }
 
+/// A real grey PNG of `side` x `side` pixels, all black: it compresses about 1,000 to 1 (an
+/// 8192 x 8192 one is some 65 KB and 256 MB once decoded to RGBA).
+pub fn grey(side: u32) -> Vec<u8> {
+    use image::ImageEncoder;
+    let pixels = vec![0u8; (side * side) as usize];
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new_with_quality(
+        &mut out,
+        image::codecs::png::CompressionType::Fast,
+        image::codecs::png::FilterType::NoFilter,
+    )
+    .write_image(&pixels, side, side, image::ExtendedColorType::L8)
+    .unwrap();
+    out
+}
+
+fn cached(side: u32) -> Vec<u8> {
+    static CACHE: Mutex<Vec<(u32, Vec<u8>)>> = Mutex::new(Vec::new());
+    let mut cache = CACHE.lock().unwrap();
+    if let Some((_, png)) = cache.iter().find(|(s, _)| *s == side) {
+        return png.clone();
+    }
+    let png = grey(side);
+    cache.push((side, png.clone()));
+    png
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
 fn reply(status: &str, ty: &str, body: &[u8], extra: &str) -> Vec<u8> {
     let mut r = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {ty}\r\nContent-Length: {}\r\nSet-Cookie: track=1\r\n{extra}Connection: close\r\n\r\n",
@@ -198,8 +232,30 @@ fn answer(path: &str) -> Option<Vec<u8>> {
         "/to-file" => redirect("file:///etc/passwd"),
         "/to-private" => redirect("http://10.0.0.1/x.png"),
         "/to-loopback" => redirect("http://127.0.0.1:1/x.png"),
+        "/to-port" => redirect("http://news.invalid:6379/x.png"),
         "/to-pixel" => redirect("/img/after-redirect.png"),
         "/bomb.png" => reply("200 OK", "image/png", &bomb(), ""),
+        // Real images, small on the wire and large in memory.
+        p if p.starts_with("/grey-8192") => reply("200 OK", "image/png", &cached(8192), ""),
+        p if p.starts_with("/grey-3000") => reply("200 OK", "image/png", &cached(3000), ""),
+        "/gzip.png" => reply(
+            "200 OK",
+            "image/png",
+            &gzip(&picture(image::ImageFormat::Png)),
+            "Content-Encoding: gzip\r\n",
+        ),
+        "/gzip-bomb.png" => reply(
+            "200 OK",
+            "image/png",
+            &gzip(&vec![0u8; 64 << 20]),
+            "Content-Encoding: gzip\r\n",
+        ),
+        "/brotli.png" => reply(
+            "200 OK",
+            "image/png",
+            b"not really brotli",
+            "Content-Encoding: br\r\n",
+        ),
         "/logo.svg" => reply(
             "200 OK",
             "image/svg+xml",
@@ -233,6 +289,11 @@ pub async fn web() -> Web {
                 let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
                 seen.lock().unwrap().push(head);
                 match answer(&path) {
+                    // Answered, then held open as a keep-alive connection would be.
+                    Some(bytes) if path.starts_with("/img/held-open") => {
+                        let _ = c.write_all(&bytes).await;
+                        tokio::time::sleep(Duration::from_secs(120)).await;
+                    }
                     Some(bytes) => {
                         let _ = c.write_all(&bytes).await;
                         let _ = c.shutdown().await;

@@ -528,7 +528,11 @@ mod tests {
             "https://abcdef12.cdn.example/a.png",
             "http://duckduckgo.onion.example/a.png",
         ] {
-            assert!(check(good).is_ok(), "{good} must be allowed: {:?}", check(good));
+            assert!(
+                check(good).is_ok(),
+                "{good} must be allowed: {:?}",
+                check(good)
+            );
         }
         for bad in [
             "file:///etc/passwd",

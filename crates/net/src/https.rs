@@ -214,7 +214,10 @@ mod tests {
         assert!(complete(chunked, 100));
         assert!(!complete(&chunked[..chunked.len() - 7], 100));
         // Too large: no need to read on.
-        assert!(complete(b"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n", 100));
+        assert!(complete(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n",
+            100
+        ));
         // No length: until the server closes.
         assert!(!complete(b"HTTP/1.1 200 OK\r\n\r\nabc", 100));
         assert!(complete(b"HTTP/1.1 304 Not Modified\r\n\r\n", 100));

@@ -12,13 +12,13 @@
 //! - Handshake failures are classified ([`CertProblem`]) so people learn which check failed.
 
 use crate::error::{CertProblem, Error, Result};
+use crate::route::Route;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
 };
-use crate::route::Route;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::net::TcpStream;

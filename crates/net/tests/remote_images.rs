@@ -67,7 +67,9 @@ async fn loaded_through_the_proxy_which_resolves_the_name() {
         USER_AGENT.to_ascii_lowercase()
     )));
     assert!(
-        first.contains("\r\naccept: image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5\r\n"),
+        first.contains(
+            "\r\naccept: image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5\r\n"
+        ),
         "{first}"
     );
     for r in &requests {
@@ -90,8 +92,8 @@ async fn proxy_down_means_nothing_leaves() {
         &Limits::default(),
         &plenty(),
     )
-        .await
-        .unwrap_err();
+    .await
+    .unwrap_err();
     assert!(matches!(err, Error::ProxyUnreachable(_)), "{err:?}");
     assert!(err.to_string().starts_with("proxy unreachable"), "{err}");
     assert!(server.requests.lock().unwrap().is_empty());
@@ -129,9 +131,14 @@ async fn hostile_answers_are_refused() {
         ),
         ("/missing.png", |e| matches!(e, Error::Status(404))),
         // 65 KB on the wire, 256 MB in memory: refused from its header.
-        ("/grey-8192.png", |e| matches!(e, Error::TooManyPixels(8192, 8192))),
+        ("/grey-8192.png", |e| {
+            matches!(e, Error::TooManyPixels(8192, 8192))
+        }),
         ("/gzip-bomb.png", |e| matches!(e, Error::TooLarge(_))),
-        ("/brotli.png", |e| matches!(e, Error::Encoding(c) if c == "br")),
+        (
+            "/brotli.png",
+            |e| matches!(e, Error::Encoding(c) if c == "br"),
+        ),
         ("/to-port", |e| matches!(e, Error::Port(6379))),
     ];
     for (path, expected) in cases {
@@ -197,12 +204,10 @@ async fn decoded_pixels_are_bounded_per_image_and_per_message() {
     }
     // 3000 x 3000: 36 MB each in RGBA, under the per-image bound; two fit in 100 MB.
     let large = (0..6).map(|i| format!("http://news.invalid/grey-3000-{i}.png"));
-    let results = futures::future::join_all(
-        large.map(|u| {
-            let (route, limits, budget) = (&route, &limits, &budget);
-            async move { fetch::image(&u, route, limits, budget).await }
-        }),
-    )
+    let results = futures::future::join_all(large.map(|u| {
+        let (route, limits, budget) = (&route, &limits, &budget);
+        async move { fetch::image(&u, route, limits, budget).await }
+    }))
     .await;
     let kept: usize = results
         .iter()

@@ -471,8 +471,12 @@ fn to_addr(name: Option<&str>, address: Option<&str>, comments: &[String]) -> Ad
                 warnings.push(Code::ControlChars);
             }
         }
-        let (line, findings) =
-            SafeLine::with_findings(&display_address(raw, &mut warnings), MAX_ADDRESS_CHARS);
+        let shown = display_address(raw, &mut warnings);
+        let (line, findings) = SafeLine::with_findings(&shown, MAX_ADDRESS_CHARS);
+        // Only its start is shown: a cut address is another address, so it says so.
+        if shown.chars().count() > MAX_ADDRESS_CHARS {
+            warnings.push(Code::LimitReached);
+        }
         if (findings.control || findings.line_break || findings.bidi)
             && !warnings.contains(&Code::ControlChars)
         {
@@ -564,8 +568,11 @@ fn is_valid_shape(a: &str) -> bool {
     let Some((local, domain)) = a.rsplit_once('@') else {
         return false;
     };
+    // RFC 5321 §4.5.3.1: a local part of at most 64 octets, a domain of at most 255.
     !local.is_empty()
+        && local.len() <= 64
         && !domain.is_empty()
+        && domain.len() <= 255
         && !a.chars().any(|c| c.is_control() || c.is_whitespace())
         && (domain.starts_with('[')
             || domain

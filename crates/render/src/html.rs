@@ -2,8 +2,9 @@
 //!
 //! The normal path is html2text's rich renderer (tables flattened, images without alt text
 //! dropped): each visible link becomes its text followed by ` [N]`. Documents nested deeper
-//! than [`MAX_HTML_DEPTH`] take an iterative fallback that keeps the text and drops layout, so
-//! no input can exhaust the stack.
+//! than [`MAX_HTML_DEPTH`], or with more than [`MAX_TREE_ELEMENTS`] elements, take an
+//! iterative fallback that keeps the text and drops layout, so no input can exhaust the stack
+//! (or the memory: html2text's tree takes some kilobytes an element).
 
 use html2text::render::RichAnnotation;
 use html5ever::tokenizer::{
@@ -13,6 +14,18 @@ use std::cell::RefCell;
 
 /// Deeper documents are converted without layout.
 pub const MAX_HTML_DEPTH: usize = 400;
+/// Documents with more elements are converted without layout (a real newsletter has a few
+/// thousand; 330,000 took 1 GB and 1.4 s as a tree).
+pub const MAX_TREE_ELEMENTS: usize = 50_000;
+
+/// What a scan found of a document's shape, which decides how it is converted.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shape {
+    /// Estimated element nesting depth.
+    pub depth: usize,
+    /// Start tags.
+    pub elements: usize,
+}
 /// Line width handed to html2text: wide, so paragraphs stay whole and the viewer wraps them.
 const WIDTH: usize = 1000;
 
@@ -46,11 +59,11 @@ pub fn without_mark_chars(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Converts HTML whose estimated nesting depth is `depth`. `first_marker` is the number the
-/// first link gets (links from earlier parts come before); `None` leaves the markers out of
-/// the text (for a quote, which does not carry the link list).
-pub fn to_text(html: &str, depth: usize, first_marker: Option<usize>) -> Converted {
-    if depth <= MAX_HTML_DEPTH {
+/// Converts HTML of the given shape (from a scan of this very text). `first_marker` is the
+/// number the first link gets (links from earlier parts come before); `None` leaves the
+/// markers out of the text (for a quote, which does not carry the link list).
+pub fn to_text(html: &str, shape: Shape, first_marker: Option<usize>) -> Converted {
+    if shape.depth <= MAX_HTML_DEPTH && shape.elements <= MAX_TREE_ELEMENTS {
         let rich = std::panic::catch_unwind(|| {
             html2text::config::rich()
                 .raw_mode(true)
@@ -254,7 +267,10 @@ mod tests {
     fn links_get_markers() {
         let c = to_text(
             r#"<p>Hello <a href="https://x.example/">click here</a> now</p><p><a href="mailto:a@b.example">mail</a></p>"#,
-            2,
+            Shape {
+                depth: 2,
+                elements: 4,
+            },
             Some(1),
         );
         assert_eq!(
@@ -279,9 +295,33 @@ mod tests {
             "<div>".repeat(5000),
             "</div>".repeat(5000)
         );
-        let c = to_text(&html, 5000, Some(1));
+        let c = to_text(
+            &html,
+            Shape {
+                depth: 5000,
+                elements: 5001,
+            },
+            Some(1),
+        );
         assert!(c.flattened);
         assert_eq!(c.text, "deep text \u{E000}[1]\u{E001}");
         assert_eq!(c.links.len(), 1);
+    }
+
+    #[test]
+    fn documents_with_very_many_elements_are_flattened() {
+        let html = "<p>a <i>b</i> <a href='https://x.example/'>c</a></p>";
+        let many = Shape {
+            depth: 3,
+            elements: MAX_TREE_ELEMENTS + 1,
+        };
+        let c = to_text(html, many, Some(1));
+        assert!(c.flattened);
+        assert_eq!(c.links.len(), 1);
+        let few = Shape {
+            depth: 3,
+            elements: 3,
+        };
+        assert!(!to_text(html, few, Some(1)).flattened);
     }
 }

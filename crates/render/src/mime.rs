@@ -26,8 +26,9 @@ pub struct Found<'m> {
 #[derive(Default)]
 pub struct Walk<'m> {
     pub body: Vec<Piece<'m>>,
-    /// Every HTML part a renderer would show: displayed ones and unchosen alternatives.
-    pub html: Vec<&'m str>,
+    /// Every HTML part a renderer would show: displayed ones and unchosen alternatives (and
+    /// HTML found unsplit inside a text part, decoded: see [`unsplit_html`]).
+    pub html: Vec<Cow<'m, str>>,
     /// The HTML parts of attached messages (attachments, not shown): scanned for remote
     /// content only.
     pub enclosed_html: Vec<&'m str>,
@@ -193,12 +194,24 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
                     continue;
                 }
                 if html {
-                    w.html.push(text.as_ref());
+                    w.html.push(Cow::Borrowed(text.as_ref()));
                     if role == Role::Display {
                         w.body.push(Piece::Html(w.html.len() - 1));
                     }
                 } else if role == Role::Display {
-                    w.body.push(Piece::Text(text.as_ref()));
+                    let text: &'m str = text.as_ref();
+                    match unsplit_html(text) {
+                        Some((at, html)) => {
+                            w.body.push(Piece::Text(&text[..at]));
+                            w.html.push(Cow::Owned(html));
+                            w.body.push(Piece::Html(w.html.len() - 1));
+                            w.structure.push(
+                                "Part of this message was not separated from the text before it (a boundary line that does not match its declaration); it is shown as the HTML it declares itself to be, converted"
+                                    .to_owned(),
+                            );
+                        }
+                        None => w.body.push(Piece::Text(text)),
+                    }
                 }
                 if role == Role::Display && !text.is_empty() && charset_suspect(part, text) {
                     w.charset_problem = true;
@@ -244,6 +257,69 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
         }
     }
     w
+}
+
+/// How many would-be part headers inside one text part are tried.
+const MAX_UNSPLIT_TRIES: usize = 8;
+
+/// HTML that a text part holds because a boundary was not split on — one that differs in case
+/// from the declared one, is a prefix of another, or is otherwise not the parser's: a line
+/// beginning with `--`, then a header block declaring a Content-Type, then a body, as a part
+/// begins after a boundary. Shown as the text it is, that would put raw markup in the body
+/// (and leave its remote references unlisted). Returns where that line begins and the HTML,
+/// decoded as its header declares.
+fn unsplit_html(text: &str) -> Option<(usize, String)> {
+    let mut offset = 0;
+    let mut tries = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        if !line.starts_with("--") || line.trim_end().len() < 3 {
+            continue;
+        }
+        let rest = &text[offset..];
+        if !declares_content_type(rest) {
+            continue;
+        }
+        tries += 1;
+        if tries > MAX_UNSPLIT_TRIES {
+            return None;
+        }
+        let Some(parsed) = mail_parser::MessageParser::default().parse(rest.as_bytes()) else {
+            continue;
+        };
+        let html = parsed.parts.iter().find_map(|p| match &p.body {
+            PartType::Html(h) => Some(h.to_string()),
+            _ => None,
+        });
+        if let Some(html) = html {
+            return Some((start, html));
+        }
+    }
+    None
+}
+
+/// Whether `text` begins with a header block (fields, folded lines, then an empty line) that
+/// has a Content-Type field.
+fn declares_content_type(text: &str) -> bool {
+    let mut content_type = false;
+    for line in text.split('\n').take(64) {
+        let line = line.trim_end_matches('\r');
+        if line.is_empty() {
+            return content_type;
+        }
+        if line.starts_with([' ', '\t']) {
+            continue;
+        }
+        let Some((name, _)) = line.split_once(':') else {
+            return false;
+        };
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return false;
+        }
+        content_type |= name.eq_ignore_ascii_case("content-type");
+    }
+    false
 }
 
 /// Text that was decoded with replacement characters, from an unknown charset, or from a

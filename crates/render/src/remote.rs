@@ -32,6 +32,8 @@ pub struct HtmlScan {
     pub base: Option<String>,
     /// Estimated element nesting depth, for choosing a safe conversion.
     pub max_depth: usize,
+    /// Start tags, for the same choice.
+    pub elements: usize,
     /// More references than [`MAX_RAW_REFS`] were present.
     pub truncated: bool,
     /// Targets of `<a>`/`<area>` links (HTML and SVG), whether visible in the text or not.
@@ -68,6 +70,7 @@ impl TokenSink for Sink {
         let mut st = self.0.borrow_mut();
         match token {
             TagToken(tag) if tag.kind == StartTag => {
+                st.scan.elements += 1;
                 let name: &str = &tag.name;
                 if !is_void(name) && !tag.self_closing && !auto_closes(name) {
                     st.depth += 1;
@@ -592,6 +595,16 @@ fn is_local_scheme(url: &Url) -> bool {
 /// `<base>` makes them remote. `cid:`, `data:` and relative references without a base are
 /// local.
 /// The document's `<base>` as a URL, if it is a usable one.
+impl HtmlScan {
+    /// The document's shape, for [`crate::html::to_text`].
+    pub fn shape(&self) -> crate::html::Shape {
+        crate::html::Shape {
+            depth: self.max_depth,
+            elements: self.elements,
+        }
+    }
+}
+
 pub fn base_url(scan: &HtmlScan) -> Option<Url> {
     let base = scan.base.as_deref().and_then(|b| parse_href(b, None).ok());
     base.filter(|b| !is_local_scheme(b) && b.has_host())

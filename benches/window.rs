@@ -254,6 +254,7 @@ fn ours(dir: &Path) {
         demo: false,
         downloads: dir.join("downloads"),
         temp: dir.to_owned(),
+        notices: Vec::new(),
     };
     let start = Instant::now();
     let (app, task) = App::new(launch);

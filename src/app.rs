@@ -27,6 +27,8 @@ pub struct Launch {
     /// Where attachments are opened from (a private directory is made in it each time; all
     /// are removed when the window closes and when it starts).
     pub temp: PathBuf,
+    /// What the start changed that the person should know (files made private again).
+    pub notices: Vec<String>,
 }
 
 impl Launch {
@@ -45,6 +47,7 @@ impl Launch {
             paths,
             demo,
             downloads,
+            notices: Vec::new(),
         }
     }
 }
@@ -105,7 +108,10 @@ impl App {
     fn open_configured(&mut self) -> Task<Message> {
         match Config::load(&self.launch.paths) {
             Ok(c) if c.accounts.is_empty() => {
-                self.screen = Screen::Welcome { note: None };
+                let notices: Vec<String> = self.launch.notices.drain(..).collect();
+                self.screen = Screen::Welcome {
+                    note: (!notices.is_empty()).then(|| notices.join(" ")),
+                };
                 Task::none()
             }
             Ok(c) => self.open_accounts(c.accounts),
@@ -145,8 +151,16 @@ impl App {
     fn open_accounts(&mut self, accounts: Vec<Account>) -> Task<Message> {
         let cache = quietpost_store::cache::Cache::file(&self.launch.paths);
         let (mailbox, task) = Mailbox::new(self.places(cache), accounts, false);
-        self.screen = Screen::Mailbox(Box::new(mailbox));
+        self.show_mailbox(mailbox);
         task.map(Message::Mailbox)
+    }
+
+    /// Shows `mailbox`, with what the start changed said once.
+    fn show_mailbox(&mut self, mut mailbox: Mailbox) {
+        if !self.launch.notices.is_empty() {
+            mailbox.tell(self.launch.notices.drain(..).collect::<Vec<_>>().join(" "));
+        }
+        self.screen = Screen::Mailbox(Box::new(mailbox));
     }
 
     pub fn screen(&self) -> &Screen {
@@ -191,7 +205,7 @@ impl App {
                     vec![quietpost_core::demo::account()],
                     true,
                 );
-                self.screen = Screen::Mailbox(Box::new(mailbox));
+                self.show_mailbox(mailbox);
                 task.map(Message::Mailbox)
             }
             Message::DemoReady(Err(e)) => {

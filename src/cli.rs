@@ -71,11 +71,19 @@ pub fn run(args: Args) -> Result<()> {
     if args.trace {
         init_trace();
     }
+    // Files someone left open to others are made private again, and the person told, once
+    // (the window shows it in its status line).
+    let notices = std::cell::RefCell::new(Vec::new());
     let paths = || -> Result<quietpost_store::paths::Paths> {
-        Ok(match &args.profile {
+        let paths = match &args.profile {
             Some(dir) => quietpost_store::paths::Paths::profile(dir),
             None => quietpost_store::paths::Paths::platform()?,
-        })
+        };
+        for t in quietpost_store::paths::tighten(&paths)? {
+            eprintln!("quietpost: note: {t}");
+            notices.borrow_mut().push(t.to_string());
+        }
+        Ok(paths)
     };
     match args.command {
         Some(Command::Inspect(a)) => inspect::run(a),
@@ -93,8 +101,12 @@ pub fn run(args: Args) -> Result<()> {
         Some(Command::Forward(a)) => send::forward(a, &paths()?),
         Some(Command::Outbox(a)) => send::outbox_cmd(a, &paths()?),
         Some(Command::Remote(a)) => remote::run(a, &paths()?),
-        None => crate::app::run(crate::app::Launch::new(paths()?, args.demo))
-            .map_err(|e| anyhow::anyhow!("the window could not be opened: {e}")),
+        None => {
+            let mut launch = crate::app::Launch::new(paths()?, args.demo);
+            launch.notices = notices.take();
+            crate::app::run(launch)
+                .map_err(|e| anyhow::anyhow!("the window could not be opened: {e}"))
+        }
     }
 }
 

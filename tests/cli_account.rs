@@ -507,3 +507,42 @@ fn real_server_traces_hold_no_secret() {
     let _ = quietpost(&dir, &["account", "remove", "traced"], "", true);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A configuration someone left readable by others is made private again at the start, and
+/// the person is told once, as ssh does for its keys.
+#[cfg(unix)]
+#[test]
+fn files_left_open_to_others_are_made_private_at_start_and_said_once() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = profile("tighten");
+    let config = dir.join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "").unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(
+        config.join("config.toml"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let out = quietpost(&dir, &["account", "list"], "", false);
+    assert!(out.status.success(), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("config.toml could be read by other users of this computer (mode 0644)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("config could be read by other users"),
+        "{said}"
+    );
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&config), 0o700);
+    assert_eq!(mode(&config.join("config.toml")), 0o600);
+    // Once: the next start has nothing to say.
+    let again = quietpost(&dir, &["account", "list"], "", false);
+    assert!(
+        String::from_utf8_lossy(&again.stderr).is_empty(),
+        "{again:?}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -182,6 +182,11 @@ impl Mailbox {
         self.notice.as_ref()
     }
 
+    /// Tells the person something the start did (shown until the next notice).
+    pub fn tell(&mut self, words: String) {
+        self.notice = Some(Notice::Done(words));
+    }
+
     pub fn accounts(&self) -> &[Account] {
         &self.accounts
     }

@@ -31,6 +31,7 @@ impl Ui {
             demo: false,
             downloads: dir.join("downloads"),
             temp: dir.join("opened"),
+            notices: Vec::new(),
         };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)

@@ -4,7 +4,9 @@
 //! It connects, runs a full pass (`sync::sync_account`), then waits in IDLE on the Inbox for
 //! up to 10 minutes (under the server's 30-minute limit) before the next full pass. A change
 //! reported during IDLE brings the Inbox up to date at once; a dropped connection or an
-//! unreachable server is retried with exponential backoff (and said so, as an event); a
+//! unreachable server is retried with exponential backoff (and said so, as an event), reset
+//! only by a connection that stayed up two minutes (not by one good pass: a server that drops
+//! every IDLE at once gets a few reconnects a minute, not one every two seconds); a
 //! failure that waiting cannot fix (a rejected login, a bad certificate) ends the stream with
 //! that error, and is never retried silently.
 //!
@@ -95,6 +97,10 @@ pub struct EngineOptions {
     /// First retry delay; doubled after each failure up to `max_backoff`.
     pub backoff: Duration,
     pub max_backoff: Duration,
+    /// A connection that lasted this long earns a fresh start: the next failure waits
+    /// `backoff` again. A shorter one (a server that drops IDLE right after each pass) keeps
+    /// doubling the delay, however well its pass went.
+    pub stable: Duration,
 }
 
 impl Default for EngineOptions {
@@ -105,6 +111,7 @@ impl Default for EngineOptions {
             poll: Duration::from_secs(5 * 60),
             backoff: Duration::from_secs(2),
             max_backoff: Duration::from_secs(5 * 60),
+            stable: Duration::from_secs(2 * 60),
         }
     }
 }
@@ -151,6 +158,7 @@ async fn run(
     };
     let mut delay = options.backoff;
     loop {
+        let started = tokio::time::Instant::now();
         let outcome = session(
             &account,
             &passwords,
@@ -158,13 +166,17 @@ async fn run(
             &options,
             &events,
             &mut commands,
-            &mut delay,
         )
         .await;
         let error = match outcome {
             Next::Stop => return,
             Next::Retry(error) => error,
         };
+        // The failure pattern decides, not one good pass: only a connection that stayed up
+        // resets the delay.
+        if started.elapsed() >= options.stable {
+            delay = options.backoff;
+        }
         tracing::debug!(account = account.name, error = %error, retry_in = ?delay, "offline");
         emit(Event::Offline {
             error,
@@ -200,7 +212,6 @@ async fn session(
     options: &EngineOptions,
     events: &mpsc::UnboundedSender<Event>,
     commands: &mut mpsc::UnboundedReceiver<Command>,
-    delay: &mut Duration,
 ) -> Next {
     let mut mail = match sync::connect(account, &passwords.imap, options.sync.timeouts).await {
         Ok(m) => m,
@@ -216,7 +227,6 @@ async fn session(
             match sync::sync_account(&mut mail, cache, account, &options.sync, &mut progress).await
             {
                 Ok(report) => {
-                    *delay = options.backoff;
                     let _ = events.send(Event::Synced(report));
                 }
                 Err(e) => return classify(e, events),

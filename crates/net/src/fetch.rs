@@ -315,16 +315,18 @@ fn embedded_address(name: &str) -> Option<IpAddr> {
         let tokens: Vec<&str> = label.split('-').collect();
         found.extend(four(&tokens));
         for t in &tokens {
-            if t.len() == 8 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
-                if let Ok(n) = u32::from_str_radix(t, 16) {
-                    found.push(IpAddr::V4(Ipv4Addr::from(n)));
-                }
+            if t.len() == 8
+                && t.bytes().all(|b| b.is_ascii_hexdigit())
+                && let Ok(n) = u32::from_str_radix(t, 16)
+            {
+                found.push(IpAddr::V4(Ipv4Addr::from(n)));
             }
         }
-        if label.contains('-') && label.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
-            if let Ok(v6) = label.replace('-', ":").parse::<Ipv6Addr>() {
-                found.push(IpAddr::V6(v6));
-            }
+        if label.contains('-')
+            && label.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+            && let Ok(v6) = label.replace('-', ":").parse::<Ipv6Addr>()
+        {
+            found.push(IpAddr::V6(v6));
         }
     }
     found.into_iter().find(|ip| !is_public(*ip))

@@ -181,15 +181,17 @@ struct AuthPlain<'a> {
 }
 
 impl async_imap::Authenticator for AuthPlain<'_> {
-    type Response = Vec<u8>;
-    fn process(&mut self, _challenge: &[u8]) -> Vec<u8> {
+    /// Wiped when async-imap drops it (its base64 form, which async-imap builds, is not: see
+    /// SECURITY.md).
+    type Response = zeroize::Zeroizing<Vec<u8>>;
+    fn process(&mut self, _challenge: &[u8]) -> Self::Response {
         // authzid NUL authcid NUL password (RFC 4616); base64-encoded by async-imap.
         let mut r = Vec::with_capacity(self.user.len() + self.password.len() + 2);
         r.push(0);
         r.extend_from_slice(self.user.as_bytes());
         r.push(0);
         r.extend_from_slice(self.password.as_bytes());
-        r
+        zeroize::Zeroizing::new(r)
     }
 }
 

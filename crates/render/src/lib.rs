@@ -635,11 +635,21 @@ fn body(message: &Message<'_>, options: &Options, purpose: Purpose, m: &mut Safe
     };
     let scanned_to: Vec<usize> = walk.html.iter().map(|h| scanned(h)).collect();
     let enclosed_to: Vec<usize> = walk.enclosed_html.iter().map(|h| scanned(h)).collect();
+    // A part with no <base> resolves against its MIME base (Content-Base, Content-Location).
+    let scan = |h: &str, cut: usize, base: &Option<String>| {
+        let mut scan = remote::scan_html(&h[..cut]);
+        if scan.base.is_none() {
+            scan.base = base.clone();
+        }
+        scan
+    };
     let scans: Vec<remote::HtmlScan> = (walk.html.iter().zip(&scanned_to))
-        .map(|(h, cut)| remote::scan_html(&h[..*cut]))
+        .zip(&walk.html_base)
+        .map(|((h, cut), base)| scan(h, *cut, base))
         .collect();
     let enclosed: Vec<remote::HtmlScan> = (walk.enclosed_html.iter().zip(&enclosed_to))
-        .map(|(h, cut)| remote::scan_html(&h[..*cut]))
+        .zip(&walk.enclosed_base)
+        .map(|((h, cut), base)| scan(h, *cut, base))
         .collect();
     if scan_cut {
         m.warnings.push(warning(
@@ -665,6 +675,19 @@ fn body(message: &Message<'_>, options: &Options, purpose: Purpose, m: &mut Safe
                     attached,
                 });
             }
+        }
+    }
+    // Bodies kept outside the message (message/external-body).
+    for raw in &walk.external {
+        if let Ok(url) = url::Url::parse(raw)
+            && seen.insert((url.as_str().to_owned(), quietpost_model::RemoteKind::Other))
+            && m.remote_content.len() < limits.max_remote
+        {
+            m.remote_content.push(RemoteRef {
+                url: SafeLine::new(url.as_str(), 2048),
+                kind: quietpost_model::RemoteKind::Other,
+                attached: false,
+            });
         }
     }
     if remote_capped || seen.len() > m.remote_content.len() {

@@ -29,9 +29,17 @@ pub struct Walk<'m> {
     /// Every HTML part a renderer would show: displayed ones and unchosen alternatives (and
     /// HTML found unsplit inside a text part, decoded: see [`unsplit_html`]).
     pub html: Vec<Cow<'m, str>>,
+    /// For each of [`Walk::html`], the base its relative references resolve against when it
+    /// has no `<base>`: its Content-Base or Content-Location (RFC 2110, 2557), else the
+    /// message's.
+    pub html_base: Vec<Option<String>>,
     /// The HTML parts of attached messages (attachments, not shown): scanned for remote
     /// content only.
     pub enclosed_html: Vec<&'m str>,
+    pub enclosed_base: Vec<Option<String>>,
+    /// Bodies a message/external-body part points at (RFC 2046 §5.2.3), as URLs: listed as
+    /// remote content, never fetched, never an attachment.
+    pub external: Vec<String>,
     /// Each multipart/alternative shown that has a text/plain and a text/html version: the
     /// plain text, the HTML, and whether the HTML is the one shown (to compare the two).
     pub alternatives: Vec<(&'m str, &'m str, bool)>,
@@ -121,7 +129,10 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
         };
         if role == Role::Enclosed {
             match &part.body {
-                PartType::Html(text) => w.enclosed_html.push(text.as_ref()),
+                PartType::Html(text) => {
+                    w.enclosed_html.push(text.as_ref());
+                    w.enclosed_base.push(part_base(msg, part));
+                }
                 PartType::Multipart(children) => {
                     for child in children.iter().rev() {
                         stack.push((msg, *child, depth + 1, Role::Enclosed));
@@ -136,6 +147,16 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
         let (ty, sub) = content_type(part);
         let full_type = format!("{ty}/{sub}");
         let index = part_counter - 1;
+        if ty == "message" && sub == "external-body" {
+            match external_url(part) {
+                Some(url) => w.external.push(url),
+                None => w.structure.push(
+                    "A part refers to a body kept outside the message, which Quietpost never fetches"
+                        .to_owned(),
+                ),
+            }
+            continue;
+        }
         match &part.body {
             PartType::Multipart(children) => {
                 let chosen = (sub == "alternative" && role == Role::Display)
@@ -195,6 +216,7 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
                 }
                 if html {
                     w.html.push(Cow::Borrowed(text.as_ref()));
+                    w.html_base.push(part_base(msg, part));
                     if role == Role::Display {
                         w.body.push(Piece::Html(w.html.len() - 1));
                     }
@@ -204,6 +226,7 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
                         Some((at, html)) => {
                             w.body.push(Piece::Text(&text[..at]));
                             w.html.push(Cow::Owned(html));
+                            w.html_base.push(part_base(msg, part));
                             w.body.push(Piece::Html(w.html.len() - 1));
                             w.structure.push(
                                 "Part of this message was not separated from the text before it (a boundary line that does not match its declaration); it is shown as the HTML it declares itself to be, converted"
@@ -257,6 +280,51 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
         }
     }
     w
+}
+
+/// The value of a part's header field `name` (any case), as text.
+fn field<'a>(part: &'a MessagePart<'_>, name: &str) -> Option<&'a str> {
+    part.headers
+        .iter()
+        .find(|h| h.name.as_str().eq_ignore_ascii_case(name))
+        .and_then(|h| h.value.as_text())
+}
+
+/// The base of an HTML part's relative references: its own Content-Base or Content-Location,
+/// else its message's (RFC 2110, RFC 2557 §5).
+fn part_base(msg: &Message<'_>, part: &MessagePart<'_>) -> Option<String> {
+    let of = |p: &MessagePart<'_>| {
+        field(p, "Content-Base")
+            .or_else(|| field(p, "Content-Location"))
+            .map(|v| v.split_whitespace().collect::<String>())
+            .filter(|v| !v.is_empty())
+    };
+    of(part).or_else(|| msg.parts.first().and_then(of))
+}
+
+/// The URL a message/external-body part points at: its URL parameter (RFC 2017, white space
+/// removed), or an FTP location from site, directory and name (RFC 2046 §5.2.3).
+fn external_url(part: &MessagePart<'_>) -> Option<String> {
+    let ct = part.content_type()?;
+    let param = |n: &str| {
+        ct.attribute(n)
+            .map(|v| v.split_whitespace().collect::<String>())
+    };
+    let access = param("access-type")?.to_ascii_lowercase();
+    match access.as_str() {
+        "url" => param("url").filter(|u| !u.is_empty()),
+        "anon-ftp" | "ftp" | "tftp" => {
+            let site = param("site")?;
+            let directory = param("directory").unwrap_or_default();
+            let name = param("name").unwrap_or_default();
+            let scheme = if access == "tftp" { "tftp" } else { "ftp" };
+            Some(format!(
+                "{scheme}://{site}/{}/{name}",
+                directory.trim_matches('/')
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// How many would-be part headers inside one text part are tried.

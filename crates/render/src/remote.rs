@@ -154,6 +154,20 @@ impl TokenSink for Sink {
             CommentToken(text) if st.in_style && st.style.len() < css::MAX_CSS_BYTES => {
                 st.style.push_str(&text);
             }
+            // Outlook renders what a conditional comment holds (`<!--[if mso]><v:image
+            // src=...><![endif]-->`): its references are the message's too.
+            CommentToken(text) if conditional(&text) && st.srcdoc_level < MAX_SRCDOC_DEPTH => {
+                let inner = scan_nested(&text, st.srcdoc_level + 1);
+                let (refs, anchors) = (inner.refs, inner.anchors);
+                for (u, k) in refs {
+                    push(&mut st, &u, k);
+                }
+                for a in anchors {
+                    if st.scan.anchors.len() < MAX_RAW_REFS {
+                        st.scan.anchors.push(a);
+                    }
+                }
+            }
             _ => {}
         }
         TokenSinkResult::Continue
@@ -166,6 +180,14 @@ impl TokenSink for Sink {
             scan_css(&mut st, &style);
         }
     }
+}
+
+/// An Outlook conditional comment: `[if mso]>…<![endif]`, `[if gte mso 9]>…`.
+fn conditional(comment: &str) -> bool {
+    comment
+        .trim_start()
+        .get(..3)
+        .is_some_and(|s| s.eq_ignore_ascii_case("[if"))
 }
 
 fn is_void(name: &str) -> bool {
@@ -331,20 +353,46 @@ fn start_tag(st: &mut State, tag: &Tag) {
             "src" => {
                 let kind = match name {
                     "img" | "image" | "input" => Image,
+                    // Outlook's VML pictures (inside conditional comments).
+                    "v:image" | "v:imagedata" | "v:fill" | "v:stroke" => Image,
                     "iframe" | "frame" | "portal" | "fencedframe" => Frame,
-                    "video" | "audio" | "source" | "track" => Media,
-                    "embed" | "bgsound" | "applet" | "object" => Object,
+                    "video" | "audio" | "source" | "track" | "bgsound" => Media,
+                    "embed" | "applet" | "object" => Object,
                     _ => Other,
                 };
                 push(st, value, kind);
+                if matches!(name, "iframe" | "frame" | "embed") {
+                    data_document(st, value);
+                }
             }
-            "data" if name == "object" => push(st, value, Object),
+            "data" if name == "object" => {
+                push(st, value, Object);
+                data_document(st, value);
+            }
             "href" | "xlink:href" => href_attr(st, tag, name, value),
             _ => {}
         }
     }
     if name == "meta" {
         meta(st, tag);
+    }
+    // SVG animation that sets a link or an image's address: `<set attributeName="href"
+    // to="https://…">`, `<animate attributeName="xlink:href" values="a;b">`.
+    if matches!(name, "set" | "animate")
+        && attr(tag, "attributename")
+            .map(|a| a.trim().to_ascii_lowercase())
+            .is_some_and(|a| a == "href" || a == "xlink:href" || a == "src")
+    {
+        for key in ["to", "from", "by"] {
+            if let Some(v) = attr(tag, key) {
+                push(st, v, RemoteKind::Other);
+            }
+        }
+        if let Some(values) = attr(tag, "values") {
+            for v in values.split(';') {
+                push(st, v, RemoteKind::Other);
+            }
+        }
     }
     // Plugin parameters that name what the plugin loads.
     if name == "param"
@@ -356,6 +404,77 @@ fn start_tag(st: &mut State, tag: &Tag) {
     {
         push(st, v, RemoteKind::Object);
     }
+}
+
+/// A document inside a `data:` URL that a frame or object shows (`data:text/html,…`,
+/// `data:image/svg+xml;base64,…`): a browser loads what it references, so its references are
+/// the message's too.
+fn data_document(st: &mut State, value: &str) {
+    if st.srcdoc_level >= MAX_SRCDOC_DEPTH {
+        return;
+    }
+    let Some(document) = data_url_document(value) else {
+        return;
+    };
+    let inner = scan_nested(&document, st.srcdoc_level + 1);
+    for (u, k) in inner.refs {
+        push(st, &u, k);
+    }
+}
+
+/// The text of a `data:` URL whose type is HTML, XHTML or SVG (percent- or base64-encoded).
+fn data_url_document(value: &str) -> Option<String> {
+    let rest = value.trim();
+    let rest = rest
+        .get(..5)
+        .filter(|p| p.eq_ignore_ascii_case("data:"))
+        .map(|_| &rest[5..])?;
+    let (meta, data) = rest.split_once(',')?;
+    let meta = meta.to_ascii_lowercase();
+    let ty = meta.split(';').next().unwrap_or("").trim();
+    if !matches!(
+        ty,
+        "text/html" | "application/xhtml+xml" | "image/svg+xml" | "text/xml"
+    ) {
+        return None;
+    }
+    let bytes: Vec<u8> = percent_decode(data);
+    let bytes = if meta.split(';').any(|p| p.trim() == "base64") {
+        use base64::Engine;
+        let clean: Vec<u8> = bytes
+            .into_iter()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
+        base64::engine::general_purpose::STANDARD
+            .decode(&clean)
+            .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(&clean))
+            .ok()?
+    } else {
+        bytes
+    };
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn percent_decode(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).copied().and_then(hex),
+                b.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 fn href_attr(st: &mut State, tag: &Tag, name: &str, value: &str) {
@@ -590,11 +709,6 @@ fn is_local_scheme(url: &Url) -> bool {
     )
 }
 
-/// Resolves raw references against the document's base and keeps those a browser would fetch
-/// over a network: absolute, network-path (`//host`, `\\host`), and relative ones when a
-/// `<base>` makes them remote. `cid:`, `data:` and relative references without a base are
-/// local.
-/// The document's `<base>` as a URL, if it is a usable one.
 impl HtmlScan {
     /// The document's shape, for [`crate::html::to_text`].
     pub fn shape(&self) -> crate::html::Shape {
@@ -605,11 +719,16 @@ impl HtmlScan {
     }
 }
 
+/// The document's `<base>` as a URL, if it is a usable one.
 pub fn base_url(scan: &HtmlScan) -> Option<Url> {
     let base = scan.base.as_deref().and_then(|b| parse_href(b, None).ok());
     base.filter(|b| !is_local_scheme(b) && b.has_host())
 }
 
+/// Resolves raw references against the document's base and keeps those a browser would fetch
+/// over a network: absolute, network-path (`//host`, `\\host`), and relative ones when a
+/// `<base>` makes them remote. `cid:`, `data:` and relative references without a base are
+/// local.
 pub fn resolve(scan: &HtmlScan) -> Vec<(Url, RemoteKind)> {
     let base = base_url(scan);
     scan.refs

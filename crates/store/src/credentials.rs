@@ -171,13 +171,15 @@ pub fn run_password_command(command: &str) -> Result<Secret> {
             output.status
         )));
     }
-    let text = String::from_utf8(output.stdout)
+    // The whole output is wiped when dropped, not only the line kept.
+    let stdout = zeroize::Zeroizing::new(output.stdout);
+    let text = std::str::from_utf8(&stdout)
         .map_err(|_| Error::PasswordCommand("its output is not UTF-8".into()))?;
-    let first = text.lines().next().unwrap_or("").to_owned();
+    let first = text.lines().next().unwrap_or("");
     if first.is_empty() {
         return Err(Error::PasswordCommand("it printed nothing".into()));
     }
-    Ok(Secret::new(first))
+    Ok(Secret::new(first.to_owned()))
 }
 
 #[cfg(test)]

@@ -41,6 +41,83 @@ impl Paths {
     }
 }
 
+/// Something [`tighten`] made private again: its path and its mode before and after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tightened {
+    pub path: PathBuf,
+    pub was: u32,
+    pub now: u32,
+}
+
+impl std::fmt::Display for Tightened {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} could be read by other users of this computer (mode {:04o}); it is private again ({:04o})",
+            self.path.display(),
+            self.was,
+            self.now
+        )
+    }
+}
+
+/// How many entries [`tighten`] looks at, at most (a start must stay quick).
+const MAX_TIGHTEN_ENTRIES: usize = 10_000;
+
+/// Makes Quietpost's directories and files private again when something (a copy, an archive
+/// tool, a wide umask, a chmod) left them open to group or others, as ssh does for its keys:
+/// the group and other permission bits are removed, the owner's kept. Symbolic links are not
+/// followed; missing directories are skipped. Returns what it changed, for the person to be
+/// told once (after that there is nothing to change).
+pub fn tighten(paths: &Paths) -> Result<Vec<Tightened>> {
+    let mut changed = Vec::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let mut seen = 0usize;
+        let mut stack: Vec<PathBuf> = [&paths.config, &paths.data, &paths.cache]
+            .into_iter()
+            .cloned()
+            .collect();
+        while let Some(path) = stack.pop() {
+            seen += 1;
+            if seen > MAX_TIGHTEN_ENTRIES {
+                break;
+            }
+            let io = |source| Error::Io {
+                path: path.clone(),
+                source,
+            };
+            let meta = match fs::symlink_metadata(&path) {
+                Ok(m) => m,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(io(e)),
+            };
+            if meta.file_type().is_symlink() {
+                continue;
+            }
+            let mode = meta.mode() & 0o7777;
+            if mode & 0o077 != 0 {
+                let now = mode & 0o700;
+                fs::set_permissions(&path, fs::Permissions::from_mode(now)).map_err(io)?;
+                changed.push(Tightened {
+                    path: path.clone(),
+                    was: mode,
+                    now,
+                });
+            }
+            if meta.is_dir() {
+                for entry in fs::read_dir(&path).map_err(io)? {
+                    stack.push(entry.map_err(io)?.path());
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = paths;
+    Ok(changed)
+}
+
 /// Creates `dir` (and missing parents) with mode 0700, and tightens it to 0700 if it exists.
 pub fn private_dir(dir: &Path) -> Result<()> {
     let io = |source| Error::Io {
@@ -235,6 +312,47 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
 mod tests {
     use super::*;
     use std::os::unix::fs::MetadataExt;
+
+    #[cfg(unix)]
+    #[test]
+    fn files_left_open_to_others_are_made_private_again() {
+        let root = std::env::temp_dir().join(format!("qp-tighten-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let paths = Paths::profile(&root);
+        write_private(&paths.config_file(), b"[accounts]").unwrap();
+        private_dir(&paths.data).unwrap();
+        fs::write(paths.data.join("mail.sqlite3"), b"x").unwrap();
+        fs::set_permissions(&paths.config, fs::Permissions::from_mode(0o755)).unwrap();
+        fs::set_permissions(paths.config_file(), fs::Permissions::from_mode(0o644)).unwrap();
+        fs::set_permissions(
+            paths.data.join("mail.sqlite3"),
+            fs::Permissions::from_mode(0o664),
+        )
+        .unwrap();
+        let changed = tighten(&paths).unwrap();
+        let modes = |p: &Path| fs::metadata(p).unwrap().mode() & 0o777;
+        assert_eq!(modes(&paths.config), 0o700);
+        assert_eq!(modes(&paths.config_file()), 0o600);
+        assert_eq!(modes(&paths.data.join("mail.sqlite3")), 0o600);
+        let mut said: Vec<(PathBuf, u32)> =
+            changed.iter().map(|t| (t.path.clone(), t.was)).collect();
+        said.sort();
+        let mut expected = vec![
+            (paths.config.clone(), 0o755),
+            (paths.config_file(), 0o644),
+            (paths.data.join("mail.sqlite3"), 0o664),
+        ];
+        expected.sort();
+        assert_eq!(said, expected);
+        assert!(
+            changed[0]
+                .to_string()
+                .contains("could be read by other users")
+        );
+        // Said once: nothing is left to change.
+        assert!(tighten(&paths).unwrap().is_empty());
+        fs::remove_dir_all(&root).unwrap();
+    }
 
     #[test]
     fn private_files_and_dirs() {

@@ -97,6 +97,12 @@ fn real_server_send_reveals_nothing_and_arrives() {
     std::fs::create_dir_all(&private).unwrap();
     let photo_path = private.join("holiday.jpg");
     std::fs::write(&photo_path, photo()).unwrap();
+    let pdf_path = private.join("report.pdf");
+    std::fs::write(
+        &pdf_path,
+        b"%PDF-1.7\n1 0 obj << /Author (Alice) >> endobj\n%%EOF\n",
+    )
+    .unwrap();
     let body = dir.join("body.txt");
     std::fs::write(&body, "Hello,\nthe photo from the trip.\n").unwrap();
 
@@ -119,6 +125,8 @@ fn real_server_send_reveals_nothing_and_arrives() {
             body.to_str().unwrap(),
             "--attach",
             photo_path.to_str().unwrap(),
+            "--attach",
+            pdf_path.to_str().unwrap(),
             "--dry-run",
         ],
     ));
@@ -129,6 +137,14 @@ fn real_server_send_reveals_nothing_and_arrives() {
     assert!(dry.contains("What this message reveals"));
     assert!(dry.contains("only in the SMTP envelope"));
     assert!(dry.contains("the GPS position where the photo was taken"));
+    // A type Quietpost cannot read is said to be unchecked, never clean.
+    assert!(
+        dry.contains("report.pdf (")
+            && dry
+                .contains("Quietpost cannot check PDF files for hidden data; it is sent as it is"),
+        "{dry}"
+    );
+    assert!(!dry.contains("no hidden metadata found"), "{dry}");
     assert!(dry.contains("dry run: nothing was sent"));
 
     for (profile, subject) in [(&implicit, "Trip via 465"), (&starttls, "Trip via 587")] {

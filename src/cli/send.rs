@@ -192,10 +192,10 @@ fn reveals(d: &Draft, built: &Built, account: &Account) -> Vec<String> {
         "No read receipt is requested.".into()
     });
     for a in &built.attachments {
-        let what = if a.unchecked {
-            "looks like a photo but could not be checked for metadata; it is sent as it is".into()
+        let what = if let Some(why) = &a.unchecked {
+            format!("{why}; it is sent as it is")
         } else if a.removed.is_empty() {
-            "no hidden metadata found".into()
+            "checked, no hidden metadata found".into()
         } else {
             format!("removed: {}", a.removed.join("; "))
         };

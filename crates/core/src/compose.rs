@@ -61,10 +61,11 @@ pub struct Attached {
     /// The name the recipient sees.
     pub name: String,
     pub bytes: usize,
-    /// Metadata removed from it (empty: none found).
+    /// Metadata removed from it (empty: none found, when it could be checked).
     pub removed: Vec<&'static str>,
-    /// It looked like a photo but could not be checked: sent as it is.
-    pub unchecked: bool,
+    /// Why it could not be checked for hidden data, when it could not ("Quietpost cannot
+    /// check PDF files for hidden data"): sent as it is.
+    pub unchecked: Option<String>,
 }
 
 /// A message ready for submission.
@@ -174,10 +175,11 @@ fn build_with(draft: &Draft, now: SystemTime, for_drafts: bool) -> Result<Built,
         for (i, file) in draft.attachments.iter().enumerate() {
             let name =
                 quietpost_render::safe_filename(&file.name, &format!("attachment-{}", i + 1)).name;
-            let (data, removed, unchecked) = match metadata::strip(&file.data) {
-                metadata::Outcome::Clean(data, s) => (data, s.removed, false),
-                metadata::Outcome::Unchecked => (file.data.clone(), Vec::new(), true),
-                metadata::Outcome::NotAnImage => (file.data.clone(), Vec::new(), false),
+            let outcome = metadata::strip(&file.data);
+            let unchecked = outcome.unchecked();
+            let (data, removed) = match outcome {
+                metadata::Outcome::Clean(data, s) => (data, s.removed),
+                _ => (file.data.clone(), Vec::new()),
             };
             let content_type = ContentType::parse(content_type_of(&data)).unwrap_or(
                 ContentType::parse("application/octet-stream")
@@ -206,9 +208,10 @@ fn build_with(draft: &Draft, now: SystemTime, for_drafts: bool) -> Result<Built,
 
 /// The content type an attachment is declared with: from its bytes, never from its name.
 fn content_type_of(data: &[u8]) -> &'static str {
+    if let Some(picture) = metadata::Picture::of(data) {
+        return picture.media_type();
+    }
     match data {
-        [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
-        [0x89, b'P', b'N', b'G', ..] => "image/png",
         [b'G', b'I', b'F', b'8', ..] => "image/gif",
         [b'%', b'P', b'D', b'F', ..] => "application/pdf",
         _ if std::str::from_utf8(data).is_ok() => "text/plain; charset=utf-8",

@@ -1,4 +1,4 @@
-//! Building outgoing messages that reveal nothing by default (safety.md §5):
+//! Building outgoing messages that reveal nothing by default (safety-rules §5):
 //!
 //! - Message-ID of 160 random bits at the sender's domain; MIME boundaries random too;
 //! - Date in UTC, rounded down to the minute (no time zone, no seconds to correlate);

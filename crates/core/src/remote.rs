@@ -1,4 +1,4 @@
-//! Remote content on request (safety.md §2 and §4): the account's policy, loading a message's
+//! Remote content on request (safety-rules §2 and §4): the account's policy, loading a message's
 //! images through the account's proxy (`quietpost_net::fetch`, which never goes direct), and
 //! the network ledger that records what happened to every remote reference.
 //!

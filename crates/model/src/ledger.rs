@@ -1,4 +1,4 @@
-//! The network ledger (safety.md §4): for each remote reference of a message, what happened
+//! The network ledger (safety-rules §4): for each remote reference of a message, what happened
 //! to it. Part of the JSON contract of `quietpost read --json` (the `ledger` field) and
 //! `quietpost remote load --json`.
 

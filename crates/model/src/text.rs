@@ -4,7 +4,7 @@
 //! through [`SafeLine::new`] or [`SafeText::new`] first. The constructors are the only way to
 //! build these types, so "this string was sanitized" is a fact the compiler checks.
 //!
-//! What is removed or replaced (safety.md §2.6):
+//! What is removed or replaced (safety-rules §2.6):
 //! - terminal escape sequences (ESC / CSI / OSC, 7-bit and 8-bit forms) are removed whole;
 //! - other C0 controls and DEL become visible control pictures (`␀`, `␇`, …), C1 controls `�`;
 //! - bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and bidi marks

@@ -1,5 +1,5 @@
 //! Remote images, loaded only because the user asked, only through the user's proxy
-//! (safety.md §2 and §4).
+//! (safety-rules §2 and §4).
 //!
 //! - Never direct: with no proxy there is no fetch at all, and the proxy is a kill-switch (see
 //!   `route`): the image's host name is handed to the proxy, never looked up here.

@@ -25,7 +25,7 @@ use tokio::net::TcpStream;
 use tokio::time::timeout;
 use tokio_rustls::client::TlsStream;
 
-/// The EHLO argument: fixed and neutral, never the machine's name (safety.md §5.1).
+/// The EHLO argument: fixed and neutral, never the machine's name (safety-rules §5.1).
 pub const EHLO_NAME: ClientId = ClientId::Ipv4(Ipv4Addr::LOCALHOST);
 
 /// Longest SMTP reply line accepted (RFC 5321 allows 512 bytes; extensions stretch that).

@@ -1,4 +1,4 @@
-//! Attachment analysis (safety.md §6): a safe filename, the type by magic bytes, executable
+//! Attachment analysis (safety-rules §6): a safe filename, the type by magic bytes, executable
 //! types, and warnings.
 
 use quietpost_model::{Code, Opening, SafeLine, SaveOnly};

@@ -1,7 +1,7 @@
 //! Raw message bytes → [`SafeMessage`]: the only way Quietpost turns mail into something shown.
 //!
 //! This crate owns MIME parsing (mail-parser), HTML-to-text (html2text), and the display and
-//! detection rules of safety.md §2, §3 and §6. It must never touch the network, the disk, an
+//! detection rules of safety-rules §2, §3 and §6. It must never touch the network, the disk, an
 //! async runtime or a GUI: it has no such dependency, so "rendering cannot fetch" is a fact of
 //! the build, checked in CI with `cargo tree`.
 //!

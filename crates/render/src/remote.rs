@@ -1,4 +1,4 @@
-//! Remote-content detection over HTML (safety.md §2.3).
+//! Remote-content detection over HTML (safety-rules §2.3).
 //!
 //! html2text only reports `<a href>` and `<img src>`, so this module walks the HTML token stream
 //! itself (html5ever's tokenizer: entities decoded, names lower-cased, as a browser sees them)

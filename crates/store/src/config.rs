@@ -87,7 +87,7 @@ impl Account {
     }
 }
 
-/// The remote content policy of an account (safety.md §2).
+/// The remote content policy of an account (safety-rules §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RemoteContent {

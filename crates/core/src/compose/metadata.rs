@@ -768,7 +768,7 @@ pub(crate) mod tests {
         let mut j = vec![0xFF, 0xD8];
         j.extend(segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
         let mut exif = b"Exif\0\0".to_vec();
-        exif.extend(tiff_with_gps());
+        exif.extend(exif_payload());
         j.extend(segment(0xE1, &exif));
         j.extend(segment(0xE1, b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta/>"));
         j.extend(segment(0xFE, b"owner: Alice"));
@@ -791,7 +791,8 @@ pub(crate) mod tests {
         );
         assert_eq!(stripped.removed.len(), 4, "{stripped:?}");
         let hay = |needle: &[u8]| clean.windows(needle.len()).any(|w| w == needle);
-        assert!(!hay(b"Exif") && !hay(b"xmpmeta") && !hay(b"Alice"));
+        assert!(has(&original, SERIAL));
+        assert!(!hay(b"Exif") && !hay(b"xmpmeta") && !hay(b"Alice") && !hay(SERIAL));
         assert!(hay(b"JFIF") && hay(b"PIXELS"));
         assert!(clean.ends_with(&[0xFF, 0xD9]));
         // Stripping again finds nothing more.
@@ -814,7 +815,7 @@ pub(crate) mod tests {
         let mut p = PNG_SIGNATURE.to_vec();
         p.extend(chunk(b"IHDR", &[0; 13]));
         p.extend(chunk(b"tEXt", b"Author\0Alice"));
-        p.extend(chunk(b"eXIf", &tiff_with_gps()));
+        p.extend(chunk(b"eXIf", &exif_payload()));
         p.extend(chunk(b"IDAT", b"PIXELS"));
         p.extend(chunk(b"IEND", b""));
         let Outcome::Clean(clean, stripped) = strip(&p) else {
@@ -826,6 +827,7 @@ pub(crate) mod tests {
                 .contains(&"the GPS position where the photo was taken")
         );
         assert!(!clean.windows(5).any(|w| w == b"Alice"));
+        assert!(has(&p, SERIAL) && !has(&clean, SERIAL));
         assert!(clean.windows(6).any(|w| w == b"PIXELS"));
     }
 

@@ -105,7 +105,12 @@ pub(crate) async fn direct(host: &str, port: u16, limit: Duration) -> Result<Tcp
     let mut last = None;
     for addr in addrs {
         match timeout(limit, TcpStream::connect(addr)).await {
-            Ok(Ok(s)) => return Ok(s),
+            Ok(Ok(s)) => {
+                // Each command goes out at once: Nagle's wait for an ACK only adds delay to a
+                // protocol that writes a command and waits for its answer.
+                let _ = s.set_nodelay(true);
+                return Ok(s);
+            }
             Ok(Err(e)) => last = Some(e),
             Err(_) => return Err(timed_out()),
         }

@@ -10,6 +10,7 @@
 //! every pixel (the pessimistic figure).
 //!
 //! `cargo bench --bench window` (QP_BENCH_MESSAGES sets the folder's size).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 use futures::StreamExt;
 use iced::{Color, Size, Task, Theme, mouse};
@@ -255,6 +256,7 @@ fn ours(dir: &Path) {
         downloads: dir.join("downloads"),
         temp: dir.to_owned(),
         notices: Vec::new(),
+        opener: quietpost::system::Opener::program("/bin/false"),
     };
     let start = Instant::now();
     let (app, task) = App::new(launch);

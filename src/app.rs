@@ -29,6 +29,8 @@ pub struct Launch {
     pub temp: PathBuf,
     /// What the start changed that the person should know (files made private again).
     pub notices: Vec<String>,
+    /// What attachments and links are handed to (the platform's opener).
+    pub opener: crate::system::Opener,
 }
 
 impl Launch {
@@ -48,6 +50,7 @@ impl Launch {
             demo,
             downloads,
             notices: Vec::new(),
+            opener: crate::system::Opener::default(),
         }
     }
 }
@@ -145,6 +148,7 @@ impl App {
             cache,
             downloads: self.launch.downloads.clone(),
             temp: self.launch.temp.clone(),
+            opener: self.launch.opener.clone(),
         }
     }
 

@@ -377,6 +377,7 @@ pub async fn open_attachment(
     path: Vec<usize>,
     attachment: quietpost_model::Attachment,
     temp: PathBuf,
+    opener: crate::system::Opener,
 ) -> Result<PathBuf, Error> {
     if !matches!(attachment.opening, Opening::Viewer | Opening::Document) {
         return Err(Error::NotOpenable);
@@ -388,7 +389,9 @@ pub async fn open_attachment(
         let path =
             quietpost_store::paths::save_new(&dir, attachment.safe_filename.as_str(), &bytes)?;
         quietpost_store::paths::mark_from_internet(&path);
-        crate::system::open(path.as_os_str()).map_err(|e| Error::Launch(Arc::new(e)))?;
+        opener
+            .open(path.as_os_str())
+            .map_err(|e| Error::Launch(Arc::new(e)))?;
         Ok(path)
     })
     .await
@@ -542,6 +545,7 @@ mod tests {
                 vec![0],
                 a,
                 temp.clone(),
+                crate::system::Opener::program("/bin/false"),
             ));
             assert!(matches!(r, Err(Error::NotOpenable)), "{opening:?}: {r:?}");
         }

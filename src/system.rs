@@ -6,9 +6,31 @@ use std::ffi::OsStr;
 use std::io;
 use std::process::{Command, Stdio};
 
-/// Opens `target` (an http(s) address or a file path) with the system's default program.
-pub fn open(target: &OsStr) -> io::Result<()> {
-    let mut command = opener();
+/// What hands things to the desktop: the platform's opener, or a program given in its place
+/// (tests give a stand-in that notes what it got).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Opener {
+    program: Option<std::path::PathBuf>,
+}
+
+impl Opener {
+    /// `program` instead of the platform's opener, with the target as its one argument.
+    pub fn program(program: impl Into<std::path::PathBuf>) -> Opener {
+        Opener {
+            program: Some(program.into()),
+        }
+    }
+
+    /// Opens `target` (an http(s) address or a file path) with the system's default program.
+    pub fn open(&self, target: &OsStr) -> io::Result<()> {
+        match &self.program {
+            Some(program) => run(Command::new(program), target),
+            None => run(opener(), target),
+        }
+    }
+}
+
+fn run(mut command: Command, target: &OsStr) -> io::Result<()> {
     command
         .arg(target)
         .stdin(Stdio::null())

@@ -1,5 +1,6 @@
 //! `quietpost account` end to end: the real binary, the real Dovecot and Postfix of the testbed,
 //! and the real Secret Service (GNOME Keyring in the D-Bus session `scripts/test` starts).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 use base64::Engine;
 use std::io::Write;

@@ -1,4 +1,5 @@
 //! `quietpost inspect` end to end: the real binary on hostile input.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

@@ -2,6 +2,7 @@
 //! vector of the corpus makes any command reach the network. A newsletter lives in the real
 //! Dovecot of the testbed; its images come from a test web server reached only through a test
 //! SOCKS5 proxy (which resolves the `.invalid` names itself). Users sync19 and sync20.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 #[path = "support/cli.rs"]
 mod cli;

@@ -1,6 +1,7 @@
 //! `quietpost reply --dry-run`: a reply goes only where the reader was shown, says so, and has
 //! no recipient at all when the sender cannot be told (the message is in the cache; nothing
 //! is sent, no server is needed).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 #[path = "support/cli.rs"]
 mod cli;

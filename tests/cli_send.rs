@@ -1,6 +1,7 @@
 //! `quietpost send` and `quietpost outbox` end to end: the real binary submits to the real
 //! Postfix of the testbed (465 and 587), Postfix delivers into Dovecot over LMTP, and the
 //! delivered copies are read back over IMAP. Users sync11..sync16.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 #[path = "support/cli.rs"]
 mod cli;

@@ -4,6 +4,7 @@
 //! user decides), or sent (only filing in Sent is left). It never vanishes, and nothing that
 //! may have been sent is sent again on its own. The submission server is a small in-process
 //! fake that stops answering at the chosen step.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 #[path = "support/cli.rs"]
 mod cli;

@@ -1,5 +1,6 @@
 //! `quietpost sync|list|read|search` end to end: the real binary against the real Dovecot of
 //! the testbed. Each test has its own mailbox (users sync7..sync9).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 #[path = "support/cli.rs"]
 mod cli;

@@ -1,5 +1,6 @@
 //! The window's main flows in iced's simulator (see `support/gui.rs`): the demo mailbox, the
 //! phishing sender, the blocked-content banner, links, attachments, the keyboard and search.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 #[path = "support/gui.rs"]
 mod gui;
@@ -333,23 +334,16 @@ fn both_themes_render_every_pane() {
 fn open_hands_a_private_copy_to_the_system_viewer_and_never_a_web_document() {
     use std::os::unix::fs::PermissionsExt;
     let mut ui = Ui::open_demo("open-attachment");
-    // A stand-in for xdg-open that notes what it was given.
+    // The window's opener is a stand-in (tests/support/gui.rs) that notes what it was given.
     let bin = ui.dir.join("bin");
     std::fs::create_dir_all(&bin).unwrap();
-    let opener = bin.join("xdg-open");
+    let opener = bin.join("open");
     std::fs::write(
         &opener,
         "#!/bin/sh\nprintf '%s' \"$1\" > \"$(dirname \"$0\")/opened\"\n",
     )
     .unwrap();
     std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
-    // SAFETY: no other test of this binary starts a program that looks up PATH.
-    unsafe {
-        std::env::set_var(
-            "PATH",
-            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
-        );
-    }
     ui.read("The view from the cottage");
     ui.click("Open");
     let handed = std::path::PathBuf::from(

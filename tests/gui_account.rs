@@ -3,6 +3,7 @@
 //! testbed's throwaway CA is unknown, so the check fails with no way to continue but a pin,
 //! offered only with the full fingerprint and only once the person says they compared it;
 //! then the account is saved with its password in the keychain and the mailbox opens.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 #[path = "support/gui.rs"]
 mod gui;

@@ -1,6 +1,7 @@
 //! The message list as the real runtime drives it: one widget tree kept from view to view
 //! (`support/gui.rs`, `Window`), rows replaced by searches, folders and scrolling, and clicks
 //! at real positions. The list must never crash, and a click opens the row under the pointer.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 #[path = "support/gui.rs"]
 mod gui;

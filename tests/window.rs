@@ -5,6 +5,7 @@
 //!
 //! Ignored by a bare `cargo test`: it needs Xvfb, xdotool, ImageMagick and tesseract, which
 //! `scripts/test` installs.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

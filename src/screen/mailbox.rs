@@ -29,6 +29,8 @@ pub struct Places {
     pub downloads: PathBuf,
     /// Where Open makes its private directories.
     pub temp: PathBuf,
+    /// What Open and a confirmed link are handed to.
+    pub opener: crate::system::Opener,
 }
 
 pub struct Mailbox {
@@ -323,7 +325,7 @@ impl Mailbox {
                 };
                 match url {
                     Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
-                        if let Err(e) = crate::system::open(std::ffi::OsStr::new(&url)) {
+                        if let Err(e) = self.places.opener.open(std::ffi::OsStr::new(&url)) {
                             self.notice = Some(Notice::Failed(format!(
                                 "Your browser could not be started ({e}). Copy the link instead."
                             )));
@@ -661,7 +663,14 @@ impl Mailbox {
                 Task::none()
             }
             Opening::Viewer | Opening::Document => Task::perform(
-                backend::open_attachment(cache, id, path, a.clone(), self.places.temp.clone()),
+                backend::open_attachment(
+                    cache,
+                    id,
+                    path,
+                    a.clone(),
+                    self.places.temp.clone(),
+                    self.places.opener.clone(),
+                ),
                 Message::AttachmentOpened,
             ),
             Opening::Quietpost => {

@@ -32,6 +32,8 @@ impl Ui {
             downloads: dir.join("downloads"),
             temp: dir.join("opened"),
             notices: Vec::new(),
+            // A stand-in that notes what it was given (in DIR/opened), never the desktop's.
+            opener: quietpost::system::Opener::program(dir.join("bin/open")),
         };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)

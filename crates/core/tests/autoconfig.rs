@@ -1,4 +1,5 @@
 //! Autoconfig over HTTPS, offline: a local HTTPS server with a test CA serves the document.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 use quietpost_core::autoconfig::{self, Found};
 use quietpost_net::{Route, Trust};

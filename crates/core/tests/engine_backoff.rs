@@ -1,6 +1,7 @@
 //! The engine's reconnects follow the failure pattern: a server that completes every pass and
 //! then drops the connection at once (as some do with IDLE) must not get a reconnect every
 //! `backoff`, forever. A fake server, because a real one will not misbehave on demand.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 #[path = "../../net/tests/support/fake_imap.rs"]
 mod fake_imap;

@@ -1,6 +1,7 @@
 //! Sending through hostile submission servers (small in-process fakes): the message is never
 //! handed over, no credential and no byte of the message reaches the server, and the message
 //! stays in the outbox with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 #[path = "../../net/tests/support/fake_imap.rs"]
 mod fake_imap;

@@ -2,6 +2,7 @@
 //! what a real server will not do on demand. Each case must end in a protocol error (or a
 //! timeout) within a bounded time, with the messages stored before it intact and the folder's
 //! state not advanced.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 #[path = "../../net/tests/support/fake_imap.rs"]
 mod fake_imap;

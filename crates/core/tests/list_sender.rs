@@ -3,6 +3,7 @@
 //! list (`BODY.PEEK[HEADER]`), stored in the cache and read back — names the same senders
 //! with the same warnings as the reader's analysis of the whole message, and carries a
 //! warning marker exactly when the reader shows a warning about the sender.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 use quietpost_core::sync::summarize;
 use quietpost_net::imap::mailbox::Fetched;

@@ -1,4 +1,5 @@
 //! Loading a message's images: the per-message cap, and the ledger in the message's order.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 #[path = "../../net/tests/support/web.rs"]
 mod web;

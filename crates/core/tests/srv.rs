@@ -1,4 +1,5 @@
 //! RFC 6186 / 8314 service-record discovery, offline: a tiny DNS server on loopback answers.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 use quietpost_core::autoconfig::{self, Found};
 use quietpost_store::config::Security;

@@ -1,6 +1,7 @@
 //! The sync engine against the real Dovecot of the testbed (`scripts/testbed`, started by
 //! `scripts/test`). Each test has its own mailbox (users sync1..sync9), so they run in parallel.
 //! `#[ignore]`d so a bare `cargo test` does not need the testbed; `.ci/run` counts them.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 #[path = "../../../tests/support/testbed.rs"]
 mod testbed;

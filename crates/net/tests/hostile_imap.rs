@@ -1,5 +1,6 @@
 //! IMAP against small in-process servers that misbehave on demand: what a real server will not
 //! do. Every case asserts, on the server side, that no credential byte arrived.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 #[path = "support/fake_imap.rs"]
 mod fake_imap;

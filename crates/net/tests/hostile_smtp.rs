@@ -1,5 +1,6 @@
 //! SMTP submission against scripted hostile servers. Every case asserts, on the server side,
 //! that no credential byte arrived, and the EHLO argument never names this machine.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 #[path = "support/fake_imap.rs"]
 mod fake_imap;

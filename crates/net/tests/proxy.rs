@@ -1,5 +1,6 @@
 //! Proxy routes: the destination's name goes to the proxy (never resolved locally), and a dead
 //! or refusing proxy fails the connection — never a silent direct one.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 #[path = "support/fake_imap.rs"]
 mod fake_imap;

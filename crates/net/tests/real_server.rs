@@ -1,6 +1,7 @@
 //! IMAP against the real Dovecot of the testbed (`scripts/testbed`, started by `scripts/test`).
 //! These tests are `#[ignore]`d so a bare `cargo test` does not need the testbed; the README test
 //! command runs them with `--include-ignored`, and `.ci/run` fails if fewer ran than expected.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 #[path = "support/proxies.rs"]
 mod proxies;

@@ -1,5 +1,6 @@
 //! Remote images through a proxy only: loaded with remote DNS through a test SOCKS5 proxy,
 //! never without it, with a request that says nothing, and every hostile answer refused.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 #[path = "support/web.rs"]
 mod web;

@@ -7,6 +7,7 @@
 //! The set is generated deterministically: 30 HTML newsletters of 50–200 KB (nested tables,
 //! inline styles, tracking pixels, dozens of links), 15 plain-text mails and 15 multipart mails
 //! with a text and an HTML alternative and PDF/JPEG attachments.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 use quietpost_render::{Options, render};
 use std::io::Write;

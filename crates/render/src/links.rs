@@ -21,7 +21,11 @@ const ACTIVATABLE: [&str; 3] = ["http", "https", "mailto"];
 /// Parses `href` the way a browser would, resolving network-path references as https.
 /// `Err(true)` means a relative reference, `Err(false)` an unparsable one.
 pub(crate) fn parse_href(href: &str, base: Option<&Url>) -> Result<Url, bool> {
-    let sentinel = Url::parse("https://quietpost.invalid/").expect("constant URL is valid");
+    // A constant that parses; were it ever not to, every reference would count as relative
+    // (never fetched, never opened), which fails closed.
+    let Ok(sentinel) = Url::parse("https://quietpost.invalid/") else {
+        return Err(true);
+    };
     let base_url = base.unwrap_or(&sentinel);
     match Url::options().base_url(Some(base_url)).parse(href) {
         Ok(u)

@@ -4,6 +4,7 @@
 //!
 //! Beyond the exact match, every output is checked against rules that hold for any message:
 //! no string carries a control, bidi or invisible character, one-line fields are one line.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 use quietpost_render::{Options, render};
 use serde_json::Value;

@@ -1,5 +1,6 @@
 //! The demo mailbox (`assets/demo`) shows, on real examples, what Quietpost does: each trick
 //! it contains is caught as the app will show it.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 use quietpost_model::{Code, SafeMessage};
 use quietpost_render::{Options, render};

@@ -1,5 +1,6 @@
 //! The IDN display algorithm against the published test table of the algorithm it follows
 //! (Chromium's URL formatter, `tests/data/chromium-idn-cases.txt`): every row must pass.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 use quietpost_render::{TopDomains, display_host};
 

@@ -1,4 +1,5 @@
 //! Property tests: no input makes `render` panic, and its output is always display-safe.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 use proptest::prelude::*;
 use quietpost_render::{Options, render};

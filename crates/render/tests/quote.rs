@@ -1,4 +1,5 @@
 //! Quoting: a reply or forward carries only the text the reader was shown.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 const MESSAGE: &[u8] = include_bytes!("../../../tests/data/hidden-and-remote.eml");
 const SECRETS: [&str; 7] = [

@@ -1,5 +1,6 @@
 //! Search latency over a synced cache: `QP_CACHE=PATH cargo bench -p quietpost-store --bench
 //! search` (scripts/bench-sync sets it up). Prints the median and 95th percentile.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 use quietpost_store::cache::Cache;
 use std::time::Instant;

@@ -75,6 +75,8 @@ pub enum Message {
     Wizard(wizard::Message),
     Mailbox(mailbox::Message),
     DemoReady(Result<PathBuf, Arc<quietpost_store::Error>>),
+    /// The configuration, read at the start and after an account was added.
+    Configured(Result<Config, Arc<quietpost_store::Error>>),
     Shortcut(Shortcut),
     Engine(String, EngineUpdate),
 }
@@ -107,9 +109,29 @@ impl App {
         (app, task)
     }
 
-    /// The mailbox of the configured accounts, or the welcome screen when there is none.
+    /// The mailbox of the configured accounts, or the welcome screen when there is none: the
+    /// configuration is read off the window's thread.
     fn open_configured(&mut self) -> Task<Message> {
-        match Config::load(&self.launch.paths) {
+        self.screen = Screen::Starting;
+        let paths = self.launch.paths.clone();
+        Task::perform(
+            async move {
+                tokio::task::spawn_blocking(move || Config::load(&paths).map_err(Arc::new))
+                    .await
+                    .unwrap_or_else(|e| {
+                        Err(Arc::new(quietpost_store::Error::Io {
+                            path: PathBuf::from("config.toml"),
+                            source: std::io::Error::other(e.to_string()),
+                        }))
+                    })
+            },
+            Message::Configured,
+        )
+    }
+
+    /// What the configuration holds: the mailbox, or the welcome screen when it has no account.
+    fn configured(&mut self, config: Result<Config, Arc<quietpost_store::Error>>) -> Task<Message> {
+        match config {
             Ok(c) if c.accounts.is_empty() => {
                 let notices: Vec<String> = self.launch.notices.drain(..).collect();
                 self.screen = Screen::Welcome {
@@ -212,6 +234,7 @@ impl App {
                 self.show_mailbox(mailbox);
                 task.map(Message::Mailbox)
             }
+            Message::Configured(config) => self.configured(config),
             Message::DemoReady(Err(e)) => {
                 self.screen = Screen::Failed(format!(
                     "The demo mailbox could not be prepared: {}",

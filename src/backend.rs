@@ -397,6 +397,16 @@ pub async fn open_attachment(
     .await
 }
 
+/// Hands a web address to the system's browser, off the window's thread.
+pub async fn open_link(url: String, opener: crate::system::Opener) -> Result<(), Error> {
+    blocking(move || {
+        opener
+            .open(std::ffi::OsStr::new(&url))
+            .map_err(|e| Error::Launch(Arc::new(e)))
+    })
+    .await
+}
+
 /// Removes the copies made for opening attachments (`temp`'s private directories).
 pub fn remove_opened(temp: &Path) {
     if let Ok(entries) = std::fs::read_dir(temp) {

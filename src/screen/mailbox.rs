@@ -91,6 +91,8 @@ pub enum Message {
     OpenLink(usize),
     /// The link as the message wrote it (before tracking was removed or a redirect unwrapped).
     OpenOriginalLink(usize),
+    /// The browser was started (or could not be).
+    LinkOpened(Result<(), Error>),
     CopyLink(usize),
     CloseDialog,
     LoadRemote,
@@ -325,15 +327,23 @@ impl Mailbox {
                 };
                 match url {
                     Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
-                        if let Err(e) = self.places.opener.open(std::ffi::OsStr::new(&url)) {
-                            self.notice = Some(Notice::Failed(format!(
-                                "Your browser could not be started ({e}). Copy the link instead."
-                            )));
-                        }
-                        Task::none()
+                        Task::perform(
+                            backend::open_link(url, self.places.opener.clone()),
+                            Message::LinkOpened,
+                        )
                     }
                     _ => Task::none(),
                 }
+            }
+            Message::LinkOpened(Ok(())) => Task::none(),
+            Message::LinkOpened(Err(e)) => {
+                self.notice = Some(Notice::Failed(match &e {
+                    Error::Launch(io) => {
+                        format!("Your browser could not be started ({io}). Copy the link instead.")
+                    }
+                    other => crate::wording::app_error(other),
+                }));
+                Task::none()
             }
             Message::CopyLink(i) => {
                 self.dialog = None;

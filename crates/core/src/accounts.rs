@@ -187,28 +187,16 @@ pub fn save_new(
 
 /// The SHA-256 fingerprint of the certificate `server` presents, for a person to compare with
 /// the one their administrator gives them before pinning it. Learnt by a handshake that
-/// trusts no certificate at all (a pin nothing matches): no credential is ever sent, and for
-/// STARTTLS nothing but the greeting, CAPABILITY and STARTTLS precede it.
+/// trusts no certificate and is abandoned once the certificate is seen
+/// (`net::tls::danger_learn_certificate`): no credential is ever sent, and for STARTTLS
+/// nothing but the greeting, CAPABILITY and STARTTLS precede it.
 pub async fn presented_fingerprint(account: &Account, server: &Server) -> Option<String> {
-    let probe = Server {
-        ca_file: None,
-        pin_sha256: Some("00".repeat(32)),
-        ..server.clone()
-    };
-    let ep = endpoint(account, &probe).ok()?;
-    let nobody = Secret::new(String::new());
+    let ep = endpoint(account, server).ok()?;
     let t = Timeouts::default();
-    let error = if *server == account.smtp {
-        smtp::login(&ep, &account.user, &nobody, &t).await.err()
+    if *server == account.smtp {
+        smtp::danger_presented_fingerprint(&ep, &t).await.ok()
     } else {
-        imap::login(&ep, &account.user, &nobody, &t).await.err()
-    };
-    match error? {
-        quietpost_net::Error::Certificate {
-            problem: quietpost_net::CertProblem::PinMismatch { actual, .. },
-            ..
-        } => Some(actual),
-        _ => None,
+        imap::danger_presented_fingerprint(&ep, &t).await.ok()
     }
 }
 

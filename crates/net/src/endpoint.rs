@@ -44,6 +44,34 @@ impl Endpoint {
         }
     }
 
+    /// DANGER, for pinning only: the SHA-256 fingerprint (`AB:CD:…`) of the certificate the
+    /// server presents, through the endpoint's route and, when it requires it, after the
+    /// protocol's STARTTLS step (nothing else is sent before TLS), learnt by
+    /// [`tls::danger_learn_certificate`]: the handshake is abandoned once the certificate is
+    /// seen, so nothing, no credential above all, follows.
+    pub(crate) async fn danger_presented_fingerprint<F, Fut>(
+        &self,
+        t: &Timeouts,
+        starttls: F,
+    ) -> Result<String>
+    where
+        F: FnOnce(TcpStream) -> Fut,
+        Fut: std::future::Future<Output = Result<TcpStream>>,
+    {
+        let tcp = route::open(&self.route, &self.host, self.port, t.connect).await?;
+        let tcp = match self.security {
+            Security::ImplicitTls => tcp,
+            Security::StartTlsRequired => starttls(tcp).await?,
+        };
+        let der = tokio::time::timeout(
+            t.command,
+            tls::danger_learn_certificate(tcp, &self.host, self.port),
+        )
+        .await
+        .map_err(|_| self.timed_out())??;
+        Ok(tls::format_fingerprint(&tls::fingerprint_sha256(&der)))
+    }
+
     /// Opens the route, runs the protocol's STARTTLS step when the endpoint requires it, and
     /// completes the TLS handshake under the one policy: the shared first half of every IMAP
     /// and SMTP connection.

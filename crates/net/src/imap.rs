@@ -152,6 +152,14 @@ async fn starttls(tcp: TcpStream, ep: &Endpoint, t: &Timeouts) -> Result<TcpStre
     plain.into_upgradable().await
 }
 
+/// DANGER, for pinning only: the fingerprint of the certificate the IMAP server presents,
+/// learnt without trusting it and without sending anything but what STARTTLS needs (see
+/// [`Endpoint::danger_presented_fingerprint`]).
+pub async fn danger_presented_fingerprint(ep: &Endpoint, t: &Timeouts) -> Result<String> {
+    ep.danger_presented_fingerprint(t, |tcp| starttls(tcp, ep, t))
+        .await
+}
+
 /// Connects, secures the connection and reads the capabilities after TLS. What the server
 /// said before TLS is forgotten.
 pub async fn connect(ep: &Endpoint, t: &Timeouts) -> Result<Connected> {

@@ -116,6 +116,14 @@ async fn starttls(tcp: TcpStream, ep: &Endpoint, t: &Timeouts) -> Result<TcpStre
     plain.into_upgradable().await
 }
 
+/// DANGER, for pinning only: the fingerprint of the certificate the submission server
+/// presents, learnt without trusting it and without sending anything but what STARTTLS needs
+/// (see [`Endpoint::danger_presented_fingerprint`]).
+pub async fn danger_presented_fingerprint(ep: &Endpoint, t: &Timeouts) -> Result<String> {
+    ep.danger_presented_fingerprint(t, |tcp| starttls(tcp, ep, t))
+        .await
+}
+
 /// Connects, secures the connection and lets lettre say EHLO over TLS.
 pub async fn connect(ep: &Endpoint, t: &Timeouts) -> Result<(AsyncSmtpConnection, TlsDetails)> {
     let tls_stream = ep.open_tls(t, |tcp| starttls(tcp, ep, t)).await?;

@@ -504,6 +504,92 @@ impl ServerCertVerifier for PinnedCertVerifier {
     }
 }
 
+/// Trusts nothing: notes the certificate it is shown and fails the handshake, so the
+/// connection ends before a single byte of application data could be sent.
+#[derive(Debug)]
+struct Learning {
+    seen: std::sync::Mutex<Option<Vec<u8>>>,
+    provider: Arc<CryptoProvider>,
+}
+
+/// What the learning verifier says to rustls to end the handshake.
+const LEARNT: &str = "certificate learnt; the handshake ends here";
+
+impl ServerCertVerifier for Learning {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+        if let Ok(mut seen) = self.seen.lock() {
+            *seen = Some(end_entity.to_vec());
+        }
+        Err(rustls::Error::General(LEARNT.to_owned()))
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        Err(rustls::Error::General(LEARNT.to_owned()))
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        Err(rustls::Error::General(LEARNT.to_owned()))
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// DANGER, for pinning only: the certificate `host` presents over `tcp`, learnt by a
+/// handshake that trusts nothing and is abandoned as soon as the certificate is seen — no
+/// application data, so no credential, can follow. What it returns is unauthenticated: it is
+/// for a person to compare with the fingerprint their administrator gives them, never to trust
+/// by itself.
+pub async fn danger_learn_certificate(tcp: TcpStream, host: &str, port: u16) -> Result<Vec<u8>> {
+    let provider = provider();
+    let learning = Arc::new(Learning {
+        seen: std::sync::Mutex::new(None),
+        provider: provider.clone(),
+    });
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(Error::Config)?
+        .dangerous()
+        .with_custom_certificate_verifier(learning.clone())
+        .with_no_client_auth();
+    let name = ServerName::try_from(host.to_owned()).map_err(|e| Error::Protocol {
+        host: host.to_owned(),
+        detail: format!("invalid host name: {e}"),
+    })?;
+    let outcome = tokio_rustls::TlsConnector::from(Arc::new(config))
+        .connect(name, tcp)
+        .await;
+    let seen = learning.seen.lock().ok().and_then(|mut s| s.take());
+    match (seen, outcome) {
+        (Some(der), _) => Ok(der),
+        (None, Ok(_)) => Err(Error::Protocol {
+            host: host.to_owned(),
+            detail: "the handshake ended without a certificate".to_owned(),
+        }),
+        (None, Err(e)) => Err(classify_handshake_error(e, host, port)),
+    }
+}
+
 /// Runs the TLS handshake over `tcp` for `host` and classifies any failure.
 pub async fn handshake(
     tcp: TcpStream,

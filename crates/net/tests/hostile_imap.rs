@@ -391,3 +391,41 @@ async fn an_endless_line_before_login_is_an_error_not_a_buffer() {
         r.map_err(|e| e.to_string())
     );
 }
+
+/// The fingerprint for pinning is learnt by a handshake that trusts nothing and ends at the
+/// certificate: the right fingerprint, over implicit TLS and after STARTTLS, and not one byte
+/// of application data after the handshake (no CAPABILITY, no login).
+#[tokio::test]
+async fn the_fingerprint_for_pinning_is_learnt_and_nothing_follows() {
+    let pki = pki();
+    let (config, leaf) = pki.good();
+    let expected =
+        quietpost_net::tls::format_fingerprint(&quietpost_net::tls::fingerprint_sha256(&leaf));
+    for security in [Security::ImplicitTls, Security::StartTlsRequired] {
+        let fake = match security {
+            Security::ImplicitTls => Fake {
+                implicit: Some(config.clone()),
+                ..Fake::default()
+            },
+            Security::StartTlsRequired => Fake {
+                tls_after_starttls: Some(config.clone()),
+                ..Fake::default()
+            },
+        };
+        let (port, server) = start(fake).await;
+        let learnt =
+            imap::danger_presented_fingerprint(&endpoint(port, security, Trust::System), &quick())
+                .await
+                .unwrap();
+        assert_eq!(learnt, expected, "{security:?}");
+        let seen = tokio::time::timeout(Duration::from_secs(5), server)
+            .await
+            .unwrap()
+            .unwrap();
+        let text = String::from_utf8_lossy(&seen);
+        // Before TLS, STARTTLS asks for nothing but the upgrade; after it, nothing at all.
+        let after_upgrade = text.split("STARTTLS\r\n").nth(1).unwrap_or(&text);
+        assert!(after_upgrade.is_empty(), "{security:?}: sent {text:?}");
+        assert_no_credentials(&seen);
+    }
+}

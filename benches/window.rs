@@ -31,7 +31,7 @@ fn seed(dir: &Path, messages: usize) -> Paths {
     let server = |port| Server {
         host: "bench.invalid".into(),
         port,
-        security: Security::Tls,
+        security: Security::ImplicitTls,
         ca_file: None,
         pin_sha256: None,
     };

@@ -571,3 +571,11 @@ pub fn cleaned_link(link: &quietpost_model::Link) -> String {
         _ => "Quietpost removed tracking parameters from it. As written:".to_owned(),
     }
 }
+
+/// A TLS mode, as the window names it.
+pub fn security(s: quietpost_model::Security) -> &'static str {
+    match s {
+        quietpost_model::Security::ImplicitTls => "TLS from the first byte",
+        quietpost_model::Security::StartTlsRequired => "STARTTLS (required)",
+    }
+}

@@ -21,7 +21,7 @@ fn profile(name: &str, messages: &[&str]) -> (PathBuf, Vec<i64>) {
     let server = Server {
         host: "127.0.0.1".into(),
         port: 9,
-        security: Security::Tls,
+        security: Security::ImplicitTls,
         ca_file: None,
         pin_sha256: None,
     };

@@ -4,8 +4,8 @@ use crate::wording;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use quietpost_core::accounts;
-use quietpost_model::Secret;
-use quietpost_store::config::{Account, Config, PasswordSource, Security, Server};
+use quietpost_model::{Protocol, Secret, Security};
+use quietpost_store::config::{Account, Config, PasswordSource, Server};
 use quietpost_store::credentials::Keychain;
 use quietpost_store::paths::Paths;
 use std::io::BufRead;
@@ -96,16 +96,21 @@ pub(super) fn load(paths: &Paths) -> Result<Config> {
 fn server(
     spec: &str,
     starttls: bool,
-    ports: (u16, u16),
+    protocol: Protocol,
     ca: &Option<PathBuf>,
     pin: &Option<String>,
 ) -> Result<Server> {
+    let security = if starttls {
+        Security::StartTlsRequired
+    } else {
+        Security::ImplicitTls
+    };
     let (host, port) = match spec.rsplit_once(':') {
         Some((h, p)) if !h.ends_with(']') || spec.starts_with('[') => (
             h.trim_start_matches('[').trim_end_matches(']'),
             p.parse().context("invalid port")?,
         ),
-        _ => (spec, if starttls { ports.1 } else { ports.0 }),
+        _ => (spec, security.usual_port(protocol)),
     };
     if host.is_empty() {
         bail!("a server needs a host name");
@@ -113,11 +118,7 @@ fn server(
     Ok(Server {
         host: host.to_owned(),
         port,
-        security: if starttls {
-            Security::Starttls
-        } else {
-            Security::Tls
-        },
+        security,
         ca_file: ca.clone(),
         pin_sha256: pin.clone(),
     })
@@ -168,8 +169,20 @@ fn add(a: AddArgs, paths: &Paths) -> Result<()> {
             &a.name,
             &a.email,
             a.user.as_deref().unwrap_or(&a.email),
-            server(imap, a.imap_starttls, (993, 143), &ca_file, &a.pin_sha256)?,
-            server(smtp, a.smtp_starttls, (465, 587), &ca_file, &a.pin_sha256)?,
+            server(
+                imap,
+                a.imap_starttls,
+                Protocol::Imap,
+                &ca_file,
+                &a.pin_sha256,
+            )?,
+            server(
+                smtp,
+                a.smtp_starttls,
+                Protocol::Submission,
+                &ca_file,
+                &a.pin_sha256,
+            )?,
         )
     };
     // These providers put submitted mail in Sent themselves; a second copy would duplicate it.
@@ -241,7 +254,7 @@ fn discover(a: &mut AddArgs) -> Result<bool> {
             "{}:{} ({})",
             f.host,
             f.port,
-            if f.security == Security::Tls {
+            if f.security == Security::ImplicitTls {
                 "TLS"
             } else {
                 "STARTTLS required"
@@ -258,11 +271,11 @@ fn discover(a: &mut AddArgs) -> Result<bool> {
     // Only the servers filled in here take the discovered security mode.
     if a.imap.is_none() {
         a.imap = Some(spec(&found.imap));
-        a.imap_starttls = found.imap.security == Security::Starttls;
+        a.imap_starttls = found.imap.security == Security::StartTlsRequired;
     }
     if a.smtp.is_none() {
         a.smtp = Some(spec(&found.smtp));
-        a.smtp_starttls = found.smtp.security == Security::Starttls;
+        a.smtp_starttls = found.smtp.security == Security::StartTlsRequired;
     }
     if a.user.is_none() {
         a.user = found.user.clone();
@@ -335,8 +348,8 @@ fn server_json(s: &Server) -> serde_json::Value {
 
 fn security(s: Security) -> &'static str {
     match s {
-        Security::Tls => "TLS",
-        Security::Starttls => "STARTTLS required",
+        Security::ImplicitTls => "TLS",
+        Security::StartTlsRequired => "STARTTLS required",
     }
 }
 

@@ -12,7 +12,8 @@ use iced::widget::{
 };
 use iced::{Element, Length, Task};
 use quietpost_core::autoconfig::Discovered;
-use quietpost_store::config::{Account, Security, Server};
+use quietpost_model::{Protocol, Security};
+use quietpost_store::config::{Account, Server};
 use quietpost_store::paths::Paths;
 use std::sync::Arc;
 use zeroize::Zeroizing;
@@ -42,20 +43,22 @@ struct ServerForm {
     pin: Option<String>,
 }
 
-/// The TLS mode, as the form offers it.
+/// The TLS mode as the form's list offers it: the one `Security`, in the window's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Mode {
-    #[default]
-    Tls,
-    StartTls,
+pub struct Mode(pub Security);
+
+/// Which server a form row is for.
+fn protocol(smtp: bool) -> Protocol {
+    if smtp {
+        Protocol::Submission
+    } else {
+        Protocol::Imap
+    }
 }
 
 impl std::fmt::Display for Mode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Mode::Tls => "TLS from the first byte",
-            Mode::StartTls => "STARTTLS (required)",
-        })
+        f.write_str(crate::wording::security(self.0))
     }
 }
 
@@ -165,10 +168,7 @@ impl Wizard {
                 let server = |found: &quietpost_core::autoconfig::Found| ServerForm {
                     host: found.host.clone(),
                     port: found.port.to_string(),
-                    security: match found.security {
-                        Security::Tls => Mode::Tls,
-                        Security::Starttls => Mode::StartTls,
-                    },
+                    security: Mode(found.security),
                     pin: None,
                 };
                 f.imap = server(&d.imap);
@@ -194,14 +194,9 @@ impl Wizard {
             Message::Security(smtp, mode) => {
                 let s = server_mut(f, smtp);
                 // The usual port follows the mode, unless the person typed another.
-                let usual = |m| match (smtp, m) {
-                    (false, Mode::Tls) => "993",
-                    (false, Mode::StartTls) => "143",
-                    (true, Mode::Tls) => "465",
-                    (true, Mode::StartTls) => "587",
-                };
+                let usual = |m: Mode| m.0.usual_port(protocol(smtp)).to_string();
                 if s.port.is_empty() || s.port == usual(s.security) {
-                    s.port = usual(mode).to_owned();
+                    s.port = usual(mode);
                 }
                 s.security = mode;
             }
@@ -301,10 +296,7 @@ impl Wizard {
             Ok(Server {
                 host: s.host.clone(),
                 port,
-                security: match s.security {
-                    Mode::Tls => Security::Tls,
-                    Mode::StartTls => Security::Starttls,
-                },
+                security: s.security.0,
                 ca_file: None,
                 pin_sha256: s.pin.clone(),
             })
@@ -500,13 +492,21 @@ fn server_form<'a>(title: &'a str, smtp: bool, s: &'a ServerForm) -> Element<'a,
                 .on_input(move |v| Message::Host(smtp, v))
                 .padding(6)
                 .width(Length::FillPortion(3)),
-            text_input(if smtp { "465" } else { "993" }, &s.port)
-                .on_input(move |v| Message::Port(smtp, v))
-                .padding(6)
-                .width(80),
-            pick_list([Mode::Tls, Mode::StartTls], Some(s.security), move |m| {
-                Message::Security(smtp, m)
-            })
+            text_input(
+                &s.security.0.usual_port(protocol(smtp)).to_string(),
+                &s.port
+            )
+            .on_input(move |v| Message::Port(smtp, v))
+            .padding(6)
+            .width(80),
+            pick_list(
+                [
+                    Mode(Security::ImplicitTls),
+                    Mode(Security::StartTlsRequired),
+                ],
+                Some(s.security),
+                move |m| Message::Security(smtp, m),
+            )
             .width(Length::FillPortion(2)),
         ]
         .spacing(8),

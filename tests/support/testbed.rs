@@ -15,7 +15,7 @@ pub fn account(user: &str, imap_port: u16) -> Account {
     let server = |port| Server {
         host: "localhost".into(),
         port,
-        security: Security::Tls,
+        security: Security::ImplicitTls,
         ca_file: Some(ca().into()),
         pin_sha256: None,
     };

@@ -1,7 +1,7 @@
 //! Accounts: configuration → endpoints, passwords, and a check of both servers.
 
 use quietpost_model::Secret;
-use quietpost_net::{Endpoint, Route, Security, Timeouts, TlsDetails, Trust, imap, smtp, tls};
+use quietpost_net::{Endpoint, Route, Timeouts, TlsDetails, Trust, imap, smtp, tls};
 use quietpost_store::config::{self, Account, PasswordSource, Server};
 use quietpost_store::credentials::{CredentialKey, Keychain, run_password_command};
 use quietpost_store::paths::Paths;
@@ -54,10 +54,7 @@ pub fn endpoint(account: &Account, server: &Server) -> Result<Endpoint, Error> {
     Ok(Endpoint {
         host: server.host.clone(),
         port: server.port,
-        security: match server.security {
-            config::Security::Tls => Security::ImplicitTls,
-            config::Security::Starttls => Security::StartTlsRequired,
-        },
+        security: server.security,
         trust: trust(server)?,
         route: account
             .proxy

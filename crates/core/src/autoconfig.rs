@@ -42,8 +42,8 @@ struct Provider {
     authserv_ids: &'static [&'static str],
 }
 
-const TLS: Security = Security::Tls;
-const STARTTLS: Security = Security::Starttls;
+const TLS: Security = Security::ImplicitTls;
+const STARTTLS: Security = Security::StartTlsRequired;
 
 /// The providers the accounts issue names, with their documented submission settings.
 const PROVIDERS: &[Provider] = &[
@@ -301,8 +301,8 @@ pub fn parse_autoconfig(xml: &str, email: &str, source: &str) -> Result<Discover
             })
         };
         let (e, security) = usable("SSL")
-            .map(|e| (e, Security::Tls))
-            .or_else(|| usable("STARTTLS").map(|e| (e, Security::Starttls)))?;
+            .map(|e| (e, Security::ImplicitTls))
+            .or_else(|| usable("STARTTLS").map(|e| (e, Security::StartTlsRequired)))?;
         let port = e.port.parse().ok()?;
         valid_host(&e.host).then(|| {
             (
@@ -444,7 +444,7 @@ pub async fn srv(email: &str, resolver: &Resolver) -> Result<Discovered, String>
                 return Some(Found {
                     host,
                     port,
-                    security: Security::Tls,
+                    security: Security::ImplicitTls,
                 });
             }
             best_target(resolver, &format!("_{starttls}._tcp.{domain}."))
@@ -452,7 +452,7 @@ pub async fn srv(email: &str, resolver: &Resolver) -> Result<Discovered, String>
                 .map(|(host, port)| Found {
                     host,
                     port,
-                    security: Security::Starttls,
+                    security: Security::StartTlsRequired,
                 })
         }
     };
@@ -497,12 +497,12 @@ mod tests {
             Found {
                 host: "imap.gmail.com".into(),
                 port: 993,
-                security: Security::Tls
+                security: Security::ImplicitTls
             }
         );
         assert_eq!(
             builtin("a@outlook.com").unwrap().smtp.security,
-            Security::Starttls
+            Security::StartTlsRequired
         );
         assert!(builtin("a@proton.me").unwrap().note.is_some());
         assert!(builtin("a@example.org").is_none());
@@ -525,7 +525,7 @@ mod tests {
             Found {
                 host: "mail.example.org".into(),
                 port: 993,
-                security: Security::Tls
+                security: Security::ImplicitTls
             }
         );
         assert_eq!(
@@ -533,7 +533,7 @@ mod tests {
             Found {
                 host: "smtp.example.org".into(),
                 port: 587,
-                security: Security::Starttls
+                security: Security::StartTlsRequired
             }
         );
         assert_eq!(d.user.as_deref(), Some("alice"));

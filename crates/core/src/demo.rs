@@ -24,7 +24,7 @@ pub fn account() -> Account {
     let server = |port| Server {
         host: "demo.invalid".to_owned(),
         port,
-        security: Security::Tls,
+        security: Security::ImplicitTls,
         ca_file: None,
         pin_sha256: None,
     };

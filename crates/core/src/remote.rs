@@ -284,7 +284,7 @@ mod tests {
         let server = quietpost_store::config::Server {
             host: "mx.example.org".into(),
             port: 993,
-            security: quietpost_store::config::Security::Tls,
+            security: quietpost_store::config::Security::ImplicitTls,
             ca_file: None,
             pin_sha256: None,
         };

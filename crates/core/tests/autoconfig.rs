@@ -90,7 +90,7 @@ async fn an_autoconfig_document_over_https_is_used() {
         Found {
             host: "imap.example.org".into(),
             port: 993,
-            security: Security::Tls
+            security: Security::ImplicitTls
         }
     );
     assert_eq!(
@@ -98,7 +98,7 @@ async fn an_autoconfig_document_over_https_is_used() {
         Found {
             host: "smtp.example.org".into(),
             port: 465,
-            security: Security::Tls
+            security: Security::ImplicitTls
         }
     );
     assert!(d.source.contains("https://localhost:"), "{}", d.source);

@@ -82,7 +82,7 @@ async fn a_server_that_drops_every_idle_is_not_hammered() {
     let server = Server {
         host: "localhost".into(),
         port,
-        security: Security::Tls,
+        security: Security::ImplicitTls,
         ca_file: Some(pki.ca_file.clone()),
         pin_sha256: None,
     };

@@ -26,7 +26,7 @@ async fn attempt(fake: FakeSmtp, ca_file: &std::path::Path, name: &str) -> (Stri
     let server_cfg = Server {
         host: "localhost".into(),
         port,
-        security: Security::Starttls,
+        security: Security::StartTlsRequired,
         ca_file: Some(ca_file.to_owned()),
         pin_sha256: None,
     };

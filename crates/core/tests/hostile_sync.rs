@@ -134,7 +134,7 @@ async fn attempt(attack: Attack) {
     let server = Server {
         host: "localhost".into(),
         port,
-        security: Security::Tls,
+        security: Security::ImplicitTls,
         ca_file: Some(pki.ca_file.clone()),
         pin_sha256: None,
     };

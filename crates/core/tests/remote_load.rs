@@ -13,7 +13,7 @@ fn account() -> Account {
     let server = Server {
         host: "localhost".into(),
         port: 993,
-        security: Security::Tls,
+        security: Security::ImplicitTls,
         ca_file: None,
         pin_sha256: None,
     };

@@ -116,7 +116,7 @@ async fn tls_records_win_and_priority_then_weight_decide() {
         Found {
             host: "imap2.example.org".into(),
             port: 993,
-            security: Security::Tls
+            security: Security::ImplicitTls
         }
     );
     // "." means no implicit-TLS submission: STARTTLS (required) is used.
@@ -125,7 +125,7 @@ async fn tls_records_win_and_priority_then_weight_decide() {
         Found {
             host: "smtp.example.org".into(),
             port: 587,
-            security: Security::Starttls
+            security: Security::StartTlsRequired
         }
     );
     assert!(d.note.is_none());

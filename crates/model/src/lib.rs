@@ -3,12 +3,14 @@
 //! This crate owns the vocabulary — display-safe text and the `SafeMessage` contract — and must
 //! never do I/O of any kind: no network, no disk, no async runtime, no GUI.
 
+pub mod connection;
 pub mod ledger;
 pub mod message;
 pub mod secret;
 pub mod sender;
 pub mod text;
 
+pub use connection::{Protocol, Security};
 pub use ledger::{LedgerEntry, LedgerState};
 pub use message::{
     Addr, Attachment, Authentication, BodySource, Code, Link, LinkMarker, Opening, RemoteKind,

@@ -24,19 +24,7 @@ use std::sync::Arc;
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
-/// How a connection gets to TLS. There is no plaintext and no opportunistic mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Security {
-    /// TLS from the first byte (IMAP 993, SMTP 465). Nothing is ever sent in the clear. The
-    /// default, and the safest.
-    #[default]
-    ImplicitTls,
-    /// Plain text until STARTTLS, which is required (IMAP 143, SMTP 587). Risk: the plain-text
-    /// phase can be tampered with; Quietpost refuses a missing or refused STARTTLS, a PREAUTH
-    /// greeting and any byte sent before the handshake, sends nothing but the upgrade before
-    /// TLS, and trusts nothing learned before it.
-    StartTlsRequired,
-}
+pub use quietpost_model::Security;
 
 /// Whom to trust for a server's certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -116,14 +116,7 @@ pub struct Server {
     pub pin_sha256: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Security {
-    /// Implicit TLS (IMAP 993, SMTP 465).
-    Tls,
-    /// STARTTLS, required (IMAP 143, SMTP 587).
-    Starttls,
-}
+pub use quietpost_model::Security;
 
 /// Where the password comes from. Never the configuration file itself.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -224,14 +217,14 @@ mod tests {
             Server {
                 host: "imap.example.org".into(),
                 port: 993,
-                security: Security::Tls,
+                security: Security::ImplicitTls,
                 ca_file: None,
                 pin_sha256: None,
             },
             Server {
                 host: "smtp.example.org".into(),
                 port: 587,
-                security: Security::Starttls,
+                security: Security::StartTlsRequired,
                 ca_file: None,
                 pin_sha256: Some("AB".into()),
             },

@@ -7,7 +7,7 @@ use quietpost_core::remote::{self, LoadLimits, Permission};
 use quietpost_core::sync::{self, Verb};
 use quietpost_model::{LedgerEntry, Opening, SafeMessage};
 use quietpost_render::{Limits, Options};
-use quietpost_store::cache::{Cache, Flags, ListQuery, MessageRow, Role};
+use quietpost_store::cache::{Cache, Flags, ListQuery, MessageRow};
 use quietpost_store::config::Account;
 use quietpost_store::paths::Paths;
 use std::path::{Path, PathBuf};
@@ -57,70 +57,16 @@ async fn blocking<T: Send + 'static>(
         .unwrap_or(Err(Error::Stopped))
 }
 
-/// A folder in the folder pane.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FolderItem {
-    pub account: String,
-    /// The server's name (what the cache and the server know it by).
-    pub name: String,
-    /// What people read: the decoded name's last part.
-    pub label: String,
-    pub role: Option<Role>,
-    pub total: u64,
-    pub unread: u64,
-}
-
-/// Special-use folders first, in the order mail clients show them; then the rest by name.
-fn role_rank(role: Option<Role>) -> u8 {
-    match role {
-        Some(Role::Inbox) => 0,
-        Some(Role::Drafts) => 1,
-        Some(Role::Sent) => 2,
-        Some(Role::Archive) => 3,
-        Some(Role::Junk) => 4,
-        Some(Role::Trash) => 5,
-        _ => 6,
-    }
-}
+/// A folder in the folder pane (core's, shared with the command line).
+pub use quietpost_core::folders::Folder as FolderItem;
 
 /// The folders of `accounts` (in that order) with their counts.
 pub async fn folders(cache: PathBuf, accounts: Vec<String>) -> Result<Vec<FolderItem>, Error> {
     blocking(move || {
-        let cache = Cache::open_file(&cache)?;
-        let mut items = Vec::new();
-        for account in &accounts {
-            let mut folders: Vec<FolderItem> = Vec::new();
-            for f in cache.folders(account)? {
-                if !f.info.selectable {
-                    continue;
-                }
-                let (total, unread) = cache.counts(f.id)?;
-                let decoded = quietpost_net::imap::mailbox::decode_name(&f.info.name);
-                let label = match (f.info.role, f.info.delimiter.as_deref()) {
-                    (Some(Role::Inbox), _) => "Inbox".to_owned(),
-                    (_, Some(d)) if !d.is_empty() => {
-                        decoded.rsplit(d).next().unwrap_or(&decoded).to_owned()
-                    }
-                    _ => decoded.clone(),
-                };
-                folders.push(FolderItem {
-                    account: account.clone(),
-                    name: f.info.name,
-                    label: quietpost_model::SafeLine::new(&label, 120)
-                        .as_str()
-                        .to_owned(),
-                    role: f.info.role,
-                    total,
-                    unread,
-                });
-            }
-            folders.sort_by(|a, b| {
-                (role_rank(a.role), a.label.to_lowercase())
-                    .cmp(&(role_rank(b.role), b.label.to_lowercase()))
-            });
-            items.extend(folders);
-        }
-        Ok(items)
+        Ok(quietpost_core::folders::list(
+            &Cache::open_file(&cache)?,
+            &accounts,
+        )?)
     })
     .await
 }

@@ -340,7 +340,7 @@ pub fn engine_event(e: &quietpost_core::engine::Event) -> (String, bool) {
         }) => (
             format!(
                 "downloading {}: {done} of {total}",
-                quietpost_net::imap::mailbox::decode_name(folder)
+                quietpost_core::folders::decoded(folder)
             ),
             *done == *total,
         ),
@@ -376,10 +376,7 @@ pub fn engine_event(e: &quietpost_core::engine::Event) -> (String, bool) {
 /// then the TLS version, the certificate and why it is trusted — or what failed.
 pub fn server_check(role: &str, c: &quietpost_core::accounts::ServerCheck) -> Vec<String> {
     let ep = &c.endpoint;
-    let how = match ep.security {
-        quietpost_net::Security::ImplicitTls => "TLS from the first byte",
-        quietpost_net::Security::StartTlsRequired => "STARTTLS, required",
-    };
+    let how = security(ep.security);
     let mut lines = vec![format!("{role} {}:{} ({how})", ep.host, ep.port)];
     match &c.result {
         Ok(ok) => {

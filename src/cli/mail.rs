@@ -7,8 +7,8 @@ use super::term::Out;
 use crate::wording;
 use anyhow::{Result, anyhow, bail};
 use clap::Args;
+use quietpost_core::folders::decoded as decode_name;
 use quietpost_core::sync::{self, SyncOptions, Update, Verb};
-use quietpost_net::imap::mailbox::decode_name;
 use quietpost_store::cache::{Action, Cache, Flags, ListQuery, MessageRow};
 use quietpost_store::config::Account;
 use quietpost_store::paths::Paths;
@@ -407,13 +407,10 @@ fn resolve_folder(
     typed: &str,
 ) -> Result<String> {
     for acc in accounts(paths, account)? {
-        for f in cache
-            .folders(&acc.name)
+        if let Some(name) = quietpost_core::folders::find(cache, &acc.name, typed)
             .map_err(|e| anyhow!(wording::store_error(&e)))?
         {
-            if f.info.name == typed || decode_name(&f.info.name) == typed {
-                return Ok(f.info.name);
-            }
+            return Ok(name);
         }
     }
     bail!(

@@ -11,6 +11,7 @@ pub mod autoconfig;
 pub mod compose;
 pub mod demo;
 pub mod engine;
+pub mod folders;
 pub mod outbox;
 pub mod remote;
 pub mod sync;

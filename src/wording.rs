@@ -576,3 +576,12 @@ pub fn security(s: quietpost_model::Security) -> &'static str {
         quietpost_model::Security::StartTlsRequired => "STARTTLS (required)",
     }
 }
+
+/// A size in words people read, the same on the command line and in the window.
+pub fn size(bytes: u64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} bytes"),
+        b if b < 1024 * 1024 => format!("{:.0} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}

@@ -157,7 +157,7 @@ fn add(a: AddArgs, paths: &Paths) -> Result<()> {
     {
         bail!("--pin-sha256 needs the 64 hex digits of the SHA-256 fingerprint (colons allowed)");
     }
-    let mut account = Account {
+    let account = Account {
         password: match &a.password_command {
             Some(command) => PasswordSource::Command {
                 command: command.clone(),
@@ -185,11 +185,6 @@ fn add(a: AddArgs, paths: &Paths) -> Result<()> {
             )?,
         )
     };
-    // These providers put submitted mail in Sent themselves; a second copy would duplicate it.
-    account.files_sent = matches!(
-        account.smtp.host.to_ascii_lowercase().as_str(),
-        "smtp.gmail.com" | "smtp.office365.com"
-    );
     // Validate proxy and pins before anything else happens.
     accounts::endpoint(&account, &account.imap).map_err(|e| anyhow!("{e}"))?;
 

@@ -325,7 +325,7 @@ fn print_view<W: Write>(
                 "  {}. {}  ({}, declared {}{detected})",
                 i + 1,
                 a.safe_filename,
-                human_size(a.size),
+                crate::wording::size(a.size),
                 a.content_type
             ))?;
             if let Some(shown) = &a.looks_like {
@@ -367,12 +367,4 @@ fn escape_imitated_markers(m: &SafeMessage) -> String {
         out.push(c);
     }
     out
-}
-
-pub(super) fn human_size(n: u64) -> String {
-    match n {
-        n if n < 1024 => format!("{n} B"),
-        n if n < 1024 * 1024 => format!("{:.1} KB", n as f64 / 1024.0),
-        n => format!("{:.1} MB", n as f64 / (1024.0 * 1024.0)),
-    }
 }

@@ -2,7 +2,6 @@
 //! outbox, submission.
 
 use super::account::{accounts_named, password, runtime};
-use super::inspect::human_size;
 use super::term::Out;
 use crate::wording;
 use anyhow::{Context, Result, anyhow, bail};
@@ -117,7 +116,7 @@ fn read_capped(mut r: impl Read, max: u64, what: &str) -> Result<Vec<u8>> {
     if data.len() as u64 > max {
         bail!(
             "{what} is larger than {}; nothing was sent.",
-            human_size(max)
+            crate::wording::size(max)
         );
     }
     Ok(data)
@@ -202,7 +201,7 @@ fn reveals(d: &Draft, built: &Built, account: &Account) -> Vec<String> {
         out.push(format!(
             "Attachment {} ({}): {what}.",
             a.name,
-            human_size(a.bytes as u64)
+            crate::wording::size(a.bytes as u64)
         ));
     }
     out.push(format!(

@@ -313,10 +313,6 @@ impl Wizard {
             server(&f.smtp, "SMTP")?,
         );
         account.proxy = Some(f.proxy.trim().to_owned()).filter(|p| !p.is_empty());
-        account.files_sent = matches!(
-            account.smtp.host.to_ascii_lowercase().as_str(),
-            "smtp.gmail.com" | "smtp.office365.com"
-        );
         Ok(account)
     }
 

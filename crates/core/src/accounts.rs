@@ -167,6 +167,8 @@ pub fn save_new(
         }
     }
     let mut account = account.clone();
+    // Providers that put submitted mail in Sent themselves: a second copy would duplicate it.
+    account.files_sent |= crate::autoconfig::provider_files_sent(&account.smtp.host);
     // A built-in provider's own authentication results are believed from the start.
     for id in crate::autoconfig::provider_authserv_ids(&account.imap.host) {
         if !account

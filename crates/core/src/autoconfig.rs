@@ -40,6 +40,9 @@ struct Provider {
     /// own header is known to carry one: believing an id the provider does not add would let
     /// a sender's forged header pass.
     authserv_ids: &'static [&'static str],
+    /// The provider puts submitted mail in Sent itself: a copy filed by Quietpost would be a
+    /// duplicate.
+    files_sent: bool,
 }
 
 const TLS: Security = Security::ImplicitTls;
@@ -69,6 +72,7 @@ const PROVIDERS: &[Provider] = &[
             "mx7.messagingengine.com",
             "mx8.messagingengine.com",
         ],
+        files_sent: false,
     },
     Provider {
         domains: &["gmail.com", "googlemail.com"],
@@ -77,6 +81,7 @@ const PROVIDERS: &[Provider] = &[
         smtp: ("smtp.gmail.com", 465, TLS),
         note: None,
         authserv_ids: &["mx.google.com"],
+        files_sent: true,
     },
     Provider {
         domains: &[
@@ -92,6 +97,7 @@ const PROVIDERS: &[Provider] = &[
         smtp: ("smtp.office365.com", 587, STARTTLS),
         note: None,
         authserv_ids: &[],
+        files_sent: true,
     },
     Provider {
         domains: &["icloud.com", "me.com", "mac.com"],
@@ -100,6 +106,7 @@ const PROVIDERS: &[Provider] = &[
         smtp: ("smtp.mail.me.com", 587, STARTTLS),
         note: None,
         authserv_ids: &[],
+        files_sent: false,
     },
     Provider {
         domains: &["yahoo.com", "ymail.com", "rocketmail.com"],
@@ -108,6 +115,7 @@ const PROVIDERS: &[Provider] = &[
         smtp: ("smtp.mail.yahoo.com", 465, TLS),
         note: None,
         authserv_ids: &[],
+        files_sent: false,
     },
     Provider {
         domains: &[
@@ -123,6 +131,7 @@ const PROVIDERS: &[Provider] = &[
         smtp: ("posteo.de", 465, TLS),
         note: None,
         authserv_ids: &[],
+        files_sent: false,
     },
     Provider {
         domains: &["mailbox.org"],
@@ -131,6 +140,7 @@ const PROVIDERS: &[Provider] = &[
         smtp: ("smtp.mailbox.org", 465, TLS),
         note: None,
         authserv_ids: &[],
+        files_sent: false,
     },
     Provider {
         domains: &["gmx.net", "gmx.de", "gmx.at", "gmx.ch"],
@@ -139,6 +149,7 @@ const PROVIDERS: &[Provider] = &[
         smtp: ("mail.gmx.net", 465, TLS),
         note: None,
         authserv_ids: &[],
+        files_sent: false,
     },
     Provider {
         domains: &["gmx.com"],
@@ -147,6 +158,7 @@ const PROVIDERS: &[Provider] = &[
         smtp: ("mail.gmx.com", 465, TLS),
         note: None,
         authserv_ids: &[],
+        files_sent: false,
     },
     Provider {
         domains: &["web.de"],
@@ -155,6 +167,7 @@ const PROVIDERS: &[Provider] = &[
         smtp: ("smtp.web.de", 587, STARTTLS),
         note: None,
         authserv_ids: &[],
+        files_sent: false,
     },
     Provider {
         domains: &["zoho.com", "zohomail.com"],
@@ -163,6 +176,7 @@ const PROVIDERS: &[Provider] = &[
         smtp: ("smtp.zoho.com", 465, TLS),
         note: None,
         authserv_ids: &[],
+        files_sent: false,
     },
     Provider {
         domains: &["proton.me", "protonmail.com", "protonmail.ch", "pm.me"],
@@ -173,6 +187,7 @@ const PROVIDERS: &[Provider] = &[
             "Proton Mail needs Proton Mail Bridge running on this computer. Its certificate is its own: export it from Bridge and pin its fingerprint with --pin-sha256.",
         ),
         authserv_ids: &[],
+        files_sent: false,
     },
 ];
 
@@ -189,6 +204,17 @@ pub fn provider_authserv_ids(imap_host: &str) -> Vec<String> {
         })
         .map(|p| p.authserv_ids.iter().map(|s| (*s).to_owned()).collect())
         .unwrap_or_default()
+}
+
+/// Whether the provider whose submission server is `smtp_host` files submitted mail in Sent
+/// itself (Gmail, Outlook): then Quietpost does not, or every message would be there twice.
+pub fn provider_files_sent(smtp_host: &str) -> bool {
+    PROVIDERS.iter().any(|p| {
+        p.files_sent
+            && p.smtp
+                .0
+                .eq_ignore_ascii_case(smtp_host.trim_end_matches('.'))
+    })
 }
 
 /// The domain of an address, lower-case, if it has one.
@@ -476,6 +502,14 @@ pub async fn srv(email: &str, resolver: &Resolver) -> Result<Discovered, String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn providers_that_file_sent_mail_themselves() {
+        assert!(provider_files_sent("smtp.gmail.com"));
+        assert!(provider_files_sent("SMTP.Office365.com."));
+        assert!(!provider_files_sent("smtp.fastmail.com"));
+        assert!(!provider_files_sent("mail.example.org"));
+    }
 
     #[test]
     fn builtin_providers_name_their_own_authserv_ids() {

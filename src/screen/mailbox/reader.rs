@@ -526,7 +526,7 @@ fn attachments(m: &SafeMessage) -> Option<Element<'_, Message>> {
             ]
             .spacing(8)
             .align_y(iced::Alignment::Center),
-            text(format!("{} · {kind}", size(a.size)))
+            text(format!("{} · {kind}", crate::wording::size(a.size)))
                 .size(12)
                 .style(theme::muted),
         ]
@@ -558,15 +558,6 @@ fn attachments(m: &SafeMessage) -> Option<Element<'_, Message>> {
         list = list.push(item);
     }
     Some(list.into())
-}
-
-/// A size in words people read.
-pub fn size(bytes: u64) -> String {
-    match bytes {
-        b if b < 1024 => format!("{b} bytes"),
-        b if b < 1024 * 1024 => format!("{:.0} KB", b as f64 / 1024.0),
-        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
-    }
 }
 
 /// The reading pane for an open message.
@@ -628,7 +619,7 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
             row![
                 text(format!(
                     "This message is long: {} of its text are not shown yet.",
-                    size(r.hidden_bytes() as u64)
+                    crate::wording::size(r.hidden_bytes() as u64)
                 ))
                 .size(13)
                 .width(Length::Fill),

@@ -183,7 +183,7 @@ pub async fn open(
         let permission = remote::permission(&account, &message);
         let cannot_load = if permission == Permission::Blocked {
             Some(CannotLoad::Policy)
-        } else if remote::route(&account, None)?.is_none() {
+        } else if remote::route(&account, None).is_none() {
             Some(CannotLoad::NoProxy)
         } else {
             None
@@ -264,7 +264,7 @@ pub async fn load_remote(
     id: i64,
     message: SafeMessage,
 ) -> Result<RemoteLoaded, Error> {
-    let route = remote::route(&account, None)?;
+    let route = remote::route(&account, None);
     let loaded = remote::load(&account, &message, route.as_ref(), &LoadLimits::default()).await?;
     blocking(move || {
         let mut cache = Cache::open_file(&cache)?;

@@ -4,7 +4,7 @@ use crate::wording;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use quietpost_core::accounts;
-use quietpost_model::{Protocol, Secret, Security};
+use quietpost_model::{Protocol, Route, Secret, Security};
 use quietpost_store::config::{Account, Config, PasswordSource, Server};
 use quietpost_store::credentials::Keychain;
 use quietpost_store::paths::Paths;
@@ -21,7 +21,7 @@ pub struct AccountArgs {
 enum AccountCommand {
     /// Add an account: checks both servers with the password, then stores the password in the
     /// OS keychain (or remembers your password command) and the settings in config.toml.
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// List the accounts.
     List {
         #[arg(long)]
@@ -66,7 +66,7 @@ struct AddArgs {
     pin_sha256: Option<String>,
     /// Connect through this proxy; if it is down, nothing connects.
     #[arg(long, value_name = "socks5://HOST:PORT|http://HOST:PORT")]
-    proxy: Option<String>,
+    proxy: Option<Route>,
     /// Read the password from the first line of standard input.
     #[arg(long, conflicts_with = "password_command")]
     password_stdin: bool,
@@ -82,7 +82,7 @@ struct AddArgs {
 
 pub fn run(args: AccountArgs, paths: &Paths) -> Result<()> {
     match args.command {
-        AccountCommand::Add(a) => add(a, paths),
+        AccountCommand::Add(a) => add(*a, paths),
         AccountCommand::List { json } => list(paths, json),
         AccountCommand::Remove { name } => remove(&name, paths),
         AccountCommand::Check { name, json } => check(&name, paths, json),
@@ -234,13 +234,7 @@ fn add(a: AddArgs, paths: &Paths) -> Result<()> {
 /// Finds the servers for the address and shows them. Returns true to go on (with `--yes`);
 /// without it nothing is sent and the person reviews what was found first.
 fn discover(a: &mut AddArgs) -> Result<bool> {
-    let route = a
-        .proxy
-        .as_deref()
-        .map(accounts::parse_proxy)
-        .transpose()
-        .map_err(|e| anyhow!("{e}"))?
-        .unwrap_or_default();
+    let route = a.proxy.clone().unwrap_or_default();
     let found = runtime()?
         .block_on(quietpost_core::autoconfig::discover(&a.email, &route))
         .map_err(|e| anyhow!("Could not find the servers for {}: {e}.\nGive them with --imap HOST[:PORT] and --smtp HOST[:PORT].", a.email))?;
@@ -306,7 +300,7 @@ fn list(paths: &Paths, json: bool) -> Result<()> {
                 serde_json::json!({
                     "name": a.name, "email": a.email, "user": a.user,
                     "imap": server_json(&a.imap), "smtp": server_json(&a.smtp),
-                    "proxy": a.proxy,
+                    "proxy": a.proxy.as_ref().map(Route::url),
                     "password": match &a.password { PasswordSource::Keychain => "keychain", PasswordSource::Command { .. } => "command" },
                 })
             })
@@ -331,7 +325,7 @@ fn list(paths: &Paths, json: bool) -> Result<()> {
             security(a.smtp.security)
         );
         if let Some(p) = &a.proxy {
-            println!("  through {p} (if it is down, nothing connects)");
+            println!("  through {} (if it is down, nothing connects)", p.url());
         }
     }
     Ok(())

@@ -28,7 +28,7 @@ pub enum RemoteCommand {
         id: i64,
         /// Use this proxy for this load: socks5://HOST:PORT or http://HOST:PORT.
         #[arg(long, value_name = "URL")]
-        proxy: Option<String>,
+        proxy: Option<quietpost_model::Route>,
         #[arg(long)]
         json: bool,
     },
@@ -66,14 +66,14 @@ pub fn run(a: RemoteArgs, paths: &Paths) -> Result<()> {
     }
 }
 
-fn load_images(paths: &Paths, id: i64, proxy: Option<String>, json: bool) -> Result<()> {
+fn load_images(
+    paths: &Paths,
+    id: i64,
+    proxy: Option<quietpost_model::Route>,
+    json: bool,
+) -> Result<()> {
     let (account, raw) = super::mail::raw_message(paths, id)?;
-    let over = proxy
-        .as_deref()
-        .map(quietpost_core::accounts::parse_proxy)
-        .transpose()
-        .map_err(|e| anyhow!("{e}"))?;
-    let via = remote::route(&account, over).map_err(|e| anyhow!("{e}"))?;
+    let via = remote::route(&account, proxy);
     let message = quietpost_render::render(
         &raw,
         &quietpost_render::Options {
@@ -146,7 +146,7 @@ fn policy(
     };
     println!("Remote content for {name}: {words}.");
     match &account.proxy {
-        Some(p) => println!("Proxy: {p}."),
+        Some(p) => println!("Proxy: {}.", p.url()),
         None => println!("Proxy: none, so nothing can load (`--proxy` gives one for one load)."),
     }
     if !account.always_load_from.is_empty() {

@@ -312,7 +312,10 @@ impl Wizard {
             server(&f.imap, "IMAP")?,
             server(&f.smtp, "SMTP")?,
         );
-        account.proxy = Some(f.proxy.trim().to_owned()).filter(|p| !p.is_empty());
+        account.proxy = match f.proxy.trim() {
+            "" => None,
+            typed => Some(quietpost_core::accounts::parse_proxy(typed).map_err(|e| e.to_string())?),
+        };
         Ok(account)
     }
 

@@ -16,27 +16,11 @@ pub enum Error {
     Store(#[from] quietpost_store::Error),
 }
 
-/// Parses `socks5://HOST:PORT` or `http://HOST:PORT`.
+/// Parses `socks5://HOST:PORT` or `http://HOST:PORT` (what a person typed; config.toml's are
+/// parsed when it is read).
 pub fn parse_proxy(s: &str) -> Result<Route, Error> {
-    let bad = || Error::Proxy(s.to_owned());
-    let (scheme, rest) = s.split_once("://").ok_or_else(bad)?;
-    let (host, port) = rest
-        .trim_end_matches('/')
-        .rsplit_once(':')
-        .ok_or_else(bad)?;
-    let port: u16 = port.parse().map_err(|_| bad())?;
-    let host = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_owned();
-    if host.is_empty() {
-        return Err(bad());
-    }
-    match scheme.to_ascii_lowercase().as_str() {
-        "socks5" | "socks5h" => Ok(Route::Socks5 { host, port }),
-        "http" => Ok(Route::HttpConnect { host, port }),
-        _ => Err(bad()),
-    }
+    s.parse()
+        .map_err(|e: quietpost_model::BadProxy| Error::Proxy(e.0))
 }
 
 fn trust(server: &Server) -> Result<Trust, Error> {
@@ -56,12 +40,7 @@ pub fn endpoint(account: &Account, server: &Server) -> Result<Endpoint, Error> {
         port: server.port,
         security: server.security,
         trust: trust(server)?,
-        route: account
-            .proxy
-            .as_deref()
-            .map(parse_proxy)
-            .transpose()?
-            .unwrap_or_default(),
+        route: account.proxy.clone().unwrap_or_default(),
     })
 }
 

@@ -103,16 +103,9 @@ pub struct Loaded {
 
 /// The proxy a load goes through: `over` for this one load, else the account's. `None`: no
 /// proxy, so nothing can load.
-pub fn route(account: &Account, over: Option<Route>) -> Result<Option<Route>, Error> {
-    Ok(match over {
-        Some(r) => Some(r),
-        None => account
-            .proxy
-            .as_deref()
-            .map(crate::accounts::parse_proxy)
-            .transpose()?,
-    }
-    .filter(|r| *r != Route::Direct))
+pub fn route(account: &Account, over: Option<Route>) -> Option<Route> {
+    over.or_else(|| account.proxy.clone())
+        .filter(|r| *r != Route::Direct)
 }
 
 /// Loads `message`'s images through `via` when the account allows it. Each reference ends in
@@ -289,7 +282,10 @@ mod tests {
             pin_sha256: None,
         };
         Account {
-            proxy: Some("socks5://127.0.0.1:9050".into()),
+            proxy: Some(Route::Socks5 {
+                host: "127.0.0.1".into(),
+                port: 9050,
+            }),
             remote_content: policy,
             always_load_from: always.iter().map(|s| s.to_string()).collect(),
             trusted_authserv_ids: vec!["mx.example.org".into()],
@@ -370,7 +366,7 @@ mod tests {
             proxy: None,
             ..account(RemoteContent::OnRequest, &[])
         };
-        assert_eq!(route(&a, None).unwrap(), None);
+        assert_eq!(route(&a, None), None);
         let loaded = load(&a, &m, None, &LoadLimits::default()).await.unwrap();
         let states: Vec<_> = loaded.ledger.iter().map(|e| (e.kind, e.state)).collect();
         assert_eq!(

@@ -20,6 +20,95 @@ pub enum Security {
     StartTlsRequired,
 }
 
+/// The path to a server. In config.toml an account's `proxy = "socks5://HOST:PORT"` or
+/// `"http://HOST:PORT"` (no proxy: direct); parsed once, when the file is read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum Route {
+    /// Straight to the server. The server, and anyone watching the network, sees your IP
+    /// address, and your resolver sees the server's name.
+    #[default]
+    Direct,
+    /// Through a SOCKS5 proxy (Tor: 127.0.0.1:9050). The proxy resolves the server's name; your
+    /// IP address and resolver are not used for it.
+    Socks5 { host: String, port: u16 },
+    /// Through an HTTP proxy's CONNECT. The proxy resolves the server's name.
+    HttpConnect { host: String, port: u16 },
+}
+
+impl Route {
+    /// The proxy as a URL (`socks5://127.0.0.1:9050`); empty for a direct route.
+    pub fn url(&self) -> String {
+        let host = |h: &str| {
+            if h.contains(':') {
+                format!("[{h}]")
+            } else {
+                h.to_owned()
+            }
+        };
+        match self {
+            Route::Direct => String::new(),
+            Route::Socks5 { host: h, port } => format!("socks5://{}:{port}", host(h)),
+            Route::HttpConnect { host: h, port } => format!("http://{}:{port}", host(h)),
+        }
+    }
+}
+
+/// A proxy that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadProxy(pub String);
+
+impl std::fmt::Display for BadProxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "invalid proxy {:?}: expected socks5://HOST:PORT or http://HOST:PORT",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for BadProxy {}
+
+impl std::str::FromStr for Route {
+    type Err = BadProxy;
+
+    /// Parses `socks5://HOST:PORT` (or `socks5h://`) or `http://HOST:PORT`.
+    fn from_str(s: &str) -> Result<Route, BadProxy> {
+        let bad = || BadProxy(s.to_owned());
+        let (scheme, rest) = s.trim().split_once("://").ok_or_else(bad)?;
+        let (host, port) = rest
+            .trim_end_matches('/')
+            .rsplit_once(':')
+            .ok_or_else(bad)?;
+        let port: u16 = port.parse().map_err(|_| bad())?;
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned();
+        if host.is_empty() || port == 0 {
+            return Err(bad());
+        }
+        match scheme.to_ascii_lowercase().as_str() {
+            "socks5" | "socks5h" => Ok(Route::Socks5 { host, port }),
+            "http" => Ok(Route::HttpConnect { host, port }),
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl Serialize for Route {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.url())
+    }
+}
+
+impl<'de> Deserialize<'de> for Route {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Route, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// Which server of an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Protocol {
@@ -64,5 +153,42 @@ mod tests {
             Security::StartTlsRequired.usual_port(Protocol::Submission),
             587
         );
+    }
+
+    #[test]
+    fn proxies_parse_once_and_write_back_the_same() {
+        assert_eq!(
+            "socks5://127.0.0.1:9050".parse(),
+            Ok(Route::Socks5 {
+                host: "127.0.0.1".into(),
+                port: 9050
+            })
+        );
+        let v6: Route = "http://[::1]:8080".parse().unwrap();
+        assert_eq!(
+            v6,
+            Route::HttpConnect {
+                host: "::1".into(),
+                port: 8080
+            }
+        );
+        assert_eq!(v6.url(), "http://[::1]:8080");
+        for bad in [
+            "socks4://x:1",
+            "socks5://x",
+            "socks5://:9050",
+            "tor",
+            "socks5://x:0",
+        ] {
+            assert!(bad.parse::<Route>().is_err(), "{bad}");
+        }
+        #[derive(Serialize, Deserialize, PartialEq, Debug)]
+        struct A {
+            proxy: Option<Route>,
+        }
+        let text = "{\"proxy\":\"socks5://127.0.0.1:9050\"}";
+        let a: A = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::to_string(&a).unwrap(), text);
+        assert!(serde_json::from_str::<A>("{\"proxy\":\"socks4://x:1\"}").is_err());
     }
 }

@@ -17,33 +17,16 @@ use tokio::time::timeout;
 /// Longest HTTP proxy response head accepted.
 const MAX_HTTP_HEAD: usize = 8 * 1024;
 
-/// The path to a server.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum Route {
-    /// Straight to the server. The server, and anyone watching the network, sees your IP
-    /// address, and your resolver sees the server's name.
-    #[default]
-    Direct,
-    /// Through a SOCKS5 proxy (Tor: 127.0.0.1:9050). The proxy resolves the server's name; your
-    /// IP address and resolver are not used for it.
-    Socks5 { host: String, port: u16 },
-    /// Through an HTTP proxy's CONNECT. The proxy resolves the server's name.
-    HttpConnect { host: String, port: u16 },
-}
+pub use quietpost_model::Route;
 
-impl Route {
-    fn proxy(&self) -> String {
-        match self {
-            Route::Direct => String::new(),
-            Route::Socks5 { host, port } => format!("socks5://{host}:{port}"),
-            Route::HttpConnect { host, port } => format!("http://{host}:{port}"),
-        }
-    }
+/// The proxy of `route`, for messages (empty when direct).
+fn proxy_url(route: &Route) -> String {
+    route.url()
 }
 
 /// Opens a TCP stream to `host:port` along `route`.
 pub async fn open(route: &Route, host: &str, port: u16, limit: Duration) -> Result<TcpStream> {
-    tracing::debug!(host, port, route = %route.proxy(), "connecting");
+    tracing::debug!(host, port, route = %proxy_url(route), "connecting");
     match route {
         Route::Direct => direct(host, port, limit).await,
         Route::Socks5 {
@@ -73,7 +56,7 @@ pub async fn open(route: &Route, host: &str, port: u16, limit: Duration) -> Resu
 
 fn proxy_error(route: &Route, detail: &str) -> Error {
     Error::Proxy {
-        proxy: route.proxy(),
+        proxy: proxy_url(route),
         detail: detail.to_owned(),
     }
 }
@@ -83,7 +66,7 @@ async fn to_proxy(route: &Route, host: &str, port: u16, limit: Duration) -> Resu
     direct(host, port, limit)
         .await
         .map_err(|e| Error::ProxyUnreachable {
-            proxy: route.proxy(),
+            proxy: proxy_url(route),
             reason: e.to_string(),
         })
 }

@@ -45,7 +45,7 @@ pub struct Account {
     #[serde(default)]
     pub password: PasswordSource,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub proxy: Option<String>,
+    pub proxy: Option<quietpost_model::Route>,
     /// The provider files sent mail in Sent by itself (Gmail does): Quietpost does not append
     /// a second copy.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -263,6 +263,37 @@ mod tests {
         }
         match parse(Path::new("c.toml"), "[[account]]\nname = 1\n") {
             Err(Error::Config { line, .. }) => assert_eq!(line, 2),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// A proxy is parsed with the file: a bad one is an error naming its line at load, not
+    /// at the first connection; a good one is written back as it was.
+    #[test]
+    fn a_proxy_is_parsed_when_the_file_is_read() {
+        let mut c = Config {
+            accounts: vec![account()],
+        };
+        c.accounts[0].proxy = Some("socks5://127.0.0.1:9050".parse().unwrap());
+        let text = toml::to_string_pretty(&c).unwrap();
+        assert!(
+            text.contains("proxy = \"socks5://127.0.0.1:9050\""),
+            "{text}"
+        );
+        assert_eq!(parse(Path::new("c.toml"), &text).unwrap(), c);
+        let bad = text.replace("socks5://127.0.0.1:9050", "socks4://127.0.0.1:9050");
+        let line = bad
+            .lines()
+            .position(|l| l.starts_with("proxy"))
+            .map(|i| i + 1)
+            .unwrap();
+        match parse(Path::new("c.toml"), &bad) {
+            Err(Error::Config {
+                line: at, message, ..
+            }) => {
+                assert_eq!(at, line, "{message}");
+                assert!(message.contains("invalid proxy"), "{message}");
+            }
             other => panic!("{other:?}"),
         }
     }

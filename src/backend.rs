@@ -385,7 +385,7 @@ pub enum AddFailure {
     Certificate {
         words: String,
         smtp: bool,
-        fingerprint: Option<String>,
+        fingerprint: Option<quietpost_model::Fingerprint>,
     },
     Other(String),
 }

@@ -4,7 +4,7 @@ use crate::wording;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use quietpost_core::accounts;
-use quietpost_model::{Protocol, Route, Secret, Security};
+use quietpost_model::{Fingerprint, Protocol, Route, Secret, Security};
 use quietpost_store::config::{Account, Config, PasswordSource, Server};
 use quietpost_store::credentials::Keychain;
 use quietpost_store::paths::Paths;
@@ -98,7 +98,7 @@ fn server(
     starttls: bool,
     protocol: Protocol,
     ca: &Option<PathBuf>,
-    pin: &Option<String>,
+    pin: &Option<Fingerprint>,
 ) -> Result<Server> {
     let security = if starttls {
         Security::StartTlsRequired
@@ -120,7 +120,7 @@ fn server(
         port,
         security,
         ca_file: ca.clone(),
-        pin_sha256: pin.clone(),
+        pin_sha256: *pin,
     })
 }
 
@@ -152,11 +152,16 @@ fn add(a: AddArgs, paths: &Paths) -> Result<()> {
         .map(std::path::absolute)
         .transpose()
         .context("invalid --ca-file")?;
-    if let Some(pin) = &a.pin_sha256
-        && quietpost_net::tls::parse_fingerprint(pin).is_none()
-    {
-        bail!("--pin-sha256 needs the 64 hex digits of the SHA-256 fingerprint (colons allowed)");
-    }
+    let pin: Option<Fingerprint> = a
+        .pin_sha256
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(|_| {
+            anyhow!(
+                "--pin-sha256 needs the 64 hex digits of the SHA-256 fingerprint (colons allowed)"
+            )
+        })?;
     let account = Account {
         password: match &a.password_command {
             Some(command) => PasswordSource::Command {
@@ -169,20 +174,8 @@ fn add(a: AddArgs, paths: &Paths) -> Result<()> {
             &a.name,
             &a.email,
             a.user.as_deref().unwrap_or(&a.email),
-            server(
-                imap,
-                a.imap_starttls,
-                Protocol::Imap,
-                &ca_file,
-                &a.pin_sha256,
-            )?,
-            server(
-                smtp,
-                a.smtp_starttls,
-                Protocol::Submission,
-                &ca_file,
-                &a.pin_sha256,
-            )?,
+            server(imap, a.imap_starttls, Protocol::Imap, &ca_file, &pin)?,
+            server(smtp, a.smtp_starttls, Protocol::Submission, &ca_file, &pin)?,
         )
     };
     // Validate proxy and pins before anything else happens.

@@ -40,7 +40,7 @@ struct ServerForm {
     host: String,
     port: String,
     security: Mode,
-    pin: Option<String>,
+    pin: Option<quietpost_model::Fingerprint>,
 }
 
 /// The TLS mode as the form's list offers it: the one `Security`, in the window's words.
@@ -82,7 +82,7 @@ enum Step {
 struct Certificate {
     words: String,
     smtp: bool,
-    fingerprint: Option<String>,
+    fingerprint: Option<quietpost_model::Fingerprint>,
     compared: bool,
 }
 
@@ -245,7 +245,7 @@ impl Wizard {
             Message::Pin => {
                 if let Step::Certificate(c) = &self.step
                     && c.compared
-                    && let Some(fp) = c.fingerprint.clone()
+                    && let Some(fp) = c.fingerprint
                 {
                     server_mut(&mut self.form, c.smtp).pin = Some(fp);
                     return (self.check(), None);
@@ -298,7 +298,7 @@ impl Wizard {
                 port,
                 security: s.security.0,
                 ca_file: None,
-                pin_sha256: s.pin.clone(),
+                pin_sha256: s.pin,
             })
         };
         let mut account = Account::new(
@@ -415,7 +415,7 @@ impl Wizard {
                     Some(fp) => {
                         col = col
                             .push(text("Is this your own server? Then ask its administrator for the certificate's SHA-256 fingerprint and compare every character with this one:").size(13))
-                            .push(container(text(fp).font(theme::BOLD)).padding(8).style(theme::banner))
+                            .push(container(text(fp.to_string()).font(theme::BOLD)).padding(8).style(theme::banner))
                             .push(
                                 checkbox(c.compared)
                                     .label("It is exactly the fingerprint my administrator gave me")

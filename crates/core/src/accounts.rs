@@ -1,7 +1,7 @@
 //! Accounts: configuration → endpoints, passwords, and a check of both servers.
 
 use quietpost_model::Secret;
-use quietpost_net::{Endpoint, Route, Timeouts, TlsDetails, Trust, imap, smtp, tls};
+use quietpost_net::{Endpoint, Route, Timeouts, TlsDetails, Trust, imap, smtp};
 use quietpost_store::config::{self, Account, PasswordSource, Server};
 use quietpost_store::credentials::{CredentialKey, Keychain, run_password_command};
 use quietpost_store::paths::Paths;
@@ -25,9 +25,7 @@ pub fn parse_proxy(s: &str) -> Result<Route, Error> {
 
 fn trust(server: &Server) -> Result<Trust, Error> {
     Ok(match (&server.pin_sha256, &server.ca_file) {
-        (Some(pin), _) => {
-            Trust::PinnedSha256(tls::parse_fingerprint(pin).ok_or_else(|| Error::Pin(pin.clone()))?)
-        }
+        (Some(pin), _) => Trust::PinnedSha256(pin.0),
         (None, Some(ca)) => Trust::CaFile(ca.clone()),
         (None, None) => Trust::System,
     })
@@ -168,7 +166,10 @@ pub fn save_new(
 /// trusts no certificate and is abandoned once the certificate is seen
 /// (`net::tls::danger_learn_certificate`): no credential is ever sent, and for STARTTLS
 /// nothing but the greeting, CAPABILITY and STARTTLS precede it.
-pub async fn presented_fingerprint(account: &Account, server: &Server) -> Option<String> {
+pub async fn presented_fingerprint(
+    account: &Account,
+    server: &Server,
+) -> Option<quietpost_model::Fingerprint> {
     let ep = endpoint(account, server).ok()?;
     let t = Timeouts::default();
     if *server == account.smtp {

@@ -109,6 +109,77 @@ impl<'de> Deserialize<'de> for Route {
     }
 }
 
+/// A SHA-256 fingerprint, for pinning a server's certificate: 64 hex digits, written
+/// `AB:CD:…` (colons and spaces are ignored when it is read). Parsed once, when config.toml is
+/// read or a person types it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint(pub [u8; 32]);
+
+impl std::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, b) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(":")?;
+            }
+            write!(f, "{b:02X}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Fingerprint({self})")
+    }
+}
+
+/// A fingerprint that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadFingerprint(pub String);
+
+impl std::fmt::Display for BadFingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "invalid SHA-256 fingerprint {:?}: expected 64 hex digits",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for BadFingerprint {}
+
+impl std::str::FromStr for Fingerprint {
+    type Err = BadFingerprint;
+
+    fn from_str(s: &str) -> Result<Fingerprint, BadFingerprint> {
+        let hex: Vec<u8> = s.bytes().filter(|b| !matches!(b, b':' | b' ')).collect();
+        let bad = || BadFingerprint(s.to_owned());
+        if hex.len() != 64 || !hex.iter().all(u8::is_ascii_hexdigit) {
+            return Err(bad());
+        }
+        let mut out = [0u8; 32];
+        for (i, byte) in out.iter_mut().enumerate() {
+            let pair = std::str::from_utf8(&hex[2 * i..2 * i + 2]).map_err(|_| bad())?;
+            *byte = u8::from_str_radix(pair, 16).map_err(|_| bad())?;
+        }
+        Ok(Fingerprint(out))
+    }
+}
+
+impl Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Fingerprint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Fingerprint, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// Which server of an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Protocol {
@@ -153,6 +224,20 @@ mod tests {
             Security::StartTlsRequired.usual_port(Protocol::Submission),
             587
         );
+    }
+
+    #[test]
+    fn fingerprints_parse_in_any_usual_spelling() {
+        let fp = Fingerprint([0xAB; 32]);
+        let text = fp.to_string();
+        assert_eq!(text.len(), 32 * 3 - 1);
+        assert_eq!(text.parse(), Ok(fp));
+        assert_eq!(text.replace(':', "").to_lowercase().parse(), Ok(fp));
+        assert_eq!(text.replace(':', " ").parse(), Ok(fp));
+        assert!("AB:CD".parse::<Fingerprint>().is_err());
+        assert!("zz".repeat(32).parse::<Fingerprint>().is_err());
+        assert!("é".repeat(32).parse::<Fingerprint>().is_err());
+        assert!("+A".repeat(32).parse::<Fingerprint>().is_err());
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub mod secret;
 pub mod sender;
 pub mod text;
 
-pub use connection::{BadProxy, Protocol, Route, Security};
+pub use connection::{BadFingerprint, BadProxy, Fingerprint, Protocol, Route, Security};
 pub use ledger::{LedgerEntry, LedgerState};
 pub use message::{
     Addr, Attachment, Authentication, BodySource, Code, Link, LinkMarker, Opening, RemoteKind,

@@ -53,7 +53,7 @@ impl Endpoint {
         &self,
         t: &Timeouts,
         starttls: F,
-    ) -> Result<String>
+    ) -> Result<quietpost_model::Fingerprint>
     where
         F: FnOnce(TcpStream) -> Fut,
         Fut: std::future::Future<Output = Result<TcpStream>>,
@@ -69,7 +69,7 @@ impl Endpoint {
         )
         .await
         .map_err(|_| self.timed_out())??;
-        Ok(tls::format_fingerprint(&tls::fingerprint_sha256(&der)))
+        Ok(quietpost_model::Fingerprint(tls::fingerprint_sha256(&der)))
     }
 
     /// Opens the route, runs the protocol's STARTTLS step when the endpoint requires it, and

@@ -119,7 +119,10 @@ async fn starttls(tcp: TcpStream, ep: &Endpoint, t: &Timeouts) -> Result<TcpStre
 /// DANGER, for pinning only: the fingerprint of the certificate the submission server
 /// presents, learnt without trusting it and without sending anything but what STARTTLS needs
 /// (see [`Endpoint::danger_presented_fingerprint`]).
-pub async fn danger_presented_fingerprint(ep: &Endpoint, t: &Timeouts) -> Result<String> {
+pub async fn danger_presented_fingerprint(
+    ep: &Endpoint,
+    t: &Timeouts,
+) -> Result<quietpost_model::Fingerprint> {
     ep.danger_presented_fingerprint(t, |tcp| starttls(tcp, ep, t))
         .await
 }

@@ -86,25 +86,14 @@ pub fn fingerprint_sha256(der: &[u8]) -> [u8; 32] {
     out
 }
 
-/// `AB:CD:...`, the form people compare by eye.
+/// `AB:CD:...`, the form people compare by eye (model's `Fingerprint`).
 pub fn format_fingerprint(fp: &[u8; 32]) -> String {
-    fp.iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<Vec<_>>()
-        .join(":")
+    quietpost_model::Fingerprint(*fp).to_string()
 }
 
 /// Parses a SHA-256 fingerprint given as 64 hex digits, with or without colons or spaces.
 pub fn parse_fingerprint(s: &str) -> Option<[u8; 32]> {
-    let hex: String = s.chars().filter(|c| !matches!(c, ':' | ' ')).collect();
-    if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
-    }
-    Some(out)
+    s.parse::<quietpost_model::Fingerprint>().ok().map(|f| f.0)
 }
 
 /// The one client configuration builder, for a connection over `via`.

@@ -417,7 +417,7 @@ async fn the_fingerprint_for_pinning_is_learnt_and_nothing_follows() {
             imap::danger_presented_fingerprint(&endpoint(port, security, Trust::System), &quick())
                 .await
                 .unwrap();
-        assert_eq!(learnt, expected, "{security:?}");
+        assert_eq!(learnt.to_string(), expected, "{security:?}");
         let seen = tokio::time::timeout(Duration::from_secs(5), server)
             .await
             .unwrap()

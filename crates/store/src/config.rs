@@ -113,7 +113,7 @@ pub struct Server {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<PathBuf>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pin_sha256: Option<String>,
+    pub pin_sha256: Option<quietpost_model::Fingerprint>,
 }
 
 pub use quietpost_model::Security;
@@ -226,7 +226,7 @@ mod tests {
                 port: 587,
                 security: Security::StartTlsRequired,
                 ca_file: None,
-                pin_sha256: Some("AB".into()),
+                pin_sha256: Some(quietpost_model::Fingerprint([0xAB; 32])),
             },
         )
     }

@@ -254,6 +254,7 @@ pub fn store_error_for(e: &StoreError, face: Face) -> String {
         StoreError::NoKeychain { detail } => format!(
             "No system keychain is available ({detail}). Quietpost never stores passwords in a file. Choose one:\n  --password-command CMD   get the password from a command each time (e.g. \"pass show mail/alice\")\n  or run Quietpost in a desktop session with a keychain (GNOME Keyring, KWallet's Secret Service, macOS Keychain, Windows Credential Manager).\nNothing was saved."
         ),
+        e if e.is_busy() => "The mail cache is busy: another Quietpost is writing to it. Try again in a moment; nothing was lost.".to_owned(),
         other => other.to_string(),
     }
 }

@@ -244,9 +244,9 @@ impl std::fmt::Debug for Cache {
 }
 
 fn db(path: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
-    move |e| Error::Cache {
+    move |source| Error::Database {
         path: path.to_owned(),
-        detail: e.to_string(),
+        source,
     }
 }
 

@@ -44,6 +44,20 @@ impl Endpoint {
         }
     }
 
+    /// Opens the route and, when the endpoint requires it, runs the protocol's STARTTLS step:
+    /// the connection as it is when the TLS handshake may begin.
+    async fn open_until_tls<F, Fut>(&self, t: &Timeouts, starttls: F) -> Result<TcpStream>
+    where
+        F: FnOnce(TcpStream) -> Fut,
+        Fut: std::future::Future<Output = Result<TcpStream>>,
+    {
+        let tcp = route::open(&self.route, &self.host, self.port, t.connect).await?;
+        match self.security {
+            Security::ImplicitTls => Ok(tcp),
+            Security::StartTlsRequired => starttls(tcp).await,
+        }
+    }
+
     /// DANGER, for pinning only: the SHA-256 fingerprint (`AB:CD:…`) of the certificate the
     /// server presents, through the endpoint's route and, when it requires it, after the
     /// protocol's STARTTLS step (nothing else is sent before TLS), learnt by
@@ -58,11 +72,7 @@ impl Endpoint {
         F: FnOnce(TcpStream) -> Fut,
         Fut: std::future::Future<Output = Result<TcpStream>>,
     {
-        let tcp = route::open(&self.route, &self.host, self.port, t.connect).await?;
-        let tcp = match self.security {
-            Security::ImplicitTls => tcp,
-            Security::StartTlsRequired => starttls(tcp).await?,
-        };
+        let tcp = self.open_until_tls(t, starttls).await?;
         let der = tokio::time::timeout(
             t.command,
             tls::danger_learn_certificate(tcp, &self.host, self.port),
@@ -84,11 +94,7 @@ impl Endpoint {
         F: FnOnce(TcpStream) -> Fut,
         Fut: std::future::Future<Output = Result<TcpStream>>,
     {
-        let tcp = route::open(&self.route, &self.host, self.port, t.connect).await?;
-        let tcp = match self.security {
-            Security::ImplicitTls => tcp,
-            Security::StartTlsRequired => starttls(tcp).await?,
-        };
+        let tcp = self.open_until_tls(t, starttls).await?;
         tokio::time::timeout(
             t.command,
             tls::handshake(tcp, &self.host, self.port, &self.trust, &self.route),

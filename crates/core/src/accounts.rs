@@ -105,7 +105,7 @@ pub async fn check(
         },
         async {
             let mut sub = smtp::login(&smtp_ep, &account.user, smtp_password, &t).await?;
-            let _ = sub.connection.quit().await;
+            sub.quit().await;
             Ok(Checked {
                 tls: sub.tls,
                 capabilities: Vec::new(),

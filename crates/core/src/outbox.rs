@@ -96,28 +96,10 @@ pub async fn submit(
             return Err(e.into());
         }
     };
-    let step = |r: Result<
-        lettre::transport::smtp::response::Response,
-        lettre::transport::smtp::Error,
-    >| { r.map(|_| ()).map_err(|e| (e.is_permanent(), e.to_string())) };
-    let from: Option<lettre::Address> = msg.envelope_from.parse().ok();
-    use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
-    let mut before_data = step(sub.connection.command(Mail::new(from, vec![])).await);
-    for r in &msg.recipients {
-        if before_data.is_err() {
-            break;
-        }
-        let Ok(address) = r.parse() else {
-            before_data = Err((true, format!("invalid recipient {r}")));
-            break;
-        };
-        before_data = step(sub.connection.command(Rcpt::new(address, vec![])).await);
-    }
-    if before_data.is_ok() {
-        before_data = step(sub.connection.command(Data).await);
-    }
-    if let Err((permanent, reason)) = before_data {
-        let _ = sub.connection.quit().await;
+    if let Err(smtp::Refused { permanent, reason }) =
+        sub.envelope(&msg.envelope_from, &msg.recipients).await
+    {
+        sub.quit().await;
         if permanent {
             cache.failed(id, &reason)?;
             return Err(Error::Refused(reason));
@@ -126,19 +108,19 @@ pub async fn submit(
     }
     // From here on, the server may have the message.
     cache.sending(id)?;
-    match sub.connection.message(&msg.raw).await {
-        Ok(_) => {
+    match sub.message(&msg.raw).await {
+        Ok(()) => {
             cache.sent(id)?;
-            let _ = sub.connection.quit().await;
+            sub.quit().await;
         }
-        Err(e) if e.is_permanent() => {
+        Err(smtp::NotDelivered::Refused(reason)) => {
             // An explicit refusal of the message: it was not accepted.
-            cache.failed(id, &e.to_string())?;
-            return Err(Error::Refused(e.to_string()));
+            cache.failed(id, &reason)?;
+            return Err(Error::Refused(reason));
         }
-        Err(e) => {
-            cache.unknown(id, &e.to_string())?;
-            return Err(Error::Unknown(e.to_string()));
+        Err(smtp::NotDelivered::Unknown(reason)) => {
+            cache.unknown(id, &reason)?;
+            return Err(Error::Unknown(reason));
         }
     }
     file_in_sent(cache, account, imap_password, id, timeouts).await

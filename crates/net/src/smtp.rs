@@ -37,6 +37,72 @@ pub struct Submission {
     pub tls: TlsDetails,
 }
 
+/// The server refused the envelope (MAIL, a RCPT or DATA): it has nothing of the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// A 5xx reply (or an address that cannot be sent to): trying again will not help.
+    pub permanent: bool,
+    /// The server's words, or what was wrong.
+    pub reason: String,
+}
+
+/// What became of the message itself, when it was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotDelivered {
+    /// An explicit refusal (5xx after the data): it was not accepted.
+    Refused(String),
+    /// The connection failed or the reply was not final: the server may have it.
+    Unknown(String),
+}
+
+impl Submission {
+    /// The envelope, up to the point where the message itself is sent: MAIL FROM `from`
+    /// (null when it is not an address), RCPT TO each of `to`, DATA. An error means the server
+    /// has nothing of the message.
+    pub async fn envelope(
+        &mut self,
+        from: &str,
+        to: &[String],
+    ) -> std::result::Result<(), Refused> {
+        use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+        let refused = |e: lettre::transport::smtp::Error| Refused {
+            permanent: e.is_permanent(),
+            reason: e.to_string(),
+        };
+        let from: Option<lettre::Address> = from.parse().ok();
+        self.connection
+            .command(Mail::new(from, vec![]))
+            .await
+            .map_err(refused)?;
+        for r in to {
+            let address = r.parse().map_err(|_| Refused {
+                permanent: true,
+                reason: format!("invalid recipient {r}"),
+            })?;
+            self.connection
+                .command(Rcpt::new(address, vec![]))
+                .await
+                .map_err(refused)?;
+        }
+        self.connection.command(Data).await.map_err(refused)?;
+        Ok(())
+    }
+
+    /// The message itself, after [`Submission::envelope`] (dot-stuffed and ended by lettre).
+    pub async fn message(&mut self, raw: &[u8]) -> std::result::Result<(), NotDelivered> {
+        match self.connection.message(raw).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_permanent() => Err(NotDelivered::Refused(e.to_string())),
+            Err(e) => Err(NotDelivered::Unknown(e.to_string())),
+        }
+    }
+
+    /// Says goodbye; a failure here changes nothing.
+    pub async fn quit(&mut self) {
+        let _ = self.connection.quit().await;
+    }
+}
+
 impl std::fmt::Debug for Submission {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Submission")

@@ -4,7 +4,7 @@
 mod panes;
 mod reader;
 
-pub use reader::{Reading, annotate};
+pub use reader::{Reading, Remote, annotate};
 
 use crate::backend::{self, Error, FolderItem, Opened, RemoteLoaded};
 use crate::keys::Shortcut;
@@ -373,13 +373,15 @@ impl Mailbox {
                 if let Some(r) = reading
                     && r.opened.id == id
                 {
-                    r.loading_remote = false;
                     match result {
                         Ok(loaded) => {
                             r.opened.ledger = loaded.ledger.clone();
-                            r.images = loaded.images.clone();
+                            r.remote = Remote::Loaded(loaded.images.clone());
                         }
-                        Err(e) => self.notice = Some(Notice::Failed(crate::wording::app_error(&e))),
+                        Err(e) => {
+                            r.remote = Remote::Idle;
+                            self.notice = Some(Notice::Failed(crate::wording::app_error(&e)));
+                        }
                     }
                 }
                 Task::none()
@@ -622,7 +624,7 @@ impl Mailbox {
         else {
             return Task::none();
         };
-        r.loading_remote = true;
+        r.remote = Remote::Loading;
         let id = r.opened.id;
         Task::perform(
             backend::load_remote(

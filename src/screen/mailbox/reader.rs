@@ -25,11 +25,18 @@ pub struct Reading {
     shown: usize,
     /// Where the link markers are, for styling.
     markers: MarkerLines,
-    pub images: Vec<image::Handle>,
+    pub remote: Remote,
     pub show_ledger: bool,
-    pub loading_remote: bool,
     /// For an attached message shown inside Quietpost: the reading of the message it came in.
     pub back: Option<Box<Reading>>,
+}
+
+/// A reading's remote images: not asked for, on their way, or here (possibly none).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Remote {
+    Idle,
+    Loading,
+    Loaded(Vec<image::Handle>),
 }
 
 /// Characters of a name flagged as very long that the From line shows.
@@ -59,9 +66,8 @@ impl Reading {
             text,
             shown,
             markers,
-            images: Vec::new(),
+            remote: Remote::Idle,
             show_ledger: false,
-            loading_remote: false,
             back: None,
         }
     }
@@ -120,7 +126,7 @@ impl Reading {
             Some(CannotLoad::NoProxy) => Err(
                 "No proxy is configured, and images never load directly (that would show the sender your IP address). Set a proxy such as Tor for the account to load them.",
             ),
-            None if self.loading_remote => Err("Loading through your proxy…"),
+            None if self.remote == Remote::Loading => Err("Loading through your proxy…"),
             None => Ok(()),
         }
     }
@@ -592,8 +598,10 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
     if let Some(b) = banner(r) {
         page = page.push(b);
     }
-    for handle in &r.images {
-        page = page.push(image(handle.clone()).width(Length::Shrink));
+    if let Remote::Loaded(images) = &r.remote {
+        for handle in images {
+            page = page.push(image(handle.clone()).width(Length::Shrink));
+        }
     }
     page = page.push(rule::horizontal(1));
     page = page.push(

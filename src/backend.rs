@@ -150,17 +150,7 @@ pub async fn open(
     .await?;
     let raw = match cached {
         Some(raw) => raw,
-        None => {
-            let password = {
-                let account = account.clone();
-                blocking(move || {
-                    quietpost_core::accounts::password(&account, &account.imap, None)
-                        .map_err(|e| Error::Sync(Arc::new(sync::Error::from(e))))
-                })
-                .await?
-            };
-            sync::body(&mut cache, &account, &password, id, Default::default()).await?
-        }
+        None => sync::raw_message(&mut cache, &account, id).await?,
     };
     blocking(move || {
         let options = Options {

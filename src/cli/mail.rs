@@ -454,19 +454,9 @@ pub(super) fn raw_message(paths: &Paths, id: i64) -> Result<(Account, Vec<u8>)> 
         .map_err(|e| anyhow!(wording::store_error(&e)))?
     {
         Some(raw) => raw,
-        None => {
-            // The keychain is asked outside the async runtime (it runs its own).
-            let pw = password(&account, &account.imap)?;
-            runtime()?
-                .block_on(sync::body(
-                    &mut cache,
-                    &account,
-                    &pw,
-                    id,
-                    Default::default(),
-                ))
-                .map_err(|e| anyhow!(wording::sync_error(&e)))?
-        }
+        None => runtime()?
+            .block_on(sync::raw_message(&mut cache, &account, id))
+            .map_err(|e| anyhow!(wording::sync_error(&e)))?,
     };
     Ok((account, raw))
 }

@@ -39,6 +39,9 @@ pub enum Error {
     NoFolder(String),
     #[error("the account has no {0} folder")]
     NoRole(&'static str),
+    /// A task ended before it finished (the program is closing).
+    #[error("the task was stopped before it finished")]
+    Stopped,
 }
 
 impl Error {
@@ -666,6 +669,22 @@ async fn fetch_bodies(
     let stored = stored.map_err(|e| writer_stopped(cache, e))?;
     fetched?;
     stored
+}
+
+/// The bytes of cached message `id`, as [`body`] gives them, with the IMAP password asked
+/// only when the body must be fetched — off the async threads, since the keychain runs its own
+/// runtime. The one way the command line and the window read a message; it does not mark it
+/// read.
+pub async fn raw_message(cache: &mut Cache, account: &Account, id: i64) -> Result<Vec<u8>> {
+    if let Some(raw) = cache.body(id)? {
+        return Ok(raw);
+    }
+    let asking = account.clone();
+    let password =
+        tokio::task::spawn_blocking(move || accounts::password(&asking, &asking.imap, None))
+            .await
+            .map_err(|_| Error::Stopped)??;
+    body(cache, account, &password, id, Timeouts::default()).await
 }
 
 /// The raw message: from the cache, or fetched from the server (and cached) on demand.

@@ -171,6 +171,7 @@ impl App {
             downloads: self.launch.downloads.clone(),
             temp: self.launch.temp.clone(),
             opener: self.launch.opener.clone(),
+            paths: self.launch.paths.clone(),
         }
     }
 

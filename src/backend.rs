@@ -333,6 +333,19 @@ pub async fn open_attachment(
     .await
 }
 
+/// Lets account `name` load remote content on request (through its proxy only), in
+/// config.toml, as `quietpost remote policy NAME on-request` does.
+pub async fn allow_on_request(paths: Paths, name: String) -> Result<Arc<Account>, Error> {
+    blocking(move || {
+        quietpost_core::accounts::update(&paths, &name, |a| {
+            a.remote_content = quietpost_store::config::RemoteContent::OnRequest;
+        })
+        .map(Arc::new)
+        .map_err(|e| Error::Sync(Arc::new(sync::Error::from(e))))
+    })
+    .await
+}
+
 /// Hands a web address to the system's browser, off the window's thread.
 pub async fn open_link(url: String, opener: crate::system::Opener) -> Result<(), Error> {
     blocking(move || {
@@ -468,6 +481,50 @@ mod tests {
             looks_like: None,
             opening: Opening::Viewer,
         }
+    }
+
+    /// The window's "Allow loading on request" changes the account in config.toml, as the
+    /// command line's `remote policy` does, and nothing else.
+    #[test]
+    fn allowing_on_request_changes_only_that_setting() {
+        use quietpost_store::config::{Config, RemoteContent, Security, Server};
+        let dir = std::env::temp_dir().join(format!("qp-allow-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let paths = Paths::profile(&dir);
+        let server = |port| Server {
+            host: "mail.example.org".into(),
+            port,
+            security: Security::ImplicitTls,
+            ca_file: None,
+            pin_sha256: None,
+        };
+        let before = Account::new("work", "a@example.org", "a", server(993), server(465));
+        assert_eq!(before.remote_content, RemoteContent::Blocked);
+        Config {
+            accounts: vec![before.clone()],
+        }
+        .save(&paths)
+        .unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let after = rt
+            .block_on(allow_on_request(paths.clone(), "work".into()))
+            .unwrap();
+        assert_eq!(after.remote_content, RemoteContent::OnRequest);
+        let saved = Config::load(&paths).unwrap().accounts;
+        assert_eq!(
+            saved,
+            [Account {
+                remote_content: RemoteContent::OnRequest,
+                ..before
+            }]
+        );
+        assert!(
+            rt.block_on(allow_on_request(paths, "nobody".into()))
+                .is_err()
+        );
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]

@@ -249,7 +249,7 @@ pub fn store_error(e: &StoreError) -> String {
 pub fn store_error_for(e: &StoreError, face: Face) -> String {
     match e {
         StoreError::NoKeychain { detail } if face == Face::Window => format!(
-            "No system keychain is available ({detail}). Quietpost never stores passwords in a file. Run Quietpost in a desktop session with a keychain (GNOME Keyring, KWallet's Secret Service, macOS Keychain, Windows Credential Manager), or add the account in a terminal with quietpost account add --password-command CMD. Nothing was saved."
+            "No system keychain is available ({detail}). Quietpost never stores passwords in a file, so it cannot keep this account's password here. Run Quietpost in a desktop session with a keychain (GNOME Keyring, KWallet's Secret Service, macOS Keychain, Windows Credential Manager). Nothing was saved."
         ),
         StoreError::NoKeychain { detail } => format!(
             "No system keychain is available ({detail}). Quietpost never stores passwords in a file. Choose one:\n  --password-command CMD   get the password from a command each time (e.g. \"pass show mail/alice\")\n  or run Quietpost in a desktop session with a keychain (GNOME Keyring, KWallet's Secret Service, macOS Keychain, Windows Credential Manager).\nNothing was saved."
@@ -283,8 +283,14 @@ pub fn sync_error_for(e: &quietpost_core::sync::Error, face: Face) -> String {
         ),
         Error::Store(e) => store_error_for(e, face),
         Error::Account(quietpost_core::accounts::Error::Store(e)) => store_error_for(e, face),
+        Error::NoFolder(name) if face == Face::Window => format!(
+            "There is no folder named \u{201C}{name}\u{201D}; the folder list shows those the server has."
+        ),
         Error::NoFolder(name) => format!(
             "There is no folder named \u{201C}{name}\u{201D}. `quietpost sync` lists the folders it finds."
+        ),
+        Error::NoRole(role) if face == Face::Window => format!(
+            "The server has no {role} folder, so this cannot be done. Use Move to… and choose a folder instead."
         ),
         Error::NoRole(role) => format!(
             "The server has no {role} folder, so this cannot be done. Use `quietpost move ID FOLDER` instead."
@@ -313,7 +319,7 @@ pub fn app_error(e: &crate::backend::Error) -> String {
         Error::Sync(e) => sync_error_for(e, Face::Window),
         Error::Remote(e) => match &**e {
             quietpost_core::remote::Error::Blocked(account) => format!(
-                "Remote content is blocked for {account}. To allow loading on request: quietpost remote policy {account} on-request"
+                "Remote content is blocked for {account}: nothing loads, even when you ask."
             ),
             other => other.to_string(),
         },
@@ -366,7 +372,9 @@ pub fn engine_event(e: &quietpost_core::engine::Event) -> (String, bool) {
             let failed = results.len() - sent;
             let words = match (sent, failed) {
                 (s, 0) => format!("sent {s} message{}", if s == 1 { "" } else { "s" }),
-                (s, f) => format!("sent {s}, {f} not sent yet (see quietpost outbox)"),
+                (s, f) => format!(
+                    "sent {s}, {f} not sent yet (they stay in the outbox and are tried again)"
+                ),
             };
             (words, true)
         }

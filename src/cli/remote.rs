@@ -125,21 +125,29 @@ fn policy(
     always: Vec<String>,
     trust: Vec<String>,
 ) -> Result<()> {
-    let mut config = load(paths)?;
-    let account = config
-        .accounts
-        .iter_mut()
-        .find(|a| a.name == name)
-        .ok_or_else(|| anyhow!("There is no account named {name:?}."))?;
     let changed = set.is_some() || !always.is_empty() || !trust.is_empty();
-    if let Some(p) = set {
-        account.remote_content = match p {
-            Policy::Blocked => RemoteContent::Blocked,
-            Policy::OnRequest => RemoteContent::OnRequest,
-        };
-    }
-    account.always_load_from.extend(always);
-    account.trusted_authserv_ids.extend(trust);
+    let account = if changed {
+        quietpost_core::accounts::update(paths, name, |account| {
+            if let Some(p) = set {
+                account.remote_content = match p {
+                    Policy::Blocked => RemoteContent::Blocked,
+                    Policy::OnRequest => RemoteContent::OnRequest,
+                };
+            }
+            account.always_load_from.extend(always);
+            account.trusted_authserv_ids.extend(trust);
+        })
+        .map_err(|e| match e {
+            quietpost_core::accounts::Error::Store(e) => anyhow!(wording::store_error(&e)),
+            other => anyhow!("{other}"),
+        })?
+    } else {
+        load(paths)?
+            .accounts
+            .into_iter()
+            .find(|a| a.name == name)
+            .ok_or_else(|| anyhow!("There is no account named {name:?}."))?
+    };
     let words = match account.remote_content {
         RemoteContent::Blocked => "blocked: nothing loads, even when you ask",
         RemoteContent::OnRequest => "loaded when you ask, through the account's proxy only",
@@ -159,11 +167,6 @@ fn policy(
             },
             account.always_load_from.join(", ")
         );
-    }
-    if changed {
-        config
-            .save(paths)
-            .map_err(|e| anyhow!(wording::store_error(&e)))?;
     }
     Ok(())
 }

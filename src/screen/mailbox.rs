@@ -31,6 +31,8 @@ pub struct Places {
     pub temp: PathBuf,
     /// What Open and a confirmed link are handed to.
     pub opener: crate::system::Opener,
+    /// Where the configuration is (settings changed from the window).
+    pub paths: quietpost_store::paths::Paths,
 }
 
 pub struct Mailbox {
@@ -96,6 +98,9 @@ pub enum Message {
     CopyLink(usize),
     CloseDialog,
     LoadRemote,
+    /// Allow the account of the message shown to load remote content on request.
+    AllowOnRequest,
+    AllowedOnRequest(Result<Arc<Account>, Error>),
     RemoteLoaded(i64, Result<Arc<RemoteLoaded>, Error>),
     ToggleLedger,
     ShowWholeText,
@@ -360,6 +365,37 @@ impl Mailbox {
                 Task::none()
             }
             Message::LoadRemote => self.load_remote(),
+            Message::AllowOnRequest => match &self.reader {
+                Reader::Open(r) => Task::perform(
+                    backend::allow_on_request(
+                        self.places.paths.clone(),
+                        r.opened.row.account.clone(),
+                    ),
+                    Message::AllowedOnRequest,
+                ),
+                _ => Task::none(),
+            },
+            Message::AllowedOnRequest(Ok(account)) => {
+                let proxy = account.proxy.is_some();
+                if let Reader::Open(r) = &mut self.reader
+                    && r.opened.row.account == account.name
+                    && r.opened.cannot_load == Some(backend::CannotLoad::Policy)
+                {
+                    r.opened.cannot_load = (!proxy).then_some(backend::CannotLoad::NoProxy);
+                }
+                self.notice = Some(Notice::Done(format!(
+                    "{}: images now load when you ask, through the account's proxy only.",
+                    account.name
+                )));
+                if let Some(a) = self.accounts.iter_mut().find(|a| a.name == account.name) {
+                    *a = Account::clone(&account);
+                }
+                Task::none()
+            }
+            Message::AllowedOnRequest(Err(e)) => {
+                self.notice = Some(Notice::Failed(crate::wording::app_error(&e)));
+                Task::none()
+            }
             Message::RemoteLoaded(id, result) => {
                 // Onto the message itself (not an attached message opened meanwhile; its own
                 // reading is behind it and gets the result when the person goes back).

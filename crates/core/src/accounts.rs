@@ -124,6 +124,26 @@ pub async fn check(
     ))
 }
 
+/// Changes the settings of account `name` in config.toml and returns them as saved (the file
+/// is replaced atomically; a file that does not parse is left alone). The one way the command
+/// line and the window change an account.
+pub fn update(
+    paths: &Paths,
+    name: &str,
+    change: impl FnOnce(&mut Account),
+) -> Result<Account, Error> {
+    let mut config = config::Config::load(paths)?;
+    let account = config
+        .accounts
+        .iter_mut()
+        .find(|a| a.name == name)
+        .ok_or_else(|| quietpost_store::Error::NoAccount(name.to_owned()))?;
+    change(account);
+    let changed = account.clone();
+    config.save(paths)?;
+    Ok(changed)
+}
+
 /// Saves a checked account: its password in `keychain` for both servers (none when the
 /// password comes from a command), then the account in config.toml. An account of the same
 /// name is never replaced. Blocking (the keychain runs its own runtime): call it outside an

@@ -121,7 +121,7 @@ impl Reading {
             ),
             _ if own == 0 => Err("Only images ever load; nothing else here can."),
             Some(CannotLoad::Policy) => Err(
-                "Remote content is blocked for this account. To allow loading on request: quietpost remote policy ACCOUNT on-request",
+                "Remote content is blocked for this account: nothing loads, even when you ask. Allow loading on request to load images through the account's proxy, one message at a time.",
             ),
             Some(CannotLoad::NoProxy) => Err(
                 "No proxy is configured, and images never load directly (that would show the sender your IP address). Set a proxy such as Tor for the account to load them.",
@@ -415,6 +415,16 @@ fn banner(r: &Reading) -> Option<Element<'_, Message>> {
             ],
             None,
         ),
+        Err(why) if r.opened.cannot_load == Some(CannotLoad::Policy) => (
+            row![
+                button(text("Load through proxy")),
+                button(text("Allow loading on request"))
+                    .style(button::secondary)
+                    .on_press(Message::AllowOnRequest),
+                ledger
+            ],
+            Some(why),
+        ),
         Err(why) => (row![button(text("Load through proxy")), ledger], Some(why)),
     };
     let mut col = column![
@@ -692,6 +702,34 @@ mod tests {
             prefer: quietpost_render::Prefer::Plain,
             message,
         })
+    }
+
+    /// An account whose remote content is blocked offers to allow it, in the window: the
+    /// reason names no command.
+    #[test]
+    fn a_blocked_account_is_allowed_from_the_window_never_by_a_command() {
+        let mut r = reading(
+            b"From: a@example.org\r\nContent-Type: text/html\r\n\r\n<p>Hi<img src='https://t.example/p.gif'>",
+        );
+        r.opened.ledger = (r.message().remote_content.iter())
+            .map(|x| quietpost_model::LedgerEntry {
+                url: x.url.clone(),
+                kind: x.kind,
+                state: LedgerState::Blocked,
+                via: None,
+                at: None,
+                detail: quietpost_model::SafeLine::new("blocked", 20),
+            })
+            .collect();
+        let why = r.can_load().unwrap_err();
+        assert!(!why.contains("quietpost"), "{why}");
+        let mut ui = iced_test::simulator(banner(&r).unwrap());
+        ui.click("Allow loading on request").unwrap();
+        let messages: Vec<Message> = ui.into_messages().collect();
+        assert!(
+            matches!(messages.as_slice(), [Message::AllowOnRequest]),
+            "{messages:?}"
+        );
     }
 
     #[test]

@@ -10,9 +10,9 @@ use futures::StreamExt;
 use futures::stream::BoxStream;
 use iced::widget::{center, text};
 use iced::{Element, Subscription, Task};
-use quietpost_core::engine::{self, EngineOptions, Passwords};
-use quietpost_store::config::{Account, Config};
-use quietpost_store::paths::Paths;
+use quietpost_core::engine::{self, EngineOptions};
+use quietpost_core::{Paths, StoreError};
+use quietpost_model::Account;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -74,9 +74,9 @@ pub enum Message {
     Welcome(welcome::Message),
     Wizard(wizard::Message),
     Mailbox(mailbox::Message),
-    DemoReady(Result<PathBuf, Arc<quietpost_store::Error>>),
+    DemoReady(Result<PathBuf, Arc<StoreError>>),
     /// The configuration, read at the start and after an account was added.
-    Configured(Result<Config, Arc<quietpost_store::Error>>),
+    Configured(Result<Vec<Account>, Arc<StoreError>>),
     Shortcut(Shortcut),
     Engine(String, EngineUpdate),
 }
@@ -116,30 +116,32 @@ impl App {
         let paths = self.launch.paths.clone();
         Task::perform(
             async move {
-                tokio::task::spawn_blocking(move || Config::load(&paths).map_err(Arc::new))
-                    .await
-                    .unwrap_or_else(|e| {
-                        Err(Arc::new(quietpost_store::Error::Io {
-                            path: PathBuf::from("config.toml"),
-                            source: std::io::Error::other(e.to_string()),
-                        }))
-                    })
+                tokio::task::spawn_blocking(move || {
+                    quietpost_core::accounts::load(&paths).map_err(Arc::new)
+                })
+                .await
+                .unwrap_or_else(|e| {
+                    Err(Arc::new(StoreError::Io {
+                        path: PathBuf::from("config.toml"),
+                        source: std::io::Error::other(e.to_string()),
+                    }))
+                })
             },
             Message::Configured,
         )
     }
 
     /// What the configuration holds: the mailbox, or the welcome screen when it has no account.
-    fn configured(&mut self, config: Result<Config, Arc<quietpost_store::Error>>) -> Task<Message> {
+    fn configured(&mut self, config: Result<Vec<Account>, Arc<StoreError>>) -> Task<Message> {
         match config {
-            Ok(c) if c.accounts.is_empty() => {
+            Ok(accounts) if accounts.is_empty() => {
                 let notices: Vec<String> = self.launch.notices.drain(..).collect();
                 self.screen = Screen::Welcome {
                     note: (!notices.is_empty()).then(|| notices.join(" ")),
                 };
                 Task::none()
             }
-            Ok(c) => self.open_accounts(c.accounts),
+            Ok(accounts) => self.open_accounts(accounts),
             Err(e) => {
                 self.screen = Screen::Failed(crate::wording::store_error(&e));
                 Task::none()
@@ -155,7 +157,7 @@ impl App {
                 tokio::task::spawn_blocking(move || crate::demo::prepare(&paths).map_err(Arc::new))
                     .await
                     .unwrap_or_else(|e| {
-                        Err(Arc::new(quietpost_store::Error::Cache {
+                        Err(Arc::new(StoreError::Cache {
                             path: PathBuf::new(),
                             detail: e.to_string(),
                         }))
@@ -176,7 +178,7 @@ impl App {
     }
 
     fn open_accounts(&mut self, accounts: Vec<Account>) -> Task<Message> {
-        let cache = quietpost_store::cache::Cache::file(&self.launch.paths);
+        let cache = quietpost_core::Mailbox::file(&self.launch.paths);
         let (mailbox, task) = Mailbox::new(self.places(cache), accounts, false);
         self.show_mailbox(mailbox);
         task.map(Message::Mailbox)
@@ -366,38 +368,20 @@ fn engine_stream(key: &EngineKey) -> BoxStream<'static, Message> {
 pub fn account_sync(paths: Paths, account: String) -> BoxStream<'static, Message> {
     let name = account.clone();
     let start = async move {
-        let prepared = tokio::task::spawn_blocking(move || -> Result<_, String> {
-            let words = |e: &quietpost_store::Error| {
-                crate::wording::store_error_for(e, crate::wording::Face::Window)
-            };
-            let config = Config::load(&paths).map_err(|e| words(&e))?;
-            let account = config
-                .accounts
-                .into_iter()
-                .find(|a| a.name == account)
-                .ok_or_else(|| "the account is no longer configured".to_owned())?;
-            let word = |e: quietpost_core::accounts::Error| match e {
-                quietpost_core::accounts::Error::Store(e) => words(&e),
-                e => e.to_string(),
-            };
-            let imap =
-                quietpost_core::accounts::password(&account, &account.imap, None).map_err(word)?;
-            let smtp = quietpost_core::accounts::password(&account, &account.smtp, None).ok();
-            Ok((
-                account,
-                Passwords { imap, smtp },
-                quietpost_store::cache::Cache::file(&paths),
-            ))
-        })
-        .await
-        .unwrap_or_else(|e| Err(e.to_string()));
-        match prepared {
-            Err(why) => {
+        match engine::start_for(paths, account, EngineOptions::default()).await {
+            Err(e) => {
+                let why = match e {
+                    quietpost_core::accounts::Error::Store(StoreError::NoAccount(_)) => {
+                        "the account is no longer configured".to_owned()
+                    }
+                    quietpost_core::accounts::Error::Store(e) => {
+                        crate::wording::store_error_for(&e, crate::wording::Face::Window)
+                    }
+                    e => e.to_string(),
+                };
                 futures::stream::once(async move { EngineUpdate::Unavailable(why) }).boxed()
             }
-            Ok((account, passwords, cache)) => {
-                let (handle, events) =
-                    engine::start(account, passwords, cache, EngineOptions::default());
+            Ok((_, handle, events)) => {
                 futures::stream::once(async move { EngineUpdate::Started(handle) })
                     .chain(events.map(EngineUpdate::Event))
                     .boxed()

@@ -74,12 +74,9 @@ pub fn run(args: Args) -> Result<()> {
     // Files someone left open to others are made private again, and the person told, once
     // (the window shows it in its status line).
     let notices = std::cell::RefCell::new(Vec::new());
-    let paths = || -> Result<quietpost_store::paths::Paths> {
-        let paths = match &args.profile {
-            Some(dir) => quietpost_store::paths::Paths::profile(dir),
-            None => quietpost_store::paths::Paths::platform()?,
-        };
-        for t in quietpost_store::paths::tighten(&paths)? {
+    let paths = || -> Result<quietpost_core::Paths> {
+        let (paths, tightened) = quietpost_core::profile::open(args.profile.as_deref())?;
+        for t in tightened {
             eprintln!("quietpost: note: {t}");
             notices.borrow_mut().push(t.to_string());
         }

@@ -3,7 +3,7 @@
 //! mail next to a tracking newsletter, a phishing attempt, a forged sender and a disguised
 //! attachment. `quietpost --demo` imports them into a cache of its own (`core::demo`).
 
-use quietpost_store::paths::{Paths, private_dir};
+use quietpost_core::{Paths, StoreError};
 use std::path::PathBuf;
 
 /// The demo messages: file name and raw bytes.
@@ -145,11 +145,8 @@ pub const MESSAGES: &[(&str, &[u8])] = &[
 
 /// Builds a fresh demo cache in the profile's cache directory and returns its path. Each launch
 /// starts from the same mailbox: what the user did in the last demo is gone.
-pub fn prepare(paths: &Paths) -> Result<PathBuf, quietpost_store::Error> {
-    private_dir(&paths.cache)?;
-    let path = paths.cache.join("demo.sqlite3");
-    quietpost_core::demo::build(&path, MESSAGES)?;
-    Ok(path)
+pub fn prepare(paths: &Paths) -> Result<PathBuf, StoreError> {
+    quietpost_core::demo::prepare(paths, MESSAGES)
 }
 
 #[cfg(test)]

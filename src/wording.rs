@@ -1,9 +1,8 @@
 //! User-facing wording: what each warning means for the reader, in plain language.
 //! Libraries give stable codes; the words people read live here, in the app.
 
+use quietpost_core::{CertProblem, NetError, StoreError, Trust};
 use quietpost_model::Code;
-use quietpost_net::{CertProblem, Error as NetError, Trust};
-use quietpost_store::Error as StoreError;
 
 /// One calm sentence explaining a warning code.
 pub fn explain(code: Code) -> &'static str {
@@ -302,8 +301,9 @@ pub fn sync_error_for(e: &quietpost_core::sync::Error, face: Face) -> String {
 /// A failure inside the window, in plain words with what to do.
 pub fn app_error(e: &crate::backend::Error) -> String {
     use crate::backend::Error;
+    use quietpost_core::reading::Error as Core;
     match e {
-        Error::Store(e) => match &**e {
+        Error::Core(Core::Store(e)) => match &**e {
             StoreError::FileExists(path) => format!(
                 "{} already exists. Nothing was overwritten; move or rename that file and save again.",
                 path.display()
@@ -316,21 +316,42 @@ pub fn app_error(e: &crate::backend::Error) -> String {
             }
             other => store_error_for(other, Face::Window),
         },
-        Error::Sync(e) => sync_error_for(e, Face::Window),
-        Error::Remote(e) => match &**e {
+        Error::Core(Core::Sync(e)) => sync_error_for(e, Face::Window),
+        Error::Core(Core::Remote(e)) => match &**e {
             quietpost_core::remote::Error::Blocked(account) => format!(
                 "Remote content is blocked for {account}: nothing loads, even when you ask."
             ),
             other => other.to_string(),
         },
-        Error::Gone(_) => "This message is no longer here (it was moved or deleted).".to_owned(),
-        Error::NoAttachment => "The attachment could not be read back from the message.".to_owned(),
-        Error::NotOpenable => {
+        Error::Core(Core::Gone(_)) => {
+            "This message is no longer here (it was moved or deleted).".to_owned()
+        }
+        Error::Core(Core::NoAttachment) => {
+            "The attachment could not be read back from the message.".to_owned()
+        }
+        Error::Core(Core::NotOpenable) => {
             "Quietpost does not open this kind of attachment (it can run code, or would load remote content). Save it if you trust it."
                 .to_owned()
         }
         Error::Launch(e) => format!("The system viewer could not be started ({e})."),
-        Error::Stopped => "The task was stopped.".to_owned(),
+        Error::Core(Core::Stopped) => "The task was stopped.".to_owned(),
+    }
+}
+
+/// Why an account was not added, in words for `face`; always ends by saying nothing was saved
+/// when nothing was.
+pub fn add_error(e: &quietpost_core::accounts::AddError, face: Face) -> String {
+    use quietpost_core::accounts::{AddError, Error};
+    let account_error = |e: &Error| match e {
+        Error::Store(e) => store_error_for(e, face),
+        other => format!("{other}. Nothing was saved."),
+    };
+    match e {
+        AddError::Before(e) | AddError::Saving(e) => account_error(e),
+        AddError::Server { .. } => match e.net_error() {
+            Some(n) => format!("{} Nothing was saved.", net_error_for(n, face)),
+            None => format!("{e}. Nothing was saved."),
+        },
     }
 }
 
@@ -399,8 +420,8 @@ pub fn server_check(role: &str, c: &quietpost_core::accounts::ServerCheck) -> Ve
             }
             lines.push(format!("certificate SHA-256 {}", ok.tls.fingerprint_sha256));
             lines.push(format!("trusted because: {}", trust(&ep.trust)));
-            if let quietpost_net::Route::Socks5 { .. } | quietpost_net::Route::HttpConnect { .. } =
-                ep.route
+            if let quietpost_model::Route::Socks5 { .. }
+            | quietpost_model::Route::HttpConnect { .. } = ep.route
             {
                 lines.push("through your proxy".to_owned());
             }
@@ -469,7 +490,7 @@ pub fn sender_warnings(s: &quietpost_model::SenderSummary) -> Vec<(Code, String)
 /// How a list row names the sender: the name (to be cut when space is short, never the
 /// address) and the part that is never cut. A row cached before the sender analysis gets no
 /// name, only its addresses, until the next sync reads its header again.
-pub fn list_sender(summary: &quietpost_store::cache::Summary) -> (Option<String>, String) {
+pub fn list_sender(summary: &quietpost_model::Summary) -> (Option<String>, String) {
     match &summary.sender {
         Some(s) => {
             let l = s.list_sender();

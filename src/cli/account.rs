@@ -3,11 +3,10 @@
 use crate::wording;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
+use quietpost_core::Paths;
 use quietpost_core::accounts;
+use quietpost_model::{Account, PasswordSource, Server};
 use quietpost_model::{Fingerprint, Protocol, Route, Secret, Security};
-use quietpost_store::config::{Account, Config, PasswordSource, Server};
-use quietpost_store::credentials::Keychain;
-use quietpost_store::paths::Paths;
 use std::io::BufRead;
 use std::path::PathBuf;
 
@@ -89,8 +88,9 @@ pub fn run(args: AccountArgs, paths: &Paths) -> Result<()> {
     }
 }
 
-pub(super) fn load(paths: &Paths) -> Result<Config> {
-    Config::load(paths).map_err(|e| anyhow!(wording::store_error(&e)))
+/// The configured accounts.
+pub(super) fn load(paths: &Paths) -> Result<Vec<Account>> {
+    accounts::load(paths).map_err(|e| anyhow!(wording::store_error(&e)))
 }
 
 fn server(
@@ -132,8 +132,7 @@ pub(super) fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 fn add(a: AddArgs, paths: &Paths) -> Result<()> {
-    let config = load(paths)?;
-    if config.accounts.iter().any(|x| x.name == a.name) {
+    if load(paths)?.iter().any(|x| x.name == a.name) {
         bail!(
             "an account named {} already exists; remove it first",
             a.name
@@ -178,39 +177,20 @@ fn add(a: AddArgs, paths: &Paths) -> Result<()> {
             server(smtp, a.smtp_starttls, Protocol::Submission, &ca_file, &pin)?,
         )
     };
-    // Validate proxy and pins before anything else happens.
-    accounts::endpoint(&account, &account.imap).map_err(|e| anyhow!("{e}"))?;
-
-    // The keychain first: if there is none, stop before anything is sent or written.
-    let keychain = match account.password {
-        PasswordSource::Keychain => {
-            Some(Keychain::open().map_err(|e| anyhow!(wording::store_error(&e)))?)
-        }
-        PasswordSource::Command { .. } => None,
-    };
+    // Nothing is sent before the password is in hand; core opens the keychain before any
+    // server is contacted (none: nothing is sent or written).
     let password = match (&account.password, a.password_stdin) {
         (PasswordSource::Command { command }, _) => {
-            quietpost_store::credentials::run_password_command(command)
-                .map_err(|e| anyhow!(wording::store_error(&e)))?
+            accounts::run_command(command).map_err(account_error)?
         }
         (PasswordSource::Keychain, true) => read_password_line()?,
         (PasswordSource::Keychain, false) => bail!(
             "give the password with --password-stdin (for example: pass show mail/alice | quietpost account add ...) or use --password-command CMD"
         ),
     };
-
     let (imap_check, smtp_check) = runtime()?
-        .block_on(accounts::check(&account, &password, &password))
-        .map_err(|e| anyhow!("{e}"))?;
-    for c in [&imap_check, &smtp_check] {
-        if let Err(e) = &c.result {
-            bail!("{}\nNothing was saved.", wording::net_error(e));
-        }
-    }
-    accounts::save_new(paths, &account, &password, keychain.as_ref()).map_err(|e| match e {
-        accounts::Error::Store(e) => anyhow!(wording::store_error(&e)),
-        e => anyhow!("{e}"),
-    })?;
+        .block_on(accounts::add(paths, &account, &password))
+        .map_err(|e| anyhow!(wording::add_error(&e, wording::Face::Cli)))?;
     println!("Account {} added.", account.name);
     print_checks(&imap_check, &smtp_check);
     match account.password {
@@ -284,10 +264,9 @@ fn read_password_line() -> Result<Secret> {
 }
 
 fn list(paths: &Paths, json: bool) -> Result<()> {
-    let config = load(paths)?;
+    let accounts = load(paths)?;
     if json {
-        let list: Vec<serde_json::Value> = config
-            .accounts
+        let list: Vec<serde_json::Value> = accounts
             .iter()
             .map(|a| {
                 serde_json::json!({
@@ -301,12 +280,12 @@ fn list(paths: &Paths, json: bool) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&list)?);
         return Ok(());
     }
-    if config.accounts.is_empty() {
+    if accounts.is_empty() {
         println!(
             "No accounts. Add one with: quietpost account add NAME --email ADDR --imap HOST --smtp HOST --password-stdin"
         );
     }
-    for a in &config.accounts {
+    for a in &accounts {
         println!("{}  <{}>", a.name, a.email);
         println!(
             "  IMAP {}:{} ({})   SMTP {}:{} ({})",
@@ -336,39 +315,13 @@ fn security(s: Security) -> &'static str {
 }
 
 fn remove(name: &str, paths: &Paths) -> Result<()> {
-    let mut config = load(paths)?;
-    let account = config
-        .account(name)
-        .map_err(|e| anyhow!(wording::store_error(&e)))?
-        .clone();
-    if account.password == PasswordSource::Keychain {
-        let keychain = Keychain::open().map_err(|e| anyhow!(wording::store_error(&e)))?;
-        for s in [&account.imap, &account.smtp] {
-            keychain
-                .delete(&accounts::credential_key(&account, s))
-                .map_err(|e| anyhow!(wording::store_error(&e)))?;
-        }
-    }
-    // Its cached mail and pending actions go too.
-    if quietpost_store::cache::Cache::exists(paths) {
-        quietpost_store::cache::Cache::open(paths)
-            .and_then(|mut c| c.forget_account(name))
-            .map_err(|e| anyhow!(wording::store_error(&e)))?;
-    }
-    config.accounts.retain(|a| a.name != name);
-    config
-        .save(paths)
-        .map_err(|e| anyhow!(wording::store_error(&e)))?;
+    accounts::remove(paths, name).map_err(account_error)?;
     println!("Account {name} removed, with its keychain entries and its cached mail.");
     Ok(())
 }
 
 fn check(name: &str, paths: &Paths, json: bool) -> Result<()> {
-    let config = load(paths)?;
-    let account = config
-        .account(name)
-        .map_err(|e| anyhow!(wording::store_error(&e)))?
-        .clone();
+    let account = accounts_named(paths, name)?;
     let imap_pw = password(&account, &account.imap)?;
     let smtp_pw = password(&account, &account.smtp)?;
     let (imap_check, smtp_check) = runtime()?
@@ -392,24 +345,20 @@ fn check(name: &str, paths: &Paths, json: bool) -> Result<()> {
 
 /// The configured account with this name.
 pub(super) fn accounts_named(paths: &Paths, name: &str) -> Result<Account> {
-    Ok(load(paths)?
-        .account(name)
-        .map_err(|e| anyhow!(wording::store_error(&e)))?
-        .clone())
+    accounts::named(paths, name).map_err(|e| anyhow!(wording::store_error(&e)))
 }
 
 /// The password for one of the account's servers, from the keychain or the password command.
 pub(super) fn password(account: &Account, server: &Server) -> Result<Secret> {
-    let keychain = match account.password {
-        PasswordSource::Keychain => {
-            Some(Keychain::open().map_err(|e| anyhow!(wording::store_error(&e)))?)
-        }
-        PasswordSource::Command { .. } => None,
-    };
-    accounts::password(account, server, keychain.as_ref()).map_err(|e| match e {
+    accounts::password_for(account, server).map_err(account_error)
+}
+
+/// An account operation's failure in the command line's words.
+pub(super) fn account_error(e: accounts::Error) -> anyhow::Error {
+    match e {
         accounts::Error::Store(e) => anyhow!(wording::store_error(&e)),
         other => anyhow!("{other}"),
-    })
+    }
 }
 
 fn check_json(c: &accounts::ServerCheck) -> serde_json::Value {

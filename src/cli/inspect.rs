@@ -104,13 +104,23 @@ pub fn show_with_ledger(
     };
     let message = render(raw, &options);
     let ledger = ledger(&message)?;
+    print_message(&message, ledger.as_deref(), json)
+}
+
+/// Prints a rendered message: the readable view, or the SafeMessage as JSON, with its network
+/// ledger when there is one.
+pub fn print_message(
+    message: &SafeMessage,
+    ledger: Option<&[LedgerEntry]>,
+    json: bool,
+) -> Result<()> {
     let stdout = io::stdout().lock();
     if json {
         let mut out = io::BufWriter::new(stdout);
-        match &ledger {
-            None => serde_json::to_writer_pretty(&mut out, &message)?,
+        match ledger {
+            None => serde_json::to_writer_pretty(&mut out, message)?,
             Some(ledger) => {
-                let mut value = serde_json::to_value(&message)?;
+                let mut value = serde_json::to_value(message)?;
                 value["ledger"] = serde_json::to_value(ledger)?;
                 serde_json::to_writer_pretty(&mut out, &value)?;
             }
@@ -119,7 +129,7 @@ pub fn show_with_ledger(
         out.flush()?;
     } else {
         let mut out = Out(io::BufWriter::new(stdout));
-        print_view(&message, ledger.as_deref(), &mut out)?;
+        print_view(message, ledger, &mut out)?;
         out.0.flush()?;
     }
     Ok(())

@@ -1,17 +1,18 @@
 //! `quietpost sync|list|read|search|flag|move|delete|archive`: the sync engine and the cache
 //! from the command line.
 
-use super::account::{load, password, runtime};
+use super::account::{account_error, accounts_named, load, password, runtime};
 use super::inspect;
 use super::term::Out;
 use crate::wording;
 use anyhow::{Result, anyhow, bail};
 use clap::Args;
 use quietpost_core::folders::decoded as decode_name;
+use quietpost_core::reading::{self, MarkRead};
 use quietpost_core::sync::{self, SyncOptions, Update, Verb};
-use quietpost_store::cache::{Action, Cache, Flags, ListQuery, MessageRow};
-use quietpost_store::config::Account;
-use quietpost_store::paths::Paths;
+use quietpost_core::{Mailbox, Paths};
+use quietpost_model::{Account, Action, Flags, ListQuery, MessageRow};
+use quietpost_render::Prefer;
 use std::io::{self, IsTerminal, Write};
 use std::time::Instant;
 
@@ -97,23 +98,18 @@ pub struct IdArgs {
     pub id: i64,
 }
 
-fn cache(paths: &Paths) -> Result<Cache> {
-    Cache::open(paths).map_err(|e| anyhow!(wording::store_error(&e)))
+fn cache(paths: &Paths) -> Result<Mailbox> {
+    Mailbox::open(paths).map_err(|e| anyhow!(wording::store_error(&e)))
 }
 
 fn accounts(paths: &Paths, only: Option<&str>) -> Result<Vec<Account>> {
-    let config = load(paths)?;
-    if config.accounts.is_empty() {
+    let accounts = load(paths)?;
+    if accounts.is_empty() {
         bail!("No account yet. Add one with `quietpost account add NAME --email ADDRESS`.");
     }
     Ok(match only {
-        None => config.accounts,
-        Some(name) => vec![
-            config
-                .account(name)
-                .map_err(|e| anyhow!(wording::store_error(&e)))?
-                .clone(),
-        ],
+        None => accounts,
+        Some(name) => vec![accounts_named(paths, name)?],
     })
 }
 
@@ -210,10 +206,9 @@ pub fn sync(a: SyncArgs, paths: &Paths) -> Result<()> {
         };
         let result = rt.block_on(async {
             let mut mail = sync::connect(&account, &pw, options.timeouts).await?;
-            let report = sync::sync_account(&mut mail, &mut cache, &account, &options, &mut |u| {
-                progress.update(&u)
-            })
-            .await;
+            let report = cache
+                .sync_account(&mut mail, &account, &options, &mut |u| progress.update(&u))
+                .await;
             mail.logout().await;
             report
         });
@@ -296,7 +291,7 @@ fn row_json(m: &MessageRow) -> serde_json::Value {
 }
 
 /// Who sent it, as the reader names them: what the row shows, every candidate, every warning.
-fn sender_json(s: &quietpost_store::cache::Summary) -> serde_json::Value {
+fn sender_json(s: &quietpost_model::Summary) -> serde_json::Value {
     let (name, address) = wording::list_sender(s);
     let warnings: Vec<_> = s
         .sender
@@ -401,13 +396,14 @@ pub fn list(a: ListArgs, paths: &Paths) -> Result<()> {
 
 /// A folder as the user typed it (display name or server name) → the server's name.
 fn resolve_folder(
-    cache: &Cache,
+    cache: &Mailbox,
     paths: &Paths,
     account: Option<&str>,
     typed: &str,
 ) -> Result<String> {
     for acc in accounts(paths, account)? {
-        if let Some(name) = quietpost_core::folders::find(cache, &acc.name, typed)
+        if let Some(name) = cache
+            .find_folder(&acc.name, typed)
             .map_err(|e| anyhow!(wording::store_error(&e)))?
         {
             return Ok(name);
@@ -419,45 +415,61 @@ fn resolve_folder(
 }
 
 pub fn read(a: ReadArgs, paths: &Paths) -> Result<()> {
-    let (account, raw) = raw_message(paths, a.id)?;
+    let prefer = inspect::prefer(a.html_version);
     if !a.attached.is_empty() {
+        let (_, raw) = raw_message(paths, a.id)?;
         let raw = inspect::attached(raw, &a.attached)?;
-        return inspect::show(&raw, Vec::new(), a.json, inspect::prefer(a.html_version));
+        return inspect::show(&raw, Vec::new(), a.json, prefer);
     }
-    let cache = cache(paths)?;
-    inspect::show_with_ledger(
-        &raw,
-        account.trusted_authserv_ids,
-        a.json,
-        inspect::prefer(a.html_version),
-        |m| {
-            Ok(Some(
-                quietpost_core::remote::ledger(&cache, a.id, m).map_err(|e| anyhow!("{e}"))?,
-            ))
-        },
-    )
+    let opened = open(paths, a.id, prefer)?;
+    inspect::print_message(&opened.message, Some(&opened.ledger), a.json)
 }
 
-/// A cached message's account and bytes, downloading the body if it is not cached yet (without
-/// marking the message read).
-pub(super) fn raw_message(paths: &Paths, id: i64) -> Result<(Account, Vec<u8>)> {
-    let mut cache = cache(paths)?;
-    let row = cache
+/// Cached message `id`, opened as the window opens it (the same core function), without
+/// marking it read.
+pub(super) fn open(paths: &Paths, id: i64, prefer: Prefer) -> Result<reading::Opened> {
+    let account = account_of(paths, id)?;
+    runtime()?
+        .block_on(reading::open(
+            Mailbox::file(paths),
+            account,
+            id,
+            prefer,
+            MarkRead::No,
+        ))
+        .map_err(|e| anyhow!(reading_error(&e, id)))
+}
+
+/// Why a message could not be read, in the command line's words.
+pub(super) fn reading_error(e: &reading::Error, id: i64) -> String {
+    match e {
+        reading::Error::Store(e) => wording::store_error(e),
+        reading::Error::Sync(e) => wording::sync_error(e),
+        reading::Error::Gone(_) => {
+            format!("There is no message {id} in the cache. `quietpost list` shows the ids.")
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// The configured account cached message `id` belongs to.
+fn account_of(paths: &Paths, id: i64) -> Result<Account> {
+    let row = cache(paths)?
         .message(id)
         .map_err(|e| anyhow!(wording::store_error(&e)))?
         .ok_or_else(|| {
             anyhow!("There is no message {id} in the cache. `quietpost list` shows the ids.")
         })?;
-    let account = accounts(paths, Some(&row.account))?.remove(0);
-    let raw = match cache
-        .body(id)
-        .map_err(|e| anyhow!(wording::store_error(&e)))?
-    {
-        Some(raw) => raw,
-        None => runtime()?
-            .block_on(sync::raw_message(&mut cache, &account, id))
-            .map_err(|e| anyhow!(wording::sync_error(&e)))?,
-    };
+    accounts_named(paths, &row.account)
+}
+
+/// A cached message's account and bytes, downloading the body if it is not cached yet (without
+/// marking the message read).
+pub(super) fn raw_message(paths: &Paths, id: i64) -> Result<(Account, Vec<u8>)> {
+    let account = account_of(paths, id)?;
+    let raw = runtime()?
+        .block_on(cache(paths)?.raw(&account, id))
+        .map_err(|e| anyhow!(wording::sync_error(&e)))?;
     Ok((account, raw))
 }
 
@@ -471,7 +483,9 @@ pub fn search(a: SearchArgs, paths: &Paths) -> Result<()> {
 
 fn act(paths: &Paths, id: i64, verb: Verb, done: &str) -> Result<()> {
     let mut cache = cache(paths)?;
-    let action = sync::act(&mut cache, id, &verb).map_err(|e| anyhow!(wording::sync_error(&e)))?;
+    let action = cache
+        .act(id, &verb)
+        .map_err(|e| anyhow!(wording::sync_error(&e)))?;
     let done = match action {
         None => {
             println!("Nothing to do: the message is already there.");
@@ -521,7 +535,7 @@ fn watch(a: SyncArgs, paths: &Paths) -> Result<()> {
         bail!("--watch follows one account: name it, e.g. `quietpost sync ACCOUNT --watch`.");
     }
     let account = list.remove(0);
-    let pw = password(&account, &account.imap)?;
+    // The mailbox exists (and is private) before the engine opens it.
     drop(cache(paths)?);
     let options = EngineOptions {
         sync: SyncOptions {
@@ -531,18 +545,17 @@ fn watch(a: SyncArgs, paths: &Paths) -> Result<()> {
         },
         ..EngineOptions::default()
     };
-    // As in the app, what waits in the outbox is sent too.
-    let passwords = engine::Passwords {
-        imap: pw,
-        smtp: Some(password(&account, &account.smtp)?),
-    };
-    let (_handle, events) = engine::start(account.clone(), passwords, Cache::file(paths), options);
+    // Started as the window starts it: what waits in the outbox is sent too.
+    let rt = runtime()?;
+    let (_, _handle, events) = rt
+        .block_on(engine::start_for(paths.clone(), account.name, options))
+        .map_err(account_error)?;
     let mut progress = Progress {
         tty: io::stderr().is_terminal() && !a.json,
         started: Instant::now(),
         line_open: false,
     };
-    runtime()?.block_on(async {
+    rt.block_on(async {
         let mut events = Box::pin(events);
         while let Some(event) = events.next().await {
             let line = match &event {

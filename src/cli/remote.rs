@@ -3,13 +3,14 @@
 use super::account::{load, runtime};
 use super::inspect::print_ledger;
 use super::term::Out;
-use crate::wording;
 use crate::wording::ledger_counts;
 use anyhow::{Result, anyhow, bail};
 use clap::{Args, Subcommand, ValueEnum};
-use quietpost_core::remote::{self, LoadLimits};
-use quietpost_store::config::RemoteContent;
-use quietpost_store::paths::Paths;
+use quietpost_core::reading;
+use quietpost_core::remote;
+use quietpost_core::{Mailbox, Paths};
+use quietpost_model::RemoteContent;
+use quietpost_render::Prefer;
 use std::io;
 
 #[derive(Debug, Args)]
@@ -72,31 +73,23 @@ fn load_images(
     proxy: Option<quietpost_model::Route>,
     json: bool,
 ) -> Result<()> {
-    let (account, raw) = super::mail::raw_message(paths, id)?;
-    let via = remote::route(&account, proxy);
-    let message = quietpost_render::render(
-        &raw,
-        &quietpost_render::Options {
-            trusted_authserv_ids: account.trusted_authserv_ids.clone(),
-            ..Default::default()
-        },
-    );
-    let loaded = match runtime()?.block_on(remote::load(
-        &account,
-        &message,
-        via.as_ref(),
-        &LoadLimits::default(),
+    let opened = super::mail::open(paths, id, Prefer::default())?;
+    let account = super::account::accounts_named(paths, &opened.row.account)?;
+    let name = account.name.clone();
+    let loaded = match runtime()?.block_on(reading::load_remote(
+        Mailbox::file(paths),
+        account,
+        id,
+        opened.message,
+        proxy,
     )) {
         Ok(l) => l,
-        Err(remote::Error::Blocked(name)) => bail!(
+        Err(reading::Error::Remote(e)) if matches!(*e, remote::Error::Blocked(_)) => bail!(
             "Remote content is blocked for the account {name}: nothing was loaded. To load \
              images when you ask, through your proxy only: `quietpost remote policy {name} on-request`."
         ),
-        Err(e) => bail!("{e}"),
+        Err(e) => bail!(super::mail::reading_error(&e, id)),
     };
-    let mut cache = quietpost_store::cache::Cache::open(paths)
-        .map_err(|e| anyhow!(wording::store_error(&e)))?;
-    remote::record(&mut cache, id, &loaded).map_err(|e| anyhow!("{e}"))?;
     if json {
         println!("{}", serde_json::to_string_pretty(&loaded.ledger)?);
     } else {
@@ -107,12 +100,11 @@ fn load_images(
         ))?;
         print_ledger(&loaded.ledger, &mut out)?;
     }
-    if via.is_none() && !loaded.ledger.is_empty() {
+    if loaded.route.is_none() && !loaded.ledger.is_empty() {
         bail!(
-            "No proxy is configured for the account {}: Quietpost never loads remote content \
+            "No proxy is configured for the account {name}: Quietpost never loads remote content \
              directly. Add one (e.g. Tor: `proxy = \"socks5://127.0.0.1:9050\"` in the account) or \
-             pass --proxy.",
-            account.name
+             pass --proxy."
         );
     }
     Ok(())
@@ -137,13 +129,9 @@ fn policy(
             account.always_load_from.extend(always);
             account.trusted_authserv_ids.extend(trust);
         })
-        .map_err(|e| match e {
-            quietpost_core::accounts::Error::Store(e) => anyhow!(wording::store_error(&e)),
-            other => anyhow!("{other}"),
-        })?
+        .map_err(super::account::account_error)?
     } else {
         load(paths)?
-            .accounts
             .into_iter()
             .find(|a| a.name == name)
             .ok_or_else(|| anyhow!("There is no account named {name:?}."))?

@@ -7,10 +7,10 @@ use crate::wording;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use quietpost_core::compose::{self, Built, Draft, File};
+use quietpost_core::mailbox::Sending;
 use quietpost_core::outbox;
-use quietpost_store::cache::{Cache, OutboxState, SendLock};
-use quietpost_store::config::Account;
-use quietpost_store::paths::Paths;
+use quietpost_core::{Mailbox, Paths};
+use quietpost_model::{Account, Flags, OutboxState};
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 
@@ -253,14 +253,13 @@ pub fn reply(a: ReplyArgs, paths: &Paths) -> Result<()> {
     }
     deliver(paths, &account, &d, &a.how)?;
     if !a.how.dry_run && !a.how.draft {
-        let mut cache = Cache::open(paths).map_err(|e| anyhow!(wording::store_error(&e)))?;
         // Marked answered here at once, on the server at the next sync.
-        quietpost_core::sync::act(
-            &mut cache,
-            a.id,
-            &quietpost_core::sync::Verb::Flag(quietpost_store::cache::Flags::ANSWERED, true),
-        )
-        .map_err(|e| anyhow!(wording::sync_error(&e)))?;
+        mailbox(paths)?
+            .act(
+                a.id,
+                &quietpost_core::sync::Verb::Flag(Flags::ANSWERED, true),
+            )
+            .map_err(|e| anyhow!(wording::sync_error(&e)))?;
     }
     Ok(())
 }
@@ -316,44 +315,33 @@ fn deliver(paths: &Paths, account: &Account, d: &Draft, how: &How) -> Result<()>
         writeln!(out, "(dry run: nothing was sent)")?;
         return Ok(());
     }
-    let mut cache = Cache::open(paths).map_err(|e| anyhow!(wording::store_error(&e)))?;
+    let mut cache = mailbox(paths)?;
     let lock = send_lock(&mut cache)?;
     // In the outbox before any network step.
-    let id = outbox::queue(&mut cache, account, &built).map_err(|e| anyhow!("{e}"))?;
+    let id = cache.queue(account, &built).map_err(|e| anyhow!("{e}"))?;
     submit(&mut cache, &lock, account, id)
+}
+
+fn mailbox(paths: &Paths) -> Result<Mailbox> {
+    Mailbox::open(paths).map_err(|e| anyhow!(wording::store_error(&e)))
 }
 
 /// Becomes the one process submitting (waiting for another one to finish), and settles what a
 /// process that died while sending left behind.
-fn send_lock(cache: &mut Cache) -> Result<SendLock> {
-    let lock = match cache
-        .try_send_lock()
-        .map_err(|e| anyhow!(wording::store_error(&e)))?
-    {
-        Some(lock) => lock,
-        None => {
-            eprintln!("Another Quietpost is sending; waiting for it to finish…");
-            cache
-                .send_lock()
-                .map_err(|e| anyhow!(wording::store_error(&e)))?
-        }
-    };
+fn send_lock(cache: &mut Mailbox) -> Result<Sending> {
     cache
-        .recover_outbox(&lock)
-        .map_err(|e| anyhow!(wording::store_error(&e)))?;
-    Ok(lock)
+        .start_sending(|| eprintln!("Another Quietpost is sending; waiting for it to finish…"))
+        .map_err(|e| anyhow!(wording::store_error(&e)))
 }
 
-fn submit(cache: &mut Cache, lock: &SendLock, account: &Account, id: i64) -> Result<()> {
+fn submit(cache: &mut Mailbox, lock: &Sending, account: &Account, id: i64) -> Result<()> {
     // Passwords are fetched outside the async runtime (the keychain runs its own).
     let smtp_pw = password(account, &account.smtp)?;
     let imap_pw = password(account, &account.imap)?;
-    let result = runtime()?.block_on(outbox::submit(
-        cache,
+    let result = runtime()?.block_on(cache.submit(
         lock,
         account,
-        &smtp_pw,
-        &imap_pw,
+        (&smtp_pw, &imap_pw),
         id,
         Default::default(),
     ));
@@ -393,32 +381,24 @@ fn submit(cache: &mut Cache, lock: &SendLock, account: &Account, id: i64) -> Res
 }
 
 pub fn outbox_cmd(a: OutboxArgs, paths: &Paths) -> Result<()> {
-    let mut cache = Cache::open(paths).map_err(|e| anyhow!(wording::store_error(&e)))?;
+    let mut cache = mailbox(paths)?;
+    let outbox_error = |e: outbox::Error| match e {
+        outbox::Error::Store(e) => anyhow!(wording::store_error(&e)),
+        outbox::Error::NoSuchMessage(id) => anyhow!("There is no message #{id} in the outbox."),
+        other => anyhow!("{other}"),
+    };
     match a.command.unwrap_or(OutboxCommand::List { json: false }) {
         OutboxCommand::List { json } => {
             // Settles what a dead sender left, unless a live one is at work.
-            if let Some(lock) = cache
-                .try_send_lock()
-                .map_err(|e| anyhow!(wording::store_error(&e)))?
-            {
-                cache
-                    .recover_outbox(&lock)
-                    .map_err(|e| anyhow!(wording::store_error(&e)))?;
-            }
+            cache
+                .settle_outbox()
+                .map_err(|e| anyhow!(wording::store_error(&e)))?;
             list(&cache, json)
         }
         OutboxCommand::Retry { id } => {
             let lock = send_lock(&mut cache)?;
-            let msg = cache
-                .outgoing(id)
-                .map_err(|e| anyhow!(wording::store_error(&e)))?
-                .ok_or_else(|| anyhow!("There is no message #{id} in the outbox."))?;
-            if matches!(msg.state, OutboxState::Unknown | OutboxState::Failed) {
-                cache
-                    .requeue(id)
-                    .map_err(|e| anyhow!(wording::store_error(&e)))?;
-            }
-            let account = accounts_named(paths, &msg.account)?;
+            let name = cache.retry(&lock, id).map_err(outbox_error)?;
+            let account = accounts_named(paths, &name)?;
             submit(&mut cache, &lock, &account, id)
         }
         OutboxCommand::Send => {
@@ -426,15 +406,9 @@ pub fn outbox_cmd(a: OutboxArgs, paths: &Paths) -> Result<()> {
             send_due(paths)
         }
         OutboxCommand::Discard { id } => {
-            let _lock = send_lock(&mut cache)?;
-            let msg = cache
-                .outgoing(id)
-                .map_err(|e| anyhow!(wording::store_error(&e)))?
-                .ok_or_else(|| anyhow!("There is no message #{id} in the outbox."))?;
-            cache
-                .remove_outgoing(id)
-                .map_err(|e| anyhow!(wording::store_error(&e)))?;
-            let what = match msg.state {
+            let lock = send_lock(&mut cache)?;
+            let state = cache.discard(&lock, id).map_err(outbox_error)?;
+            let what = match state {
                 OutboxState::Sent => "it was sent, and will not be filed in Sent",
                 OutboxState::Unknown => "it may have been sent before; it will not be sent again",
                 _ => "it was not sent",
@@ -447,7 +421,7 @@ pub fn outbox_cmd(a: OutboxArgs, paths: &Paths) -> Result<()> {
 
 /// `outbox send`: what is due, account by account.
 fn send_due(paths: &Paths) -> Result<()> {
-    let mut cache = Cache::open(paths).map_err(|e| anyhow!(wording::store_error(&e)))?;
+    let mut cache = mailbox(paths)?;
     let mut accounts: Vec<String> = cache
         .outbox(None)
         .map_err(|e| anyhow!(wording::store_error(&e)))?
@@ -459,7 +433,8 @@ fn send_due(paths: &Paths) -> Result<()> {
     let (mut tried, mut not_sent) = (0, 0);
     for name in accounts {
         let account = accounts_named(paths, &name)?;
-        if outbox::next_due(&cache, &account)
+        if cache
+            .next_due(&account)
             .map_err(|e| anyhow!("{e}"))?
             .is_none()
         {
@@ -468,13 +443,7 @@ fn send_due(paths: &Paths) -> Result<()> {
         let smtp_pw = password(&account, &account.smtp)?;
         let imap_pw = password(&account, &account.imap)?;
         let done = runtime()?
-            .block_on(outbox::send_due(
-                &mut cache,
-                &account,
-                &smtp_pw,
-                &imap_pw,
-                Default::default(),
-            ))
+            .block_on(cache.send_due(&account, (&smtp_pw, &imap_pw), Default::default()))
             .map_err(|e| anyhow!("{e}"))?;
         for (id, r) in done {
             tried += 1;
@@ -507,7 +476,7 @@ fn state_words(state: OutboxState) -> &'static str {
     }
 }
 
-fn list(cache: &Cache, json: bool) -> Result<()> {
+fn list(cache: &Mailbox, json: bool) -> Result<()> {
     let items = cache
         .outbox(None)
         .map_err(|e| anyhow!(wording::store_error(&e)))?;

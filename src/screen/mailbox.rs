@@ -13,10 +13,10 @@ use iced::Task;
 use iced::widget::operation::{AbsoluteOffset, focus, scroll_to};
 use iced::widget::{scrollable, text_editor};
 use quietpost_core::sync::Verb;
+use quietpost_model::Account;
 use quietpost_model::Opening;
+use quietpost_model::{Flags, MessageRow, Role};
 use quietpost_render::Prefer;
-use quietpost_store::cache::{Flags, MessageRow, Role};
-use quietpost_store::config::Account;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -32,7 +32,7 @@ pub struct Places {
     /// What Open and a confirmed link are handed to.
     pub opener: crate::system::Opener,
     /// Where the configuration is (settings changed from the window).
-    pub paths: quietpost_store::paths::Paths,
+    pub paths: quietpost_core::Paths,
 }
 
 pub struct Mailbox {

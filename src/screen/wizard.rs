@@ -11,10 +11,10 @@ use iced::widget::{
     Column, button, checkbox, column, container, pick_list, row, scrollable, text, text_input,
 };
 use iced::{Element, Length, Task};
+use quietpost_core::Paths;
+use quietpost_core::accounts::AddError;
 use quietpost_core::autoconfig::Discovered;
-use quietpost_model::{Protocol, Security};
-use quietpost_store::config::{Account, Server};
-use quietpost_store::paths::Paths;
+use quietpost_model::{Account, Protocol, Security, Server};
 use std::sync::Arc;
 use zeroize::Zeroizing;
 
@@ -219,22 +219,21 @@ impl Wizard {
                     };
                 }
             }
-            Message::Checked(Err(AddFailure::Certificate {
-                words,
-                smtp,
-                fingerprint,
-            })) => {
-                self.step = Step::Certificate(Box::new(Certificate {
-                    words,
-                    smtp,
-                    fingerprint,
-                    compared: false,
-                }))
-            }
-            Message::Checked(Err(AddFailure::Other(words))) => {
-                self.step = Step::Servers {
-                    found: None,
-                    error: Some(words),
+            Message::Checked(Err(AddFailure(failure))) => {
+                let words = crate::wording::add_error(&failure, crate::wording::Face::Window);
+                self.step = match &*failure {
+                    AddError::Server {
+                        smtp, presented, ..
+                    } if failure.is_pinnable() => Step::Certificate(Box::new(Certificate {
+                        words,
+                        smtp: *smtp,
+                        fingerprint: *presented,
+                        compared: false,
+                    })),
+                    _ => Step::Servers {
+                        found: None,
+                        error: Some(words),
+                    },
                 }
             }
             Message::Compared(v) => {

@@ -8,7 +8,7 @@ use crate::theme;
 use crate::widget::ellipsis::ellipsis;
 use iced::widget::{Space, button, column, container, keyed_column, scrollable, text, tooltip};
 use iced::{Element, Length};
-use quietpost_store::cache::{Flags, MessageRow};
+use quietpost_model::{Flags, MessageRow};
 use std::ops::Range;
 
 /// The height of one row (two lines), in logical pixels.

@@ -14,6 +14,9 @@ pub enum Error {
     Pin(String),
     #[error(transparent)]
     Store(#[from] quietpost_store::Error),
+    /// A task ended before it finished (the program is closing).
+    #[error("the task was stopped before it finished")]
+    Stopped,
 }
 
 /// Parses `socks5://HOST:PORT` or `http://HOST:PORT` (what a person typed; config.toml's are
@@ -69,6 +72,156 @@ pub fn password(
             Ok(keychain.load(&credential_key(account, server))?)
         }
     }
+}
+
+/// The configured accounts, in config.toml's order.
+pub fn load(paths: &Paths) -> Result<Vec<Account>, quietpost_store::Error> {
+    Ok(config::Config::load(paths)?.accounts)
+}
+
+/// The configured account named `name`.
+pub fn named(paths: &Paths, name: &str) -> Result<Account, quietpost_store::Error> {
+    config::Config::load(paths)?.account(name).cloned()
+}
+
+/// The password for one of the account's servers, opening the keychain when the account keeps
+/// it there. Blocking: call it outside async code or in `spawn_blocking`.
+pub fn password_for(account: &Account, server: &Server) -> Result<Secret, Error> {
+    password(account, server, None)
+}
+
+/// The keychain, when `account` keeps its password there: opened before anything is sent, so a
+/// missing keychain stops an addition before a password crosses the network.
+pub fn keychain_for(account: &Account) -> Result<Option<Keychain>, Error> {
+    Ok(match account.password {
+        PasswordSource::Keychain => Some(Keychain::open()?),
+        PasswordSource::Command { .. } => None,
+    })
+}
+
+/// The password a password command prints (its first line).
+pub fn run_command(command: &str) -> Result<Secret, Error> {
+    Ok(run_password_command(command)?)
+}
+
+/// Why an account was not added.
+#[derive(Debug, thiserror::Error)]
+pub enum AddError {
+    /// Nothing was sent: a setting is invalid, the keychain is missing, or the name is taken.
+    #[error(transparent)]
+    Before(Error),
+    /// A server refused, or its certificate was not trusted: `check` (its result an error)
+    /// says how; `smtp` says which server. For a certificate the person could pin after
+    /// comparing ([`AddError::is_pinnable`]), `presented` is its fingerprint, when it could be
+    /// learnt.
+    #[error("the {} server was not verified", if *smtp { "SMTP" } else { "IMAP" })]
+    Server {
+        smtp: bool,
+        check: Box<ServerCheck>,
+        presented: Option<quietpost_model::Fingerprint>,
+    },
+    /// Both servers accepted, but saving failed (keychain or config.toml).
+    #[error(transparent)]
+    Saving(Error),
+}
+
+impl AddError {
+    /// A certificate that was not trusted (not a changed pin): the one failure a person can get
+    /// past, by pinning the certificate after comparing its fingerprint. Never "continue anyway".
+    pub fn is_pinnable(&self) -> bool {
+        matches!(self, AddError::Server { check, .. } if pinnable(check))
+    }
+
+    /// The server's error, when a server refused.
+    pub fn net_error(&self) -> Option<&quietpost_net::Error> {
+        match self {
+            AddError::Server { check, .. } => check.result.as_ref().err(),
+            _ => None,
+        }
+    }
+}
+
+fn pinnable(check: &ServerCheck) -> bool {
+    matches!(
+        &check.result,
+        Err(quietpost_net::Error::Certificate { problem, .. })
+            if !matches!(problem, quietpost_net::CertProblem::PinMismatch { .. })
+    )
+}
+
+/// Adds an account, the one way for both faces: the keychain opened first (none: stop before
+/// anything is sent), both servers checked with the password (only inside TLS), then the
+/// password into the keychain and the account into config.toml. Returns the checks. An
+/// account of the same name is never replaced.
+pub async fn add(
+    paths: &Paths,
+    account: &Account,
+    password: &Secret,
+) -> Result<(ServerCheck, ServerCheck), AddError> {
+    endpoint(account, &account.imap).map_err(AddError::Before)?;
+    if load(paths)
+        .map_err(|e| AddError::Before(e.into()))?
+        .iter()
+        .any(|a| a.name == account.name)
+    {
+        return Err(AddError::Before(
+            quietpost_store::Error::Exists(account.name.clone()).into(),
+        ));
+    }
+    let asking = account.clone();
+    let keychain = tokio::task::spawn_blocking(move || keychain_for(&asking))
+        .await
+        .map_err(|_| AddError::Before(Error::Stopped))?
+        .map_err(AddError::Before)?;
+    let (imap, smtp) = check(account, password, password)
+        .await
+        .map_err(AddError::Before)?;
+    if imap.result.is_err() || smtp.result.is_err() {
+        let (is_smtp, failed) = if imap.result.is_err() {
+            (false, imap)
+        } else {
+            (true, smtp)
+        };
+        let server = if is_smtp {
+            &account.smtp
+        } else {
+            &account.imap
+        };
+        let presented = if pinnable(&failed) {
+            presented_fingerprint(account, server).await
+        } else {
+            None
+        };
+        return Err(AddError::Server {
+            smtp: is_smtp,
+            check: Box::new(failed),
+            presented,
+        });
+    }
+    let (paths, saving, password) = (paths.clone(), account.clone(), password.clone());
+    tokio::task::spawn_blocking(move || save_new(&paths, &saving, &password, keychain.as_ref()))
+        .await
+        .map_err(|_| AddError::Saving(Error::Stopped))?
+        .map_err(AddError::Saving)?;
+    Ok((imap, smtp))
+}
+
+/// Removes account `name`: its keychain entries, its cached mail and pending actions, then its
+/// settings in config.toml. Blocking.
+pub fn remove(paths: &Paths, name: &str) -> Result<(), Error> {
+    let mut config = config::Config::load(paths)?;
+    let account = config.account(name)?.clone();
+    if let Some(keychain) = keychain_for(&account)? {
+        for s in [&account.imap, &account.smtp] {
+            keychain.delete(&credential_key(&account, s))?;
+        }
+    }
+    if quietpost_store::cache::Cache::exists(paths) {
+        quietpost_store::cache::Cache::open(paths)?.forget_account(name)?;
+    }
+    config.accounts.retain(|a| a.name != name);
+    config.save(paths)?;
+    Ok(())
 }
 
 /// What checking one server found.

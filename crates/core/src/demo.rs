@@ -7,7 +7,7 @@ use quietpost_net::imap::mailbox::Fetched;
 use quietpost_render::{Limits, Options};
 use quietpost_store::cache::{Cache, FolderInfo, Indexing, Role};
 use quietpost_store::config::{Account, RemoteContent, Security, Server};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The demo account's name.
 pub const ACCOUNT: &str = "Demo";
@@ -38,6 +38,18 @@ pub fn account() -> Account {
     account.remote_content = RemoteContent::OnRequest;
     account.trusted_authserv_ids = vec![AUTHSERV_ID.to_owned()];
     account
+}
+
+/// Builds a fresh demo mailbox from `messages` in the profile's cache directory and returns its
+/// file. Each launch starts from the same mailbox: what the person did in the last demo is gone.
+pub fn prepare(
+    paths: &quietpost_store::paths::Paths,
+    messages: &[(&str, &[u8])],
+) -> Result<PathBuf, quietpost_store::Error> {
+    quietpost_store::paths::private_dir(&paths.cache)?;
+    let path = paths.cache.join("demo.sqlite3");
+    build(&path, messages)?;
+    Ok(path)
 }
 
 /// Writes a fresh demo cache at `path` (any previous one is replaced) from `messages` (file

@@ -132,6 +132,35 @@ pub fn start(
     (Handle(commands), futures::stream::select(driver, received))
 }
 
+/// Account `name` as configured now, with its passwords: IMAP (required) and SMTP (when it
+/// can be had; without it the outbox waits). Blocking (keychain or command): call it off the
+/// async threads.
+pub fn prepare(
+    paths: &quietpost_store::paths::Paths,
+    name: &str,
+) -> Result<(Account, Passwords), crate::accounts::Error> {
+    let account = crate::accounts::named(paths, name)?;
+    let imap = crate::accounts::password_for(&account, &account.imap)?;
+    let smtp = crate::accounts::password_for(&account, &account.smtp).ok();
+    Ok((account, Passwords { imap, smtp }))
+}
+
+/// Starts the engine of account `name` in profile `paths`, the one way the command line's
+/// `sync --watch` and the window do: [`prepare`] off the async threads, then [`start`] on the
+/// profile's mailbox. Returns the account as it was read, too.
+pub async fn start_for(
+    paths: quietpost_store::paths::Paths,
+    name: String,
+    options: EngineOptions,
+) -> Result<(Account, Handle, impl Stream<Item = Event> + Send), crate::accounts::Error> {
+    let cache = Cache::file(&paths);
+    let (account, passwords) = tokio::task::spawn_blocking(move || prepare(&paths, &name))
+        .await
+        .map_err(|_| crate::accounts::Error::Stopped)??;
+    let (handle, events) = start(account.clone(), passwords, cache, options);
+    Ok((account, handle, events))
+}
+
 /// Whether to go on after an error: transient ones wait and retry.
 enum Next {
     Retry(Arc<sync::Error>),

@@ -5,6 +5,11 @@
 //! (`remote`).
 //!
 //! It holds no GUI code and no user-facing wording: errors carry kinds; the app words them.
+//!
+//! It is the app's only door (ARCHITECTURE.md, "Dependency rule"): the app's package depends
+//! on core and model alone. What the app holds of the crates below — the profile's `Paths`
+//! handle, the errors it words, the TLS details it shows, the IMAP connection a sync pass
+//! runs over — it names through the re-exports here; every operation is a core function.
 
 pub mod accounts;
 pub mod autoconfig;
@@ -12,7 +17,15 @@ pub mod compose;
 pub mod demo;
 pub mod engine;
 pub mod folders;
+pub mod mailbox;
 pub mod outbox;
+pub mod profile;
+pub mod reading;
 pub mod remote;
 pub mod sync;
 pub mod time;
+
+pub use mailbox::Mailbox;
+pub use quietpost_net::{CertProblem, Endpoint, Error as NetError, Timeouts, TlsDetails, Trust};
+pub use quietpost_store::Error as StoreError;
+pub use quietpost_store::paths::{Paths, Tightened};

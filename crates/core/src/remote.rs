@@ -8,7 +8,9 @@
 
 use quietpost_model::{LedgerEntry, LedgerState, RemoteKind, SafeLine, SafeMessage};
 use quietpost_net::Route;
-use quietpost_net::fetch::{self, Image};
+use quietpost_net::fetch;
+/// A loaded image: decoded and bounded, in memory only.
+pub use quietpost_net::fetch::Image;
 use quietpost_store::cache::{Cache, LedgerRow};
 use quietpost_store::config::{Account, RemoteContent};
 

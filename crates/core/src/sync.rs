@@ -17,7 +17,7 @@
 
 use crate::accounts;
 use quietpost_model::{SafeMessage, Secret};
-use quietpost_net::imap::mailbox::{self, Fetched, Listed, Mail};
+use quietpost_net::imap::mailbox::{self, Fetched, Listed};
 use quietpost_net::{Timeouts, imap};
 use quietpost_render::{Limits, Options};
 use quietpost_store::cache::{Cache, Flags, Folder, FolderInfo, Indexing, Role, Summary};
@@ -26,6 +26,8 @@ use std::collections::{HashMap, HashSet};
 
 mod actions;
 pub use actions::{Verb, act, replay};
+/// The IMAP connection a pass runs over ([`connect`]).
+pub use quietpost_net::imap::mailbox::Mail;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

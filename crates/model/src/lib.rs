@@ -3,15 +3,19 @@
 //! This crate owns the vocabulary — display-safe text and the `SafeMessage` contract — and must
 //! never do I/O of any kind: no network, no disk, no async runtime, no GUI.
 
+pub mod account;
 pub mod connection;
 pub mod ledger;
+pub mod mailbox;
 pub mod message;
 pub mod secret;
 pub mod sender;
 pub mod text;
 
+pub use account::{Account, PasswordSource, RemoteContent, Server};
 pub use connection::{BadFingerprint, BadProxy, Fingerprint, Protocol, Route, Security};
 pub use ledger::{LedgerEntry, LedgerState};
+pub use mailbox::{Action, Flags, ListQuery, MessageRow, OutboxState, Outgoing, Role, Summary};
 pub use message::{
     Addr, Attachment, Authentication, BodySource, Code, Link, LinkMarker, Opening, RemoteKind,
     RemoteRef, SafeMessage, SaveOnly, Warning,

@@ -17,106 +17,18 @@ mod ledger;
 mod messages;
 mod outbox;
 
-pub use journal::{Action, Pending};
+pub use journal::Pending;
 pub use ledger::LedgerRow;
-pub use messages::{Indexing, ListQuery, MessageRow, Summary};
-pub use outbox::{OutboxState, Outgoing, SendLock};
+pub use messages::Indexing;
+pub use outbox::SendLock;
+pub use quietpost_model::{
+    Action, Flags, ListQuery, MessageRow, OutboxState, Outgoing, Role, Summary,
+};
 
 use crate::error::{Error, Result};
 use crate::paths::{Paths, private_dir};
 use rusqlite::{Connection, params};
 use std::path::{Path, PathBuf};
-
-/// Message flags as a bit set, in the order of RFC 9051's system flags.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct Flags(pub u8);
-
-impl Flags {
-    pub const SEEN: Flags = Flags(1);
-    pub const ANSWERED: Flags = Flags(2);
-    pub const FLAGGED: Flags = Flags(4);
-    pub const DELETED: Flags = Flags(8);
-    pub const DRAFT: Flags = Flags(16);
-
-    pub fn contains(self, other: Flags) -> bool {
-        self.0 & other.0 == other.0
-    }
-
-    pub fn with(self, other: Flags, on: bool) -> Flags {
-        if on {
-            Flags(self.0 | other.0)
-        } else {
-            Flags(self.0 & !other.0)
-        }
-    }
-
-    /// From IMAP flag names; keywords and unknown flags are ignored.
-    pub fn from_imap<'a>(names: impl IntoIterator<Item = &'a str>) -> Flags {
-        let mut f = Flags::default();
-        for n in names {
-            f = f.with(
-                match n.to_ascii_lowercase().as_str() {
-                    "\\seen" => Flags::SEEN,
-                    "\\answered" => Flags::ANSWERED,
-                    "\\flagged" => Flags::FLAGGED,
-                    "\\deleted" => Flags::DELETED,
-                    "\\draft" => Flags::DRAFT,
-                    _ => continue,
-                },
-                true,
-            );
-        }
-        f
-    }
-
-    /// The IMAP name of a single system flag.
-    pub fn imap_name(self) -> Option<&'static str> {
-        Some(match self {
-            Flags::SEEN => "\\Seen",
-            Flags::ANSWERED => "\\Answered",
-            Flags::FLAGGED => "\\Flagged",
-            Flags::DELETED => "\\Deleted",
-            Flags::DRAFT => "\\Draft",
-            _ => return None,
-        })
-    }
-}
-
-/// What a folder is for (RFC 6154 SPECIAL-USE, or the name INBOX).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Role {
-    Inbox,
-    Drafts,
-    Sent,
-    Archive,
-    Junk,
-    Trash,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Inbox => "inbox",
-            Role::Drafts => "drafts",
-            Role::Sent => "sent",
-            Role::Archive => "archive",
-            Role::Junk => "junk",
-            Role::Trash => "trash",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Some(match s {
-            "inbox" => Role::Inbox,
-            "drafts" => Role::Drafts,
-            "sent" => Role::Sent,
-            "archive" => Role::Archive,
-            "junk" => Role::Junk,
-            "trash" => Role::Trash,
-            _ => return None,
-        })
-    }
-}
 
 /// A folder as the server lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use iced::widget::{
     stack, text, text_input,
 };
 use iced::{Element, Length};
-use quietpost_store::cache::Flags;
+use quietpost_model::Flags;
 
 /// A folder to move a message to, as the "Move to" list shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -681,7 +681,7 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quietpost_store::cache::{MessageRow, Summary};
+    use quietpost_model::{MessageRow, Summary};
 
     fn reading(raw: &[u8]) -> Reading {
         let message = quietpost_render::render(raw, &quietpost_render::Options::default());

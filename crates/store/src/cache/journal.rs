@@ -1,42 +1,29 @@
 //! The action journal: what the user did to a message, applied to the cache at once and
 //! replayed on the server until it confirms.
 
-use super::{Cache, Flags, db};
+use super::{Action, Cache, Flags, db};
 use crate::error::{Error, Result};
 use rusqlite::{OptionalExtension, params};
 
-/// An action on a message, taken locally first and then replayed on the server.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
-    /// Set (`true`) or clear a system flag.
-    Flag(Flags, bool),
-    /// Move to another folder of the same account (delete and archive are moves).
-    Move(String),
-    /// Delete for good (a message deleted from Trash): \Deleted, then UID EXPUNGE of that
-    /// message only.
-    Expunge,
+/// The journal's spelling of an action: a kind, and the target folder of a move.
+fn encode(action: &Action) -> (String, Option<String>) {
+    match action {
+        Action::Flag(f, on) => (format!("{}{}", if *on { '+' } else { '-' }, f.0), None),
+        Action::Move(to) => ("move".into(), Some(to.clone())),
+        Action::Expunge => ("expunge".into(), None),
+    }
 }
 
-impl Action {
-    fn encode(&self) -> (String, Option<String>) {
-        match self {
-            Action::Flag(f, on) => (format!("{}{}", if *on { '+' } else { '-' }, f.0), None),
-            Action::Move(to) => ("move".into(), Some(to.clone())),
-            Action::Expunge => ("expunge".into(), None),
-        }
+fn decode(kind: &str, target: Option<String>) -> Option<Action> {
+    match kind {
+        "move" => return target.map(Action::Move),
+        "expunge" => return Some(Action::Expunge),
+        _ => {}
     }
-
-    fn decode(kind: &str, target: Option<String>) -> Option<Action> {
-        match kind {
-            "move" => return target.map(Action::Move),
-            "expunge" => return Some(Action::Expunge),
-            _ => {}
-        }
-        let (sign, bits) = kind.split_at_checked(1)?;
-        let flag = Flags(bits.parse().ok()?);
-        flag.imap_name()?;
-        Some(Action::Flag(flag, sign == "+"))
-    }
+    let (sign, bits) = kind.split_at_checked(1)?;
+    let flag = Flags(bits.parse().ok()?);
+    flag.imap_name()?;
+    Some(Action::Flag(flag, sign == "+"))
 }
 
 /// A journalled action not yet confirmed by the server.
@@ -81,7 +68,7 @@ impl Cache {
                     .map_err(&err)?;
             }
         }
-        let (kind, target) = action.encode();
+        let (kind, target) = encode(action);
         tx.execute(
             "INSERT INTO journal (account, folder, uidvalidity, uid, message, kind, target)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -113,7 +100,7 @@ impl Cache {
             .map_err(&err)?
             .query_map([account], |r| {
                 let kind: String = r.get(5)?;
-                let Some(action) = Action::decode(&kind, r.get(6)?) else {
+                let Some(action) = decode(&kind, r.get(6)?) else {
                     return Ok(None);
                 };
                 Ok(Some(Pending {

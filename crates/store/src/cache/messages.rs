@@ -1,35 +1,9 @@
 //! Messages in the cache: summaries, bodies, the search index, the list and search.
 
-use super::{Cache, Flags, db};
+use super::{Cache, Flags, ListQuery, MessageRow, Summary, db};
 use crate::error::Result;
 use quietpost_model::SenderSummary;
 use rusqlite::{OptionalExtension, params};
-
-/// What the message list needs of one message, already sanitized by the render crate.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Summary {
-    pub uid: u32,
-    pub modseq: Option<u64>,
-    pub flags: Flags,
-    /// Seconds since the epoch (the server's INTERNALDATE: when it received the message).
-    pub received: Option<i64>,
-    /// RFC 3339, as the message claims.
-    pub date: Option<String>,
-    pub subject: String,
-    /// The first sender's name (for search; views use `sender`).
-    pub from_name: String,
-    /// Every sender address, comma-separated (for search; views use `sender`).
-    pub from_address: String,
-    /// Who sent it, from the same analysis the reader makes (`SafeMessage::sender_summary`).
-    /// `None` for a row cached before that analysis existed, until the next sync reads its
-    /// header again.
-    pub sender: Option<SenderSummary>,
-    /// To and Cc, for display and search.
-    pub recipients: String,
-    pub message_id: Option<String>,
-    pub size: u64,
-    pub attachments: bool,
-}
 
 /// When summaries enter the search index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,27 +13,6 @@ pub enum Indexing {
     /// With the body, about to be fetched (once, with everything); `index_pending` catches
     /// the ones whose body never came.
     WithBody,
-}
-
-/// One cached message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MessageRow {
-    /// Stable local id: never reused, printed by `list`.
-    pub id: i64,
-    pub account: String,
-    pub folder: String,
-    pub uidvalidity: u32,
-    pub summary: Summary,
-    pub has_body: bool,
-}
-
-/// What `list` asks for.
-#[derive(Debug, Clone, Default)]
-pub struct ListQuery {
-    pub account: Option<String>,
-    pub folder: Option<String>,
-    pub unread_only: bool,
-    pub limit: usize,
 }
 
 const MESSAGE_COLUMNS: &str = "m.id, f.account, f.name, f.uidvalidity, m.uid, m.modseq, m.flags,

@@ -13,7 +13,7 @@
 //! until it has recorded the outcome. So a `Sending` message found while nobody holds the lock
 //! was left by a process that died; one found while another process holds it is being sent.
 
-use super::{Cache, db};
+use super::{Cache, OutboxState, Outgoing, db};
 use crate::error::{Error, Result};
 use rusqlite::{OptionalExtension, params};
 use std::path::PathBuf;
@@ -22,54 +22,6 @@ use std::path::PathBuf;
 /// releases the lock.
 #[derive(Debug)]
 pub struct SendLock(#[allow(dead_code)] std::fs::File);
-
-/// Where an outgoing message is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutboxState {
-    Queued,
-    Sending,
-    Sent,
-    Unknown,
-    Failed,
-}
-
-impl OutboxState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OutboxState::Queued => "queued",
-            OutboxState::Sending => "sending",
-            OutboxState::Sent => "sent",
-            OutboxState::Unknown => "unknown",
-            OutboxState::Failed => "failed",
-        }
-    }
-
-    fn parse(s: &str) -> OutboxState {
-        match s {
-            "queued" => OutboxState::Queued,
-            "sending" => OutboxState::Sending,
-            "sent" => OutboxState::Sent,
-            "failed" => OutboxState::Failed,
-            _ => OutboxState::Unknown,
-        }
-    }
-}
-
-/// One message in the outbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outgoing {
-    pub id: i64,
-    pub account: String,
-    pub message_id: String,
-    pub raw: Vec<u8>,
-    pub envelope_from: String,
-    pub recipients: Vec<String>,
-    pub state: OutboxState,
-    pub attempts: u32,
-    pub last_error: Option<String>,
-    /// Seconds since the epoch before which it is not retried.
-    pub next_attempt: Option<i64>,
-}
 
 const COLUMNS: &str = "id, account, message_id, raw, envelope_from, recipients, state, attempts,
     last_error, next_attempt";

@@ -8,7 +8,13 @@ mod gui;
 use gui::Ui;
 use quietpost::app::Message;
 use quietpost::keys::Shortcut;
+use quietpost::screen::mailbox::reader::Message as ReaderMessage;
 use quietpost::screen::mailbox::{Dialog, Reader};
+
+/// A message for the reading pane, as the window routes it.
+fn to_reader(m: ReaderMessage) -> Message {
+    Message::Mailbox(quietpost::screen::mailbox::Message::Reader(m))
+}
 
 #[test]
 fn the_demo_opens_with_every_message_in_the_inbox() {
@@ -110,9 +116,7 @@ fn a_wrapped_link_is_shown_and_opened_as_its_target_with_the_original_on_request
     // Unwrapped (offline) and without its tracking parameter (below the fold of the
     // simulator's window: asked for as its button does).
     assert!(ui.shows("[6] the results → pub.example"));
-    ui.send(Message::Mailbox(quietpost::screen::mailbox::Message::Link(
-        5,
-    )));
+    ui.send(to_reader(ReaderMessage::Link(5)));
     assert_eq!(ui.mailbox().dialog(), Some(Dialog::Link(5)));
     assert!(ui.shows("https://pub.example/results"));
     assert!(ui.shows("This is pub.example"));
@@ -163,9 +167,7 @@ fn a_javascript_link_cannot_be_activated() {
     assert_eq!(ui.click(label), 0, "nothing happens");
     assert_eq!(ui.mailbox().dialog(), None);
     // Not even a message sent by other means opens it.
-    ui.send(Message::Mailbox(quietpost::screen::mailbox::Message::Link(
-        1,
-    )));
+    ui.send(to_reader(ReaderMessage::Link(1)));
     assert_eq!(ui.mailbox().dialog(), None);
 }
 
@@ -416,9 +418,7 @@ fn an_attached_message_is_read_inside_quietpost_and_loads_nothing() {
     assert!(ui.text_containing("1 remote item blocked").is_some());
     // (Below the fold of the simulator's window: the message its button sends.)
     assert!(ui.shows("Read it here"));
-    ui.send(Message::Mailbox(
-        quietpost::screen::mailbox::Message::OpenAttachment(2),
-    ));
+    ui.send(to_reader(ReaderMessage::OpenAttachment(2)));
     assert!(ui.shows("Attached message"));
     assert!(ui.shows("December offers"));
     assert!(ui.shows("<news@supplier.example>"));
@@ -434,18 +434,14 @@ fn an_attached_message_is_read_inside_quietpost_and_loads_nothing() {
             .is_some()
     );
     // Its links open through the same confirmation, cleaned of tracking.
-    ui.send(Message::Mailbox(quietpost::screen::mailbox::Message::Link(
-        0,
-    )));
+    ui.send(to_reader(ReaderMessage::Link(0)));
     assert!(ui.shows("https://shop.supplier.example/chairs"));
     ui.click("Cancel");
     ui.click("Back to the message");
     assert!(ui.shows("Documents for Thursday"));
     assert!(!ui.shows("Attached message"));
     // Esc goes back too.
-    ui.send(Message::Mailbox(
-        quietpost::screen::mailbox::Message::OpenAttachment(2),
-    ));
+    ui.send(to_reader(ReaderMessage::OpenAttachment(2)));
     assert!(ui.shows("December offers"));
     ui.send(Message::Shortcut(Shortcut::Close));
     assert!(ui.shows("Documents for Thursday"));

@@ -2,21 +2,18 @@
 //! archive, delete) change the list at once and reach the server at the next sync.
 
 mod panes;
-mod reader;
+pub mod reader;
 
-pub use reader::{Reading, Remote, annotate};
+pub use reader::{Reader, Reading, Remote, annotate};
 
-use crate::backend::{self, Error, FolderItem, Opened, RemoteLoaded};
+use crate::backend::{self, Error, FolderItem};
 use crate::keys::Shortcut;
 use crate::widget::message_list::Scroll;
 use iced::Task;
 use iced::widget::operation::{AbsoluteOffset, focus, scroll_to};
-use iced::widget::{scrollable, text_editor};
+use iced::widget::scrollable;
 use quietpost_core::sync::Verb;
-use quietpost_model::Account;
-use quietpost_model::Opening;
-use quietpost_model::{Flags, MessageRow, Role};
-use quietpost_render::Prefer;
+use quietpost_model::{Account, Flags, MessageRow, Role};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -48,21 +45,12 @@ pub struct Mailbox {
     scroll: Scroll,
     selected: Option<usize>,
     search: Option<String>,
-    reader: Reader,
+    /// The reading pane (a component with its own messages).
+    reader: reader::Pane,
     dialog: Option<Dialog>,
     notice: Option<Notice>,
-    /// The person was told, once in this window, that a document's viewer may contact the
-    /// internet, and opened one anyway.
-    documents_confirmed: bool,
     /// What the sync is doing, in words (per account).
     pub status: Vec<(String, String)>,
-}
-
-pub enum Reader {
-    Empty,
-    Loading(i64),
-    Open(Box<Reading>),
-    Failed(Error),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,38 +75,9 @@ pub enum Message {
     ListLoaded(u64, Result<Arc<Vec<MessageRow>>, Error>),
     Scrolled(scrollable::Viewport),
     Select(usize),
-    Opened(i64, Result<Arc<Opened>, Error>),
-    Body(text_editor::Action),
-    Link(usize),
-    OpenLink(usize),
-    /// The link as the message wrote it (before tracking was removed or a redirect unwrapped).
-    OpenOriginalLink(usize),
-    /// The browser was started (or could not be).
-    LinkOpened(Result<(), Error>),
-    CopyLink(usize),
+    /// The reading pane's own messages.
+    Reader(reader::Message),
     CloseDialog,
-    LoadRemote,
-    /// Allow the account of the message shown to load remote content on request.
-    AllowOnRequest,
-    AllowedOnRequest(Result<Arc<Account>, Error>),
-    RemoteLoaded(i64, Result<Arc<RemoteLoaded>, Error>),
-    ToggleLedger,
-    ShowWholeText,
-    /// The other version of a message written twice (plain text and HTML).
-    OtherVersion,
-    Save(usize),
-    Saved(Result<PathBuf, Error>),
-    OpenAttachment(usize),
-    /// A document, after its warning.
-    OpenDocument(usize),
-    /// A document saved from its warning instead of opened.
-    SaveInstead(usize),
-    AttachmentOpened(Result<PathBuf, Error>),
-    /// An attached message, rendered to be shown inside Quietpost: the message it came in and
-    /// where in it.
-    AttachedOpened(i64, Vec<usize>, Result<Arc<Opened>, Error>),
-    /// From an attached message back to the message it came in.
-    BackToMessage,
     Act(Act),
     Acted(Result<(), Error>),
     Shortcut(Shortcut),
@@ -165,10 +124,9 @@ impl Mailbox {
             scroll: Scroll::default(),
             selected: None,
             search: None,
-            reader: Reader::Empty,
+            reader: reader::Pane::default(),
             dialog: None,
             notice: None,
-            documents_confirmed: false,
             status: Vec::new(),
         };
         let task = mailbox.load_folders();
@@ -180,7 +138,7 @@ impl Mailbox {
     }
 
     pub fn reader(&self) -> &Reader {
-        &self.reader
+        &self.reader.shown
     }
 
     pub fn dialog(&self) -> Option<Dialog> {
@@ -299,187 +257,19 @@ impl Mailbox {
                 Task::none()
             }
             Message::Select(i) => self.select(i),
-            Message::Opened(id, result) => {
-                if matches!(self.reader, Reader::Loading(l) if l == id) {
-                    return (self.opened(result), None);
-                }
-                Task::none()
-            }
-            Message::Body(action) => {
-                if let Reader::Open(r) = &mut self.reader
-                    && !action.is_edit()
-                {
-                    r.body.perform(action);
-                }
-                Task::none()
-            }
-            Message::Link(i) => {
-                // Only a link that can be opened gets a dialog; the view gives the others no
-                // button, and this check holds whatever sends the message.
-                if let Reader::Open(r) = &self.reader
-                    && r.message().links.get(i).is_some_and(|l| l.activatable)
-                {
-                    self.dialog = Some(Dialog::Link(i));
-                }
-                Task::none()
-            }
-            Message::OpenLink(i) | Message::OpenOriginalLink(i) => {
-                self.dialog = None;
-                let url = if matches!(message, Message::OpenOriginalLink(_)) {
-                    self.original_link_url(i)
-                } else {
-                    self.link_url(i)
+            Message::Reader(message) => {
+                let cx = reader::Context {
+                    places: &self.places,
+                    accounts: &self.accounts,
                 };
-                match url {
-                    Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
-                        Task::perform(
-                            backend::open_link(url, self.places.opener.clone()),
-                            Message::LinkOpened,
-                        )
-                    }
-                    _ => Task::none(),
+                let (task, events) = self.reader.update(message, &cx);
+                for event in events {
+                    self.reader_event(event);
                 }
-            }
-            Message::LinkOpened(Ok(())) => Task::none(),
-            Message::LinkOpened(Err(e)) => {
-                self.notice = Some(Notice::Failed(match &e {
-                    Error::Launch(io) => {
-                        format!("Your browser could not be started ({io}). Copy the link instead.")
-                    }
-                    other => crate::wording::app_error(other),
-                }));
-                Task::none()
-            }
-            Message::CopyLink(i) => {
-                self.dialog = None;
-                match self.link_url(i) {
-                    Some(url) => {
-                        self.notice = Some(Notice::Done("Link copied.".to_owned()));
-                        iced::clipboard::write(url)
-                    }
-                    None => Task::none(),
-                }
+                task.map(Message::Reader)
             }
             Message::CloseDialog => {
                 self.dialog = None;
-                Task::none()
-            }
-            Message::LoadRemote => self.load_remote(),
-            Message::AllowOnRequest => match &self.reader {
-                Reader::Open(r) => Task::perform(
-                    backend::allow_on_request(
-                        self.places.paths.clone(),
-                        r.opened.row.account.clone(),
-                    ),
-                    Message::AllowedOnRequest,
-                ),
-                _ => Task::none(),
-            },
-            Message::AllowedOnRequest(Ok(account)) => {
-                let proxy = account.proxy.is_some();
-                if let Reader::Open(r) = &mut self.reader
-                    && r.opened.row.account == account.name
-                    && r.opened.cannot_load == Some(backend::CannotLoad::Policy)
-                {
-                    r.opened.cannot_load = (!proxy).then_some(backend::CannotLoad::NoProxy);
-                }
-                self.notice = Some(Notice::Done(format!(
-                    "{}: images now load when you ask, through the account's proxy only.",
-                    account.name
-                )));
-                if let Some(a) = self.accounts.iter_mut().find(|a| a.name == account.name) {
-                    *a = Account::clone(&account);
-                }
-                Task::none()
-            }
-            Message::AllowedOnRequest(Err(e)) => {
-                self.notice = Some(Notice::Failed(crate::wording::app_error(&e)));
-                Task::none()
-            }
-            Message::RemoteLoaded(id, result) => {
-                // Onto the message itself (not an attached message opened meanwhile; its own
-                // reading is behind it and gets the result when the person goes back).
-                let mut reading = match &mut self.reader {
-                    Reader::Open(r) => Some(r.as_mut()),
-                    _ => None,
-                };
-                while let Some(r) = reading.take_if(|r| !r.opened.within.is_empty()) {
-                    reading = r.back.as_deref_mut();
-                }
-                if let Some(r) = reading
-                    && r.opened.id == id
-                {
-                    match result {
-                        Ok(loaded) => {
-                            r.opened.ledger = loaded.ledger.clone();
-                            r.remote = Remote::Loaded(loaded.images.clone());
-                        }
-                        Err(e) => {
-                            r.remote = Remote::Idle;
-                            self.notice = Some(Notice::Failed(crate::wording::app_error(&e)));
-                        }
-                    }
-                }
-                Task::none()
-            }
-            Message::OtherVersion => self.other_version(),
-            Message::ShowWholeText => {
-                if let Reader::Open(r) = &mut self.reader {
-                    r.show_all();
-                }
-                Task::none()
-            }
-            Message::ToggleLedger => {
-                if let Reader::Open(r) = &mut self.reader {
-                    r.show_ledger = !r.show_ledger;
-                }
-                Task::none()
-            }
-            Message::Save(i) => self.save_attachment(i),
-            Message::SaveInstead(i) => {
-                self.dialog = None;
-                self.save_attachment(i)
-            }
-            Message::OpenAttachment(i) => self.open_attachment(i, false),
-            Message::OpenDocument(i) => {
-                self.dialog = None;
-                self.documents_confirmed = true;
-                self.open_attachment(i, true)
-            }
-            Message::AttachedOpened(id, within, result) => {
-                // Only onto the message (or attached message) it was opened from.
-                if let Reader::Open(r) = &mut self.reader
-                    && r.opened.id == id
-                    && within
-                        .split_last()
-                        .is_some_and(|(_, up)| r.opened.within == up)
-                {
-                    match result {
-                        Ok(opened) => {
-                            let mut reading = Reading::new(Arc::unwrap_or_clone(opened));
-                            std::mem::swap(r.as_mut(), &mut reading);
-                            r.back = Some(Box::new(reading));
-                        }
-                        Err(e) => self.notice = Some(Notice::Failed(crate::wording::app_error(&e))),
-                    }
-                }
-                Task::none()
-            }
-            Message::BackToMessage => {
-                self.back_to_message();
-                Task::none()
-            }
-            Message::Saved(result) => {
-                self.notice = Some(match result {
-                    Ok(path) => Notice::Done(format!("Saved as {}", path.display())),
-                    Err(e) => Notice::Failed(crate::wording::app_error(&e)),
-                });
-                Task::none()
-            }
-            Message::AttachmentOpened(result) => {
-                if let Err(e) = result {
-                    self.notice = Some(Notice::Failed(crate::wording::app_error(&e)));
-                }
                 Task::none()
             }
             Message::Act(act) => return self.act(act),
@@ -519,61 +309,6 @@ impl Mailbox {
         self.selected.and_then(|i| self.rows.get(i)).map(|r| r.id)
     }
 
-    fn link_url(&self, i: usize) -> Option<String> {
-        let Reader::Open(r) = &self.reader else {
-            return None;
-        };
-        r.message()
-            .links
-            .get(i)
-            .filter(|l| l.activatable)
-            .map(|l| l.url.as_str().to_owned())
-    }
-
-    /// The link as written, when Quietpost cleaned it and it may be opened at all.
-    fn original_link_url(&self, i: usize) -> Option<String> {
-        let Reader::Open(r) = &self.reader else {
-            return None;
-        };
-        r.message()
-            .links
-            .get(i)
-            .filter(|l| l.activatable)
-            .and_then(|l| l.original.as_ref())
-            .map(|o| o.as_str().to_owned())
-    }
-
-    /// Renders the open message again in its other version (plain text or HTML).
-    fn other_version(&mut self) -> Task<Message> {
-        let Reader::Open(r) = &self.reader else {
-            return Task::none();
-        };
-        let (id, account) = (r.opened.id, r.opened.row.account.clone());
-        let Some(account) = self.account(&account).cloned() else {
-            return Task::none();
-        };
-        let other = match r.opened.prefer {
-            Prefer::Plain => Prefer::Html,
-            Prefer::Html => Prefer::Plain,
-        };
-        if !r.opened.within.is_empty() {
-            // An attached message: rendered again in its other version, over the message it
-            // came in.
-            let (within, row) = (r.opened.within.clone(), r.opened.row.clone());
-            self.back_to_message();
-            let path = within.clone();
-            return Task::perform(
-                backend::open_attached(self.places.cache.clone(), row, path, other),
-                move |result| Message::AttachedOpened(id, within, result.map(Arc::new)),
-            );
-        }
-        self.reader = Reader::Loading(id);
-        Task::perform(
-            backend::open(self.places.cache.clone(), account, id, other),
-            move |r| Message::Opened(id, r.map(Arc::new)),
-        )
-    }
-
     fn select(&mut self, i: usize) -> Task<Message> {
         let Some(row) = self.rows.get(i) else {
             return Task::none();
@@ -583,44 +318,45 @@ impl Mailbox {
             return Task::none();
         };
         self.selected = Some(i);
-        self.reader = Reader::Loading(id);
         let reveal = self.scroll.reveal(i).map(|y| {
             self.scroll.offset = y;
             scroll_to(LIST_ID, AbsoluteOffset { x: 0.0, y })
         });
-        let open = Task::perform(
-            backend::open(
-                self.places.cache.clone(),
-                account,
-                id,
-                quietpost_render::Prefer::Plain,
-            ),
-            move |r| Message::Opened(id, r.map(Arc::new)),
-        );
+        let cx = reader::Context {
+            places: &self.places,
+            accounts: &self.accounts,
+        };
+        let open = self.reader.open(&cx, account, id).map(Message::Reader);
         Task::batch([open, reveal.unwrap_or_else(Task::none)])
     }
 
-    fn opened(&mut self, result: Result<Arc<Opened>, Error>) -> Task<Message> {
-        match result {
-            Ok(opened) => {
-                let opened = Arc::unwrap_or_clone(opened);
+    /// What the reading pane asked for.
+    fn reader_event(&mut self, event: reader::Event) {
+        match event {
+            reader::Event::Notice(n) => self.notice = Some(n),
+            reader::Event::Dialog(d) => self.dialog = d,
+            reader::Event::AccountChanged(account) => {
+                if let Some(a) = self.accounts.iter_mut().find(|a| a.name == account.name) {
+                    *a = Account::clone(&account);
+                }
+            }
+            reader::Event::Opened(opened) => {
                 // The list names the sender as the reader does (the reader's analysis of the
                 // whole message wins, should the header's ever have said otherwise).
                 if let Some(i) = self.rows.iter().position(|r| r.id == opened.id)
-                    && self.rows[i].summary.sender != opened.row.summary.sender
-                    && opened.row.summary.sender.is_some()
+                    && self.rows[i].summary.sender != opened.summary.sender
+                    && opened.summary.sender.is_some()
                 {
-                    Arc::make_mut(&mut self.rows)[i].summary.sender =
-                        opened.row.summary.sender.clone();
+                    Arc::make_mut(&mut self.rows)[i].summary.sender = opened.summary.sender.clone();
                 }
                 // Shown as read at once (the cache already says so), and counted as read in
                 // its folder: no need to count every folder again for one message.
-                if !opened.row.summary.flags.contains(Flags::SEEN) {
+                if !opened.summary.flags.contains(Flags::SEEN) {
                     if let Some(i) = self.rows.iter().position(|r| r.id == opened.id) {
                         let rows = Arc::make_mut(&mut self.rows);
                         rows[i].summary.flags = rows[i].summary.flags.with(Flags::SEEN, true);
                     }
-                    let (account, folder) = (&opened.row.account, &opened.row.folder);
+                    let (account, folder) = (&opened.account, &opened.folder);
                     if let Some(f) = self
                         .folders
                         .iter_mut()
@@ -629,119 +365,8 @@ impl Mailbox {
                         f.unread = f.unread.saturating_sub(1);
                     }
                 }
-                let auto = opened.permission == quietpost_core::remote::Permission::Always
-                    && opened.cannot_load.is_none();
-                self.reader = Reader::Open(Box::new(Reading::new(opened)));
-                if auto {
-                    self.load_remote()
-                } else {
-                    Task::none()
-                }
-            }
-            Err(e) => {
-                self.reader = Reader::Failed(e);
-                Task::none()
             }
         }
-    }
-
-    fn load_remote(&mut self) -> Task<Message> {
-        let Reader::Open(r) = &mut self.reader else {
-            return Task::none();
-        };
-        if r.can_load().is_err() {
-            return Task::none();
-        }
-        let Some(account) = self
-            .accounts
-            .iter()
-            .find(|a| a.name == r.opened.row.account)
-            .cloned()
-        else {
-            return Task::none();
-        };
-        r.remote = Remote::Loading;
-        let id = r.opened.id;
-        Task::perform(
-            backend::load_remote(
-                self.places.cache.clone(),
-                account,
-                id,
-                r.opened.message.clone(),
-            ),
-            move |result| Message::RemoteLoaded(id, result.map(Arc::new)),
-        )
-    }
-
-    /// Saves attachment `i` of the message shown into the Downloads folder.
-    fn save_attachment(&mut self, i: usize) -> Task<Message> {
-        let Reader::Open(r) = &self.reader else {
-            return Task::none();
-        };
-        let Some(a) = r.message().attachments.get(i) else {
-            return Task::none();
-        };
-        Task::perform(
-            backend::save_attachment(
-                self.places.cache.clone(),
-                r.opened.id,
-                [r.opened.within.as_slice(), &[i]].concat(),
-                a.safe_filename.as_str().to_owned(),
-                self.places.downloads.clone(),
-            ),
-            Message::Saved,
-        )
-    }
-
-    /// Opens attachment `i` as the renderer allows: a picture or text in its viewer, a
-    /// document in its viewer after the warning (once in this window), an attached message
-    /// inside Quietpost; anything else not at all.
-    fn open_attachment(&mut self, i: usize, confirmed: bool) -> Task<Message> {
-        let Reader::Open(r) = &self.reader else {
-            return Task::none();
-        };
-        let Some(a) = r.message().attachments.get(i) else {
-            return Task::none();
-        };
-        let path = [r.opened.within.as_slice(), &[i]].concat();
-        let (cache, id) = (self.places.cache.clone(), r.opened.id);
-        match a.opening {
-            Opening::Document if !confirmed && !self.documents_confirmed => {
-                self.dialog = Some(Dialog::Document(i));
-                Task::none()
-            }
-            Opening::Viewer | Opening::Document => Task::perform(
-                backend::open_attachment(
-                    cache,
-                    id,
-                    path,
-                    a.clone(),
-                    self.places.temp.clone(),
-                    self.places.opener.clone(),
-                ),
-                Message::AttachmentOpened,
-            ),
-            Opening::Quietpost => {
-                let within = path.clone();
-                Task::perform(
-                    backend::open_attached(cache, r.opened.row.clone(), path, Prefer::default()),
-                    move |result| Message::AttachedOpened(id, within, result.map(Arc::new)),
-                )
-            }
-            Opening::SaveOnly(_) => Task::none(),
-        }
-    }
-
-    /// From an attached message back to the message it came in; false when the reader shows
-    /// no attached message.
-    fn back_to_message(&mut self) -> bool {
-        if let Reader::Open(r) = &mut self.reader
-            && let Some(back) = r.back.take()
-        {
-            *r = back;
-            return true;
-        }
-        false
     }
 
     fn act(&mut self, act: Act) -> (Task<Message>, Option<Event>) {
@@ -772,7 +397,7 @@ impl Mailbox {
             _ => {
                 // Gone from this list at once; the next message takes its place.
                 Arc::make_mut(&mut self.rows).remove(i);
-                self.reader = Reader::Empty;
+                self.reader.clear();
                 self.selected = None;
                 if i < self.rows.len() {
                     next = self.select(i);
@@ -836,7 +461,7 @@ impl Mailbox {
                 Task::none()
             }
             Shortcut::Close => {
-                if self.back_to_message() {
+                if self.reader.back_to_message() {
                     Task::none()
                 } else if self.search.take().is_some() {
                     self.selected = None;

@@ -157,7 +157,7 @@ impl Mailbox {
     }
 
     fn reader_view(&self) -> Element<'_, Message> {
-        match &self.reader {
+        match self.reader() {
             Reader::Empty => center(
                 text(if self.rows.is_empty() {
                     ""
@@ -178,7 +178,7 @@ impl Mailbox {
                     .as_deref()
                     .and_then(quietpost_core::time::parse_rfc3339)
                     .map_or_else(|| "(no valid date)".to_owned(), long_date);
-                column![self.actions(), reader::view(r, date)].into()
+                column![self.actions(), reader::view(r, date).map(Message::Reader)].into()
             }
         }
     }
@@ -297,7 +297,7 @@ impl Mailbox {
                     .into()
             }
             Dialog::Document(i) => {
-                let Reader::Open(r) = &self.reader else {
+                let Reader::Open(r) = self.reader() else {
                     return column![].into();
                 };
                 let Some(a) = r.message().attachments.get(i) else {
@@ -317,8 +317,9 @@ impl Mailbox {
                             .on_press(Message::CloseDialog),
                         button(text("Save instead"))
                             .style(button::secondary)
-                            .on_press(Message::SaveInstead(i)),
-                        button(text("Open")).on_press(Message::OpenDocument(i)),
+                            .on_press(Message::Reader(reader::Message::SaveInstead(i))),
+                        button(text("Open"))
+                            .on_press(Message::Reader(reader::Message::OpenDocument(i))),
                     ]
                     .spacing(8),
                 ]
@@ -326,7 +327,7 @@ impl Mailbox {
                 .into()
             }
             Dialog::Link(i) => {
-                let Reader::Open(r) = &self.reader else {
+                let Reader::Open(r) = self.reader() else {
                     return column![].into();
                 };
                 let Some(link) = r.message().links.get(i) else {
@@ -389,7 +390,7 @@ impl Mailbox {
                         .on_press(Message::CloseDialog),
                     button(text("Copy link"))
                         .style(button::secondary)
-                        .on_press(Message::CopyLink(i)),
+                        .on_press(Message::Reader(reader::Message::CopyLink(i))),
                 ]
                 .spacing(8);
                 if web {
@@ -397,11 +398,13 @@ impl Mailbox {
                         buttons = buttons.push(
                             button(text("Open the original link"))
                                 .style(button::secondary)
-                                .on_press(Message::OpenOriginalLink(i)),
+                                .on_press(Message::Reader(reader::Message::OpenOriginalLink(i))),
                         );
                     }
-                    buttons = buttons
-                        .push(button(text("Open in browser")).on_press(Message::OpenLink(i)));
+                    buttons = buttons.push(
+                        button(text("Open in browser"))
+                            .on_press(Message::Reader(reader::Message::OpenLink(i))),
+                    );
                 }
                 col.push(buttons).into()
             }

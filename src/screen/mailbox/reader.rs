@@ -1,791 +1,502 @@
-//! The reading pane: who really sent the message, its warnings as calm badges, the blocked
-//! remote content with the way to load it (through a proxy only) and its ledger, the text as
-//! selectable plain text with each link's real host, the links, and the attachments.
+//! The reading pane as a component: what it shows (`Reader`), its own messages and `update`,
+//! and the events it hands the mailbox around it (a notice, a dialog, a message opened, an
+//! account changed). Every side effect is a `backend::*` task; `update` does no I/O.
 
-use super::Message;
-use crate::backend::{CannotLoad, Opened};
-use crate::theme;
-use crate::wording::explain;
-use iced::widget::{
-    Column, button, column, container, image, row, rule, scrollable, text, text_editor,
-};
-use iced::{Element, Length};
-use quietpost_core::remote::Permission;
-use quietpost_model::{Addr, Code, LedgerEntry, LedgerState, Opening, RemoteKind, SafeMessage};
-use std::ops::Range;
+mod page;
 
-/// An open message and what the user did with it.
-#[derive(Debug)]
-pub struct Reading {
-    pub opened: Opened,
-    /// The body, selectable (a read-only editor: only motions and selection reach it).
-    pub body: text_editor::Content,
-    /// The whole text (with link hosts), and how many bytes of it the editor holds.
-    text: String,
-    shown: usize,
-    /// Where the link markers are, for styling.
-    markers: MarkerLines,
-    pub remote: Remote,
-    pub show_ledger: bool,
-    /// For an attached message shown inside Quietpost: the reading of the message it came in.
-    pub back: Option<Box<Reading>>,
+pub use page::{Reading, Remote, annotate, view};
+
+use super::{Dialog, Notice, Places};
+use crate::backend::{self, CannotLoad, Error, Opened, RemoteLoaded};
+use iced::Task;
+use iced::widget::text_editor;
+use quietpost_model::{Account, MessageRow, Opening};
+use quietpost_render::Prefer;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What the pane shows.
+pub enum Reader {
+    Empty,
+    Loading(i64),
+    Open(Box<Reading>),
+    Failed(Error),
 }
 
-/// A reading's remote images: not asked for, on their way, or here (possibly none).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Remote {
-    Idle,
-    Loading,
-    Loaded(Vec<image::Handle>),
+/// The reading pane: what it shows, and what it remembers in this window.
+pub struct Pane {
+    pub shown: Reader,
+    /// The person was told, once in this window, that a document's viewer may contact the
+    /// internet, and opened one anyway.
+    documents_confirmed: bool,
 }
 
-/// Characters of a name flagged as very long that the From line shows.
-const LONG_NAME_SHOWN: usize = 48;
+/// What the reading pane's controls and tasks send it.
+#[derive(Debug, Clone)]
+pub enum Message {
+    Opened(i64, Result<Arc<Opened>, Error>),
+    Body(text_editor::Action),
+    Link(usize),
+    OpenLink(usize),
+    /// The link as the message wrote it (before tracking was removed or a redirect unwrapped).
+    OpenOriginalLink(usize),
+    /// The browser was started (or could not be).
+    LinkOpened(Result<(), Error>),
+    CopyLink(usize),
+    LoadRemote,
+    /// Allow the account of the message shown to load remote content on request.
+    AllowOnRequest,
+    AllowedOnRequest(Result<Arc<Account>, Error>),
+    RemoteLoaded(i64, Result<Arc<RemoteLoaded>, Error>),
+    ToggleLedger,
+    ShowWholeText,
+    /// The other version of a message written twice (plain text and HTML).
+    OtherVersion,
+    Save(usize),
+    Saved(Result<PathBuf, Error>),
+    OpenAttachment(usize),
+    /// A document, after its warning.
+    OpenDocument(usize),
+    /// A document saved from its warning instead of opened.
+    SaveInstead(usize),
+    AttachmentOpened(Result<PathBuf, Error>),
+    /// An attached message, rendered to be shown inside Quietpost: the message it came in and
+    /// where in it.
+    AttachedOpened(i64, Vec<usize>, Result<Arc<Opened>, Error>),
+    /// From an attached message back to the message it came in.
+    BackToMessage,
+}
 
-/// How much of a body the pane lays out at first. The editor shapes and draws all it holds,
-/// about a second per megabyte on the CPU renderer, so a huge (or hostile) message would
-/// freeze the window; the rest comes on request.
-pub const FIRST_TEXT: usize = 48 * 1024;
+/// What the reading pane asks of the mailbox.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// Say this in the status line.
+    Notice(Notice),
+    /// Show this dialog, or close the one shown.
+    Dialog(Option<Dialog>),
+    /// A message was opened (marked read in the cache): its row as the reader read it, with
+    /// the flags it had before.
+    Opened(Box<MessageRow>),
+    /// An account's settings changed (as saved).
+    AccountChanged(Arc<Account>),
+}
 
-impl Reading {
-    pub fn new(opened: Opened) -> Reading {
-        let (text, markers) = annotate(opened.message.body.as_str(), &opened.message);
-        let shown = if text.len() <= FIRST_TEXT {
-            text.len()
-        } else {
-            // At a line end, else at a character boundary.
-            let mut cut = FIRST_TEXT;
-            while !text.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            text[..cut].rfind('\n').map_or(cut, |n| n + 1)
-        };
-        Reading {
-            body: text_editor::Content::with_text(&text[..shown]),
-            opened,
-            text,
-            shown,
-            markers,
-            remote: Remote::Idle,
-            show_ledger: false,
-            back: None,
-        }
+/// What the pane needs of the mailbox to act.
+pub struct Context<'a> {
+    pub places: &'a Places,
+    pub accounts: &'a [Account],
+}
+
+impl Context<'_> {
+    fn account(&self, name: &str) -> Option<Account> {
+        self.accounts.iter().find(|a| a.name == name).cloned()
     }
+}
 
-    /// The part of the text not in the pane yet, in bytes.
-    pub fn hidden_bytes(&self) -> usize {
-        self.text.len() - self.shown
-    }
-
-    /// Puts the whole text in the pane (the person asked; it may take a moment).
-    pub fn show_all(&mut self) {
-        if self.hidden_bytes() > 0 {
-            self.body = text_editor::Content::with_text(&self.text);
-            self.shown = self.text.len();
-        }
-    }
-
-    pub fn message(&self) -> &SafeMessage {
-        &self.opened.message
-    }
-
-    /// Remote references still blocked (all of them until a load).
-    pub fn blocked(&self) -> usize {
-        self.opened
-            .ledger
-            .iter()
-            .filter(|e| e.state == LedgerState::Blocked)
-            .count()
-    }
-
-    /// Whether "Load through proxy" can do anything, or why not.
-    pub fn can_load(&self) -> Result<(), &'static str> {
-        // Images of the message itself still blocked (the ledger follows remote_content).
-        let loadable = (self.message().remote_content.iter())
-            .zip(&self.opened.ledger)
-            .filter(|(_, e)| e.kind == RemoteKind::Image && e.state == LedgerState::Blocked);
-        let (mut own, mut attached) = (0, 0);
-        for (r, _) in loadable {
-            if r.attached {
-                attached += 1;
-            } else {
-                own += 1;
-            }
-        }
-        match self.opened.cannot_load {
-            Some(CannotLoad::Attached) => {
-                Err("Nothing in an attached message is ever loaded: it is shown as text only.")
-            }
-            _ if own == 0 && attached > 0 => Err(
-                "Its only images are in an attached message, which Quietpost shows without loading anything.",
-            ),
-            _ if own == 0 => Err("Only images ever load; nothing else here can."),
-            Some(CannotLoad::Policy) => Err(
-                "Remote content is blocked for this account: nothing loads, even when you ask. Allow loading on request to load images through the account's proxy, one message at a time.",
-            ),
-            Some(CannotLoad::NoProxy) => Err(
-                "No proxy is configured, and images never load directly (that would show the sender your IP address). Set a proxy such as Tor for the account to load them.",
-            ),
-            None if self.remote == Remote::Loading => Err("Loading through your proxy…"),
-            None => Ok(()),
+impl Default for Pane {
+    fn default() -> Self {
+        Pane {
+            shown: Reader::Empty,
+            documents_confirmed: false,
         }
     }
 }
 
-/// The body with each link's real host in its marker — `[N → host]` — at the places the
-/// renderer recorded (`link_markers`), never where the message's own text merely looks like a
-/// marker; and where those markers are, line by line, so the pane can style them as message
-/// text cannot be styled.
-pub fn annotate(body: &str, message: &SafeMessage) -> (String, MarkerLines) {
-    let mut out = String::with_capacity(body.len() + message.links.len() * 24);
-    let mut lines: Vec<Vec<Range<usize>>> = Vec::new();
-    let mut from = 0;
-    // Where the current line starts in `out`.
-    let mut line_start = 0;
-    let note = |out: &mut String,
-                piece: &str,
-                lines: &mut Vec<Vec<Range<usize>>>,
-                line_start: &mut usize| {
-        for (i, _) in piece.match_indices('\n') {
-            lines.push(Vec::new());
-            *line_start = out.len() + i + 1;
-        }
-        out.push_str(piece);
-    };
-    lines.push(Vec::new());
-    for m in &message.link_markers {
-        let end = m.at + m.link.to_string().len() + 2;
-        if m.at < from || end > body.len() || !body.is_char_boundary(m.at) {
-            continue;
-        }
-        note(&mut out, &body[from..m.at], &mut lines, &mut line_start);
-        let link = m.link.checked_sub(1).and_then(|i| message.links.get(i));
-        let label = match link.map(|l| (&l.host, l.activatable)) {
-            Some((Some(h), true)) => format!("[{} → {h}]", m.link),
-            Some((Some(h), false)) => format!("[{} → {h}, cannot be opened]", m.link),
-            _ => format!("[{} cannot be opened]", m.link),
-        };
-        let start = out.len() - line_start;
-        out.push_str(&label);
-        if let Some(current) = lines.last_mut() {
-            current.push(start..start + label.len());
-        }
-        from = end;
-    }
-    note(
-        &mut out,
-        &body[from.min(body.len())..],
-        &mut lines,
-        &mut line_start,
-    );
-    (out, MarkerLines(std::sync::Arc::new(lines)))
-}
-
-/// Where the renderer's link markers are in the pane's text: byte ranges per line.
-#[derive(Debug, Clone, Default)]
-pub struct MarkerLines(std::sync::Arc<Vec<Vec<Range<usize>>>>);
-
-impl PartialEq for MarkerLines {
-    fn eq(&self, other: &Self) -> bool {
-        std::sync::Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-/// Styles the link markers of the pane's text (a highlighter over the read-only editor).
-pub struct MarkerHighlighter {
-    lines: MarkerLines,
-    line: usize,
-}
-
-impl iced::advanced::text::Highlighter for MarkerHighlighter {
-    type Settings = MarkerLines;
-    type Highlight = ();
-    type Iterator<'a> = std::vec::IntoIter<(Range<usize>, ())>;
-
-    fn new(settings: &MarkerLines) -> Self {
-        MarkerHighlighter {
-            lines: settings.clone(),
-            line: 0,
-        }
-    }
-
-    fn update(&mut self, settings: &MarkerLines) {
-        self.lines = settings.clone();
-        self.line = 0;
-    }
-
-    fn change_line(&mut self, line: usize) {
-        self.line = self.line.min(line);
-    }
-
-    fn highlight_line(&mut self, line: &str) -> Self::Iterator<'_> {
-        let ranges: Vec<(Range<usize>, ())> = self
-            .lines
-            .0
-            .get(self.line)
-            .map(|r| {
-                r.iter()
-                    .filter(|r| r.end <= line.len())
-                    .map(|r| (r.clone(), ()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        self.line += 1;
-        ranges.into_iter()
-    }
-
-    fn current_line(&self) -> usize {
-        self.line
-    }
-}
-
-fn badge<'a>(title: String, explanation: String) -> Element<'a, Message> {
-    container(
-        column![
-            text(format!("⚠ {title}")).font(theme::BOLD).size(13),
-            text(explanation).size(13)
-        ]
-        .spacing(2),
-    )
-    .padding([6, 10])
-    .width(Length::Fill)
-    .style(theme::badge)
-    .into()
-}
-
-fn field<'a>(label: &'a str, value: String) -> Element<'a, Message> {
-    row![
-        text(label).width(72).style(theme::muted),
-        text(value).width(Length::Fill)
-    ]
-    .spacing(8)
-    .into()
-}
-
-fn header(m: &SafeMessage, date: String) -> Element<'_, Message> {
-    let subject = if m.subject.is_empty() {
-        "(no subject)"
-    } else {
-        m.subject.as_str()
-    };
-    let mut block = column![text(subject).size(20).font(theme::BOLD)].spacing(4);
-    // The sender's name and real address, each on its own: the address is the truth. The
-    // line wraps: a long name moves the address to the next line, never out of sight. A name
-    // flagged as very long is cut (the badge says why).
-    for a in &m.from {
-        let name = a.name.as_ref().map_or("(no name)", |n| n.as_str());
-        let name = if a.warnings.contains(&Code::LongDisplayName) {
-            let cut: String = name.chars().take(LONG_NAME_SHOWN).collect();
-            format!("{}…", cut.trim_end())
-        } else {
-            name.to_owned()
-        };
-        let address = a.address.as_ref().map_or("(no address)", |n| n.as_str());
-        block = block.push(
-            row![
-                text("From").width(72).style(theme::muted),
-                container(
-                    row![
-                        text(name)
-                            .font(theme::BOLD)
-                            .wrapping(text::Wrapping::WordOrGlyph),
-                        text(format!("<{address}>")).wrapping(text::Wrapping::WordOrGlyph),
-                    ]
-                    .spacing(8)
-                    .wrap()
-                )
-                .width(Length::Fill),
-            ]
-            .spacing(8),
-        );
-    }
-    let list = |v: &[Addr]| {
-        v.iter()
-            .map(crate::wording::address)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if !m.sender.is_empty() {
-        block = block.push(field("Sent by", list(&m.sender)));
-    }
-    if !m.reply_to.is_empty() {
-        block = block.push(field("Reply-To", list(&m.reply_to)));
-    }
-    if !m.to.is_empty() {
-        block = block.push(field("To", list(&m.to)));
-    }
-    if !m.cc.is_empty() {
-        block = block.push(field("Cc", list(&m.cc)));
-    }
-    block = block.push(field("Date", date));
-    // The one authentication verdict (render's `verdict`): a ✓ only for a provider's pass
-    // aligned with the sender shown.
-    if let Some(auth) = m.authentication.as_ref().filter(|a| a.trusted) {
-        block = block.push(match crate::wording::authentication(auth) {
-            Ok(vouched) => container(text(format!("✓ {vouched}")).size(13))
-                .padding([6, 10])
-                .style(theme::verified)
-                .into(),
-            Err(why) => badge("Not verified".to_owned(), why),
-        });
-    }
-    // Who sent it first — the same summary the message list marks a row from — then the
-    // message's other warnings.
-    let sender = m.sender_summary();
-    for a in sender.from.iter().chain(&sender.related) {
-        for code in &a.warnings {
-            block = block.push(badge(title(*code), explain(*code).to_owned()));
-        }
-    }
-    for w in &sender.warnings {
-        block = block.push(badge(title(w.code), w.detail.as_str().to_owned()));
-    }
-    for w in &m.warnings {
-        if w.code == Code::HtmlConverted || w.code.is_about_sender() {
-            continue; // said once, quietly, under the text; or said above
-        }
-        let detail = if w.detail.is_empty() {
-            explain(w.code).to_owned()
-        } else {
-            w.detail.as_str().to_owned()
-        };
-        block = block.push(badge(title(w.code), detail));
-    }
-    block.into()
-}
-
-fn title(code: Code) -> String {
-    crate::wording::headline(code).to_owned()
-}
-
-fn ledger_view(ledger: &[LedgerEntry]) -> Element<'_, Message> {
-    let mut list =
-        column![text("Network ledger: every remote item in this message").font(theme::BOLD)]
-            .spacing(6);
-    for e in ledger {
-        list = list.push(
-            column![
-                text(format!(
-                    "{} — {}: {}",
-                    e.kind.as_str(),
-                    crate::wording::ledger_state(e),
-                    e.detail
-                ))
-                .size(13),
-                text(e.url.as_str()).size(12).style(theme::muted),
-            ]
-            .spacing(1),
-        );
-    }
-    list.into()
-}
-
-fn banner(r: &Reading) -> Option<Element<'_, Message>> {
-    let m = r.message();
-    if m.remote_content.is_empty() {
-        return None;
-    }
-    let blocked = r.blocked();
-    let count = |s| r.opened.ledger.iter().filter(|e| e.state == s).count();
-    let summary = if count(LedgerState::Loaded) + count(LedgerState::Failed) == 0 {
-        format!(
-            "{blocked} remote item{} blocked",
-            if blocked == 1 { "" } else { "s" }
+impl Pane {
+    /// Opens message `id` of `account` (plain text first), marking it read.
+    pub fn open(&mut self, cx: &Context<'_>, account: Account, id: i64) -> Task<Message> {
+        self.shown = Reader::Loading(id);
+        Task::perform(
+            backend::open(cx.places.cache.clone(), account, id, Prefer::Plain),
+            move |r| Message::Opened(id, r.map(Arc::new)),
         )
-    } else {
-        crate::wording::ledger_counts(&r.opened.ledger, " through your proxy")
-    };
-    let ledger_label = if r.show_ledger {
-        "Hide network ledger"
-    } else {
-        "Network ledger"
-    };
-    let ledger = button(text(ledger_label))
-        .style(button::secondary)
-        .on_press(Message::ToggleLedger);
-    // When nothing here could ever load, no button that could not do anything.
-    let nothing_loads = r.opened.cannot_load == Some(CannotLoad::Attached)
-        || !(m.remote_content.iter()).any(|x| x.kind == RemoteKind::Image && !x.attached);
-    let (buttons, why) = match r.can_load() {
-        _ if nothing_loads => (row![ledger], r.can_load().err()),
-        Ok(()) => (
-            row![
-                button(text("Load through proxy")).on_press(Message::LoadRemote),
-                ledger
-            ],
-            None,
-        ),
-        Err(why) if r.opened.cannot_load == Some(CannotLoad::Policy) => (
-            row![
-                button(text("Load through proxy")),
-                button(text("Allow loading on request"))
-                    .style(button::secondary)
-                    .on_press(Message::AllowOnRequest),
-                ledger
-            ],
-            Some(why),
-        ),
-        Err(why) => (row![button(text("Load through proxy")), ledger], Some(why)),
-    };
-    let mut col = column![
-        text(summary).font(theme::BOLD),
-        text("Nothing was loaded from the sender's servers, so they cannot tell you opened this.")
-            .size(13),
-        buttons.spacing(8)
-    ]
-    .spacing(6);
-    if let Some(why) = why {
-        col = col.push(text(why).size(12).style(theme::muted));
     }
-    if r.opened.permission == Permission::Always {
-        col = col.push(
-            text("Images from this sender load without asking (your setting, confirmed by your provider).")
-                .size(12)
-                .style(theme::muted),
-        );
-    }
-    if r.show_ledger {
-        col = col.push(ledger_view(&r.opened.ledger));
-    }
-    Some(
-        container(col)
-            .padding(10)
-            .width(Length::Fill)
-            .style(theme::banner)
-            .into(),
-    )
-}
 
-fn links(m: &SafeMessage) -> Option<Element<'_, Message>> {
-    if m.links.is_empty() {
-        return None;
+    /// Shows nothing.
+    pub fn clear(&mut self) {
+        self.shown = Reader::Empty;
     }
-    let mut list = column![text("Links (where they really go)").font(theme::BOLD)].spacing(6);
-    for (i, l) in m.links.iter().enumerate() {
-        let url = l.url.as_str();
-        // Where it goes: the host, or for a link without one (javascript:, data:) its scheme.
-        let host = l.host.as_ref().map_or_else(
-            || {
-                url.split_once(':')
-                    .map_or(url, |(scheme, _)| scheme)
-                    .to_owned()
-                    + ":"
-            },
-            |h| h.as_str().to_owned(),
-        );
-        // The site it belongs to, when the host does not end plainly with it.
-        let site = l
-            .registrable
-            .as_ref()
-            .filter(|r| r.as_str() != host)
-            .map(|r| format!(" (a page of {r})"))
-            .unwrap_or_default();
-        let label = format!("[{}] {} → {host}{site}", i + 1, l.text);
-        let entry: Element<'_, Message> = if l.activatable {
-            button(text(label).size(13))
-                .style(theme::link)
-                .padding([2, 4])
-                .on_press(Message::Link(i))
-                .into()
-        } else {
-            // A dangerous or broken link has no action at all: nothing to click.
-            text(format!("{label} (cannot be opened)"))
-                .size(13)
-                .style(theme::muted)
-                .into()
-        };
-        let mut item = column![entry].spacing(2);
-        for code in &l.warnings {
-            item = item.push(text(format!("⚠ {}", explain(*code))).size(12));
-        }
-        if l.original.is_some() {
-            let note = crate::wording::cleaned_link(l);
-            let note = note.trim_end_matches(" As written:");
-            item = item.push(text(note.to_owned()).size(12).style(theme::muted));
-        }
-        list = list.push(item);
-    }
-    Some(list.into())
-}
 
-fn attachments(m: &SafeMessage) -> Option<Element<'_, Message>> {
-    if m.attachments.is_empty() {
-        return None;
+    /// The open reading, if a message is shown.
+    pub fn reading(&self) -> Option<&Reading> {
+        match &self.shown {
+            Reader::Open(r) => Some(r),
+            _ => None,
+        }
     }
-    let mut list = column![text("Attachments").font(theme::BOLD)].spacing(8);
-    for (i, a) in m.attachments.iter().enumerate() {
-        let kind = match a.detected_type {
-            Some(t) => format!("{t} (declared {})", a.content_type),
-            None => a.content_type.as_str().to_owned(),
-        };
-        // Only what can be opened gets an Open button; the rest says why it is saved only.
-        let mut buttons = row![button(text("Save")).on_press(Message::Save(i))].spacing(8);
-        let open_label = match a.opening {
-            Opening::Viewer => Some("Open"),
-            Opening::Document => Some("Open…"),
-            Opening::Quietpost => Some("Read it here"),
-            Opening::SaveOnly(_) => None,
-        };
-        if let Some(label) = open_label {
-            buttons = buttons.push(
-                button(text(label))
-                    .style(button::secondary)
-                    .on_press(Message::OpenAttachment(i)),
-            );
-        }
-        let mut item = column![
-            row![
-                text(a.safe_filename.as_str())
-                    .font(theme::BOLD)
-                    .width(Length::Fill),
-                buttons,
-            ]
-            .spacing(8)
-            .align_y(iced::Alignment::Center),
-            text(format!("{} · {kind}", crate::wording::size(a.size)))
-                .size(12)
-                .style(theme::muted),
-        ]
-        .spacing(2);
-        if let Opening::SaveOnly(why) = a.opening {
-            item = item.push(
-                text(format!("Save only: {}", crate::wording::save_only(why)))
-                    .size(12)
-                    .style(theme::muted),
-            );
-        }
-        if let Some(looks) = &a.looks_like {
-            item = item.push(
-                text(format!("Other programs show this name as: {looks}"))
-                    .size(12)
-                    .style(theme::muted),
-            );
-        }
-        if a.filename.as_str() != a.safe_filename.as_str() && !a.filename.is_empty() {
-            item = item.push(
-                text(format!("Sent as: {}", a.filename))
-                    .size(12)
-                    .style(theme::muted),
-            );
-        }
-        for code in &a.warnings {
-            item = item.push(text(format!("⚠ {}", explain(*code))).size(12));
-        }
-        list = list.push(item);
-    }
-    Some(list.into())
-}
 
-/// The reading pane for an open message.
-pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
-    let m = r.message();
-    let mut page: Column<'_, Message> = column![].spacing(12).padding(16);
-    if r.back.is_some() {
-        page = page.push(
-            container(
-                column![
-                    row![
-                        text("Attached message").font(theme::BOLD).width(Length::Fill),
-                        button(text("Back to the message"))
-                            .style(button::secondary)
-                            .on_press(Message::BackToMessage),
-                    ]
-                    .spacing(8)
-                    .align_y(iced::Alignment::Center),
-                    text(
-                        "It came as an attachment, and Quietpost shows it as it shows any message. Its sender is not the sender of the message it came in, and no authentication result in it is believed."
-                    )
-                    .size(13),
-                ]
-                .spacing(4),
-            )
-            .padding(10)
-            .style(theme::banner)
-            .width(Length::Fill),
-        );
-    }
-    page = page.push(header(m, date));
-    if let Some(b) = banner(r) {
-        page = page.push(b);
-    }
-    if let Remote::Loaded(images) = &r.remote {
-        for handle in images {
-            page = page.push(image(handle.clone()).width(Length::Shrink));
-        }
-    }
-    page = page.push(rule::horizontal(1));
-    page = page.push(
-        text_editor(&r.body)
-            .highlight_with::<MarkerHighlighter>(r.markers.clone(), |_, theme: &iced::Theme| {
-                iced::advanced::text::highlighter::Format {
-                    color: Some(theme.extended_palette().primary.strong.color),
-                    font: Some(theme::BOLD),
+    pub fn update(&mut self, message: Message, cx: &Context<'_>) -> (Task<Message>, Vec<Event>) {
+        let mut events = Vec::new();
+        let notice = |events: &mut Vec<Event>, n: Notice| events.push(Event::Notice(n));
+        let failed = |e: &Error| Notice::Failed(crate::wording::app_error(e));
+        let task = match message {
+            Message::Opened(id, result) => {
+                if matches!(self.shown, Reader::Loading(l) if l == id) {
+                    return self.opened(result, cx);
                 }
-            })
-            .on_action(Message::Body)
-            .height(Length::Shrink)
-            .padding(0)
-            .style(|t: &iced::Theme, s| {
-                let mut style = text_editor::default(t, s);
-                style.background = iced::Background::Color(iced::Color::TRANSPARENT);
-                style.border = iced::Border::default();
-                style
-            }),
-    );
-    if r.hidden_bytes() > 0 {
-        page = page.push(
-            row![
-                text(format!(
-                    "This message is long: {} of its text are not shown yet.",
-                    crate::wording::size(r.hidden_bytes() as u64)
-                ))
-                .size(13)
-                .width(Length::Fill),
-                button(text("Show the rest"))
-                    .style(button::secondary)
-                    .on_press(Message::ShowWholeText),
-            ]
-            .spacing(8)
-            .align_y(iced::Alignment::Center),
-        );
-    }
-    if m.has_warning(Code::VersionsDiffer) || r.opened.prefer == quietpost_render::Prefer::Html {
-        let label = match r.opened.prefer {
-            quietpost_render::Prefer::Plain => "Show the HTML version",
-            quietpost_render::Prefer::Html => "Show the plain-text version",
-        };
-        page = page.push(
-            button(text(label))
-                .style(button::secondary)
-                .on_press(Message::OtherVersion),
-        );
-    }
-    if m.has_warning(Code::HtmlConverted) {
-        page = page.push(
-            text("Written in HTML, shown as text: nothing in it was loaded or run.")
-                .size(12)
-                .style(theme::muted),
-        );
-    }
-    if let Some(l) = links(m) {
-        page = page.push(rule::horizontal(1));
-        page = page.push(l);
-    }
-    if let Some(a) = attachments(m) {
-        page = page.push(rule::horizontal(1));
-        page = page.push(a);
-    }
-    scrollable(page).height(Length::Fill).into()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use quietpost_model::{MessageRow, Summary};
-
-    fn reading(raw: &[u8]) -> Reading {
-        let message = quietpost_render::render(raw, &quietpost_render::Options::default());
-        Reading::new(Opened {
-            id: 1,
-            row: MessageRow {
-                id: 1,
-                account: "a".into(),
-                folder: "INBOX".into(),
-                uidvalidity: 1,
-                summary: Summary::default(),
-                has_body: true,
+                Task::none()
+            }
+            Message::Body(action) => {
+                if let Reader::Open(r) = &mut self.shown
+                    && !action.is_edit()
+                {
+                    r.body.perform(action);
+                }
+                Task::none()
+            }
+            Message::Link(i) => {
+                // Only a link that can be opened gets a dialog; the view gives the others no
+                // button, and this check holds whatever sends the message.
+                if self.link_url(i).is_some() {
+                    events.push(Event::Dialog(Some(Dialog::Link(i))));
+                }
+                Task::none()
+            }
+            Message::OpenLink(i) | Message::OpenOriginalLink(i) => {
+                events.push(Event::Dialog(None));
+                let url = if matches!(message, Message::OpenOriginalLink(_)) {
+                    self.original_link_url(i)
+                } else {
+                    self.link_url(i)
+                };
+                match url {
+                    Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                        Task::perform(
+                            backend::open_link(url, cx.places.opener.clone()),
+                            Message::LinkOpened,
+                        )
+                    }
+                    _ => Task::none(),
+                }
+            }
+            Message::LinkOpened(Ok(())) => Task::none(),
+            Message::LinkOpened(Err(e)) => {
+                notice(
+                    &mut events,
+                    Notice::Failed(match &e {
+                        Error::Launch(io) => format!(
+                            "Your browser could not be started ({io}). Copy the link instead."
+                        ),
+                        other => crate::wording::app_error(other),
+                    }),
+                );
+                Task::none()
+            }
+            Message::CopyLink(i) => {
+                events.push(Event::Dialog(None));
+                match self.link_url(i) {
+                    Some(url) => {
+                        notice(&mut events, Notice::Done("Link copied.".to_owned()));
+                        iced::clipboard::write(url)
+                    }
+                    None => Task::none(),
+                }
+            }
+            Message::LoadRemote => self.load_remote(cx),
+            Message::AllowOnRequest => match &self.shown {
+                Reader::Open(r) => Task::perform(
+                    backend::allow_on_request(
+                        cx.places.paths.clone(),
+                        r.opened.row.account.clone(),
+                    ),
+                    Message::AllowedOnRequest,
+                ),
+                _ => Task::none(),
             },
-            ledger: Vec::new(),
-            permission: Permission::Blocked,
-            cannot_load: Some(CannotLoad::Policy),
-            within: Vec::new(),
-            prefer: quietpost_render::Prefer::Plain,
-            message,
-        })
+            Message::AllowedOnRequest(Ok(account)) => {
+                let proxy = account.proxy.is_some();
+                if let Reader::Open(r) = &mut self.shown
+                    && r.opened.row.account == account.name
+                    && r.opened.cannot_load == Some(CannotLoad::Policy)
+                {
+                    r.opened.cannot_load = (!proxy).then_some(CannotLoad::NoProxy);
+                }
+                notice(
+                    &mut events,
+                    Notice::Done(format!(
+                        "{}: images now load when you ask, through the account's proxy only.",
+                        account.name
+                    )),
+                );
+                events.push(Event::AccountChanged(account));
+                Task::none()
+            }
+            Message::AllowedOnRequest(Err(e)) => {
+                notice(&mut events, failed(&e));
+                Task::none()
+            }
+            Message::RemoteLoaded(id, result) => {
+                // Onto the message itself (not an attached message opened meanwhile; its own
+                // reading is behind it and gets the result when the person goes back).
+                let mut reading = match &mut self.shown {
+                    Reader::Open(r) => Some(r.as_mut()),
+                    _ => None,
+                };
+                while let Some(r) = reading.take_if(|r| !r.opened.within.is_empty()) {
+                    reading = r.back.as_deref_mut();
+                }
+                if let Some(r) = reading
+                    && r.opened.id == id
+                {
+                    match result {
+                        Ok(loaded) => {
+                            r.opened.ledger = loaded.ledger.clone();
+                            r.remote = Remote::Loaded(loaded.images.clone());
+                        }
+                        Err(e) => {
+                            r.remote = Remote::Idle;
+                            notice(&mut events, failed(&e));
+                        }
+                    }
+                }
+                Task::none()
+            }
+            Message::OtherVersion => self.other_version(cx),
+            Message::ShowWholeText => {
+                if let Reader::Open(r) = &mut self.shown {
+                    r.show_all();
+                }
+                Task::none()
+            }
+            Message::ToggleLedger => {
+                if let Reader::Open(r) = &mut self.shown {
+                    r.show_ledger = !r.show_ledger;
+                }
+                Task::none()
+            }
+            Message::Save(i) => self.save_attachment(i, cx),
+            Message::SaveInstead(i) => {
+                events.push(Event::Dialog(None));
+                self.save_attachment(i, cx)
+            }
+            Message::OpenAttachment(i) => {
+                let (task, dialog) = self.open_attachment(i, false, cx);
+                if dialog.is_some() {
+                    events.push(Event::Dialog(dialog));
+                }
+                task
+            }
+            Message::OpenDocument(i) => {
+                events.push(Event::Dialog(None));
+                self.documents_confirmed = true;
+                self.open_attachment(i, true, cx).0
+            }
+            Message::AttachedOpened(id, within, result) => {
+                // Only onto the message (or attached message) it was opened from.
+                if let Reader::Open(r) = &mut self.shown
+                    && r.opened.id == id
+                    && within
+                        .split_last()
+                        .is_some_and(|(_, up)| r.opened.within == up)
+                {
+                    match result {
+                        Ok(opened) => {
+                            let mut reading = Reading::new(Arc::unwrap_or_clone(opened));
+                            std::mem::swap(r.as_mut(), &mut reading);
+                            r.back = Some(Box::new(reading));
+                        }
+                        Err(e) => notice(&mut events, failed(&e)),
+                    }
+                }
+                Task::none()
+            }
+            Message::BackToMessage => {
+                self.back_to_message();
+                Task::none()
+            }
+            Message::Saved(result) => {
+                notice(
+                    &mut events,
+                    match result {
+                        Ok(path) => Notice::Done(format!("Saved as {}", path.display())),
+                        Err(e) => failed(&e),
+                    },
+                );
+                Task::none()
+            }
+            Message::AttachmentOpened(result) => {
+                if let Err(e) = result {
+                    notice(&mut events, failed(&e));
+                }
+                Task::none()
+            }
+        };
+        (task, events)
     }
 
-    /// An account whose remote content is blocked offers to allow it, in the window: the
-    /// reason names no command.
-    #[test]
-    fn a_blocked_account_is_allowed_from_the_window_never_by_a_command() {
-        let mut r = reading(
-            b"From: a@example.org\r\nContent-Type: text/html\r\n\r\n<p>Hi<img src='https://t.example/p.gif'>",
-        );
-        r.opened.ledger = (r.message().remote_content.iter())
-            .map(|x| quietpost_model::LedgerEntry {
-                url: x.url.clone(),
-                kind: x.kind,
-                state: LedgerState::Blocked,
-                via: None,
-                at: None,
-                detail: quietpost_model::SafeLine::new("blocked", 20),
-            })
-            .collect();
-        let why = r.can_load().unwrap_err();
-        assert!(!why.contains("quietpost"), "{why}");
-        let mut ui = iced_test::simulator(banner(&r).unwrap());
-        ui.click("Allow loading on request").unwrap();
-        let messages: Vec<Message> = ui.into_messages().collect();
-        assert!(
-            matches!(messages.as_slice(), [Message::AllowOnRequest]),
-            "{messages:?}"
-        );
+    fn opened(
+        &mut self,
+        result: Result<Arc<Opened>, Error>,
+        cx: &Context<'_>,
+    ) -> (Task<Message>, Vec<Event>) {
+        match result {
+            Ok(opened) => {
+                let opened = Arc::unwrap_or_clone(opened);
+                let row = opened.row.clone();
+                let auto = opened.permission == quietpost_core::remote::Permission::Always
+                    && opened.cannot_load.is_none();
+                self.shown = Reader::Open(Box::new(Reading::new(opened)));
+                let task = if auto {
+                    self.load_remote(cx)
+                } else {
+                    Task::none()
+                };
+                (task, vec![Event::Opened(Box::new(row))])
+            }
+            Err(e) => {
+                self.shown = Reader::Failed(e);
+                (Task::none(), Vec::new())
+            }
+        }
     }
 
-    #[test]
-    fn a_huge_body_is_shown_in_part_until_asked() {
-        let line = "Lorem ipsum dolor sit amet, consectetur adipiscing elit.\r\n";
-        let raw = format!(
-            "From: a@example.org\r\nSubject: long\r\nDate: Mon, 2 Nov 2026 10:00:00 +0000\r\n\r\n{}",
-            line.repeat(20_000)
-        );
-        let mut r = reading(raw.as_bytes());
-        let shown = r.body.text();
-        assert!(shown.len() <= FIRST_TEXT, "{}", shown.len());
-        assert!(shown.trim_end().ends_with("elit."), "cut at a line end");
-        assert!(r.hidden_bytes() > 1_000_000);
-        r.show_all();
-        assert_eq!(r.hidden_bytes(), 0);
-        assert!(r.body.text().len() > 1_000_000);
-
-        let short = reading(b"From: a@example.org\r\nSubject: s\r\n\r\nHello.\r\n");
-        assert_eq!(short.hidden_bytes(), 0);
+    fn link_url(&self, i: usize) -> Option<String> {
+        self.reading()?
+            .message()
+            .links
+            .get(i)
+            .filter(|l| l.activatable)
+            .map(|l| l.url.as_str().to_owned())
     }
 
-    #[test]
-    fn link_markers_carry_the_real_host() {
-        let r = reading(
-            b"From: a@example.org\r\nSubject: s\r\nContent-Type: text/html\r\n\r\n<a href=\"https://evil.example/x\">bank.example</a> and <a href=\"javascript:alert(1)\">win</a> [9]",
-        );
-        let text = r.body.text();
-        assert!(text.contains("[1 → evil.example]"), "{text}");
-        assert!(text.contains("[2 cannot be opened]"), "{text}");
-        assert!(
-            text.contains("[9]"),
-            "a number that is no link stays as written: {text}"
-        );
+    /// The link as written, when Quietpost cleaned it and it may be opened at all.
+    fn original_link_url(&self, i: usize) -> Option<String> {
+        self.reading()?
+            .message()
+            .links
+            .get(i)
+            .filter(|l| l.activatable)
+            .and_then(|l| l.original.as_ref())
+            .map(|o| o.as_str().to_owned())
     }
 
-    #[test]
-    fn only_the_renderers_markers_are_annotated_and_styled() {
-        // The message writes "[1]" and a fake annotation; one real link follows, on line 2.
-        let r = reading(
-            "From: a@example.org\r\nSubject: s\r\nContent-Type: text/html\r\n\r\n<p>See [1] and [2 → bank.example].</p><p>Then <a href=\"https://attacker.example/\">sign in</a></p>".as_bytes(),
-        );
-        let text = r.body.text();
-        assert!(text.contains("See [1] and [2 → bank.example]."), "{text}");
-        assert!(text.contains("sign in [1 → attacker.example]"), "{text}");
-        // Styled: exactly the real marker, on its line.
-        let lines: Vec<&str> = text.lines().collect();
-        let styled: Vec<(usize, &str)> = r
-            .markers
-            .0
-            .iter()
-            .enumerate()
-            .flat_map(|(n, ranges)| ranges.iter().map(move |rg| (n, rg.clone())))
-            .map(|(n, rg)| (n, &lines[n][rg]))
-            .collect();
-        assert_eq!(styled.len(), 1, "{styled:?}");
-        assert_eq!(styled[0].1, "[1 → attacker.example]");
+    /// Renders the open message again in its other version (plain text or HTML).
+    fn other_version(&mut self, cx: &Context<'_>) -> Task<Message> {
+        let Reader::Open(r) = &self.shown else {
+            return Task::none();
+        };
+        let id = r.opened.id;
+        let Some(account) = cx.account(&r.opened.row.account) else {
+            return Task::none();
+        };
+        let other = match r.opened.prefer {
+            Prefer::Plain => Prefer::Html,
+            Prefer::Html => Prefer::Plain,
+        };
+        if !r.opened.within.is_empty() {
+            // An attached message: rendered again in its other version, over the message it
+            // came in.
+            let (within, row) = (r.opened.within.clone(), r.opened.row.clone());
+            self.back_to_message();
+            let path = within.clone();
+            return Task::perform(
+                backend::open_attached(cx.places.cache.clone(), row, path, other),
+                move |result| Message::AttachedOpened(id, within, result.map(Arc::new)),
+            );
+        }
+        self.shown = Reader::Loading(id);
+        Task::perform(
+            backend::open(cx.places.cache.clone(), account, id, other),
+            move |r| Message::Opened(id, r.map(Arc::new)),
+        )
+    }
+
+    fn load_remote(&mut self, cx: &Context<'_>) -> Task<Message> {
+        let Reader::Open(r) = &mut self.shown else {
+            return Task::none();
+        };
+        if r.can_load().is_err() {
+            return Task::none();
+        }
+        let Some(account) = cx.account(&r.opened.row.account) else {
+            return Task::none();
+        };
+        r.remote = Remote::Loading;
+        let id = r.opened.id;
+        Task::perform(
+            backend::load_remote(
+                cx.places.cache.clone(),
+                account,
+                id,
+                r.opened.message.clone(),
+            ),
+            move |result| Message::RemoteLoaded(id, result.map(Arc::new)),
+        )
+    }
+
+    /// Saves attachment `i` of the message shown into the Downloads folder.
+    fn save_attachment(&self, i: usize, cx: &Context<'_>) -> Task<Message> {
+        let Some(r) = self.reading() else {
+            return Task::none();
+        };
+        let Some(a) = r.message().attachments.get(i) else {
+            return Task::none();
+        };
+        Task::perform(
+            backend::save_attachment(
+                cx.places.cache.clone(),
+                r.opened.id,
+                [r.opened.within.as_slice(), &[i]].concat(),
+                a.safe_filename.as_str().to_owned(),
+                cx.places.downloads.clone(),
+            ),
+            Message::Saved,
+        )
+    }
+
+    /// Opens attachment `i` as the renderer allows: a picture or text in its viewer, a
+    /// document in its viewer after the warning (once in this window; the dialog to show is
+    /// returned), an attached message inside Quietpost; anything else not at all.
+    fn open_attachment(
+        &self,
+        i: usize,
+        confirmed: bool,
+        cx: &Context<'_>,
+    ) -> (Task<Message>, Option<Dialog>) {
+        let Some(r) = self.reading() else {
+            return (Task::none(), None);
+        };
+        let Some(a) = r.message().attachments.get(i) else {
+            return (Task::none(), None);
+        };
+        let path = [r.opened.within.as_slice(), &[i]].concat();
+        let (cache, id) = (cx.places.cache.clone(), r.opened.id);
+        let task = match a.opening {
+            Opening::Document if !confirmed && !self.documents_confirmed => {
+                return (Task::none(), Some(Dialog::Document(i)));
+            }
+            Opening::Viewer | Opening::Document => Task::perform(
+                backend::open_attachment(
+                    cache,
+                    id,
+                    path,
+                    a.clone(),
+                    cx.places.temp.clone(),
+                    cx.places.opener.clone(),
+                ),
+                Message::AttachmentOpened,
+            ),
+            Opening::Quietpost => {
+                let within = path.clone();
+                Task::perform(
+                    backend::open_attached(cache, r.opened.row.clone(), path, Prefer::default()),
+                    move |result| Message::AttachedOpened(id, within, result.map(Arc::new)),
+                )
+            }
+            Opening::SaveOnly(_) => Task::none(),
+        };
+        (task, None)
+    }
+
+    /// From an attached message back to the message it came in; false when the pane shows no
+    /// attached message.
+    pub fn back_to_message(&mut self) -> bool {
+        if let Reader::Open(r) = &mut self.shown
+            && let Some(back) = r.back.take()
+        {
+            *r = back;
+            return true;
+        }
+        false
     }
 }

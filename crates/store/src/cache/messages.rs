@@ -89,8 +89,9 @@ impl Cache {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO message (folder, uid, modseq, flags, received, date, subject,
-                        from_name, from_address, recipients, message_id, size, attachments, sender)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                        from_name, from_address, recipients, message_id, size, attachments, sender,
+                        indexed)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                 )
                 .map_err(&err)?;
             let mut update = tx
@@ -142,19 +143,16 @@ impl Cache {
                             s.message_id,
                             s.size as i64,
                             s.attachments,
-                            sender_json(s)
+                            sender_json(s),
+                            // Marked as indexed in the same write when its index entry follows
+                            // in this transaction (one write per row, not two).
+                            index == Indexing::Now
                         ])
                         .map_err(&err)?;
                     new.push((tx.last_insert_rowid(), s));
                 }
             }
             if index == Indexing::Now {
-                let mut mark = tx
-                    .prepare_cached("UPDATE message SET indexed = 1 WHERE id = ?1")
-                    .map_err(&err)?;
-                for (id, _) in &new {
-                    mark.execute([id]).map_err(&err)?;
-                }
                 let mut index = tx
                     .prepare_cached(
                         "INSERT INTO search_index (rowid, subject, addresses, body)

@@ -185,14 +185,25 @@ pub fn remove_opened(temp: &std::path::Path) {
     reading::remove_viewer_copies(temp);
 }
 
+/// Why no servers were found for an address (cheap to clone; the wizard words it).
+#[derive(Debug, Clone)]
+pub enum DiscoverFailure {
+    /// The proxy typed is not one Quietpost can use: nothing was looked up.
+    Proxy(Arc<accounts::Error>),
+    /// Nothing was found where settings are published.
+    NotFound(Arc<quietpost_core::autoconfig::NotFound>),
+}
+
 /// Finds the servers for an address (the built-in table, the provider's autoconfig document
 /// over HTTPS, DNS service records — never with a proxy), through `proxy` when one is given.
-pub async fn discover(email: String, proxy: String) -> Result<Discovered, String> {
+pub async fn discover(email: String, proxy: String) -> Result<Discovered, DiscoverFailure> {
     let route = match proxy.trim() {
         "" => quietpost_model::Route::Direct,
-        p => accounts::parse_proxy(p).map_err(|e| e.to_string())?,
+        p => accounts::parse_proxy(p).map_err(|e| DiscoverFailure::Proxy(Arc::new(e)))?,
     };
-    quietpost_core::autoconfig::discover(&email, &route).await
+    quietpost_core::autoconfig::discover(&email, &route)
+        .await
+        .map_err(|e| DiscoverFailure::NotFound(Arc::new(e)))
 }
 
 /// Why an account was not added (cheap to clone; the wizard words it).

@@ -338,6 +338,19 @@ pub fn app_error(e: &crate::backend::Error) -> String {
     }
 }
 
+/// Why no servers were found for an address, with what to do instead.
+pub fn not_found(e: &quietpost_core::autoconfig::NotFound) -> String {
+    let dns = if e.dns_skipped_for_proxy {
+        " DNS records were not asked, because that would have gone around your proxy."
+    } else {
+        ""
+    };
+    format!(
+        "No settings were found for this address ({}).{dns} Enter the servers your provider gives.",
+        e.reasons
+    )
+}
+
 /// Why an account was not added, in words for `face`; always ends by saying nothing was saved
 /// when nothing was.
 pub fn add_error(e: &quietpost_core::accounts::AddError, face: Face) -> String {

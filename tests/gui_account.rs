@@ -179,3 +179,26 @@ impl ConfigCheck for Ui {
             .is_ok_and(|c| c.contains(user))
     }
 }
+
+/// A proxy the wizard cannot use is said to be the problem, where it was typed, and nothing is
+/// looked up.
+#[test]
+fn a_bad_proxy_is_named_and_nothing_is_looked_up() {
+    let mut ui = Ui::start("wizard-proxy");
+    ui.click("Add an account");
+    type_in(&mut ui, W::Name("work".into()));
+    type_in(&mut ui, W::Email("alice@example.org".into()));
+    type_in(&mut ui, W::Password("secret".into()));
+    type_in(&mut ui, W::Proxy("socks4://127.0.0.1:9050".into()));
+    ui.click("Find my servers");
+    let said = ui
+        .text_containing("invalid proxy")
+        .expect("the proxy named as the problem");
+    assert!(said.contains("socks5://HOST:PORT"), "{said}");
+    assert!(ui.text_containing("No settings were found").is_none());
+    assert!(
+        ui.text_containing("Looking for").is_none(),
+        "nothing looked up"
+    );
+    assert!(ui.shows("Find my servers"), "still on the details step");
+}

@@ -5,7 +5,7 @@
 //! A certificate failure never has a "continue anyway". For a self-hosted server the only way
 //! on is to pin its certificate, after comparing the full fingerprint with its administrator.
 
-use crate::backend::{self, AddFailure};
+use crate::backend::{self, AddFailure, DiscoverFailure};
 use crate::theme;
 use iced::widget::{
     Column, button, checkbox, column, container, pick_list, row, scrollable, text, text_input,
@@ -95,7 +95,7 @@ pub enum Message {
     Proxy(String),
     FindServers,
     EnterServers,
-    Discovered(Result<Arc<Discovered>, String>),
+    Discovered(Result<Arc<Discovered>, DiscoverFailure>),
     Host(bool, String),
     Port(bool, String),
     Security(bool, Mode),
@@ -181,12 +181,18 @@ impl Wizard {
                     error: None,
                 };
             }
-            Message::Discovered(Err(e)) => {
+            Message::Discovered(Err(DiscoverFailure::Proxy(e))) => {
+                // Nothing was looked up: the proxy is fixed where it was typed.
+                self.step = Step::Details {
+                    error: Some(format!(
+                        "The proxy is not one Quietpost can use: {e}. Nothing was looked up."
+                    )),
+                }
+            }
+            Message::Discovered(Err(DiscoverFailure::NotFound(e))) => {
                 self.step = Step::Servers {
                     found: None,
-                    error: Some(format!(
-                        "No settings were found for this address ({e}). Enter the servers your provider gives."
-                    )),
+                    error: Some(crate::wording::not_found(&e)),
                 }
             }
             Message::Host(smtp, v) => server_mut(f, smtp).host = v.trim().to_owned(),

@@ -388,9 +388,32 @@ pub fn candidates(email: &str) -> Vec<(String, String)> {
     ]
 }
 
+/// Why no settings were found for an address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotFound {
+    /// What each place said (the autoconfig documents, DNS), for people who want to know.
+    pub reasons: String,
+    /// DNS service records were not looked up: that would have bypassed the proxy.
+    pub dns_skipped_for_proxy: bool,
+}
+
+impl std::fmt::Display for NotFound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reasons)?;
+        if self.dns_skipped_for_proxy {
+            f.write_str(
+                "; DNS service records were not looked up because that would bypass your proxy",
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for NotFound {}
+
 /// Finds settings for `email`: the built-in table, else the domain's autoconfig document over
 /// HTTPS (port 443, system trust) through `route` — the account's proxy when it has one.
-pub async fn discover(email: &str, route: &quietpost_net::Route) -> Result<Discovered, String> {
+pub async fn discover(email: &str, route: &quietpost_net::Route) -> Result<Discovered, NotFound> {
     if let Some(d) = builtin(email) {
         return Ok(d);
     }
@@ -404,14 +427,19 @@ pub async fn discover(email: &str, route: &quietpost_net::Route) -> Result<Disco
     };
     // A DNS lookup would leave the proxy: with one, service records are not used.
     if *route != quietpost_net::Route::Direct {
-        return Err(format!(
-            "{autoconfig}; DNS service records were not looked up because that would bypass your proxy"
-        ));
+        return Err(NotFound {
+            reasons: autoconfig,
+            dns_skipped_for_proxy: true,
+        });
     }
-    let resolver = system_resolver()?;
+    let not_found = |reasons| NotFound {
+        reasons,
+        dns_skipped_for_proxy: false,
+    };
+    let resolver = system_resolver().map_err(|e| not_found(format!("{autoconfig}; {e}")))?;
     srv(email, &resolver)
         .await
-        .map_err(|e| format!("{autoconfig}; {e}"))
+        .map_err(|e| not_found(format!("{autoconfig}; {e}")))
 }
 
 /// Fetches and parses the first autoconfig document found at `hosts` (host, port, path).

@@ -7,7 +7,7 @@ use quietpost_core::autoconfig::Discovered;
 use quietpost_core::reading::{self, blocking};
 use quietpost_core::sync::Verb;
 use quietpost_core::{Mailbox, Paths, accounts};
-use quietpost_model::{Account, LedgerEntry, ListQuery, MessageRow, SafeMessage};
+use quietpost_model::{Account, LedgerEntry, ListQuery, MessageId, MessageRow, SafeMessage};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -82,7 +82,7 @@ pub async fn search(cache: PathBuf, words: String) -> Result<Arc<Vec<MessageRow>
 pub async fn open(
     cache: PathBuf,
     account: Account,
-    id: i64,
+    id: MessageId,
     prefer: quietpost_render::Prefer,
 ) -> Result<Opened, Error> {
     Ok(reading::open(cache, account, id, prefer, reading::MarkRead::Yes).await?)
@@ -99,7 +99,7 @@ pub async fn open_attached(
 }
 
 /// Takes an action on a message: in the cache at once, on the server at the next sync.
-pub async fn act(cache: PathBuf, id: i64, verb: Verb) -> Result<(), Error> {
+pub async fn act(cache: PathBuf, id: MessageId, verb: Verb) -> Result<(), Error> {
     Ok(reading::act(cache, id, verb).await?)
 }
 
@@ -115,7 +115,7 @@ pub struct RemoteLoaded {
 pub async fn load_remote(
     cache: PathBuf,
     account: Account,
-    id: i64,
+    id: MessageId,
     message: SafeMessage,
 ) -> Result<RemoteLoaded, Error> {
     let loaded = reading::load_remote(cache, account, id, message, None).await?;
@@ -134,7 +134,7 @@ pub async fn load_remote(
 /// internet).
 pub async fn save_attachment(
     cache: PathBuf,
-    id: i64,
+    id: MessageId,
     path: Vec<usize>,
     safe_name: String,
     dir: PathBuf,
@@ -147,7 +147,7 @@ pub async fn save_attachment(
 /// copied and handed over, whatever the caller shows.
 pub async fn open_attachment(
     cache: PathBuf,
-    id: i64,
+    id: MessageId,
     path: Vec<usize>,
     attachment: quietpost_model::Attachment,
     temp: PathBuf,

@@ -74,7 +74,7 @@ fn profile(name: &str, messages: &[&str]) -> (PathBuf, Vec<i64>) {
         })
         .unwrap();
     let ids = (1..=messages.len() as u32)
-        .map(|uid| rows.iter().find(|r| r.summary.uid == uid).unwrap().id)
+        .map(|uid| rows.iter().find(|r| r.summary.uid == uid).unwrap().id.0)
         .collect();
     (dir, ids)
 }

@@ -11,7 +11,7 @@ use quietpost_core::folders::decoded as decode_name;
 use quietpost_core::reading::{self, MarkRead};
 use quietpost_core::sync::{self, SyncOptions, Update, Verb};
 use quietpost_core::{Mailbox, Paths};
-use quietpost_model::{Account, Action, Flags, ListQuery, MessageRow};
+use quietpost_model::{Account, Action, Flags, ListQuery, MessageId, MessageRow};
 use quietpost_render::Prefer;
 use std::io::{self, IsTerminal, Write};
 use std::time::Instant;
@@ -53,7 +53,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct ReadArgs {
     /// The message id printed by `list`.
-    pub id: i64,
+    pub id: MessageId,
     /// Print the SafeMessage as JSON: what `inspect --json` prints for its bytes, plus the
     /// network ledger (`ledger`: each remote reference blocked, loaded or failed).
     #[arg(long)]
@@ -81,7 +81,7 @@ pub struct SearchArgs {
 
 #[derive(Debug, Args)]
 pub struct FlagArgs {
-    pub id: i64,
+    pub id: MessageId,
     /// +seen, -seen, +flagged, -flagged, +answered, -answered
     #[arg(allow_hyphen_values = true)]
     pub change: String,
@@ -89,13 +89,13 @@ pub struct FlagArgs {
 
 #[derive(Debug, Args)]
 pub struct MoveArgs {
-    pub id: i64,
+    pub id: MessageId,
     pub folder: String,
 }
 
 #[derive(Debug, Args)]
 pub struct IdArgs {
-    pub id: i64,
+    pub id: MessageId,
 }
 
 fn cache(paths: &Paths) -> Result<Mailbox> {
@@ -427,7 +427,7 @@ pub fn read(a: ReadArgs, paths: &Paths) -> Result<()> {
 
 /// Cached message `id`, opened as the window opens it (the same core function), without
 /// marking it read.
-pub(super) fn open(paths: &Paths, id: i64, prefer: Prefer) -> Result<reading::Opened> {
+pub(super) fn open(paths: &Paths, id: MessageId, prefer: Prefer) -> Result<reading::Opened> {
     let account = account_of(paths, id)?;
     runtime()?
         .block_on(reading::open(
@@ -441,7 +441,7 @@ pub(super) fn open(paths: &Paths, id: i64, prefer: Prefer) -> Result<reading::Op
 }
 
 /// Why a message could not be read, in the command line's words.
-pub(super) fn reading_error(e: &reading::Error, id: i64) -> String {
+pub(super) fn reading_error(e: &reading::Error, id: MessageId) -> String {
     match e {
         reading::Error::Store(e) => wording::store_error(e),
         reading::Error::Sync(e) => wording::sync_error(e),
@@ -453,7 +453,7 @@ pub(super) fn reading_error(e: &reading::Error, id: i64) -> String {
 }
 
 /// The configured account cached message `id` belongs to.
-fn account_of(paths: &Paths, id: i64) -> Result<Account> {
+fn account_of(paths: &Paths, id: MessageId) -> Result<Account> {
     let row = cache(paths)?
         .message(id)
         .map_err(|e| anyhow!(wording::store_error(&e)))?
@@ -465,7 +465,7 @@ fn account_of(paths: &Paths, id: i64) -> Result<Account> {
 
 /// A cached message's account and bytes, downloading the body if it is not cached yet (without
 /// marking the message read).
-pub(super) fn raw_message(paths: &Paths, id: i64) -> Result<(Account, Vec<u8>)> {
+pub(super) fn raw_message(paths: &Paths, id: MessageId) -> Result<(Account, Vec<u8>)> {
     let account = account_of(paths, id)?;
     let raw = runtime()?
         .block_on(cache(paths)?.raw(&account, id))
@@ -481,7 +481,7 @@ pub fn search(a: SearchArgs, paths: &Paths) -> Result<()> {
     print_rows(&rows, a.json)
 }
 
-fn act(paths: &Paths, id: i64, verb: Verb, done: &str) -> Result<()> {
+fn act(paths: &Paths, id: MessageId, verb: Verb, done: &str) -> Result<()> {
     let mut cache = cache(paths)?;
     let action = cache
         .act(id, &verb)

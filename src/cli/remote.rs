@@ -9,7 +9,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use quietpost_core::reading;
 use quietpost_core::remote;
 use quietpost_core::{Mailbox, Paths};
-use quietpost_model::RemoteContent;
+use quietpost_model::{MessageId, RemoteContent};
 use quietpost_render::Prefer;
 use std::io;
 
@@ -26,7 +26,7 @@ pub enum RemoteCommand {
     /// memory; nothing is saved.
     Load {
         /// The message id printed by `list`.
-        id: i64,
+        id: MessageId,
         /// Use this proxy for this load: socks5://HOST:PORT or http://HOST:PORT.
         #[arg(long, value_name = "URL")]
         proxy: Option<quietpost_model::Route>,
@@ -69,7 +69,7 @@ pub fn run(a: RemoteArgs, paths: &Paths) -> Result<()> {
 
 fn load_images(
     paths: &Paths,
-    id: i64,
+    id: MessageId,
     proxy: Option<quietpost_model::Route>,
     json: bool,
 ) -> Result<()> {

@@ -10,7 +10,7 @@ use quietpost_core::compose::{self, Built, Draft, File};
 use quietpost_core::mailbox::Sending;
 use quietpost_core::outbox;
 use quietpost_core::{Mailbox, Paths};
-use quietpost_model::{Account, Flags, OutboxState};
+use quietpost_model::{Account, Flags, MessageId, OutboxState};
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 
@@ -59,7 +59,7 @@ pub struct How {
 #[derive(Debug, Args)]
 pub struct ReplyArgs {
     /// The message id printed by `list`.
-    pub id: i64,
+    pub id: MessageId,
     /// Reply to everyone in To and Cc too, not only to the sender.
     #[arg(long)]
     pub all: bool,
@@ -77,7 +77,7 @@ pub struct ReplyArgs {
 #[derive(Debug, Args)]
 pub struct ForwardArgs {
     /// The message id printed by `list`.
-    pub id: i64,
+    pub id: MessageId,
     #[arg(long, required = true)]
     pub to: Vec<String>,
     #[arg(long)]

@@ -13,7 +13,7 @@ use iced::Task;
 use iced::widget::operation::{AbsoluteOffset, focus, scroll_to};
 use iced::widget::scrollable;
 use quietpost_core::sync::Verb;
-use quietpost_model::{Account, Flags, MessageRow, Role};
+use quietpost_model::{Account, Flags, MessageId, MessageRow, Role};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -305,7 +305,7 @@ impl Mailbox {
         Task::none()
     }
 
-    fn selected_id(&self) -> Option<i64> {
+    fn selected_id(&self) -> Option<MessageId> {
         self.selected.and_then(|i| self.rows.get(i)).map(|r| r.id)
     }
 

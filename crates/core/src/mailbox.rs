@@ -6,7 +6,8 @@
 use crate::compose::Built;
 use crate::{StoreError, folders, outbox, remote, sync};
 use quietpost_model::{
-    Account, Action, LedgerEntry, ListQuery, MessageRow, OutboxState, Outgoing, SafeMessage, Secret,
+    Account, Action, LedgerEntry, ListQuery, MessageId, MessageRow, OutboxState, Outgoing,
+    SafeMessage, Secret,
 };
 use quietpost_net::Timeouts;
 use quietpost_store::cache::{Cache, SendLock};
@@ -60,18 +61,18 @@ impl Mailbox {
     }
 
     /// One cached message, if it is still there.
-    pub fn message(&self, id: i64) -> Result<Option<MessageRow>, StoreError> {
+    pub fn message(&self, id: MessageId) -> Result<Option<MessageRow>, StoreError> {
         self.cache.message(id)
     }
 
     /// The message's bytes: cached, or downloaded now (and cached). Does not mark it read.
-    pub async fn raw(&mut self, account: &Account, id: i64) -> sync::Result<Vec<u8>> {
+    pub async fn raw(&mut self, account: &Account, id: MessageId) -> sync::Result<Vec<u8>> {
         sync::raw_message(&mut self.cache, account, id).await
     }
 
     /// Takes an action: in the mailbox at once, on the server at the next sync. `None` when
     /// there was nothing to do.
-    pub fn act(&mut self, id: i64, verb: &sync::Verb) -> sync::Result<Option<Action>> {
+    pub fn act(&mut self, id: MessageId, verb: &sync::Verb) -> sync::Result<Option<Action>> {
         sync::act(&mut self.cache, id, verb)
     }
 
@@ -88,14 +89,14 @@ impl Mailbox {
     /// Every remote reference of message `id` and what happened to it.
     pub fn ledger(
         &self,
-        id: i64,
+        id: MessageId,
         message: &SafeMessage,
     ) -> Result<Vec<LedgerEntry>, remote::Error> {
         remote::ledger(&self.cache, id, message)
     }
 
     /// Records what a load through the proxy did, for the ledger.
-    pub fn record(&mut self, id: i64, loaded: &remote::Loaded) -> Result<(), remote::Error> {
+    pub fn record(&mut self, id: MessageId, loaded: &remote::Loaded) -> Result<(), remote::Error> {
         remote::record(&mut self.cache, id, loaded)
     }
 
@@ -158,7 +159,7 @@ impl Mailbox {
         outbox::queue(&mut self.cache, account, built)
     }
 
-    /// Sends outbox message `id` and files it in Sent (unless the provider does).
+    /// Sends outbox message `id` (the outbox's own number, not a [`MessageId`]) and files it in Sent (unless the provider does).
     pub async fn submit(
         &mut self,
         sending: &Sending,

@@ -7,7 +7,9 @@ use crate::mailbox::Mailbox;
 use crate::remote::{self, LoadLimits, Permission};
 use crate::sync::{self, Verb};
 use crate::{StoreError, remote::Loaded};
-use quietpost_model::{Account, Attachment, Flags, LedgerEntry, MessageRow, Opening, SafeMessage};
+use quietpost_model::{
+    Account, Attachment, Flags, LedgerEntry, MessageId, MessageRow, Opening, SafeMessage,
+};
 use quietpost_render::{Limits, Options, Prefer};
 use quietpost_store::paths;
 use std::path::{Path, PathBuf};
@@ -20,7 +22,7 @@ pub enum Error {
     Sync(Arc<sync::Error>),
     Remote(Arc<remote::Error>),
     /// The message is no longer in the cache (deleted or moved meanwhile).
-    Gone(i64),
+    Gone(MessageId),
     /// The attachment could not be read back from the message.
     NoAttachment,
     /// Opening this attachment was refused: it can run code, or is a web document.
@@ -59,7 +61,7 @@ pub async fn blocking<T: Send + 'static, E: From<Error> + Send + 'static>(
 /// An opened message: what a reader shows.
 #[derive(Debug, Clone)]
 pub struct Opened {
-    pub id: i64,
+    pub id: MessageId,
     pub row: MessageRow,
     pub message: SafeMessage,
     /// Every remote reference and what happened to it (all blocked until a load).
@@ -99,7 +101,7 @@ pub enum MarkRead {
 pub async fn open(
     file: PathBuf,
     account: Account,
-    id: i64,
+    id: MessageId,
     prefer: Prefer,
     mark: MarkRead,
 ) -> Result<Opened, Error> {
@@ -196,7 +198,7 @@ pub fn attached_message(raw: &[u8], prefer: Prefer) -> SafeMessage {
 }
 
 /// Takes an action on a message: in the cache at once, on the server at the next sync.
-pub async fn act(file: PathBuf, id: i64, verb: Verb) -> Result<(), Error> {
+pub async fn act(file: PathBuf, id: MessageId, verb: Verb) -> Result<(), Error> {
     blocking(move || {
         Mailbox::open_file(&file)?.act(id, &verb)?;
         Ok(())
@@ -219,7 +221,7 @@ pub struct RemoteLoaded {
 pub async fn load_remote(
     file: PathBuf,
     account: Account,
-    id: i64,
+    id: MessageId,
     message: SafeMessage,
     over: Option<quietpost_model::Route>,
 ) -> Result<RemoteLoaded, Error> {
@@ -243,7 +245,11 @@ pub async fn load_remote(
 
 /// The bytes of the attachment at `path` in message `id`: each index but the last names an
 /// attached message, the last the attachment in it.
-pub fn attachment_bytes(mailbox: &Mailbox, id: i64, path: &[usize]) -> Result<Vec<u8>, Error> {
+pub fn attachment_bytes(
+    mailbox: &Mailbox,
+    id: MessageId,
+    path: &[usize],
+) -> Result<Vec<u8>, Error> {
     let mut raw = mailbox.cache().body(id)?.ok_or(Error::Gone(id))?;
     for &index in path {
         raw = attachment_in(&raw, index)?;
@@ -260,7 +266,7 @@ pub fn attachment_in(raw: &[u8], index: usize) -> Result<Vec<u8>, Error> {
 /// 0600), never replacing a file, with the system's mark for files from the internet.
 pub async fn save_attachment(
     file: PathBuf,
-    id: i64,
+    id: MessageId,
     path: Vec<usize>,
     safe_name: String,
     dir: PathBuf,
@@ -287,7 +293,7 @@ pub fn save_bytes(dir: &Path, safe_name: &str, bytes: &[u8]) -> Result<PathBuf, 
 /// attached messages open inside Quietpost ([`open_attached`]).
 pub async fn copy_for_viewer(
     file: PathBuf,
-    id: i64,
+    id: MessageId,
     path: Vec<usize>,
     attachment: Attachment,
     temp: PathBuf,
@@ -354,7 +360,7 @@ mod tests {
         ] {
             let r = rt.block_on(copy_for_viewer(
                 PathBuf::from("/nonexistent"),
-                1,
+                MessageId(1),
                 vec![0],
                 attachment(opening),
                 temp.clone(),

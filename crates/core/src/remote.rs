@@ -6,7 +6,7 @@
 //! stay blocked whatever the user asks: Quietpost shows text, so they have nothing to add but
 //! tracking.
 
-use quietpost_model::{LedgerEntry, LedgerState, RemoteKind, SafeLine, SafeMessage};
+use quietpost_model::{LedgerEntry, LedgerState, MessageId, RemoteKind, SafeLine, SafeMessage};
 use quietpost_net::Route;
 use quietpost_net::fetch;
 /// A loaded image: decoded and bounded, in memory only.
@@ -227,7 +227,7 @@ fn proxy_name(r: &Route) -> String {
 
 /// Records a load in message `id`'s ledger (only what was tried: blocked references have no
 /// row and read back as blocked).
-pub fn record(cache: &mut Cache, id: i64, loaded: &Loaded) -> Result<(), Error> {
+pub fn record(cache: &mut Cache, id: MessageId, loaded: &Loaded) -> Result<(), Error> {
     let rows: Vec<LedgerRow> = loaded
         .ledger
         .iter()
@@ -247,7 +247,11 @@ pub fn record(cache: &mut Cache, id: i64, loaded: &Loaded) -> Result<(), Error> 
 
 /// Message `id`'s ledger: every remote reference of `message`, with what was recorded for it,
 /// and blocked when nothing was.
-pub fn ledger(cache: &Cache, id: i64, message: &SafeMessage) -> Result<Vec<LedgerEntry>, Error> {
+pub fn ledger(
+    cache: &Cache,
+    id: MessageId,
+    message: &SafeMessage,
+) -> Result<Vec<LedgerEntry>, Error> {
     let rows = cache.ledger(id)?;
     Ok(message
         .remote_content

@@ -16,7 +16,7 @@
 //! next pass completes without duplicates.
 
 use crate::accounts;
-use quietpost_model::{SafeMessage, Secret};
+use quietpost_model::{MessageId, SafeMessage, Secret};
 use quietpost_net::imap::mailbox::{self, Fetched, Listed};
 use quietpost_net::{Timeouts, imap};
 use quietpost_render::{Limits, Options};
@@ -677,7 +677,7 @@ async fn fetch_bodies(
 /// only when the body must be fetched — off the async threads, since the keychain runs its own
 /// runtime. The one way the command line and the window read a message; it does not mark it
 /// read.
-pub async fn raw_message(cache: &mut Cache, account: &Account, id: i64) -> Result<Vec<u8>> {
+pub async fn raw_message(cache: &mut Cache, account: &Account, id: MessageId) -> Result<Vec<u8>> {
     if let Some(raw) = cache.body(id)? {
         return Ok(raw);
     }
@@ -694,7 +694,7 @@ pub async fn body(
     cache: &mut Cache,
     account: &Account,
     password: &Secret,
-    id: i64,
+    id: MessageId,
     timeouts: Timeouts,
 ) -> Result<Vec<u8>> {
     if let Some(raw) = cache.body(id)? {

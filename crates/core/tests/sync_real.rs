@@ -207,7 +207,8 @@ async fn real_server_recreated_folder_is_rebuilt() {
         ..SyncOptions::default()
     };
     run(user, IMAPS, &mut cache, &options).await.unwrap();
-    let old: Vec<i64> = listed(&cache, "Projects").iter().map(|r| r.id).collect();
+    let old: Vec<quietpost_model::MessageId> =
+        listed(&cache, "Projects").iter().map(|r| r.id).collect();
     assert_eq!(old.len(), 3);
 
     let mut m = other(user).await;

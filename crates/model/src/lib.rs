@@ -15,7 +15,9 @@ pub mod text;
 pub use account::{Account, PasswordSource, RemoteContent, Server};
 pub use connection::{BadFingerprint, BadProxy, Fingerprint, Protocol, Route, Security};
 pub use ledger::{LedgerEntry, LedgerState};
-pub use mailbox::{Action, Flags, ListQuery, MessageRow, OutboxState, Outgoing, Role, Summary};
+pub use mailbox::{
+    Action, Flags, ListQuery, MessageId, MessageRow, OutboxState, Outgoing, Role, Summary,
+};
 pub use message::{
     Addr, Attachment, Authentication, BodySource, Code, Link, LinkMarker, Opening, RemoteKind,
     RemoteRef, SafeMessage, SaveOnly, Warning,

@@ -121,11 +121,36 @@ pub struct Summary {
     pub attachments: bool,
 }
 
+/// A cached message's local id: stable, never reused, printed by `list` — not the server's UID
+/// (which changes meaning with UIDVALIDITY) and not an outbox number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MessageId(pub i64);
+
+impl std::fmt::Display for MessageId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::str::FromStr for MessageId {
+    type Err = std::num::ParseIntError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.parse().map(MessageId)
+    }
+}
+
+impl serde::Serialize for MessageId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.0)
+    }
+}
+
 /// One cached message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageRow {
     /// Stable local id: never reused, printed by `list`.
-    pub id: i64,
+    pub id: MessageId,
     pub account: String,
     pub folder: String,
     pub uidvalidity: u32,

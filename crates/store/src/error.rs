@@ -44,7 +44,7 @@ pub enum Error {
     #[error("the mail cache {path} failed: {detail}")]
     Cache { path: PathBuf, detail: String },
     #[error("no message with id {0} in the cache")]
-    NoMessage(i64),
+    NoMessage(quietpost_model::MessageId),
     #[error("the password command failed: {0}")]
     PasswordCommand(String),
 }

@@ -10,7 +10,7 @@ use super::{Dialog, Notice, Places};
 use crate::backend::{self, CannotLoad, Error, Opened, RemoteLoaded};
 use iced::Task;
 use iced::widget::text_editor;
-use quietpost_model::{Account, MessageRow, Opening};
+use quietpost_model::{Account, MessageId, MessageRow, Opening};
 use quietpost_render::Prefer;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,7 +18,7 @@ use std::sync::Arc;
 /// What the pane shows.
 pub enum Reader {
     Empty,
-    Loading(i64),
+    Loading(MessageId),
     Open(Box<Reading>),
     Failed(Error),
 }
@@ -34,7 +34,7 @@ pub struct Pane {
 /// What the reading pane's controls and tasks send it.
 #[derive(Debug, Clone)]
 pub enum Message {
-    Opened(i64, Result<Arc<Opened>, Error>),
+    Opened(MessageId, Result<Arc<Opened>, Error>),
     Body(text_editor::Action),
     Link(usize),
     OpenLink(usize),
@@ -47,7 +47,7 @@ pub enum Message {
     /// Allow the account of the message shown to load remote content on request.
     AllowOnRequest,
     AllowedOnRequest(Result<Arc<Account>, Error>),
-    RemoteLoaded(i64, Result<Arc<RemoteLoaded>, Error>),
+    RemoteLoaded(MessageId, Result<Arc<RemoteLoaded>, Error>),
     ToggleLedger,
     ShowWholeText,
     /// The other version of a message written twice (plain text and HTML).
@@ -62,7 +62,7 @@ pub enum Message {
     AttachmentOpened(Result<PathBuf, Error>),
     /// An attached message, rendered to be shown inside Quietpost: the message it came in and
     /// where in it.
-    AttachedOpened(i64, Vec<usize>, Result<Arc<Opened>, Error>),
+    AttachedOpened(MessageId, Vec<usize>, Result<Arc<Opened>, Error>),
     /// From an attached message back to the message it came in.
     BackToMessage,
 }
@@ -104,7 +104,7 @@ impl Default for Pane {
 
 impl Pane {
     /// Opens message `id` of `account` (plain text first), marking it read.
-    pub fn open(&mut self, cx: &Context<'_>, account: Account, id: i64) -> Task<Message> {
+    pub fn open(&mut self, cx: &Context<'_>, account: Account, id: MessageId) -> Task<Message> {
         self.shown = Reader::Loading(id);
         Task::perform(
             backend::open(cx.places.cache.clone(), account, id, Prefer::Plain),

@@ -2,6 +2,7 @@
 //! (`replay`) until it confirms.
 
 use super::{Error, Result};
+use quietpost_model::MessageId;
 use quietpost_net::imap::mailbox::{self, Mail};
 use quietpost_store::cache::{Action, Cache, Flags, Pending, Role};
 
@@ -84,7 +85,7 @@ pub enum Verb {
 /// Takes an action locally at once and journals it for the server (see `replay`). Deleting a
 /// message that is already in Trash deletes it for good. Returns what was recorded, or `None`
 /// when there is nothing to do (a move to the folder the message is in).
-pub fn act(cache: &mut Cache, id: i64, verb: &Verb) -> Result<Option<Action>> {
+pub fn act(cache: &mut Cache, id: MessageId, verb: &Verb) -> Result<Option<Action>> {
     let row = cache
         .message(id)?
         .ok_or(quietpost_store::Error::NoMessage(id))?;

@@ -3,6 +3,7 @@
 
 use super::{Action, Cache, Flags, db};
 use crate::error::{Error, Result};
+use quietpost_model::MessageId;
 use rusqlite::{OptionalExtension, params};
 
 /// The journal's spelling of an action: a kind, and the target folder of a move.
@@ -41,7 +42,8 @@ pub struct Pending {
 impl Cache {
     /// Takes an action locally and journals it, in one transaction: the message list shows it
     /// at once, and the server gets it when it can.
-    pub fn record(&mut self, message: i64, action: &Action) -> Result<i64> {
+    pub fn record(&mut self, message: MessageId, action: &Action) -> Result<i64> {
+        let message = message.0;
         let path = self.path.clone();
         let err = db(&path);
         let tx = self.conn.transaction().map_err(&err)?;
@@ -54,7 +56,7 @@ impl Cache {
             )
             .optional()
             .map_err(&err)?
-            .ok_or(Error::NoMessage(message))?;
+            .ok_or(Error::NoMessage(MessageId(message)))?;
         match action {
             Action::Flag(f, on) => {
                 tx.execute(

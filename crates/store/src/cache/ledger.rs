@@ -4,6 +4,7 @@
 
 use super::{Cache, db};
 use crate::error::Result;
+use quietpost_model::MessageId;
 use rusqlite::params;
 
 /// One remote reference of a message and what happened to it.
@@ -24,7 +25,8 @@ pub struct LedgerRow {
 impl Cache {
     /// Records the outcome of a load of message `message`'s remote references (replacing what
     /// an earlier load recorded for the same references), in one transaction.
-    pub fn record_ledger(&mut self, message: i64, rows: &[LedgerRow]) -> Result<()> {
+    pub fn record_ledger(&mut self, message: MessageId, rows: &[LedgerRow]) -> Result<()> {
+        let message = message.0;
         let err = db(&self.path);
         let tx = self.conn.transaction().map_err(&err)?;
         {
@@ -45,7 +47,8 @@ impl Cache {
     }
 
     /// What was recorded for message `message`, in the order it was recorded.
-    pub fn ledger(&self, message: i64) -> Result<Vec<LedgerRow>> {
+    pub fn ledger(&self, message: MessageId) -> Result<Vec<LedgerRow>> {
+        let message = message.0;
         let err = self.err();
         self.conn
             .prepare(

@@ -2,6 +2,7 @@
 
 use super::{Cache, Flags, ListQuery, MessageRow, Summary, db};
 use crate::error::Result;
+use quietpost_model::MessageId;
 use quietpost_model::SenderSummary;
 use rusqlite::{OptionalExtension, params};
 
@@ -21,7 +22,7 @@ const MESSAGE_COLUMNS: &str = "m.id, f.account, f.name, f.uidvalidity, m.uid, m.
 
 fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
     Ok(MessageRow {
-        id: r.get(0)?,
+        id: MessageId(r.get(0)?),
         account: r.get(1)?,
         folder: r.get(2)?,
         uidvalidity: r.get::<_, Option<u32>>(3)?.unwrap_or(0),
@@ -297,7 +298,8 @@ impl Cache {
 
     /// Replaces the sender analysis of message `id` (the reader made it again from the whole
     /// message; the list must say the same). Returns whether the row changed.
-    pub fn set_sender(&mut self, id: i64, sender: &SenderSummary) -> Result<bool> {
+    pub fn set_sender(&mut self, id: MessageId, sender: &SenderSummary) -> Result<bool> {
+        let id = id.0;
         let err = self.err();
         let json = serde_json::to_string(sender).map_err(|e| crate::Error::Cache {
             path: self.path.clone(),
@@ -399,7 +401,8 @@ impl Cache {
     }
 
     /// One message by its local id (hidden ones too: an action on them is still pending).
-    pub fn message(&self, id: i64) -> Result<Option<MessageRow>> {
+    pub fn message(&self, id: MessageId) -> Result<Option<MessageRow>> {
+        let id = id.0;
         let err = self.err();
         self.conn
             .query_row(
@@ -415,7 +418,8 @@ impl Cache {
     }
 
     /// The raw message, if its body is cached.
-    pub fn body(&self, id: i64) -> Result<Option<Vec<u8>>> {
+    pub fn body(&self, id: MessageId) -> Result<Option<Vec<u8>>> {
+        let id = id.0;
         let err = self.err();
         self.conn
             .query_row("SELECT raw FROM body WHERE message = ?1", [id], |r| {

@@ -686,9 +686,9 @@ mod tests {
     fn reading(raw: &[u8]) -> Reading {
         let message = quietpost_render::render(raw, &quietpost_render::Options::default());
         Reading::new(Opened {
-            id: 1,
+            id: quietpost_model::MessageId(1),
             row: MessageRow {
-                id: 1,
+                id: quietpost_model::MessageId(1),
                 account: "a".into(),
                 folder: "INBOX".into(),
                 uidvalidity: 1,

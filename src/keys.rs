@@ -1,8 +1,12 @@
 //! Keyboard shortcuts: which key does what, and the list the help overlay shows. Keys typed
 //! into a field (search) stay there; only Ctrl+Q and Escape act from anywhere.
+//!
+//! A character shortcut is the character the keyboard layout produces (`/` is Shift+7 on a
+//! German layout, `?` is Shift+/ on a US one), never the key under it; Ctrl combinations are
+//! the Latin letter of the key, so Ctrl+F is Ctrl+F on a Russian layout too.
 
 use iced::event::{self, Event};
-use iced::keyboard::{self, Key, Modifiers, key::Named};
+use iced::keyboard::{self, Key, Modifiers, key::Named, key::Physical};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shortcut {
@@ -31,38 +35,57 @@ pub const HELP: &[(&str, &str)] = &[
     ("a", "Archive"),
     ("s", "Star or unstar"),
     ("u", "Mark unread or read"),
-    ("/", "Search"),
+    ("/  or  Ctrl+F", "Search"),
     ("?", "This help"),
     ("Esc", "Close a dialog or the search"),
     ("Tab", "Next field"),
     ("Ctrl+Q", "Quit"),
 ];
 
-/// The shortcut for a key pressed with `modifiers`, when the key was not used by a widget.
-pub fn shortcut(key: &Key, modifiers: Modifiers) -> Option<Shortcut> {
+/// The shortcut for a key pressed with `modifiers`, when the key was not used by a widget:
+/// `key` is the key without modifiers, `produced` what the layout made of it with them.
+pub fn shortcut(
+    key: &Key,
+    produced: &Key,
+    physical: Physical,
+    modifiers: Modifiers,
+) -> Option<Shortcut> {
     use Shortcut::*;
     if modifiers.command() || modifiers.control() {
-        return match key.as_ref() {
-            Key::Character("q") => Some(Quit),
+        return match key.to_latin(physical) {
+            Some('q') => Some(Quit),
+            Some('f') => Some(Search),
             _ => None,
         };
     }
     if modifiers.alt() || modifiers.logo() {
         return None;
     }
-    match key.as_ref() {
-        Key::Named(Named::Tab) if modifiers.shift() => Some(PreviousField),
-        Key::Named(Named::Tab) => Some(NextField),
-        Key::Named(Named::ArrowDown) | Key::Character("j") => Some(Next),
-        Key::Named(Named::ArrowUp) | Key::Character("k") => Some(Previous),
-        Key::Named(Named::Enter) => Some(Open),
-        Key::Named(Named::Delete) => Some(Delete),
-        Key::Named(Named::Escape) => Some(Close),
-        Key::Character("a") => Some(Archive),
-        Key::Character("s") => Some(Star),
-        Key::Character("u") => Some(Unread),
-        Key::Character("/") => Some(Search),
-        Key::Character("?") => Some(Help),
+    if let Key::Named(named) = key.as_ref() {
+        return match named {
+            Named::Tab if modifiers.shift() => Some(PreviousField),
+            Named::Tab => Some(NextField),
+            Named::ArrowDown => Some(Next),
+            Named::ArrowUp => Some(Previous),
+            Named::Enter => Some(Open),
+            Named::Delete => Some(Delete),
+            Named::Escape => Some(Close),
+            _ => None,
+        };
+    }
+    let Key::Character(c) = produced.as_ref() else {
+        return None;
+    };
+    // Caps Lock makes "A" of "a"; Shift+A is not "a".
+    let letter = |l: &str| c == l || (!modifiers.shift() && c.to_lowercase() == l);
+    match c {
+        "/" => Some(Search),
+        "?" => Some(Help),
+        _ if letter("j") => Some(Next),
+        _ if letter("k") => Some(Previous),
+        _ if letter("a") => Some(Archive),
+        _ if letter("s") => Some(Star),
+        _ if letter("u") => Some(Unread),
         _ => None,
     }
 }
@@ -74,10 +97,17 @@ pub fn from_event(
     status: event::Status,
     _window: iced::window::Id,
 ) -> Option<Shortcut> {
-    let Event::Keyboard(keyboard::Event::KeyPressed { key, modifiers, .. }) = event else {
+    let Event::Keyboard(keyboard::Event::KeyPressed {
+        key,
+        modified_key,
+        physical_key,
+        modifiers,
+        ..
+    }) = event
+    else {
         return None;
     };
-    let s = shortcut(&key, modifiers)?;
+    let s = shortcut(&key, &modified_key, physical_key, modifiers)?;
     match (status, s) {
         (event::Status::Ignored, _)
         | (_, Shortcut::Quit | Shortcut::Close | Shortcut::NextField | Shortcut::PreviousField) => {
@@ -95,22 +125,66 @@ mod tests {
         Key::Character(c.into())
     }
 
+    const ANY: Physical = Physical::Unidentified(keyboard::key::NativeCode::Unidentified);
+
+    /// A key whose layout produces the same character.
+    fn plain(c: &str, modifiers: Modifiers) -> Option<Shortcut> {
+        shortcut(&ch(c), &ch(c), ANY, modifiers)
+    }
+
     #[test]
     fn keys_map_to_shortcuts() {
         let none = Modifiers::empty();
-        assert_eq!(shortcut(&ch("j"), none), Some(Shortcut::Next));
+        assert_eq!(plain("j", none), Some(Shortcut::Next));
         assert_eq!(
-            shortcut(&Key::Named(Named::ArrowUp), none),
+            shortcut(
+                &Key::Named(Named::ArrowUp),
+                &Key::Named(Named::ArrowUp),
+                ANY,
+                none
+            ),
             Some(Shortcut::Previous)
         );
-        assert_eq!(shortcut(&ch("a"), none), Some(Shortcut::Archive));
-        assert_eq!(shortcut(&ch("q"), Modifiers::CTRL), Some(Shortcut::Quit));
-        assert_eq!(shortcut(&ch("q"), none), None);
+        assert_eq!(plain("a", none), Some(Shortcut::Archive));
+        assert_eq!(plain("q", Modifiers::CTRL), Some(Shortcut::Quit));
+        assert_eq!(plain("q", none), None);
+        assert_eq!(plain("a", Modifiers::CTRL), None, "Ctrl+A is select-all");
+        assert_eq!(plain("f", Modifiers::CTRL), Some(Shortcut::Search));
         assert_eq!(
-            shortcut(&ch("a"), Modifiers::CTRL),
-            None,
-            "Ctrl+A is select-all"
+            shortcut(&ch("A"), &ch("A"), ANY, none),
+            Some(Shortcut::Archive),
+            "Caps Lock"
         );
+        assert_eq!(shortcut(&ch("a"), &ch("A"), ANY, Modifiers::SHIFT), None);
+    }
+
+    /// The character the layout produces decides, not the key under it.
+    #[test]
+    fn layouts_are_read_by_the_character_they_make() {
+        let shift = Modifiers::SHIFT;
+        // US: "?" is Shift+/ — help, not search.
+        assert_eq!(
+            shortcut(&ch("/"), &ch("?"), ANY, shift),
+            Some(Shortcut::Help)
+        );
+        assert_eq!(plain("/", Modifiers::empty()), Some(Shortcut::Search));
+        // German: "/" is Shift+7, "?" is Shift+ß.
+        assert_eq!(
+            shortcut(&ch("7"), &ch("/"), ANY, shift),
+            Some(Shortcut::Search)
+        );
+        assert_eq!(
+            shortcut(&ch("ß"), &ch("?"), ANY, shift),
+            Some(Shortcut::Help)
+        );
+        assert_eq!(shortcut(&ch("7"), &ch("7"), ANY, Modifiers::empty()), None);
+        // Russian: Ctrl+F is the key labelled F (А), found by its position.
+        let f = Physical::Code(keyboard::key::Code::KeyF);
+        assert_eq!(
+            shortcut(&ch("а"), &ch("а"), f, Modifiers::CTRL),
+            Some(Shortcut::Search)
+        );
+        assert_eq!(shortcut(&ch("а"), &ch("а"), f, Modifiers::empty()), None);
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub enum Remote {
     Loaded(Vec<image::Handle>),
 }
 
+/// The message text (a read-only editor, so it can be selected and copied).
+pub const BODY_ID: &str = "message-body";
+
 /// Characters of a name flagged as very long that the From line shows.
 const LONG_NAME_SHOWN: usize = 48;
 
@@ -616,6 +619,7 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
     page = page.push(rule::horizontal(1));
     page = page.push(
         text_editor(&r.body)
+            .id(BODY_ID)
             .highlight_with::<MarkerHighlighter>(r.markers.clone(), |_, theme: &iced::Theme| {
                 iced::advanced::text::highlighter::Format {
                     color: Some(theme.extended_palette().primary.strong.color),
@@ -623,6 +627,7 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
                 }
             })
             .on_action(Message::Body)
+            .key_binding(read_only_keys)
             .height(Length::Shrink)
             .padding(0)
             .style(|t: &iced::Theme, s| {
@@ -678,6 +683,17 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
     scrollable(page).height(Length::Fill).into()
 }
 
+/// The body is read-only: what would change its text is not the editor's to take, so those keys
+/// (letters above all) stay free for the window's shortcuts after a click in the text; moving,
+/// selecting and copying stay the editor's.
+fn read_only_keys(key_press: text_editor::KeyPress) -> Option<text_editor::Binding<Message>> {
+    use text_editor::Binding::*;
+    match text_editor::Binding::from_key_press(key_press)? {
+        Insert(_) | Enter | Backspace | Delete | Cut | Paste => None,
+        kept => Some(kept),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -728,6 +744,27 @@ mod tests {
         let messages: Vec<Message> = ui.into_messages().collect();
         assert!(
             matches!(messages.as_slice(), [Message::AllowOnRequest]),
+            "{messages:?}"
+        );
+    }
+
+    /// A click in the message text gives the editor focus; a letter typed then is not taken by
+    /// it (the window's shortcut gets it), while copying still is.
+    #[test]
+    fn letters_after_a_click_in_the_text_are_left_for_the_shortcuts() {
+        let r = reading(b"From: a@example.org\r\nSubject: s\r\n\r\nHello there, reader.\r\n");
+        let mut ui = iced_test::simulator(view(&r, "today".into()));
+        ui.click(iced::widget::Id::new(BODY_ID)).unwrap();
+        assert_eq!(
+            ui.tap_key(iced::keyboard::Key::Character("a".into())),
+            iced::event::Status::Ignored
+        );
+        assert_eq!(ui.typewrite("s"), iced::event::Status::Ignored);
+        let messages: Vec<Message> = ui.into_messages().collect();
+        assert!(
+            !messages
+                .iter()
+                .any(|m| matches!(m, Message::Body(a) if a.is_edit())),
             "{messages:?}"
         );
     }

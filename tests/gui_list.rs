@@ -115,6 +115,14 @@ fn the_row_set_replaced_many_times_with_scrolls_and_clicks_never_crashes() {
                     }
                 }
             }
+            // The actions act on what is shown: a message in the reader is the selected row.
+            if let Reader::Open(r) = ui.mailbox().reader() {
+                assert_eq!(
+                    ui.mailbox().selected().map(|row| row.id),
+                    Some(r.opened.id),
+                    "the message shown is the one selected"
+                );
+            }
         }
         assert!(opened > 5, "clicks opened rows ({opened})");
         // Back to the whole Inbox: a click on a row still opens exactly that row.
@@ -226,4 +234,55 @@ fn a_long_name_never_pushes_the_address_out_of_the_reading_pane() {
         assert!(name.1.x + name.1.width <= width, "{width}: {:?}", name.1);
         assert!(texts.iter().any(|(s, _)| s == "⚠ Very long name"));
     }
+}
+
+/// Search, Esc and another folder: the message in the reader stays the selected row wherever it
+/// is in the new list, the actions act on it, and a list without it clears the reader.
+#[test]
+fn the_selection_follows_the_message_shown_across_search_escape_and_folders() {
+    let mut ui = Ui::open_demo("list-selection");
+    let mut window = Window::new((1280.0, 800.0));
+    window.refresh(&ui.app);
+    search(&mut window, &mut ui, "trip");
+    let hits = ui.mailbox().rows().len();
+    assert!(hits > 0 && hits < 34, "{hits} hits");
+    window.send(&mut ui, Message::Mailbox(Mailbox::Select(0)));
+    let shown = ui.mailbox().rows()[0].clone();
+    assert!(matches!(ui.mailbox().reader(), Reader::Open(r) if r.opened.id == shown.id));
+
+    // Esc: the whole Inbox again, the same message selected (at its place there).
+    window.send(&mut ui, Message::Shortcut(Shortcut::Close));
+    assert_eq!(ui.mailbox().rows().len(), 34);
+    assert_eq!(ui.mailbox().selected().map(|r| r.id), Some(shown.id));
+    assert!(matches!(ui.mailbox().reader(), Reader::Open(r) if r.opened.id == shown.id));
+
+    // An action acts on the message shown.
+    let starred = |ui: &Ui| {
+        ui.mailbox()
+            .rows()
+            .iter()
+            .find(|r| r.id == shown.id)
+            .map(|r| r.summary.flags.contains(quietpost_model::Flags::FLAGGED))
+    };
+    let before = starred(&ui);
+    window.send(&mut ui, Message::Shortcut(Shortcut::Star));
+    assert_eq!(starred(&ui), before.map(|b| !b));
+
+    // A search that does not find it: the reader is cleared, nothing is selected.
+    search(&mut window, &mut ui, "zzzz-nothing-matches");
+    assert!(matches!(ui.mailbox().reader(), Reader::Empty));
+    assert!(ui.mailbox().selected().is_none());
+
+    // Another folder: nothing of the last one stays in the reader.
+    window.send(&mut ui, Message::Shortcut(Shortcut::Close));
+    window.send(&mut ui, Message::Mailbox(Mailbox::Select(1)));
+    assert!(matches!(ui.mailbox().reader(), Reader::Open(_)));
+    let folders = ui.mailbox().folders().len();
+    assert!(folders > 1, "the demo has more than one folder");
+    window.send(
+        &mut ui,
+        Message::Mailbox(Mailbox::SelectFolder(folders - 1)),
+    );
+    assert!(matches!(ui.mailbox().reader(), Reader::Empty));
+    assert!(ui.mailbox().selected().is_none());
 }

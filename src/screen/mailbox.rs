@@ -72,7 +72,8 @@ pub enum Notice {
 pub enum Message {
     FoldersLoaded(Result<Vec<FolderItem>, Error>),
     SelectFolder(usize),
-    ListLoaded(u64, Result<Arc<Vec<MessageRow>>, Error>),
+    /// A list asked for (its generation), and whether it is the whole list or its first page.
+    ListLoaded(u64, bool, Result<Arc<Vec<MessageRow>>, Error>),
     Scrolled(scrollable::Viewport),
     Select(usize),
     /// The reading pane's own messages.
@@ -137,6 +138,11 @@ impl Mailbox {
         &self.rows
     }
 
+    /// The selected row: the message the actions act on.
+    pub fn selected(&self) -> Option<&MessageRow> {
+        self.selected.and_then(|i| self.rows.get(i))
+    }
+
     pub fn reader(&self) -> &Reader {
         &self.reader.shown
     }
@@ -182,7 +188,7 @@ impl Mailbox {
         match (&self.search, self.folder.and_then(|i| self.folders.get(i))) {
             (Some(words), _) if !words.trim().is_empty() => {
                 Task::perform(backend::search(cache, words.clone()), move |r| {
-                    Message::ListLoaded(generation, r)
+                    Message::ListLoaded(generation, true, r)
                 })
             }
             (_, Some(f)) => {
@@ -190,11 +196,11 @@ impl Mailbox {
                 // hundred milliseconds to read).
                 let page = Task::perform(
                     backend::list(cache.clone(), f.account.clone(), f.name.clone(), FIRST_PAGE),
-                    move |r| Message::ListLoaded(generation, r),
+                    move |r| Message::ListLoaded(generation, false, r),
                 );
                 let all = Task::perform(
                     backend::list(cache, f.account.clone(), f.name.clone(), usize::MAX),
-                    move |r| Message::ListLoaded(generation, r),
+                    move |r| Message::ListLoaded(generation, true, r),
                 );
                 page.chain(all)
             }
@@ -233,6 +239,8 @@ impl Mailbox {
                 self.folder = Some(i);
                 self.search = None;
                 self.selected = None;
+                // Another folder: what was read is not in it.
+                self.reader.clear();
                 self.rows = Arc::new(Vec::new());
                 self.scroll.offset = 0.0;
                 Task::batch([
@@ -240,15 +248,20 @@ impl Mailbox {
                     scroll_to(LIST_ID, AbsoluteOffset { x: 0.0, y: 0.0 }),
                 ])
             }
-            Message::ListLoaded(generation, Ok(rows)) if generation == self.generation => {
-                // Keep the selection on the same message if it is still there.
-                let selected = self.selected_id();
+            Message::ListLoaded(generation, whole, Ok(rows)) if generation == self.generation => {
+                // The selection stays on the message shown (or selected) wherever it is in the
+                // new list. Once the whole list is in and it is not there, the reader is
+                // cleared: actions never act on a message the list does not show.
+                let keep = self.reader.shown_id().or_else(|| self.selected_id());
                 self.rows = rows;
-                self.selected = selected.and_then(|id| self.rows.iter().position(|r| r.id == id));
+                self.selected = keep.and_then(|id| self.rows.iter().position(|r| r.id == id));
+                if whole && self.selected.is_none() {
+                    self.reader.clear();
+                }
                 Task::none()
             }
-            Message::ListLoaded(_, Ok(_)) => Task::none(),
-            Message::ListLoaded(_, Err(e)) => self.fail(e),
+            Message::ListLoaded(_, _, Ok(_)) => Task::none(),
+            Message::ListLoaded(_, _, Err(e)) => self.fail(e),
             Message::Scrolled(viewport) => {
                 self.scroll = Scroll {
                     offset: viewport.absolute_offset().y,
@@ -284,7 +297,7 @@ impl Mailbox {
                 Task::none()
             }
             Message::SearchSubmitted => {
-                self.selected = None;
+                // The selection follows the message shown into the results (ListLoaded).
                 self.scroll.offset = 0.0;
                 Task::batch([
                     self.load_list(),
@@ -464,7 +477,7 @@ impl Mailbox {
                 if self.reader.back_to_message() {
                     Task::none()
                 } else if self.search.take().is_some() {
-                    self.selected = None;
+                    // Back to the folder, the message shown still selected if it is there.
                     self.load_list()
                 } else {
                     Task::none()

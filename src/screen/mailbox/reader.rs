@@ -117,6 +117,15 @@ impl Pane {
         self.shown = Reader::Empty;
     }
 
+    /// The message shown or being opened.
+    pub fn shown_id(&self) -> Option<MessageId> {
+        match &self.shown {
+            Reader::Loading(id) => Some(*id),
+            Reader::Open(r) => Some(r.opened.id),
+            Reader::Empty | Reader::Failed(_) => None,
+        }
+    }
+
     /// The open reading, if a message is shown.
     pub fn reading(&self) -> Option<&Reading> {
         match &self.shown {

@@ -394,7 +394,49 @@ pub fn account_sync(paths: Paths, account: String) -> BoxStream<'static, Message
         .boxed()
 }
 
-/// Opens the window and runs it until it is closed.
+/// Opens the window and runs it until it is closed. A machine with no display to open it on
+/// gets one plain line, not a panic: winit panics when it cannot reach a display, so that one
+/// panic is caught and said in words (any other goes on as a panic).
+pub fn open(launch: Launch) -> anyhow::Result<()> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if no_display(info.payload()).is_none() {
+            previous(info);
+        }
+    }));
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(launch))) {
+        Ok(result) => result.map_err(|e| anyhow::anyhow!("the window could not be opened: {e}")),
+        Err(payload) => match no_display(payload.as_ref()) {
+            Some(detail) => Err(anyhow::anyhow!(
+                "There is no display to open the window on ({detail}). The window needs a \
+                 desktop session; the commands (quietpost --help) work without one."
+            )),
+            None => std::panic::resume_unwind(payload),
+        },
+    }
+}
+
+/// What winit said when it could not reach a display, if that is what the panic was.
+fn no_display(payload: &(dyn std::any::Any + Send)) -> Option<String> {
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())?;
+    let detail = message.strip_prefix("Create event loop: ")?;
+    if detail.contains("XOpenDisplayFailed") {
+        let display = std::env::var("DISPLAY").unwrap_or_default();
+        return Some(format!("the X11 display {display:?} could not be opened"));
+    }
+    // winit's words, e.g. "neither WAYLAND_DISPLAY nor … DISPLAY is set."
+    let words = detail
+        .split("error: Misc(\"")
+        .nth(1)
+        .and_then(|w| w.split('"').next())
+        .unwrap_or(detail);
+    Some(words.trim_end_matches('.').to_owned())
+}
+
+/// Runs the window until it is closed.
 pub fn run(launch: Launch) -> iced::Result {
     iced::application(move || App::new(launch.clone()), App::update, App::view)
         .title(App::title)

@@ -24,7 +24,8 @@ pub struct Args {
     pub trace: bool,
     /// Open the demo mailbox: about thirty messages, ordinary and hostile, that show what
     /// Quietpost does. No account, no network.
-    #[arg(long, conflicts_with = "command")]
+    /// (Not with a subcommand: clap cannot say so of a subcommand, `run` does.)
+    #[arg(long)]
     pub demo: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -68,6 +69,11 @@ pub enum Command {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    if args.demo && args.command.is_some() {
+        anyhow::bail!(
+            "--demo opens the window with the demo mailbox; it does not go with a subcommand."
+        );
+    }
     if args.trace {
         init_trace();
     }
@@ -101,8 +107,7 @@ pub fn run(args: Args) -> Result<()> {
         None => {
             let mut launch = crate::app::Launch::new(paths()?, args.demo);
             launch.notices = notices.take();
-            crate::app::run(launch)
-                .map_err(|e| anyhow::anyhow!("the window could not be opened: {e}"))
+            crate::app::open(launch)
         }
     }
 }
@@ -122,4 +127,17 @@ fn init_trace() {
     let _ = tracing_subscriber::registry()
         .with(fmt.with_filter(targets))
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// clap checks the definition only in debug builds, at start: a mistake there would stop a
+    /// debug build before anything runs (it did: `conflicts_with` named the subcommand).
+    #[test]
+    fn the_command_line_definition_is_valid() {
+        Args::command().debug_assert();
+    }
 }

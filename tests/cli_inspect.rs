@@ -189,3 +189,45 @@ fn the_other_version_of_a_message_written_twice() {
     assert!(html.contains("4400 9999 5678"), "{html}");
     assert!(html.contains("You are reading the HTML version"), "{html}");
 }
+
+/// `--demo` opens the window; with a subcommand it is an error that says so, not ignored.
+#[test]
+fn demo_does_not_go_with_a_subcommand() {
+    let profile = std::env::temp_dir().join(format!("qp-demo-sub-{}", std::process::id()));
+    let out = quietpost(
+        &["--profile", profile.to_str().unwrap(), "--demo", "list"],
+        b"",
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("does not go with a subcommand"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let _ = std::fs::remove_dir_all(profile);
+}
+
+/// No display to open the window on: one plain line on standard error and exit 1, never a
+/// panic with a backtrace.
+#[test]
+fn no_display_is_one_line_not_a_panic() {
+    let profile = std::env::temp_dir().join(format!("qp-nodisplay-{}", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_quietpost"))
+        .args(["--profile", profile.to_str().unwrap(), "--demo"])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("WAYLAND_SOCKET")
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("There is no display to open the window on"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let _ = std::fs::remove_dir_all(profile);
+}

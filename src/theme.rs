@@ -91,15 +91,77 @@ pub fn veil(_theme: &Theme) -> container::Style {
     }
 }
 
-/// Quieter text (dates, sizes, explanations).
+/// Quieter text (dates, sizes, explanations): the text colour softened, but still AA (4.5:1)
+/// on every background it appears on (panes, a selected row, banners, dialogs).
 pub fn muted(theme: &Theme) -> iced::widget::text::Style {
-    iced::widget::text::Style {
-        color: Some(Color {
+    let p = theme.extended_palette();
+    let base = p.background.base.color;
+    let soft = over(
+        Color {
             a: 0.68,
-            ..theme.palette().text
-        }),
+            ..p.background.base.text
+        },
+        base,
+    );
+    iced::widget::text::Style {
+        color: Some(readable(soft, &backgrounds(theme))),
     }
 }
+
+/// The backgrounds text is drawn on: the window (and dialogs), the folder pane, a hovered row
+/// (and banners), a selected row.
+fn backgrounds(theme: &Theme) -> [Color; 4] {
+    let p = theme.extended_palette();
+    [
+        p.background.base.color,
+        p.background.weakest.color,
+        p.background.weak.color,
+        p.primary.weak.color,
+    ]
+}
+
+/// `fg` (with its alpha) drawn over `bg`, as one opaque colour.
+fn over(fg: Color, bg: Color) -> Color {
+    let mix = |f: f32, b: f32| f * fg.a + b * (1.0 - fg.a);
+    Color::from_rgb(mix(fg.r, bg.r), mix(fg.g, bg.g), mix(fg.b, bg.b))
+}
+
+/// `fg`, moved toward black or white (whichever reads better) just far enough to reach 4.5:1
+/// on every one of `backgrounds` (WCAG AA for body text). A palette colour that already does
+/// is returned as it is.
+pub fn readable(fg: Color, backgrounds: &[Color]) -> Color {
+    let worst = |c: Color| {
+        backgrounds
+            .iter()
+            .map(|&b| contrast(c, b))
+            .fold(f32::INFINITY, f32::min)
+    };
+    if worst(fg) >= AA {
+        return fg;
+    }
+    let toward = if worst(Color::WHITE) >= worst(Color::BLACK) {
+        Color::WHITE
+    } else {
+        Color::BLACK
+    };
+    let mut best = fg;
+    for step in 1..=20 {
+        let t = step as f32 / 20.0;
+        let mix = |a: f32, b: f32| a + (b - a) * t;
+        best = Color::from_rgb(
+            mix(fg.r, toward.r),
+            mix(fg.g, toward.g),
+            mix(fg.b, toward.b),
+        );
+        if worst(best) >= AA {
+            break;
+        }
+    }
+    best
+}
+
+/// WCAG AA for body text, with a hair of margin for rounding.
+const AA: f32 = 4.55;
 
 /// A row of the message list or the folder list.
 pub fn list_row(theme: &Theme, status: button::Status, selected: bool) -> button::Style {
@@ -125,15 +187,146 @@ pub fn link(theme: &Theme, status: button::Status) -> button::Style {
             button::Status::Hovered => Some(Background::Color(p.background.weak.color)),
             _ => None,
         },
-        text_color: p.primary.base.color,
+        text_color: readable(
+            p.primary.base.color,
+            &[p.background.base.color, p.background.weak.color],
+        ),
         border: Border::default().rounded(4),
         ..button::Style::default()
     }
 }
 
-/// A warning sign's colour (the list's sender marker): the theme's danger colour.
+/// A link marker in the message text (`[1 → host]`): the accent, readable on the window.
+pub fn marker(theme: &Theme) -> Color {
+    let p = theme.extended_palette();
+    readable(p.primary.strong.color, &[p.background.base.color])
+}
+
+/// A warning sign's colour (the list's sender marker): the theme's danger colour, readable on a
+/// row whether it is selected, hovered or neither.
 pub fn warning_text(theme: &Theme) -> iced::widget::text::Style {
     iced::widget::text::Style {
-        color: Some(theme.extended_palette().danger.base.color),
+        color: Some(readable(
+            theme.extended_palette().danger.base.color,
+            &backgrounds(theme),
+        )),
+    }
+}
+
+/// WCAG 2 contrast ratio of `fg` drawn over `bg` (alpha blended onto `bg` first).
+pub fn contrast(fg: Color, bg: Color) -> f32 {
+    let fg = over(fg, bg);
+    let luminance = |c: Color| {
+        let lin = |v: f32| {
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b)
+    };
+    let (a, b) = (luminance(fg), luminance(bg));
+    (a.max(b) + 0.05) / (a.min(b) + 0.05)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every text colour the window draws, over every background it is drawn on, in both
+    /// themes: at least 4.5:1 (WCAG AA for body text).
+    #[test]
+    fn every_text_and_background_pair_reads_at_aa() {
+        let mut failures = Vec::new();
+        for theme in [Theme::Light, Theme::Dark] {
+            let p = theme.extended_palette();
+            let base = p.background.base.color;
+            let text = |s: iced::widget::text::Style| s.color.unwrap_or(p.background.base.text);
+            let container_text = |s: container::Style| {
+                (
+                    s.text_color.unwrap_or(p.background.base.text),
+                    match s.background {
+                        Some(Background::Color(c)) => c,
+                        _ => base,
+                    },
+                )
+            };
+            let button_pair = |s: button::Style, under: Color| {
+                (
+                    s.text_color,
+                    match s.background {
+                        Some(Background::Color(c)) => c,
+                        _ => under,
+                    },
+                )
+            };
+            let folder_pane = match pane(&theme).background {
+                Some(Background::Color(c)) => c,
+                _ => base,
+            };
+            let mut pairs: Vec<(String, Color, Color)> = Vec::new();
+            for (name, bg) in [("window", base), ("folder pane", folder_pane)] {
+                pairs.push((format!("text on {name}"), p.background.base.text, bg));
+                pairs.push((format!("muted on {name}"), text(muted(&theme)), bg));
+                for status in [button::Status::Active, button::Status::Hovered] {
+                    for selected in [false, true] {
+                        let (fg, b) = button_pair(list_row(&theme, status, selected), bg);
+                        pairs.push((
+                            format!("row {status:?} selected={selected} on {name}"),
+                            fg,
+                            b,
+                        ));
+                        // The list's warning sign and date sit on the row's colour.
+                        pairs.push((
+                            format!("warning sign on that row ({status:?}, selected={selected})"),
+                            text(warning_text(&theme)),
+                            b,
+                        ));
+                        pairs.push((
+                            format!("muted on that row ({status:?}, selected={selected})"),
+                            text(muted(&theme)),
+                            b,
+                        ));
+                    }
+                }
+            }
+            // Links are in the reading pane.
+            for status in [button::Status::Active, button::Status::Hovered] {
+                let (fg, b) = button_pair(link(&theme, status), base);
+                pairs.push((format!("link {status:?}"), fg, b));
+            }
+            for (name, style) in [
+                ("badge", badge(&theme)),
+                ("verified badge", verified(&theme)),
+                ("banner", banner(&theme)),
+                ("dialog", dialog(&theme)),
+            ] {
+                let (fg, bg) = container_text(style);
+                pairs.push((name.into(), fg, bg));
+            }
+            // Quieter text is used in banners and dialogs, never inside a badge.
+            for (name, style) in [("banner", banner(&theme)), ("dialog", dialog(&theme))] {
+                let (_, bg) = container_text(style);
+                pairs.push((format!("muted in a {name}"), text(muted(&theme)), bg));
+            }
+            pairs.push(("link marker in the text".into(), marker(&theme), base));
+            for (name, fg, bg) in pairs {
+                let ratio = contrast(fg, bg);
+                if ratio < 4.5 {
+                    failures.push(format!("{theme:?}: {name}: {ratio:.2}:1"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "below 4.5:1:\n{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn contrast_is_wcags() {
+        assert!((contrast(Color::BLACK, Color::WHITE) - 21.0).abs() < 0.01);
+        assert!((contrast(Color::WHITE, Color::WHITE) - 1.0).abs() < 0.01);
+        // #767676 on white is the classic 4.54:1.
+        let grey = Color::from_rgb8(0x76, 0x76, 0x76);
+        assert!((contrast(grey, Color::WHITE) - 4.54).abs() < 0.02);
     }
 }

@@ -622,7 +622,7 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
             .id(BODY_ID)
             .highlight_with::<MarkerHighlighter>(r.markers.clone(), |_, theme: &iced::Theme| {
                 iced::advanced::text::highlighter::Format {
-                    color: Some(theme.extended_palette().primary.strong.color),
+                    color: Some(theme::marker(theme)),
                     font: Some(theme::BOLD),
                 }
             })

@@ -336,7 +336,7 @@ fn naive(dir: &Path) {
     let mut renderer = renderer();
     let view = || -> iced::Element<'_, ()> {
         scrollable(column(rows.iter().map(|r| {
-            quietpost::widget::message_list::row(r, false, |_| String::new(), ())
+            quietpost::widget::message_list::row(r, false, |_| String::new(), None, ())
         })))
         .into()
     };

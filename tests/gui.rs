@@ -258,6 +258,59 @@ fn search_finds_words_in_the_text() {
     assert_eq!(ui.mailbox().rows().len(), 34);
 }
 
+/// Search results say what they are: a title, how many, the words, the folder of each hit, and
+/// a way back (×) to the folder.
+#[test]
+fn search_results_have_a_title_a_count_folders_and_a_way_back() {
+    let mut ui = Ui::open_demo("search-results");
+    ui.send(Message::Shortcut(Shortcut::Search));
+    ui.send(Message::Mailbox(
+        quietpost::screen::mailbox::Message::SearchChanged("trip".into()),
+    ));
+    // Typed, not submitted: the list is still the folder's.
+    assert_eq!(ui.mailbox().rows().len(), 34);
+    assert_eq!(ui.mailbox().results(), None);
+    ui.send(Message::Mailbox(
+        quietpost::screen::mailbox::Message::SearchSubmitted,
+    ));
+    let hits = ui.mailbox().rows().len();
+    assert!(hits > 0 && hits < 34, "{hits}");
+    let count = if hits == 1 {
+        "1 message".to_owned()
+    } else {
+        format!("{hits} messages")
+    };
+    assert!(
+        ui.text_containing(&format!(
+            "{count} with \u{201C}trip\u{201D}, in every folder"
+        ))
+        .is_some()
+    );
+    // Each hit names its folder: "Inbox" in the folder pane, and once per hit shown.
+    let shown = gui::Window::new((1280.0, 2000.0))
+        .texts(&ui.app)
+        .into_iter()
+        .filter(|(t, _)| t == "Inbox")
+        .count();
+    assert_eq!(shown, 1 + hits, "each hit names its folder");
+    assert_eq!(ui.click("×"), 1, "the search box's clear button");
+    assert_eq!(ui.mailbox().results(), None);
+    assert_eq!(ui.mailbox().rows().len(), 34);
+
+    // A search that finds nothing says which words.
+    ui.send(Message::Shortcut(Shortcut::Search));
+    ui.send(Message::Mailbox(
+        quietpost::screen::mailbox::Message::SearchChanged("zzzz-nothing".into()),
+    ));
+    ui.send(Message::Mailbox(
+        quietpost::screen::mailbox::Message::SearchSubmitted,
+    ));
+    assert!(ui.shows("No messages match \u{201C}zzzz-nothing\u{201D}."));
+    assert!(ui.shows("× Back to Inbox"));
+    ui.click("× Back to Inbox");
+    assert_eq!(ui.mailbox().rows().len(), 34);
+}
+
 /// Renders the window (phishing message open) in both themes to `target/screenshots/`, and
 /// checks each pane follows the theme: nothing left bright in the dark one, or dark in the
 /// light one.

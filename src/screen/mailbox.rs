@@ -44,7 +44,10 @@ pub struct Mailbox {
     generation: u64,
     scroll: Scroll,
     selected: Option<usize>,
+    /// The search box, open, with what is typed in it.
     search: Option<String>,
+    /// The words whose results the list shows; `None`: the list is the folder's.
+    results: Option<String>,
     /// The reading pane (a component with its own messages).
     reader: reader::Pane,
     dialog: Option<Dialog>,
@@ -84,6 +87,8 @@ pub enum Message {
     Shortcut(Shortcut),
     SearchChanged(String),
     SearchSubmitted,
+    /// The × of the search: back to the folder.
+    ClearSearch,
     DismissNotice,
     AddAccount,
 }
@@ -125,6 +130,7 @@ impl Mailbox {
             scroll: Scroll::default(),
             selected: None,
             search: None,
+            results: None,
             reader: reader::Pane::default(),
             dialog: None,
             notice: None,
@@ -185,12 +191,10 @@ impl Mailbox {
         self.generation += 1;
         let generation = self.generation;
         let cache = self.places.cache.clone();
-        match (&self.search, self.folder.and_then(|i| self.folders.get(i))) {
-            (Some(words), _) if !words.trim().is_empty() => {
-                Task::perform(backend::search(cache, words.clone()), move |r| {
-                    Message::ListLoaded(generation, true, r)
-                })
-            }
+        match (&self.results, self.folder.and_then(|i| self.folders.get(i))) {
+            (Some(words), _) => Task::perform(backend::search(cache, words.clone()), move |r| {
+                Message::ListLoaded(generation, true, r)
+            }),
             (_, Some(f)) => {
                 // The first screenful at once, then the whole folder (100,000 rows take a few
                 // hundred milliseconds to read).
@@ -238,6 +242,7 @@ impl Mailbox {
             Message::SelectFolder(i) => {
                 self.folder = Some(i);
                 self.search = None;
+                self.results = None;
                 self.selected = None;
                 // Another folder: what was read is not in it.
                 self.reader.clear();
@@ -298,12 +303,19 @@ impl Mailbox {
             }
             Message::SearchSubmitted => {
                 // The selection follows the message shown into the results (ListLoaded).
+                self.results = self
+                    .search
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned);
                 self.scroll.offset = 0.0;
                 Task::batch([
                     self.load_list(),
                     scroll_to(LIST_ID, AbsoluteOffset { x: 0.0, y: 0.0 }),
                 ])
             }
+            Message::ClearSearch => self.clear_search(),
             Message::DismissNotice => {
                 self.notice = None;
                 Task::none()
@@ -341,6 +353,22 @@ impl Mailbox {
         };
         let open = self.reader.open(&cx, account, id).map(Message::Reader);
         Task::batch([open, reveal.unwrap_or_else(Task::none)])
+    }
+
+    /// Closes the search: the folder's list again, the message shown still selected if it is
+    /// there.
+    fn clear_search(&mut self) -> Task<Message> {
+        self.search = None;
+        if self.results.take().is_some() {
+            self.load_list()
+        } else {
+            Task::none()
+        }
+    }
+
+    /// The words whose results the list shows, if it shows search results.
+    pub fn results(&self) -> Option<&str> {
+        self.results.as_deref()
     }
 
     /// What the reading pane asked for.
@@ -392,7 +420,7 @@ impl Mailbox {
         let in_trash = self
             .folder
             .and_then(|f| self.folders.get(f))
-            .is_some_and(|f| f.role == Some(Role::Trash) && self.search.is_none());
+            .is_some_and(|f| f.role == Some(Role::Trash) && self.results.is_none());
         let deleting = act == Act::Delete;
         let verb = match act {
             Act::Move(to) => Verb::Move(to),
@@ -476,9 +504,8 @@ impl Mailbox {
             Shortcut::Close => {
                 if self.reader.back_to_message() {
                     Task::none()
-                } else if self.search.take().is_some() {
-                    // Back to the folder, the message shown still selected if it is there.
-                    self.load_list()
+                } else if self.search.is_some() || self.results.is_some() {
+                    self.clear_search()
                 } else {
                     Task::none()
                 }

@@ -58,13 +58,20 @@ impl Scroll {
 /// How one row's date is written (the list gives the message's received time).
 pub type DateFormat = fn(i64) -> String;
 
+/// How rows are shown: their date, and the folder each one is in (search results, which come
+/// from every folder) or none (a folder's own list).
+pub struct Shape<'s> {
+    pub date: DateFormat,
+    pub folder: Option<&'s dyn Fn(&MessageRow) -> String>,
+}
+
 /// The list view. `id` identifies the scrollable (for keyboard scrolling).
 pub fn view<'a, Message: Clone + 'a>(
     rows: &'a [MessageRow],
     scroll: Scroll,
     selected: Option<usize>,
     id: iced::widget::Id,
-    date: DateFormat,
+    shape: Shape<'_>,
     on_select: impl Fn(usize) -> Message + 'a,
     on_scroll: impl Fn(scrollable::Viewport) -> Message + 'a,
 ) -> Element<'a, Message> {
@@ -79,7 +86,13 @@ pub fn view<'a, Message: Clone + 'a>(
     let rows = keyed_column(range.map(|i| {
         (
             rows[i].id,
-            row(&rows[i], selected == Some(i), date, on_select(i)),
+            row(
+                &rows[i],
+                selected == Some(i),
+                shape.date,
+                shape.folder.map(|f| f(&rows[i])),
+                on_select(i),
+            ),
         )
     }))
     .width(Length::Fill);
@@ -93,11 +106,13 @@ pub fn view<'a, Message: Clone + 'a>(
         .into()
 }
 
-/// One row of the list (also used alone by the benchmark's non-virtualised peer).
+/// One row of the list (also used alone by the benchmark's non-virtualised peer), with the
+/// folder it is in when the list mixes folders.
 pub fn row<'a, Message: Clone + 'a>(
     r: &'a MessageRow,
     selected: bool,
     date: DateFormat,
+    folder: Option<String>,
     on_press: Message,
 ) -> Element<'a, Message> {
     let s = &r.summary;
@@ -193,9 +208,18 @@ pub fn row<'a, Message: Clone + 'a>(
     ]
     .spacing(6)
     .align_y(iced::Alignment::Center);
+    let in_folder: Element<'a, Message> = match folder {
+        Some(label) => text(label)
+            .size(12)
+            .wrapping(text::Wrapping::None)
+            .style(theme::muted)
+            .into(),
+        None => Space::new().into(),
+    };
     let second = iced::widget::row![
         Space::new().width(58),
         ellipsis(subject).font(weight).size(13).width(Length::Fill),
+        in_folder,
         text(s.received.map(date).unwrap_or_default())
             .size(12)
             .wrapping(text::Wrapping::None)

@@ -80,7 +80,7 @@ impl Mailbox {
             } else {
                 text("").size(12)
             };
-            let selected = self.folder == Some(i) && self.search.is_none();
+            let selected = self.folder == Some(i) && self.results.is_none();
             list = list.push(
                 button(row![text(&f.label).width(Length::Fill), count].spacing(4))
                     .width(Length::Fill)
@@ -107,19 +107,30 @@ impl Mailbox {
     }
 
     fn list_view(&self) -> Element<'_, Message> {
-        let top: Element<'_, Message> = match &self.search {
-            Some(words) => text_input("Search all mail (Enter)", words)
-                .id(SEARCH_ID)
-                .on_input(Message::SearchChanged)
-                .on_submit(Message::SearchSubmitted)
-                .padding(6)
-                .into(),
+        let folder_label = self
+            .folder
+            .and_then(|i| self.folders.get(i))
+            .map_or("", |f| f.label.as_str());
+        let mut top = column![].spacing(6);
+        top = top.push(match &self.search {
+            Some(words) => row![
+                text_input("Search all mail (Enter)", words)
+                    .id(SEARCH_ID)
+                    .on_input(Message::SearchChanged)
+                    .on_submit(Message::SearchSubmitted)
+                    .padding(6)
+                    .width(Length::Fill),
+                button(text("×").size(14))
+                    .style(button::secondary)
+                    .on_press(Message::ClearSearch),
+            ]
+            .spacing(6)
+            .align_y(iced::Alignment::Center),
             None => row![
-                text(
-                    self.folder
-                        .and_then(|i| self.folders.get(i))
-                        .map_or("", |f| f.label.as_str())
-                )
+                text(match &self.results {
+                    Some(_) => "Search results",
+                    None => folder_label,
+                })
                 .font(theme::BOLD)
                 .width(Length::Fill),
                 button(text("Search  /").size(12))
@@ -130,14 +141,49 @@ impl Mailbox {
                     .on_press(Message::Shortcut(Shortcut::Help)),
             ]
             .spacing(6)
-            .align_y(iced::Alignment::Center)
-            .into(),
+            .align_y(iced::Alignment::Center),
+        });
+        if let Some(words) = &self.results {
+            // What the list shows, how many, and the way back.
+            let count = match self.rows.len() {
+                1 => "1 message".to_owned(),
+                n => format!("{n} messages"),
+            };
+            top = top.push(
+                row![
+                    text(format!(
+                        "{count} with \u{201C}{words}\u{201D}, in every folder"
+                    ))
+                    .size(12)
+                    .style(theme::muted)
+                    .width(Length::Fill),
+                    button(text(format!("× Back to {folder_label}")).size(12))
+                        .style(button::text)
+                        .on_press(Message::ClearSearch),
+                ]
+                .align_y(iced::Alignment::Center),
+            );
+        }
+        // Search results come from every folder (and account): each row says which.
+        let folder_of = |r: &quietpost_model::MessageRow| -> String {
+            let label = self
+                .folders
+                .iter()
+                .find(|f| f.account == r.account && f.name == r.folder)
+                .map_or_else(
+                    || quietpost_core::folders::decoded(&r.folder),
+                    |f| f.label.clone(),
+                );
+            if self.accounts().len() > 1 {
+                format!("{label} · {}", r.account)
+            } else {
+                label
+            }
         };
         let list: Element<'_, Message> = if self.rows.is_empty() {
-            center(text(if self.search.is_some() {
-                "No messages match."
-            } else {
-                "No messages."
+            center(text(match &self.results {
+                Some(words) => format!("No messages match \u{201C}{words}\u{201D}."),
+                None => "No messages.".to_owned(),
             }))
             .into()
         } else {
@@ -146,7 +192,13 @@ impl Mailbox {
                 self.scroll,
                 self.selected,
                 Id::new(LIST_ID),
-                list_date,
+                message_list::Shape {
+                    date: list_date,
+                    folder: self
+                        .results
+                        .as_ref()
+                        .map(|_| &folder_of as &dyn Fn(&quietpost_model::MessageRow) -> String),
+                },
                 Message::Select,
                 Message::Scrolled,
             )

@@ -66,7 +66,24 @@ pub enum Screen {
     Welcome { note: Option<String> },
     Wizard(Box<Wizard>),
     Mailbox(Box<Mailbox>),
-    Failed(String),
+    Failed(Failure),
+}
+
+/// Why the window cannot show mail, with the ways on from there.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// Plain words, e.g. the line and field of config.toml that does not parse.
+    pub words: String,
+    /// The folder holding the file at fault, to open for the person to fix it.
+    pub folder: Option<PathBuf>,
+}
+
+/// What the failure screen's buttons do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FailureAction {
+    OpenFolder,
+    OpenDemo,
+    Quit,
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +96,9 @@ pub enum Message {
     Configured(Result<Vec<Account>, Arc<StoreError>>),
     Shortcut(Shortcut),
     Engine(String, EngineUpdate),
+    Failure(FailureAction),
+    /// The folder was handed to the file manager (or could not be).
+    FolderShown(Result<(), crate::backend::Error>),
 }
 
 /// What an account's sync reports to the window.
@@ -143,7 +163,16 @@ impl App {
             }
             Ok(accounts) => self.open_accounts(accounts),
             Err(e) => {
-                self.screen = Screen::Failed(crate::wording::store_error(&e));
+                let folder = match &*e {
+                    StoreError::Config { path, .. } | StoreError::Io { path, .. } => {
+                        path.parent().map(ToOwned::to_owned)
+                    }
+                    _ => None,
+                };
+                self.screen = Screen::Failed(Failure {
+                    words: crate::wording::config_error(&e),
+                    folder,
+                });
                 Task::none()
             }
         }
@@ -239,10 +268,13 @@ impl App {
             }
             Message::Configured(config) => self.configured(config),
             Message::DemoReady(Err(e)) => {
-                self.screen = Screen::Failed(format!(
-                    "The demo mailbox could not be prepared: {}",
-                    crate::wording::store_error(&e)
-                ));
+                self.screen = Screen::Failed(Failure {
+                    words: format!(
+                        "The demo mailbox could not be prepared: {}",
+                        crate::wording::store_error(&e)
+                    ),
+                    folder: None,
+                });
                 Task::none()
             }
             Message::Mailbox(m) => self.mailbox(m),
@@ -251,6 +283,42 @@ impl App {
             Message::Shortcut(Shortcut::PreviousField) => iced::widget::operation::focus_previous(),
             Message::Shortcut(s) => self.mailbox(mailbox::Message::Shortcut(s)),
             Message::Engine(account, update) => self.engine(account, update),
+            Message::Failure(action) => self.failure(action),
+            Message::FolderShown(Ok(())) => Task::none(),
+            Message::FolderShown(Err(e)) => {
+                if let Screen::Failed(f) = &mut self.screen {
+                    f.words = format!(
+                        "{}\n\nThe folder could not be shown ({}). It is {}.",
+                        f.words,
+                        crate::wording::app_error(&e),
+                        f.folder
+                            .as_deref()
+                            .map_or_else(String::new, |p| p.display().to_string())
+                    );
+                }
+                Task::none()
+            }
+        }
+    }
+
+    /// A button of the failure screen.
+    fn failure(&mut self, action: FailureAction) -> Task<Message> {
+        match action {
+            FailureAction::Quit => iced::exit(),
+            FailureAction::OpenDemo => {
+                self.launch.demo = true;
+                self.open_demo()
+            }
+            FailureAction::OpenFolder => match &self.screen {
+                Screen::Failed(Failure {
+                    folder: Some(folder),
+                    ..
+                }) => Task::perform(
+                    crate::backend::show_folder(folder.clone(), self.launch.opener.clone()),
+                    Message::FolderShown,
+                ),
+                _ => Task::none(),
+            },
         }
     }
 
@@ -306,7 +374,7 @@ impl App {
             Screen::Welcome { note } => welcome::view(note.as_deref()).map(Message::Welcome),
             Screen::Wizard(w) => w.view().map(Message::Wizard),
             Screen::Mailbox(m) => m.view().map(Message::Mailbox),
-            Screen::Failed(why) => center(text(why)).padding(32).into(),
+            Screen::Failed(f) => failure_view(f),
         }
     }
 
@@ -340,6 +408,44 @@ impl Drop for App {
     fn drop(&mut self) {
         crate::backend::remove_opened(&self.launch.temp);
     }
+}
+
+/// The failure screen: what is wrong, in words, and the ways on (never a dead end).
+fn failure_view(f: &Failure) -> Element<'_, Message> {
+    use iced::widget::{button, column, container, row};
+    let mut buttons = row![].spacing(8);
+    if f.folder.is_some() {
+        buttons = buttons.push(
+            button(text("Open the file's folder"))
+                .on_press(Message::Failure(FailureAction::OpenFolder)),
+        );
+    }
+    buttons = buttons
+        .push(
+            button(text("Open the demo"))
+                .style(button::secondary)
+                .on_press(Message::Failure(FailureAction::OpenDemo)),
+        )
+        .push(
+            button(text("Quit"))
+                .style(button::secondary)
+                .on_press(Message::Failure(FailureAction::Quit)),
+        );
+    center(
+        container(
+            column![
+                text("Quietpost cannot open your mail")
+                    .size(22)
+                    .font(theme::BOLD),
+                text(f.words.as_str()),
+                buttons,
+            ]
+            .spacing(16)
+            .max_width(640),
+        )
+        .padding(32),
+    )
+    .into()
 }
 
 /// Identifies one account's sync (iced keeps one running per distinct key).

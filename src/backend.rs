@@ -176,6 +176,11 @@ pub async fn open_link(url: String, opener: crate::system::Opener) -> Result<(),
     hand_over(url.into(), opener).await
 }
 
+/// Shows a folder in the system's file manager, off the window's thread.
+pub async fn show_folder(folder: PathBuf, opener: crate::system::Opener) -> Result<(), Error> {
+    hand_over(folder.into_os_string(), opener).await
+}
+
 async fn hand_over(what: std::ffi::OsString, opener: crate::system::Opener) -> Result<(), Error> {
     blocking(move || opener.open(&what).map_err(|e| Error::Launch(Arc::new(e)))).await
 }

@@ -338,6 +338,27 @@ pub fn app_error(e: &crate::backend::Error) -> String {
     }
 }
 
+/// Why the accounts could not be read at the start, for the window's failure screen: for a
+/// config.toml that does not parse, the file, the line and what is wrong there.
+pub fn config_error(e: &StoreError) -> String {
+    match e {
+        StoreError::Config {
+            path,
+            line,
+            message,
+        } => format!(
+            "Your settings file {} has a mistake{}: {message}. Nothing was changed; fix the file (or move it away to start over) and open Quietpost again.",
+            path.display(),
+            if *line > 0 {
+                format!(" on line {line}")
+            } else {
+                String::new()
+            }
+        ),
+        other => store_error_for(other, Face::Window),
+    }
+}
+
 /// Why no servers were found for an address, with what to do instead.
 pub fn not_found(e: &quietpost_core::autoconfig::NotFound) -> String {
     let dns = if e.dns_skipped_for_proxy {

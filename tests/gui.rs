@@ -499,3 +499,45 @@ fn an_attached_message_is_read_inside_quietpost_and_loads_nothing() {
     ui.send(Message::Shortcut(Shortcut::Close));
     assert!(ui.shows("Documents for Thursday"));
 }
+
+/// A config.toml that does not parse: a screen that says which file, which line and what is
+/// wrong, with the file's folder to open, the demo, and Quit — never a dead end.
+#[cfg(unix)]
+#[test]
+fn a_bad_config_file_gets_a_screen_with_the_line_and_ways_on() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut ui = Ui::start_with_config(
+        "bad-config",
+        Some("[[account]]\nname = \"work\"\nemail = 42\n"),
+    );
+    assert!(ui.shows("Quietpost cannot open your mail"));
+    let said = ui
+        .text_containing("has a mistake on line 3")
+        .expect("the line named");
+    assert!(said.contains("config.toml"), "{said}");
+    assert!(ui.shows("Quit"));
+
+    let bin = ui.dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let opener = bin.join("open");
+    std::fs::write(
+        &opener,
+        "#!/bin/sh\nprintf '%s' \"$1\" > \"$(dirname \"$0\")/opened\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(ui.click("Open the file's folder"), 1);
+    let handed = (0..50)
+        .find_map(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            std::fs::read_to_string(bin.join("opened")).ok()
+        })
+        .expect("the folder was handed to the file manager");
+    assert!(
+        std::path::Path::new(&handed).join("config.toml").is_file(),
+        "{handed}"
+    );
+
+    ui.click("Open the demo");
+    assert_eq!(ui.mailbox().rows().len(), 34);
+}

@@ -23,9 +23,19 @@ pub struct Ui {
 impl Ui {
     /// The window as it starts on a machine with no account: the welcome screen.
     pub fn start(name: &str) -> Ui {
+        Ui::start_with_config(name, None)
+    }
+
+    /// The window as it starts with `config` as config.toml (none: no file).
+    pub fn start_with_config(name: &str, config: Option<&str>) -> Ui {
         let dir = std::env::temp_dir().join(format!("qp-gui-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("downloads")).unwrap();
+        if let Some(text) = config {
+            let file = Paths::profile(&dir.join("profile")).config_file();
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, text).unwrap();
+        }
         let launch = Launch {
             paths: Paths::profile(&dir.join("profile")),
             demo: false,

@@ -541,3 +541,49 @@ fn a_bad_config_file_gets_a_screen_with_the_line_and_ways_on() {
     ui.click("Open the demo");
     assert_eq!(ui.mailbox().rows().len(), 34);
 }
+
+/// The browser cannot be started: the dialog stays, with the link to copy and a plain sentence
+/// (no OS error text); once it can, the link goes to it and the dialog closes.
+#[cfg(unix)]
+#[test]
+fn a_browser_that_cannot_start_leaves_the_link_in_the_dialog() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut ui = Ui::open_demo("no-browser");
+    ui.read("Quiz night: links of every kind");
+    ui.send(to_reader(ReaderMessage::Link(5)));
+    // The window's opener (a stand-in at DIR/bin/open) does not exist yet.
+    ui.click("Open in browser");
+    assert_eq!(
+        ui.mailbox().dialog(),
+        Some(Dialog::Link(5)),
+        "the dialog stays"
+    );
+    assert!(
+        ui.text_containing("Your browser could not be started. Copy the link")
+            .is_some()
+    );
+    assert!(
+        ui.text_containing("No such file").is_none(),
+        "no OS error text"
+    );
+    assert!(ui.shows("Copy link"));
+
+    let bin = ui.dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let opener = bin.join("open");
+    std::fs::write(
+        &opener,
+        "#!/bin/sh\nprintf '%s' \"$1\" > \"$(dirname \"$0\")/opened\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    ui.click("Open in browser");
+    assert_eq!(ui.mailbox().dialog(), None);
+    let handed = (0..50)
+        .find_map(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            std::fs::read_to_string(bin.join("opened")).ok()
+        })
+        .expect("the browser was started");
+    assert_eq!(handed, "https://pub.example/results");
+}

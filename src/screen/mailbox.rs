@@ -51,6 +51,8 @@ pub struct Mailbox {
     /// The reading pane (a component with its own messages).
     reader: reader::Pane,
     dialog: Option<Dialog>,
+    /// The browser could not be started for the link dialog shown.
+    browser_failed: bool,
     notice: Option<Notice>,
     /// What the sync is doing, in words (per account).
     pub status: Vec<(String, String)>,
@@ -133,6 +135,7 @@ impl Mailbox {
             results: None,
             reader: reader::Pane::default(),
             dialog: None,
+            browser_failed: false,
             notice: None,
             status: Vec::new(),
         };
@@ -287,7 +290,7 @@ impl Mailbox {
                 task.map(Message::Reader)
             }
             Message::CloseDialog => {
-                self.dialog = None;
+                self.set_dialog(None);
                 Task::none()
             }
             Message::Act(act) => return self.act(act),
@@ -371,11 +374,18 @@ impl Mailbox {
         self.results.as_deref()
     }
 
+    /// Shows a dialog (or none), fresh: no failure of an earlier one carried over.
+    fn set_dialog(&mut self, dialog: Option<Dialog>) {
+        self.dialog = dialog;
+        self.browser_failed = false;
+    }
+
     /// What the reading pane asked for.
     fn reader_event(&mut self, event: reader::Event) {
         match event {
             reader::Event::Notice(n) => self.notice = Some(n),
-            reader::Event::Dialog(d) => self.dialog = d,
+            reader::Event::Dialog(d) => self.set_dialog(d),
+            reader::Event::BrowserFailed => self.browser_failed = true,
             reader::Event::AccountChanged(account) => {
                 if let Some(a) = self.accounts.iter_mut().find(|a| a.name == account.name) {
                     *a = Account::clone(&account);
@@ -462,7 +472,7 @@ impl Mailbox {
             // A dialog takes the keyboard: only closing it (or quitting) works.
             return match s {
                 Shortcut::Close => {
-                    self.dialog = None;
+                    self.set_dialog(None);
                     (Task::none(), None)
                 }
                 Shortcut::Quit => (Task::none(), Some(Event::Quit)),
@@ -498,7 +508,7 @@ impl Mailbox {
                 focus(SEARCH_ID)
             }
             Shortcut::Help => {
-                self.dialog = Some(Dialog::Help);
+                self.set_dialog(Some(Dialog::Help));
                 Task::none()
             }
             Shortcut::Close => {

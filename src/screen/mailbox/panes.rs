@@ -436,6 +436,17 @@ impl Mailbox {
                             .style(theme::muted),
                     );
                 }
+                if self.browser_failed {
+                    col = col.push(
+                        container(
+                            text("Your browser could not be started. Copy the link and paste it into your browser.")
+                                .size(13),
+                        )
+                        .padding([6, 10])
+                        .style(theme::badge)
+                        .width(Length::Fill),
+                    );
+                }
                 let mut buttons = row![
                     button(text("Cancel"))
                         .style(button::secondary)

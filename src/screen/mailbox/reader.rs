@@ -79,6 +79,8 @@ pub enum Event {
     Opened(Box<MessageRow>),
     /// An account's settings changed (as saved).
     AccountChanged(Arc<Account>),
+    /// The browser could not be started for the link in the dialog (which stays open).
+    BrowserFailed,
 }
 
 /// What the pane needs of the mailbox to act.
@@ -162,7 +164,8 @@ impl Pane {
                 Task::none()
             }
             Message::OpenLink(i) | Message::OpenOriginalLink(i) => {
-                events.push(Event::Dialog(None));
+                // The dialog stays until the browser has started: if it cannot, the person
+                // still has the link there to copy.
                 let url = if matches!(message, Message::OpenOriginalLink(_)) {
                     self.original_link_url(i)
                 } else {
@@ -178,17 +181,12 @@ impl Pane {
                     _ => Task::none(),
                 }
             }
-            Message::LinkOpened(Ok(())) => Task::none(),
-            Message::LinkOpened(Err(e)) => {
-                notice(
-                    &mut events,
-                    Notice::Failed(match &e {
-                        Error::Launch(io) => format!(
-                            "Your browser could not be started ({io}). Copy the link instead."
-                        ),
-                        other => crate::wording::app_error(other),
-                    }),
-                );
+            Message::LinkOpened(Ok(())) => {
+                events.push(Event::Dialog(None));
+                Task::none()
+            }
+            Message::LinkOpened(Err(_)) => {
+                events.push(Event::BrowserFailed);
                 Task::none()
             }
             Message::CopyLink(i) => {

@@ -400,7 +400,11 @@ impl App {
                 .collect(),
             _ => Vec::new(),
         };
-        Subscription::batch(std::iter::once(keys).chain(engines))
+        let undo = match &self.screen {
+            Screen::Mailbox(m) => m.subscription().map(Message::Mailbox),
+            _ => Subscription::none(),
+        };
+        Subscription::batch(std::iter::once(keys).chain([undo]).chain(engines))
     }
 }
 

@@ -98,9 +98,19 @@ pub async fn open_attached(
     Ok(reading::open_attached(cache, outer, within, prefer).await?)
 }
 
-/// Takes an action on a message: in the cache at once, on the server at the next sync.
-pub async fn act(cache: PathBuf, id: MessageId, verb: Verb) -> Result<(), Error> {
+/// Takes an action on a message: in the cache at once, on the server at the next sync; with
+/// the way to take it back until then.
+pub async fn act(
+    cache: PathBuf,
+    id: MessageId,
+    verb: Verb,
+) -> Result<Option<quietpost_core::sync::Undo>, Error> {
     Ok(reading::act(cache, id, verb).await?)
+}
+
+/// Takes an action back; `false` when it is too late (the server already has it).
+pub async fn undo(cache: PathBuf, undo: quietpost_core::sync::Undo) -> Result<bool, Error> {
+    Ok(reading::undo(cache, undo).await?)
 }
 
 /// Images loaded through the proxy, ready to show, with the new ledger.

@@ -21,6 +21,8 @@ pub enum Shortcut {
     Help,
     Close,
     Quit,
+    /// Take back the last action (Ctrl+Z).
+    Undo,
     /// Tab and Shift+Tab: the next or previous field.
     NextField,
     PreviousField,
@@ -38,6 +40,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("/  or  Ctrl+F", "Search"),
     ("?", "This help"),
     ("Esc", "Close a dialog or the search"),
+    ("Ctrl+Z", "Undo the last action (a few seconds)"),
     ("Tab", "Next field"),
     ("Ctrl+Q", "Quit"),
 ];
@@ -55,6 +58,7 @@ pub fn shortcut(
         return match key.to_latin(physical) {
             Some('q') => Some(Quit),
             Some('f') => Some(Search),
+            Some('z') => Some(Undo),
             _ => None,
         };
     }

@@ -587,3 +587,62 @@ fn a_browser_that_cannot_start_leaves_the_link_in_the_dialog() {
         .expect("the browser was started");
     assert_eq!(handed, "https://pub.example/results");
 }
+
+/// Delete, archive and star can be taken back for a few seconds — from the notice's Undo or
+/// Ctrl+Z — and the message is back where it was; after that the action is final (synced).
+#[test]
+fn an_action_can_be_undone_for_a_few_seconds() {
+    use quietpost::screen::mailbox::Message as M;
+    let mut ui = Ui::open_demo("undo");
+    let first = ui.mailbox().rows()[0].clone();
+    ui.send(Message::Mailbox(M::Select(0)));
+    ui.send(Message::Shortcut(Shortcut::Delete));
+    assert!(
+        !ui.mailbox().rows().iter().any(|r| r.id == first.id),
+        "gone at once"
+    );
+    assert!(ui.shows("Moved to Trash."));
+    assert!(ui.mailbox().can_undo());
+    ui.click("Undo");
+    assert!(ui.shows("Undone."));
+    assert_eq!(ui.mailbox().rows().len(), 34);
+    assert!(
+        ui.mailbox().rows().iter().any(|r| r.id == first.id),
+        "back in the Inbox"
+    );
+    assert!(!ui.mailbox().can_undo());
+
+    // A star, taken back with Ctrl+Z.
+    let starred = |ui: &Ui| {
+        ui.mailbox()
+            .rows()
+            .iter()
+            .find(|r| r.id == first.id)
+            .unwrap()
+            .summary
+            .flags
+            .contains(quietpost_model::Flags::FLAGGED)
+    };
+    let i = ui
+        .mailbox()
+        .rows()
+        .iter()
+        .position(|r| r.id == first.id)
+        .unwrap();
+    ui.send(Message::Mailbox(M::Select(i)));
+    let before = starred(&ui);
+    ui.send(Message::Shortcut(Shortcut::Star));
+    assert_ne!(starred(&ui), before);
+    ui.send(Message::Shortcut(Shortcut::Undo));
+    assert_eq!(starred(&ui), before, "the star as it was");
+
+    // Once the time is over, the action is final: nothing left to undo.
+    ui.send(Message::Shortcut(Shortcut::Archive));
+    assert_eq!(ui.mailbox().rows().len(), 33);
+    assert!(ui.mailbox().can_undo());
+    let later = std::time::Instant::now() + quietpost::screen::mailbox::UNDO_WINDOW;
+    ui.send(Message::Mailbox(M::Tick(later)));
+    assert!(!ui.mailbox().can_undo());
+    ui.send(Message::Shortcut(Shortcut::Undo));
+    assert_eq!(ui.mailbox().rows().len(), 33, "still archived");
+}

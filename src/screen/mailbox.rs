@@ -12,10 +12,11 @@ use crate::widget::message_list::Scroll;
 use iced::Task;
 use iced::widget::operation::{AbsoluteOffset, focus, scroll_to};
 use iced::widget::scrollable;
-use quietpost_core::sync::Verb;
+use quietpost_core::sync::{Undo, Verb};
 use quietpost_model::{Account, Flags, MessageId, MessageRow, Role};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Where the mailbox keeps and hands over files.
 #[derive(Debug, Clone)]
@@ -50,6 +51,8 @@ pub struct Mailbox {
     results: Option<String>,
     /// The reading pane (a component with its own messages).
     reader: reader::Pane,
+    /// The last action, while it can still be taken back (it is synced after that).
+    undo: Option<Pending>,
     dialog: Option<Dialog>,
     /// The browser could not be started for the link dialog shown.
     browser_failed: bool,
@@ -85,7 +88,13 @@ pub enum Message {
     Reader(reader::Message),
     CloseDialog,
     Act(Act),
-    Acted(Result<(), Error>),
+    /// An action was taken in the cache; with the way to take it back until it is synced.
+    Acted(Result<Option<Undo>, Error>),
+    /// Take back the last action (its notice's Undo, or Ctrl+Z).
+    Undo,
+    Undone(Result<bool, Error>),
+    /// Time passes while an action can be undone (the subscription, twice a second).
+    Tick(Instant),
     Shortcut(Shortcut),
     SearchChanged(String),
     SearchSubmitted,
@@ -114,6 +123,16 @@ pub enum Event {
     Quit,
 }
 
+/// An action the person can still take back, and until when.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    undo: Undo,
+    until: Instant,
+}
+
+/// How long an action can be taken back before it goes to the server.
+pub const UNDO_WINDOW: Duration = Duration::from_secs(6);
+
 const LIST_ID: &str = "message-list";
 /// Rows read before the rest of a folder: more than a screen holds.
 const FIRST_PAGE: usize = 200;
@@ -134,6 +153,7 @@ impl Mailbox {
             search: None,
             results: None,
             reader: reader::Pane::default(),
+            undo: None,
             dialog: None,
             browser_failed: false,
             notice: None,
@@ -294,7 +314,44 @@ impl Mailbox {
                 Task::none()
             }
             Message::Act(act) => return self.act(act),
-            Message::Acted(Ok(())) => self.load_folders(),
+            Message::Acted(Ok(None)) => self.load_folders(),
+            Message::Acted(Ok(Some(undo))) => {
+                // The action reaches the server once the time to take it back is over; an
+                // earlier action still waiting goes now.
+                let earlier = self.undo.replace(Pending {
+                    undo,
+                    until: Instant::now() + UNDO_WINDOW,
+                });
+                return (self.load_folders(), earlier.map(|_| Event::Changed));
+            }
+            Message::Undo => match self.undo.take() {
+                Some(p) => Task::perform(
+                    backend::undo(self.places.cache.clone(), p.undo),
+                    Message::Undone,
+                ),
+                None => Task::none(),
+            },
+            Message::Undone(Ok(true)) => {
+                self.notice = Some(Notice::Done("Undone.".to_owned()));
+                self.refresh()
+            }
+            Message::Undone(Ok(false)) => {
+                self.notice = Some(Notice::Failed(
+                    "Too late to undo: the server already has it.".to_owned(),
+                ));
+                self.refresh()
+            }
+            Message::Undone(Err(e)) => {
+                self.notice = Some(Notice::Failed(crate::wording::app_error(&e)));
+                self.refresh()
+            }
+            Message::Tick(now) => {
+                if self.undo.as_ref().is_some_and(|p| now >= p.until) {
+                    self.undo = None;
+                    return (Task::none(), Some(Event::Changed));
+                }
+                Task::none()
+            }
             Message::Acted(Err(e)) => {
                 self.notice = Some(Notice::Failed(crate::wording::app_error(&e)));
                 self.refresh()
@@ -380,6 +437,20 @@ impl Mailbox {
         self.browser_failed = false;
     }
 
+    /// Whether the last action can still be taken back.
+    pub fn can_undo(&self) -> bool {
+        self.undo.is_some()
+    }
+
+    /// Time, only while an action can be taken back.
+    pub fn subscription(&self) -> iced::Subscription<Message> {
+        if self.undo.is_some() {
+            iced::time::every(Duration::from_millis(500)).map(Message::Tick)
+        } else {
+            iced::Subscription::none()
+        }
+    }
+
     /// What the reading pane asked for.
     fn reader_event(&mut self, event: reader::Event) {
         match event {
@@ -427,11 +498,26 @@ impl Mailbox {
         let row = &self.rows[i];
         let id = row.id;
         let flags = row.summary.flags;
-        let in_trash = self
-            .folder
-            .and_then(|f| self.folders.get(f))
-            .is_some_and(|f| f.role == Some(Role::Trash) && self.results.is_none());
-        let deleting = act == Act::Delete;
+        // The message's own folder (search results mix folders).
+        let in_trash = self.folders.iter().any(|f| {
+            f.account == row.account && f.name == row.folder && f.role == Some(Role::Trash)
+        });
+        let done = match &act {
+            Act::Delete if in_trash => "Deleted for good.".to_owned(),
+            Act::Delete => "Moved to Trash.".to_owned(),
+            Act::Archive => "Archived.".to_owned(),
+            Act::Move(to) => format!(
+                "Moved to {}.",
+                self.folders
+                    .iter()
+                    .find(|f| f.account == row.account && &f.name == to)
+                    .map_or(to.as_str(), |f| f.label.as_str())
+            ),
+            Act::ToggleStar if flags.contains(Flags::FLAGGED) => "Star removed.".to_owned(),
+            Act::ToggleStar => "Starred.".to_owned(),
+            Act::ToggleRead if flags.contains(Flags::SEEN) => "Marked unread.".to_owned(),
+            Act::ToggleRead => "Marked read.".to_owned(),
+        };
         let verb = match act {
             Act::Move(to) => Verb::Move(to),
             Act::Delete => Verb::Delete,
@@ -457,14 +543,13 @@ impl Mailbox {
                 }
             }
         }
-        if in_trash && deleting {
-            self.notice = Some(Notice::Done("Deleted for good.".to_owned()));
-        }
+        self.notice = Some(Notice::Done(done));
         let task = Task::perform(
             backend::act(self.places.cache.clone(), id, verb),
             Message::Acted,
         );
-        (Task::batch([task, next]), Some(Event::Changed))
+        // Synced when the time to undo it is over (Tick), not now.
+        (Task::batch([task, next]), None)
     }
 
     fn shortcut(&mut self, s: Shortcut) -> (Task<Message>, Option<Event>) {
@@ -521,6 +606,7 @@ impl Mailbox {
                 }
             }
             Shortcut::Quit => return (Task::none(), Some(Event::Quit)),
+            Shortcut::Undo => return self.update(Message::Undo),
             // Moving between fields is the app's (a widget operation).
             Shortcut::NextField | Shortcut::PreviousField => Task::none(),
         };

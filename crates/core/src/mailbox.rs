@@ -76,6 +76,21 @@ impl Mailbox {
         sync::act(&mut self.cache, id, verb)
     }
 
+    /// As [`Mailbox::act`], with the way to take the action back while the server has not
+    /// been sent it.
+    pub fn act_undoable(
+        &mut self,
+        id: MessageId,
+        verb: &sync::Verb,
+    ) -> sync::Result<Option<(Action, sync::Undo)>> {
+        sync::act_undoable(&mut self.cache, id, verb)
+    }
+
+    /// Takes back an action; `false` when it is too late (the server already has it).
+    pub fn undo(&mut self, undo: sync::Undo) -> sync::Result<bool> {
+        sync::undo(&mut self.cache, undo)
+    }
+
     /// The folders of `accounts` (in that order) as people see them, with their counts.
     pub fn folders(&self, accounts: &[String]) -> Result<Vec<folders::Folder>, StoreError> {
         folders::list(&self.cache, accounts)

@@ -5,7 +5,7 @@
 
 use crate::mailbox::Mailbox;
 use crate::remote::{self, LoadLimits, Permission};
-use crate::sync::{self, Verb};
+use crate::sync::{self, Undo, Verb};
 use crate::{StoreError, remote::Loaded};
 use quietpost_model::{
     Account, Attachment, Flags, LedgerEntry, MessageId, MessageRow, Opening, SafeMessage,
@@ -197,13 +197,20 @@ pub fn attached_message(raw: &[u8], prefer: Prefer) -> SafeMessage {
     message
 }
 
-/// Takes an action on a message: in the cache at once, on the server at the next sync.
-pub async fn act(file: PathBuf, id: MessageId, verb: Verb) -> Result<(), Error> {
+/// Takes an action on a message: in the cache at once, on the server at the next sync. Returns
+/// the way to take it back until then (none when there was nothing to do).
+pub async fn act(file: PathBuf, id: MessageId, verb: Verb) -> Result<Option<Undo>, Error> {
     blocking(move || {
-        Mailbox::open_file(&file)?.act(id, &verb)?;
-        Ok(())
+        Ok(Mailbox::open_file(&file)?
+            .act_undoable(id, &verb)?
+            .map(|(_, undo)| undo))
     })
     .await
+}
+
+/// Takes an action back; `false` when it is too late (the server already has it).
+pub async fn undo(file: PathBuf, undo: Undo) -> Result<bool, Error> {
+    blocking(move || Ok(Mailbox::open_file(&file)?.undo(undo)?)).await
 }
 
 /// What a load through the proxy brought: the new ledger and the images, decoded and bounded.

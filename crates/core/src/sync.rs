@@ -25,7 +25,7 @@ use quietpost_store::config::Account;
 use std::collections::{HashMap, HashSet};
 
 mod actions;
-pub use actions::{Verb, act, replay};
+pub use actions::{Undo, Verb, act, act_undoable, replay, undo};
 /// The IMAP connection a pass runs over ([`connect`]).
 pub use quietpost_net::imap::mailbox::Mail;
 

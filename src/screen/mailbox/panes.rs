@@ -328,7 +328,15 @@ impl Mailbox {
             if failed {
                 line = line.style(text::danger);
             }
-            bar = bar.push(line).push(
+            bar = bar.push(line);
+            if self.can_undo() {
+                bar = bar.push(
+                    button(text("Undo").size(12))
+                        .style(button::secondary)
+                        .on_press(Message::Undo),
+                );
+            }
+            bar = bar.push(
                 button(text("×").size(12))
                     .style(button::text)
                     .on_press(Message::DismissNotice),

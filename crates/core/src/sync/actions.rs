@@ -86,6 +86,19 @@ pub enum Verb {
 /// message that is already in Trash deletes it for good. Returns what was recorded, or `None`
 /// when there is nothing to do (a move to the folder the message is in).
 pub fn act(cache: &mut Cache, id: MessageId, verb: &Verb) -> Result<Option<Action>> {
+    Ok(act_undoable(cache, id, verb)?.map(|(action, _)| action))
+}
+
+/// A way to take back an action while the server has not been sent it ([`undo`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Undo(i64);
+
+/// As [`act`], with the way to take the action back.
+pub fn act_undoable(
+    cache: &mut Cache,
+    id: MessageId,
+    verb: &Verb,
+) -> Result<Option<(Action, Undo)>> {
     let row = cache
         .message(id)?
         .ok_or(quietpost_store::Error::NoMessage(id))?;
@@ -123,6 +136,12 @@ pub fn act(cache: &mut Cache, id: MessageId, verb: &Verb) -> Result<Option<Actio
     {
         return Ok(None);
     }
-    cache.record(id, &action)?;
-    Ok(Some(action))
+    let entry = cache.record(id, &action)?;
+    Ok(Some((action, Undo(entry))))
+}
+
+/// Takes back an action the server has not been sent yet (the message is where it was, the flag
+/// as it was). `false` when it is too late: the server already has it.
+pub fn undo(cache: &mut Cache, undo: Undo) -> Result<bool> {
+    Ok(cache.undo(undo.0)?)
 }

@@ -90,6 +90,49 @@ impl Cache {
         Ok(id)
     }
 
+    /// Takes back journal entry `entry` while the server has not been sent it: a moved (or
+    /// deleted) message is shown again where it was, a flag gets its old value back, and the
+    /// entry goes — one transaction. `false` when the entry is no longer there (the server
+    /// already has the action, or it was given up): nothing is changed then.
+    pub fn undo(&mut self, entry: i64) -> Result<bool> {
+        let path = self.path.clone();
+        let err = db(&path);
+        let tx = self.conn.transaction().map_err(&err)?;
+        let found: Option<(i64, String, Option<String>)> = tx
+            .query_row(
+                "SELECT message, kind, target FROM journal WHERE id = ?1",
+                [entry],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(&err)?;
+        let Some((message, kind, target)) = found else {
+            return Ok(false);
+        };
+        match decode(&kind, target) {
+            Some(Action::Flag(f, on)) => {
+                let flags: u8 = tx
+                    .query_row("SELECT flags FROM message WHERE id = ?1", [message], |r| {
+                        r.get(0)
+                    })
+                    .map_err(&err)?;
+                tx.execute(
+                    "UPDATE message SET flags = ?2 WHERE id = ?1",
+                    params![message, Flags(flags).with(f, !on).0],
+                )
+                .map_err(&err)?;
+            }
+            _ => {
+                tx.execute("UPDATE message SET hidden = 0 WHERE id = ?1", [message])
+                    .map_err(&err)?;
+            }
+        }
+        tx.execute("DELETE FROM journal WHERE id = ?1", [entry])
+            .map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        Ok(true)
+    }
+
     /// The account's journalled actions, oldest first.
     pub fn pending(&self, account: &str) -> Result<Vec<Pending>> {
         let err = self.err();
@@ -174,6 +217,49 @@ mod tests {
     use super::super::tests::{inbox, summary, temp};
     use super::*;
     use crate::cache::{Indexing, ListQuery};
+
+    /// Undo takes back what the server has not been sent: the flag as it was, the moved row
+    /// shown again, the entries gone; once an entry is done it is too late, and nothing changes.
+    #[test]
+    fn undo_takes_back_only_what_the_server_has_not_been_sent() {
+        let (dir, mut cache) = temp();
+        let inbox = inbox(&mut cache);
+        cache.begin_folder(inbox, 1).unwrap();
+        cache
+            .store_summaries(inbox, &[summary(1, "a"), summary(2, "b")], Indexing::Now)
+            .unwrap();
+        let list = |cache: &Cache| {
+            cache
+                .list(&ListQuery {
+                    limit: 9,
+                    ..Default::default()
+                })
+                .unwrap()
+        };
+        let rows = list(&cache);
+        let (a, b) = (rows[0].id, rows[1].id);
+        let flags = |cache: &Cache, id| cache.message(id).unwrap().unwrap().summary.flags;
+        let before = flags(&cache, a);
+        let star = cache
+            .record(a, &Action::Flag(Flags::FLAGGED, true))
+            .unwrap();
+        let moved = cache.record(b, &Action::Move("Archive".into())).unwrap();
+        assert_eq!(list(&cache).len(), 1);
+        assert!(cache.undo(star).unwrap());
+        assert_eq!(flags(&cache, a), before);
+        assert!(cache.undo(moved).unwrap());
+        assert_eq!(list(&cache).len(), 2, "the moved row is back");
+        assert!(cache.pending("a").unwrap().is_empty());
+        assert!(!cache.undo(star).unwrap(), "twice is too late");
+
+        // Done on the server: too late, and the row stays gone.
+        let moved = cache.record(b, &Action::Move("Archive".into())).unwrap();
+        let pending = cache.pending("a").unwrap();
+        cache.done(&pending[0]).unwrap();
+        assert!(!cache.undo(moved).unwrap());
+        assert_eq!(list(&cache).len(), 1);
+        drop(dir);
+    }
 
     #[test]
     fn journal_keeps_local_state_until_done() {

@@ -238,10 +238,7 @@ impl App {
                 self.launch.demo = true;
                 self.open_demo()
             }
-            Message::Welcome(welcome::Message::AddAccount) => {
-                self.screen = Screen::Wizard(Box::new(Wizard::new(self.launch.paths.clone())));
-                Task::none()
-            }
+            Message::Welcome(welcome::Message::AddAccount) => self.open_wizard(),
             Message::Wizard(m) => {
                 let Screen::Wizard(w) = &mut self.screen else {
                     return Task::none();
@@ -322,6 +319,12 @@ impl App {
         }
     }
 
+    /// The account wizard, its first field focused.
+    fn open_wizard(&mut self) -> Task<Message> {
+        self.screen = Screen::Wizard(Box::new(Wizard::new(self.launch.paths.clone())));
+        iced::widget::operation::focus(wizard::EMAIL_ID)
+    }
+
     fn mailbox(&mut self, message: mailbox::Message) -> Task<Message> {
         let Screen::Mailbox(mailbox) = &mut self.screen else {
             return Task::none();
@@ -330,10 +333,7 @@ impl App {
         let task = task.map(Message::Mailbox);
         match event {
             Some(mailbox::Event::Quit) => iced::exit(),
-            Some(mailbox::Event::AddAccount) => {
-                self.screen = Screen::Wizard(Box::new(Wizard::new(self.launch.paths.clone())));
-                task
-            }
+            Some(mailbox::Event::AddAccount) => Task::batch([task, self.open_wizard()]),
             Some(mailbox::Event::Changed) => {
                 for (_, handle) in &self.engines {
                     handle.send(engine::Command::SyncNow);

@@ -159,6 +159,7 @@ impl Wizard {
                     self.step = Step::Details { error: Some(e) };
                     return (Task::none(), None);
                 }
+                fill_ports(&mut self.form);
                 self.step = Step::Servers {
                     found: None,
                     error: None,
@@ -190,6 +191,7 @@ impl Wizard {
                 }
             }
             Message::Discovered(Err(DiscoverFailure::NotFound(e))) => {
+                fill_ports(&mut self.form);
                 self.step = Step::Servers {
                     found: None,
                     error: Some(crate::wording::not_found(&e)),
@@ -349,9 +351,9 @@ impl Wizard {
         let body: Column<'_, Message> = match &self.step {
             Step::Details { error } => {
                 let mut c = column![
-                    labelled("Email address", text_input("name@example.org", &f.email).on_input(Message::Email)),
-                    labelled("Password", text_input("", &f.password).secure(true).on_input(Message::Password)),
-                    labelled("Account name", text_input("Personal", &f.name).on_input(Message::Name)),
+                    labelled("Email address", text_input("name@example.org", &f.email).id(EMAIL_ID).on_input(Message::Email).on_submit(Message::FindServers)),
+                    labelled("Password", text_input("", &f.password).secure(true).on_input(Message::Password).on_submit(Message::FindServers)),
+                    labelled("Account name", text_input("Personal", &f.name).on_input(Message::Name).on_submit(Message::FindServers)),
                     labelled(
                         "Proxy (optional)",
                         text_input("socks5://127.0.0.1:9050 for Tor", &f.proxy).on_input(Message::Proxy)
@@ -474,6 +476,20 @@ fn server_mut(f: &mut Form, smtp: bool) -> &mut ServerForm {
     if smtp { &mut f.smtp } else { &mut f.imap }
 }
 
+/// Empty port fields get the usual port of their TLS mode, as a value the person sees and can
+/// change (not a grey placeholder that looks like one).
+fn fill_ports(f: &mut Form) {
+    for smtp in [false, true] {
+        let s = server_mut(f, smtp);
+        if s.port.is_empty() {
+            s.port = s.security.0.usual_port(protocol(smtp)).to_string();
+        }
+    }
+}
+
+/// The first field of the form: focused when the wizard opens.
+pub const EMAIL_ID: &str = "wizard-email";
+
 fn labelled<'a>(label: &'a str, input: text_input::TextInput<'a, Message>) -> Element<'a, Message> {
     column![text(label).size(13), input.padding(6)]
         .spacing(4)
@@ -494,15 +510,14 @@ fn server_form<'a>(title: &'a str, smtp: bool, s: &'a ServerForm) -> Element<'a,
         row![
             text_input("mail.example.org", &s.host)
                 .on_input(move |v| Message::Host(smtp, v))
+                .on_submit(Message::Check)
                 .padding(6)
                 .width(Length::FillPortion(3)),
-            text_input(
-                &s.security.0.usual_port(protocol(smtp)).to_string(),
-                &s.port
-            )
-            .on_input(move |v| Message::Port(smtp, v))
-            .padding(6)
-            .width(80),
+            text_input("port", &s.port)
+                .on_input(move |v| Message::Port(smtp, v))
+                .on_submit(Message::Check)
+                .padding(6)
+                .width(80),
             pick_list(
                 [
                     Mode(Security::ImplicitTls),
@@ -524,4 +539,32 @@ fn server_form<'a>(title: &'a str, smtp: bool, s: &'a ServerForm) -> Element<'a,
         );
     }
     c.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Entering the servers by hand shows the usual ports of the TLS modes as values; a port
+    /// the person typed stays, and a mode change moves only a usual port.
+    #[test]
+    fn ports_are_filled_with_the_modes_usual_port() {
+        let dir = std::env::temp_dir().join(format!("qp-wizard-ports-{}", std::process::id()));
+        let mut w = Wizard::new(Paths::profile(&dir));
+        for m in [
+            Message::Email("a@example.org".into()),
+            Message::Password("pw".into()),
+            Message::Name("work".into()),
+            Message::Port(true, "2525".into()),
+            Message::EnterServers,
+        ] {
+            let _ = w.update(m);
+        }
+        assert_eq!(w.form.imap.port, "993");
+        assert_eq!(w.form.smtp.port, "2525", "typed, kept");
+        let _ = w.update(Message::Security(false, Mode(Security::StartTlsRequired)));
+        assert_eq!(w.form.imap.port, "143");
+        let _ = w.update(Message::Security(true, Mode(Security::StartTlsRequired)));
+        assert_eq!(w.form.smtp.port, "2525");
+    }
 }

@@ -322,7 +322,10 @@ impl App {
     /// The account wizard, its first field focused.
     fn open_wizard(&mut self) -> Task<Message> {
         self.screen = Screen::Wizard(Box::new(Wizard::new(self.launch.paths.clone())));
-        iced::widget::operation::focus(wizard::EMAIL_ID)
+        Task::batch([
+            iced::widget::operation::focus(wizard::EMAIL_ID),
+            Wizard::check_keychain().map(Message::Wizard),
+        ])
     }
 
     fn mailbox(&mut self, message: mailbox::Message) -> Task<Message> {

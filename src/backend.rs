@@ -221,6 +221,13 @@ pub async fn discover(email: String, proxy: String) -> Result<Discovered, Discov
         .map_err(|e| DiscoverFailure::NotFound(Arc::new(e)))
 }
 
+/// Whether the system keychain can be used, asked before anyone types a password.
+pub async fn keychain() -> Result<(), accounts::Error> {
+    tokio::task::spawn_blocking(accounts::check_keychain)
+        .await
+        .unwrap_or(Err(accounts::Error::Stopped))
+}
+
 /// Why an account was not added (cheap to clone; the wizard words it).
 #[derive(Debug, Clone)]
 pub struct AddFailure(pub Arc<accounts::AddError>);

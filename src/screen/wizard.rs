@@ -22,6 +22,9 @@ pub struct Wizard {
     paths: Paths,
     form: Form,
     step: Step,
+    /// Known as the wizard opens: no keychain to keep a password in (the form says so before
+    /// anyone fills it in).
+    no_keychain: Option<String>,
 }
 
 #[derive(Default)]
@@ -106,6 +109,8 @@ pub enum Message {
     Pin,
     OpenMailbox,
     Cancel,
+    /// Whether the system keychain can be used (checked as the wizard opens).
+    Keychain(Result<(), Arc<quietpost_core::accounts::Error>>),
 }
 
 /// What the wizard tells the app.
@@ -120,13 +125,30 @@ impl Wizard {
             paths,
             form: Form::default(),
             step: Step::Details { error: None },
+            no_keychain: None,
         }
+    }
+
+    /// Looks for the system keychain (off the window's thread) as the wizard opens.
+    pub fn check_keychain() -> Task<Message> {
+        Task::perform(backend::keychain(), |r| {
+            Message::Keychain(r.map_err(Arc::new))
+        })
     }
 
     pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
         let f = &mut self.form;
         match message {
             Message::Name(v) => f.name = v,
+            Message::Keychain(Ok(())) => self.no_keychain = None,
+            Message::Keychain(Err(e)) => {
+                self.no_keychain = Some(match &*e {
+                    quietpost_core::accounts::Error::Store(e) => {
+                        crate::wording::store_error_for(e, crate::wording::Face::Window)
+                    }
+                    other => other.to_string(),
+                })
+            }
             Message::Email(v) => {
                 // The name and login follow the address until the person changes them.
                 if f.name.is_empty() || f.name == f.email {
@@ -350,7 +372,11 @@ impl Wizard {
         let title = text("Add an account").size(24).font(theme::BOLD);
         let body: Column<'_, Message> = match &self.step {
             Step::Details { error } => {
-                let mut c = column![
+                let mut c = column![].spacing(10);
+                if let Some(why) = &self.no_keychain {
+                    c = c.push(problem(why));
+                }
+                c = c.push(column![
                     labelled("Email address", text_input("name@example.org", &f.email).id(EMAIL_ID).on_input(Message::Email).on_submit(Message::FindServers)),
                     labelled("Password", text_input("", &f.password).secure(true).on_input(Message::Password).on_submit(Message::FindServers)),
                     labelled("Account name", text_input("Personal", &f.name).on_input(Message::Name).on_submit(Message::FindServers)),
@@ -370,7 +396,7 @@ impl Wizard {
                     ]
                     .spacing(8),
                 ]
-                .spacing(10);
+                .spacing(10));
                 if let Some(e) = error {
                     c = c.push(problem(e));
                 }
@@ -566,5 +592,28 @@ mod tests {
         assert_eq!(w.form.imap.port, "143");
         let _ = w.update(Message::Security(true, Mode(Security::StartTlsRequired)));
         assert_eq!(w.form.smtp.port, "2525");
+    }
+
+    /// No keychain is said on the first step, before anyone types a password; one that comes
+    /// back clears it.
+    #[test]
+    fn a_missing_keychain_is_said_before_the_form_is_filled() {
+        let dir = std::env::temp_dir().join(format!("qp-wizard-kc-{}", std::process::id()));
+        let mut w = Wizard::new(Paths::profile(&dir));
+        let missing =
+            quietpost_core::accounts::Error::Store(quietpost_core::StoreError::NoKeychain {
+                detail: "no Secret Service".into(),
+            });
+        let _ = w.update(Message::Keychain(Err(Arc::new(missing))));
+        let said = w.no_keychain.clone().unwrap();
+        assert!(
+            said.starts_with("No system keychain is available (no Secret Service)"),
+            "{said}"
+        );
+        let mut ui = iced_test::simulator(w.view());
+        assert!(ui.find(said.as_str()).is_ok(), "shown on the details step");
+        drop(ui);
+        let _ = w.update(Message::Keychain(Ok(())));
+        assert!(w.no_keychain.is_none());
     }
 }

@@ -99,6 +99,13 @@ pub fn keychain_for(account: &Account) -> Result<Option<Keychain>, Error> {
     })
 }
 
+/// Whether the system keychain can be used (for a form to say so before it is filled in).
+/// Blocking.
+pub fn check_keychain() -> Result<(), Error> {
+    Keychain::open()?;
+    Ok(())
+}
+
 /// The password a password command prints (its first line).
 pub fn run_command(command: &str) -> Result<Secret, Error> {
     Ok(run_password_command(command)?)

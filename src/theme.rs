@@ -22,9 +22,27 @@ pub fn system() -> Option<Theme> {
     None
 }
 
-/// A warning badge: a soft warning colour, never an alarm.
+/// A warning badge: a soft warning colour, never an alarm (a caution).
 pub fn badge(theme: &Theme) -> container::Style {
     tinted(theme.extended_palette().warning.weak)
+}
+
+/// A badge as loud as its warning: danger (red, with the summary line), caution (amber), info
+/// (quiet, the pane's own colours).
+pub fn severity(severity: quietpost_model::Severity) -> impl Fn(&Theme) -> container::Style {
+    move |theme: &Theme| {
+        let p = theme.extended_palette();
+        match severity {
+            quietpost_model::Severity::Danger => tinted(p.danger.weak),
+            quietpost_model::Severity::Caution => tinted(p.warning.weak),
+            quietpost_model::Severity::Info => container::Style {
+                background: Some(Background::Color(p.background.weak.color)),
+                text_color: Some(p.background.weak.text),
+                border: Border::default().rounded(4),
+                ..container::Style::default()
+            },
+        }
+    }
 }
 
 /// The authentication badge (only ever from the user's own provider).
@@ -296,8 +314,12 @@ mod tests {
                 let (fg, b) = button_pair(link(&theme, status), base);
                 pairs.push((format!("link {status:?}"), fg, b));
             }
+            use quietpost_model::Severity;
             for (name, style) in [
                 ("badge", badge(&theme)),
+                ("danger badge", severity(Severity::Danger)(&theme)),
+                ("caution badge", severity(Severity::Caution)(&theme)),
+                ("info badge", severity(Severity::Info)(&theme)),
                 ("verified badge", verified(&theme)),
                 ("banner", banner(&theme)),
                 ("dialog", dialog(&theme)),

@@ -359,6 +359,31 @@ pub fn config_error(e: &StoreError) -> String {
     }
 }
 
+/// The one line said first when a message shows signs of deception (its danger warnings by
+/// name), or none.
+pub fn deceive_summary(dangers: &[Code]) -> Option<String> {
+    let names: Vec<String> = dangers
+        .iter()
+        .map(|c| headline(*c).to_lowercase())
+        .collect();
+    let listed = match names.as_slice() {
+        [] => return None,
+        [one] => one.clone(),
+        [first @ .., last] => format!("{} and {last}", first.join(", ")),
+    };
+    Some(format!(
+        "This message is probably trying to deceive you: {listed}."
+    ))
+}
+
+/// The glyph before a warning's title: as loud as the warning.
+pub fn severity_mark(severity: quietpost_model::Severity) -> &'static str {
+    match severity {
+        quietpost_model::Severity::Danger | quietpost_model::Severity::Caution => "⚠",
+        quietpost_model::Severity::Info => "ℹ",
+    }
+}
+
 /// Why no servers were found for an address, with what to do instead.
 pub fn not_found(e: &quietpost_core::autoconfig::NotFound) -> String {
     let dns = if e.dns_skipped_for_proxy {

@@ -36,6 +36,15 @@ fn the_phishing_message_shows_its_real_sender_and_warnings() {
     assert!(ui.shows("<service@xn--pypal-secure-x9j.example>"));
     assert!(ui.shows("⚠ Look-alike letters"));
     assert!(ui.shows("⚠ Replies go elsewhere"));
+    // Said first, in one line, by name.
+    let summary = ui
+        .text_containing("This message is probably trying to deceive you: ")
+        .expect("the danger summary line");
+    assert!(summary.contains("look-alike letters"), "{summary}");
+    assert!(
+        !summary.contains("replies go elsewhere"),
+        "a caution is not a danger: {summary}"
+    );
     // No authentication badge: the message's own claims are not believed.
     assert!(ui.text_containing("Your provider").is_none());
     // The body says where each link goes, inline.
@@ -645,4 +654,22 @@ fn an_action_can_be_undone_for_a_few_seconds() {
     assert!(!ui.mailbox().can_undo());
     ui.send(Message::Shortcut(Shortcut::Undo));
     assert_eq!(ui.mailbox().rows().len(), 33, "still archived");
+}
+
+/// A read receipt is information, not danger: a quiet ℹ badge and no deception summary.
+#[test]
+fn warnings_are_as_loud_as_the_danger() {
+    let mut ui = Ui::open_demo("severity");
+    ui.read("Contract draft");
+    assert!(
+        ui.text_containing("deceive").is_none(),
+        "no summary for a read receipt"
+    );
+    let receipt = ui
+        .text_containing("ℹ ")
+        .expect("the read receipt as information");
+    assert!(!receipt.starts_with('⚠'), "{receipt}");
+    // (A lone ⚠ is the list's marker on other rows; a badge's title is "⚠ Title".)
+    let loud = ui.text_containing("⚠ ");
+    assert!(loud.is_none(), "{receipt} / {loud:?}");
 }

@@ -23,5 +23,5 @@ pub use message::{
     RemoteRef, SafeMessage, SaveOnly, Warning,
 };
 pub use secret::Secret;
-pub use sender::{ListSender, SenderSummary};
+pub use sender::{ListSender, SenderSummary, Severity};
 pub use text::{Findings, SafeLine, SafeText};

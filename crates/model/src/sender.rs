@@ -36,6 +36,27 @@ pub struct ListSender<'a> {
 impl Code {
     /// Message-level codes that are about who sent the message (the others are about links,
     /// attachments, the body or the structure).
+    /// How loud the warning is: what a person should do differently because of it.
+    pub fn severity(self) -> Severity {
+        use Code::*;
+        match self {
+            // Someone is probably pretending: a look-alike sender or site, a name that shows
+            // another address, a disguised link or attachment, a header read two ways.
+            TextHostMismatch | Userinfo | IdnHomograph | LookalikeSubdomain
+            | DisplayNameAddress | ControlChars | EncodedAddress | AmbiguousAddress
+            | MultipleFrom | VersionsDiffer | Executable | BidiInName | TypeMismatch
+            | PaddedName => Severity::Danger,
+            // Worth a second look: replies or the sender elsewhere, odd links, odd names.
+            SenderDiffers | ReplyToDiffers | MultipleReplyTo | IpHost | DangerousScheme
+            | LongDisplayName | LongUrl | MailtoExtra | HiddenLink | InvalidAddress
+            | PathInName | ReservedName => Severity::Caution,
+            // How the message was shown: quiet.
+            ReadReceiptRequested | LimitReached | CharsetProblem | Unparsable | BrokenStructure
+            | BadDate | BidiControl | HiddenControl | HtmlConverted | HiddenText | RelativeLink
+            | UnparsableUrl | NameChanged | LongName => Severity::Info,
+        }
+    }
+
     pub fn is_about_sender(self) -> bool {
         matches!(
             self,
@@ -49,7 +70,44 @@ impl Code {
     }
 }
 
+/// How loud a warning is (`Code::severity`), designed once in the window's theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The message is probably trying to deceive: said first, in one summary line.
+    Danger,
+    /// Worth a second look.
+    Caution,
+    /// How the message was shown; quiet.
+    Info,
+}
+
 impl SafeMessage {
+    /// Every warning of the highest severity anywhere in the message (sender, links,
+    /// attachments, the message itself), each code once, in the order found.
+    pub fn dangers(&self) -> Vec<Code> {
+        let sender = self.sender_summary();
+        let mut found: Vec<Code> = Vec::new();
+        let codes = sender
+            .from
+            .iter()
+            .chain(&sender.related)
+            .flat_map(|a| a.warnings.iter().copied())
+            .chain(sender.warnings.iter().map(|w| w.code))
+            .chain(self.warnings.iter().map(|w| w.code))
+            .chain(self.links.iter().flat_map(|l| l.warnings.iter().copied()))
+            .chain(
+                self.attachments
+                    .iter()
+                    .flat_map(|a| a.warnings.iter().copied()),
+            );
+        for code in codes {
+            if code.severity() == Severity::Danger && !found.contains(&code) {
+                found.push(code);
+            }
+        }
+        found
+    }
+
     /// Who sent this message: what the list shows and the reader's first warnings.
     pub fn sender_summary(&self) -> SenderSummary {
         SenderSummary {

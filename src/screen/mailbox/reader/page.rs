@@ -11,7 +11,9 @@ use iced::widget::{
 };
 use iced::{Element, Length};
 use quietpost_core::remote::Permission;
-use quietpost_model::{Addr, Code, LedgerEntry, LedgerState, Opening, RemoteKind, SafeMessage};
+use quietpost_model::{
+    Addr, Code, LedgerEntry, LedgerState, Opening, RemoteKind, SafeMessage, Severity,
+};
 use std::ops::Range;
 
 /// An open message and what the user did with it.
@@ -242,17 +244,23 @@ impl iced::advanced::text::Highlighter for MarkerHighlighter {
     }
 }
 
-fn badge<'a>(title: String, explanation: String) -> Element<'a, Message> {
+fn badge<'a>(severity: Severity, title: String, explanation: String) -> Element<'a, Message> {
+    let size = if severity == Severity::Info { 12 } else { 13 };
     container(
         column![
-            text(format!("⚠ {title}")).font(theme::BOLD).size(13),
-            text(explanation).size(13)
+            text(format!(
+                "{} {title}",
+                crate::wording::severity_mark(severity)
+            ))
+            .font(theme::BOLD)
+            .size(size),
+            text(explanation).size(size)
         ]
         .spacing(2),
     )
     .padding([6, 10])
     .width(Length::Fill)
-    .style(theme::badge)
+    .style(theme::severity(severity))
     .into()
 }
 
@@ -272,6 +280,15 @@ fn header(m: &SafeMessage, date: String) -> Element<'_, Message> {
         m.subject.as_str()
     };
     let mut block = column![text(subject).size(20).font(theme::BOLD)].spacing(4);
+    // Deception is said first, in one line, above who sent it; the details follow below.
+    if let Some(summary) = crate::wording::deceive_summary(&m.dangers()) {
+        block = block.push(
+            container(text(summary).font(theme::BOLD).size(14))
+                .padding([8, 10])
+                .width(Length::Fill)
+                .style(theme::severity(Severity::Danger)),
+        );
+    }
     // The sender's name and real address, each on its own: the address is the truth. The
     // line wraps: a long name moves the address to the next line, never out of sight. A name
     // flagged as very long is cut (the badge says why).
@@ -329,7 +346,7 @@ fn header(m: &SafeMessage, date: String) -> Element<'_, Message> {
                 .padding([6, 10])
                 .style(theme::verified)
                 .into(),
-            Err(why) => badge("Not verified".to_owned(), why),
+            Err(why) => badge(Severity::Caution, "Not verified".to_owned(), why),
         });
     }
     // Who sent it first — the same summary the message list marks a row from — then the
@@ -337,11 +354,19 @@ fn header(m: &SafeMessage, date: String) -> Element<'_, Message> {
     let sender = m.sender_summary();
     for a in sender.from.iter().chain(&sender.related) {
         for code in &a.warnings {
-            block = block.push(badge(title(*code), explain(*code).to_owned()));
+            block = block.push(badge(
+                code.severity(),
+                title(*code),
+                explain(*code).to_owned(),
+            ));
         }
     }
     for w in &sender.warnings {
-        block = block.push(badge(title(w.code), w.detail.as_str().to_owned()));
+        block = block.push(badge(
+            w.code.severity(),
+            title(w.code),
+            w.detail.as_str().to_owned(),
+        ));
     }
     for w in &m.warnings {
         if w.code == Code::HtmlConverted || w.code.is_about_sender() {
@@ -352,7 +377,7 @@ fn header(m: &SafeMessage, date: String) -> Element<'_, Message> {
         } else {
             w.detail.as_str().to_owned()
         };
-        block = block.push(badge(title(w.code), detail));
+        block = block.push(badge(w.code.severity(), title(w.code), detail));
     }
     block.into()
 }

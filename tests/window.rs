@@ -138,6 +138,7 @@ fn real_window_shows_the_demo_in_three_panes() {
             "640x780+640+0",
             &[
                 "Your account has been limited",
+                "probably trying to deceive you",
                 "service@xn--pypal-secure-x9j.example",
                 "Look-alike letters",
                 "Replies go elsewhere",

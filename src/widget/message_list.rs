@@ -208,25 +208,27 @@ pub fn row<'a, Message: Clone + 'a>(
     ]
     .spacing(6)
     .align_y(iced::Alignment::Center);
-    let in_folder: Element<'a, Message> = match folder {
-        Some(label) => text(label)
-            .size(12)
-            .wrapping(text::Wrapping::None)
-            .style(theme::muted)
-            .into(),
-        None => Space::new().into(),
-    };
-    let second = iced::widget::row![
+    let mut second = iced::widget::row![
         Space::new().width(58),
         ellipsis(subject).font(weight).size(13).width(Length::Fill),
-        in_folder,
+    ]
+    .spacing(6)
+    .align_y(iced::Alignment::Center);
+    // Search results mix folders: each row says which (a folder's own list has no such column).
+    if let Some(label) = folder {
+        second = second.push(
+            text(label)
+                .size(12)
+                .wrapping(text::Wrapping::None)
+                .style(theme::muted),
+        );
+    }
+    let second = second.push(
         text(s.received.map(date).unwrap_or_default())
             .size(12)
             .wrapping(text::Wrapping::None)
             .style(theme::muted),
-    ]
-    .spacing(6)
-    .align_y(iced::Alignment::Center);
+    );
     let line = column![first, second].spacing(2);
     button(line)
         .on_press(on_press)

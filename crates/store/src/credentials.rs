@@ -122,12 +122,22 @@ fn platform_store() -> Result<Arc<CredentialStore>> {
         "probe|availability",
     )
     .map_err(keychain_error)?;
-    match probe.get_password() {
-        Ok(_) | Err(keyring_core::Error::NoEntry) => Ok(store),
-        Err(e) => Err(Error::NoKeychain {
-            detail: e.to_string(),
-        }),
+    // A Secret Service that is there sometimes fails one call ("result not returned from SS
+    // API" while it is busy): asked up to six times, over about a second, before it is said to
+    // be missing.
+    let mut last = None;
+    for attempt in 0..6 {
+        if attempt > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(250));
+        }
+        match probe.get_password() {
+            Ok(_) | Err(keyring_core::Error::NoEntry) => return Ok(store),
+            Err(e) => last = Some(e),
+        }
     }
+    Err(Error::NoKeychain {
+        detail: last.map_or_else(String::new, |e| e.to_string()),
+    })
 }
 
 #[cfg(target_os = "macos")]

@@ -3,8 +3,10 @@
 //! account changed). Every side effect is a `backend::*` task; `update` does no I/O.
 
 mod page;
+mod reading;
 
-pub use page::{Reading, Remote, annotate, view};
+pub use page::view;
+pub use reading::{Reading, Remote, annotate};
 
 use super::{Dialog, Notice, Places};
 use crate::backend::{self, CannotLoad, Error, Opened, RemoteLoaded};

@@ -399,25 +399,10 @@ fn open_hands_a_private_copy_to_the_system_viewer_and_never_a_web_document() {
     use std::os::unix::fs::PermissionsExt;
     let mut ui = Ui::open_demo("open-attachment");
     // The window's opener is a stand-in (tests/support/gui.rs) that notes what it was given.
-    let bin = ui.dir.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let opener = bin.join("open");
-    std::fs::write(
-        &opener,
-        "#!/bin/sh\nprintf '%s' \"$1\" > \"$(dirname \"$0\")/opened\"\n",
-    )
-    .unwrap();
-    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    ui.install_opener();
     ui.read("The view from the cottage");
     ui.click("Open");
-    let handed = std::path::PathBuf::from(
-        (0..50)
-            .find_map(|_| {
-                std::thread::sleep(std::time::Duration::from_millis(100));
-                std::fs::read_to_string(bin.join("opened")).ok()
-            })
-            .expect("the viewer was started"),
-    );
+    let handed = std::path::PathBuf::from(ui.handed().expect("the viewer was started"));
     assert_eq!(handed.file_name().unwrap(), "seaview.png");
     let dir = handed.parent().unwrap();
     assert!(dir.starts_with(ui.dir.join("opened")));
@@ -434,12 +419,7 @@ fn open_hands_a_private_copy_to_the_system_viewer_and_never_a_web_document() {
     assert!(ui.text_containing("Save only: it is a program").is_some());
 
     // A document: a warning first, once in this window.
-    let opened = || {
-        (0..50).find_map(|_| {
-            std::thread::sleep(std::time::Duration::from_millis(100));
-            std::fs::read_to_string(bin.join("opened")).ok()
-        })
-    };
+    let bin = ui.dir.join("bin");
     std::fs::remove_file(bin.join("opened")).unwrap();
     ui.read("Documents for Thursday");
     ui.click("Open…");
@@ -454,7 +434,7 @@ fn open_hands_a_private_copy_to_the_system_viewer_and_never_a_web_document() {
     ui.click("Open…");
     ui.click("Open");
     assert!(
-        opened()
+        ui.handed()
             .expect("the viewer was started")
             .ends_with("/minutes.pdf")
     );
@@ -464,7 +444,7 @@ fn open_hands_a_private_copy_to_the_system_viewer_and_never_a_web_document() {
         ui.text_containing("can contact the internet").is_none(),
         "asked once"
     );
-    assert!(opened().expect("opened again").ends_with("/minutes.pdf"));
+    assert!(ui.handed().expect("opened again").ends_with("/minutes.pdf"));
     // A macro workbook is saved only, and says why.
     assert!(
         ui.text_containing("Save only: documents of this kind can carry macros")
@@ -514,7 +494,6 @@ fn an_attached_message_is_read_inside_quietpost_and_loads_nothing() {
 #[cfg(unix)]
 #[test]
 fn a_bad_config_file_gets_a_screen_with_the_line_and_ways_on() {
-    use std::os::unix::fs::PermissionsExt;
     let mut ui = Ui::start_with_config(
         "bad-config",
         Some("[[account]]\nname = \"work\"\nemail = 42\n"),
@@ -526,21 +505,10 @@ fn a_bad_config_file_gets_a_screen_with_the_line_and_ways_on() {
     assert!(said.contains("config.toml"), "{said}");
     assert!(ui.shows("Quit"));
 
-    let bin = ui.dir.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let opener = bin.join("open");
-    std::fs::write(
-        &opener,
-        "#!/bin/sh\nprintf '%s' \"$1\" > \"$(dirname \"$0\")/opened\"\n",
-    )
-    .unwrap();
-    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    ui.install_opener();
     assert_eq!(ui.click("Open the file's folder"), 1);
-    let handed = (0..50)
-        .find_map(|_| {
-            std::thread::sleep(std::time::Duration::from_millis(100));
-            std::fs::read_to_string(bin.join("opened")).ok()
-        })
+    let handed = ui
+        .handed()
         .expect("the folder was handed to the file manager");
     assert!(
         std::path::Path::new(&handed).join("config.toml").is_file(),
@@ -556,7 +524,6 @@ fn a_bad_config_file_gets_a_screen_with_the_line_and_ways_on() {
 #[cfg(unix)]
 #[test]
 fn a_browser_that_cannot_start_leaves_the_link_in_the_dialog() {
-    use std::os::unix::fs::PermissionsExt;
     let mut ui = Ui::open_demo("no-browser");
     ui.read("Quiz night: links of every kind");
     ui.send(to_reader(ReaderMessage::Link(5)));
@@ -577,23 +544,10 @@ fn a_browser_that_cannot_start_leaves_the_link_in_the_dialog() {
     );
     assert!(ui.shows("Copy link"));
 
-    let bin = ui.dir.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let opener = bin.join("open");
-    std::fs::write(
-        &opener,
-        "#!/bin/sh\nprintf '%s' \"$1\" > \"$(dirname \"$0\")/opened\"\n",
-    )
-    .unwrap();
-    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    ui.install_opener();
     ui.click("Open in browser");
     assert_eq!(ui.mailbox().dialog(), None);
-    let handed = (0..50)
-        .find_map(|_| {
-            std::thread::sleep(std::time::Duration::from_millis(100));
-            std::fs::read_to_string(bin.join("opened")).ok()
-        })
-        .expect("the browser was started");
+    let handed = ui.handed().expect("the browser was started");
     assert_eq!(handed, "https://pub.example/results");
 }
 

@@ -113,6 +113,30 @@ impl Ui {
         ui.find(label).is_ok()
     }
 
+    /// Makes the window's opener (`DIR/bin/open`, see `start`) a stand-in that notes what it
+    /// was handed, in `DIR/bin/opened`.
+    #[cfg(unix)]
+    pub fn install_opener(&self) {
+        use std::os::unix::fs::PermissionsExt;
+        let bin = self.dir.join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let opener = bin.join("open");
+        std::fs::write(
+            &opener,
+            "#!/bin/sh\nprintf '%s' \"$1\" > \"$(dirname \"$0\")/opened\"\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    /// What the stand-in opener was handed (waiting up to five seconds for it to run).
+    pub fn handed(&self) -> Option<String> {
+        (0..50).find_map(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            std::fs::read_to_string(self.dir.join("bin/opened")).ok()
+        })
+    }
+
     /// The first text on screen that contains `part`.
     pub fn text_containing(&self, part: &str) -> Option<String> {
         let mut ui = simulator(self.app.view());

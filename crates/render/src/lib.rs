@@ -14,6 +14,7 @@ mod auth;
 mod clean;
 mod css;
 mod encoded;
+mod flowed;
 mod header;
 mod html;
 mod idn;

@@ -8,7 +8,8 @@ use std::borrow::Cow;
 
 /// One piece of the displayed body, in order.
 pub enum Piece<'m> {
-    Text(&'m str),
+    /// Plain text (a flowed one already made back into paragraphs).
+    Text(Cow<'m, str>),
     /// Index into [`Walk::html`].
     Html(usize),
     /// A message forwarded inline: its headers are shown as a block before its body.
@@ -224,7 +225,7 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
                     let text: &'m str = text.as_ref();
                     match unsplit_html(text) {
                         Some((at, html)) => {
-                            w.body.push(Piece::Text(&text[..at]));
+                            w.body.push(Piece::Text(Cow::Borrowed(&text[..at])));
                             w.html.push(Cow::Owned(html));
                             w.html_base.push(part_base(msg, part));
                             w.body.push(Piece::Html(w.html.len() - 1));
@@ -233,7 +234,11 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
                                     .to_owned(),
                             );
                         }
-                        None => w.body.push(Piece::Text(text)),
+                        None => w.body.push(Piece::Text(crate::flowed::unflow(
+                            text,
+                            part.content_type().and_then(|c| c.attribute("format")),
+                            part.content_type().and_then(|c| c.attribute("delsp")),
+                        ))),
                     }
                 }
                 if role == Role::Display && !text.is_empty() && charset_suspect(part, text) {
@@ -262,8 +267,9 @@ pub fn walk<'m>(root: &'m Message<'m>, limits: &Limits) -> Walk<'m> {
                             .to_owned(),
                     );
                 }
-                w.body
-                    .push(Piece::Text(std::str::from_utf8(data).unwrap_or_default()));
+                w.body.push(Piece::Text(Cow::Borrowed(
+                    std::str::from_utf8(data).unwrap_or_default(),
+                )));
             }
             PartType::Binary(_) | PartType::InlineBinary(_) => {
                 push_attachment(&mut w, msg, part, full_type.clone(), index, limits);

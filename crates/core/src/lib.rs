@@ -12,6 +12,7 @@
 //! runs over — it names through the re-exports here; every operation is a core function.
 
 pub mod accounts;
+pub mod appearance;
 pub mod autoconfig;
 pub mod compose;
 pub mod demo;

@@ -4,6 +4,7 @@
 //! never do I/O of any kind: no network, no disk, no async runtime, no GUI.
 
 pub mod account;
+pub mod appearance;
 pub mod connection;
 pub mod ledger;
 pub mod mailbox;
@@ -13,6 +14,7 @@ pub mod sender;
 pub mod text;
 
 pub use account::{Account, PasswordSource, RemoteContent, Server};
+pub use appearance::{Appearance, ThemeChoice};
 pub use connection::{BadFingerprint, BadProxy, Fingerprint, Protocol, Route, Security};
 pub use ledger::{LedgerEntry, LedgerState};
 pub use mailbox::{

@@ -4,6 +4,7 @@
 //! Directories it creates are 0700 and files 0600; no secret is ever written to a file; a
 //! configuration that does not parse is reported with its line and never overwritten.
 
+pub mod appearance;
 pub mod cache;
 pub mod config;
 pub mod credentials;

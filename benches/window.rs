@@ -257,6 +257,7 @@ fn ours(dir: &Path) {
         temp: dir.to_owned(),
         notices: Vec::new(),
         opener: quietpost::system::Opener::program("/bin/false"),
+        appearance: quietpost_model::Appearance::default(),
     };
     let start = Instant::now();
     let (app, task) = App::new(launch);

@@ -12,7 +12,7 @@ use iced::widget::{center, text};
 use iced::{Element, Subscription, Task};
 use quietpost_core::engine::{self, EngineOptions};
 use quietpost_core::{Paths, StoreError};
-use quietpost_model::Account;
+use quietpost_model::{Account, Appearance, ThemeChoice};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -31,6 +31,8 @@ pub struct Launch {
     pub notices: Vec<String>,
     /// What attachments and links are handed to (the platform's opener).
     pub opener: crate::system::Opener,
+    /// How the window looked when it was last closed: theme, zoom, pane widths.
+    pub appearance: Appearance,
 }
 
 impl Launch {
@@ -43,9 +45,11 @@ impl Launch {
                     .or_else(|| Some(u.home_dir().to_owned()))
             })
             .unwrap_or_else(|| paths.data.join("downloads"));
+        let appearance = quietpost_core::appearance::load(&paths);
         Launch {
             // Inside Quietpost's own (0700) cache directory, not the shared temp directory.
             temp: paths.cache.join("opened"),
+            appearance,
             paths,
             demo,
             downloads,
@@ -99,6 +103,9 @@ pub enum Message {
     Failure(FailureAction),
     /// The folder was handed to the file manager (or could not be).
     FolderShown(Result<(), crate::backend::Error>),
+    /// The appearance was saved for the next start (or could not be: it is only how the
+    /// window looks, so the window goes on as it is).
+    AppearanceSaved(Result<(), crate::backend::Error>),
 }
 
 /// What an account's sync reports to the window.
@@ -126,7 +133,38 @@ impl App {
         } else {
             app.open_configured()
         };
-        (app, task)
+        (app, Task::batch([task, fit_to_screen()]))
+    }
+
+    /// The theme chosen (`None`: the desktop's light or dark).
+    pub fn theme(&self) -> Option<iced::Theme> {
+        match self.launch.appearance.theme {
+            ThemeChoice::System => theme::system(),
+            ThemeChoice::Light => Some(iced::Theme::Light),
+            ThemeChoice::Dark => Some(iced::Theme::Dark),
+        }
+    }
+
+    /// Every text and pane scaled by the zoom (Ctrl + and Ctrl −).
+    pub fn scale_factor(&self) -> f32 {
+        self.launch.appearance.zoom
+    }
+
+    pub fn appearance(&self) -> &Appearance {
+        &self.launch.appearance
+    }
+
+    /// A new appearance: shown at once, saved for the next start.
+    fn set_appearance(&mut self, appearance: Appearance) -> Task<Message> {
+        let appearance = appearance.sane();
+        if appearance == self.launch.appearance {
+            return Task::none();
+        }
+        self.launch.appearance = appearance;
+        Task::perform(
+            crate::backend::save_appearance(self.launch.paths.clone(), appearance),
+            Message::AppearanceSaved,
+        )
     }
 
     /// The mailbox of the configured accounts, or the welcome screen when there is none: the
@@ -208,7 +246,8 @@ impl App {
 
     fn open_accounts(&mut self, accounts: Vec<Account>) -> Task<Message> {
         let cache = quietpost_core::Mailbox::file(&self.launch.paths);
-        let (mailbox, task) = Mailbox::new(self.places(cache), accounts, false);
+        let (mailbox, task) =
+            Mailbox::new(self.places(cache), accounts, false, &self.launch.appearance);
         self.show_mailbox(mailbox);
         task.map(Message::Mailbox)
     }
@@ -259,6 +298,7 @@ impl App {
                     self.places(cache),
                     vec![quietpost_core::demo::account()],
                     true,
+                    &self.launch.appearance,
                 );
                 self.show_mailbox(mailbox);
                 task.map(Message::Mailbox)
@@ -276,6 +316,25 @@ impl App {
             }
             Message::Mailbox(m) => self.mailbox(m),
             Message::Shortcut(Shortcut::Quit) => iced::exit(),
+            Message::Shortcut(Shortcut::ZoomIn) => {
+                self.set_appearance(self.launch.appearance.zoomed(true))
+            }
+            Message::Shortcut(Shortcut::ZoomOut) => {
+                self.set_appearance(self.launch.appearance.zoomed(false))
+            }
+            Message::Shortcut(Shortcut::ZoomReset) => self.set_appearance(Appearance {
+                zoom: 1.0,
+                ..self.launch.appearance
+            }),
+            Message::AppearanceSaved(result) => {
+                if let Err(e) = result {
+                    tracing::warn!(
+                        "the window's appearance could not be saved: {}",
+                        crate::wording::app_error(&e)
+                    );
+                }
+                Task::none()
+            }
             Message::Shortcut(Shortcut::NextField) => iced::widget::operation::focus_next(),
             Message::Shortcut(Shortcut::PreviousField) => iced::widget::operation::focus_previous(),
             Message::Shortcut(s) => self.mailbox(mailbox::Message::Shortcut(s)),
@@ -337,6 +396,14 @@ impl App {
         match event {
             Some(mailbox::Event::Quit) => iced::exit(),
             Some(mailbox::Event::AddAccount) => Task::batch([task, self.open_wizard()]),
+            Some(mailbox::Event::Resized { folders, list }) => {
+                let appearance = Appearance {
+                    folders_width: folders,
+                    list_share: list,
+                    ..self.launch.appearance
+                };
+                Task::batch([task, self.set_appearance(appearance)])
+            }
             Some(mailbox::Event::Changed) => {
                 for (_, handle) in &self.engines {
                     handle.send(engine::Command::SyncNow);
@@ -554,14 +621,43 @@ pub fn run(launch: Launch) -> iced::Result {
     iced::application(move || App::new(launch.clone()), App::update, App::view)
         .title(App::title)
         .subscription(App::subscription)
-        .theme(|_: &App| theme::system())
+        .theme(App::theme)
+        .scale_factor(App::scale_factor)
         .settings(iced::Settings {
             default_text_size: theme::TEXT_SIZE.into(),
             ..iced::Settings::default()
         })
+        .window(iced::window::Settings {
+            size: DEFAULT_SIZE,
+            min_size: Some(MIN_SIZE),
+            ..iced::window::Settings::default()
+        })
         .font(theme::REGULAR_BYTES)
         .font(theme::BOLD_BYTES)
         .default_font(theme::FONT)
-        .window_size((1280.0, 800.0))
         .run()
+}
+
+/// The window's size at the start, unless the screen is smaller.
+pub const DEFAULT_SIZE: iced::Size = iced::Size::new(1280.0, 800.0);
+/// Below this the panes cannot show a sender, a subject and a message side by side.
+pub const MIN_SIZE: iced::Size = iced::Size::new(800.0, 500.0);
+
+/// On a screen smaller than the default size, the window is made to fit it (nine tenths of
+/// it, never below the minimum).
+fn fit_to_screen() -> Task<Message> {
+    iced::window::latest().and_then(|id| {
+        iced::window::monitor_size(id).and_then(move |screen| {
+            if screen.width >= DEFAULT_SIZE.width && screen.height >= DEFAULT_SIZE.height {
+                return Task::none();
+            }
+            iced::window::resize(
+                id,
+                iced::Size::new(
+                    (screen.width * 0.9).clamp(MIN_SIZE.width, DEFAULT_SIZE.width),
+                    (screen.height * 0.9).clamp(MIN_SIZE.height, DEFAULT_SIZE.height),
+                ),
+            )
+        })
+    })
 }

@@ -108,6 +108,17 @@ pub async fn act(
     Ok(reading::act(cache, id, verb).await?)
 }
 
+/// Remembers how the window looks for the next start (off the window's thread).
+pub async fn save_appearance(
+    paths: Paths,
+    appearance: quietpost_model::Appearance,
+) -> Result<(), Error> {
+    tokio::task::spawn_blocking(move || quietpost_core::appearance::save(&paths, &appearance))
+        .await
+        .map_err(|e| Error::Launch(Arc::new(std::io::Error::other(e.to_string()))))??;
+    Ok(())
+}
+
 /// Takes an action back; `false` when it is too late (the server already has it).
 pub async fn undo(cache: PathBuf, undo: quietpost_core::sync::Undo) -> Result<bool, Error> {
     Ok(reading::undo(cache, undo).await?)

@@ -23,6 +23,13 @@ pub enum Shortcut {
     Quit,
     /// Take back the last action (Ctrl+Z).
     Undo,
+    /// Everything larger (Ctrl + or Ctrl =), smaller (Ctrl −), as the desktop sets it (Ctrl 0).
+    ZoomIn,
+    ZoomOut,
+    ZoomReset,
+    /// F6 and Shift+F6: the next or previous pane (folders, list, message).
+    NextPane,
+    PreviousPane,
     /// Tab and Shift+Tab: the next or previous field.
     NextField,
     PreviousField,
@@ -41,7 +48,9 @@ pub const HELP: &[(&str, &str)] = &[
     ("?", "This help"),
     ("Esc", "Close a dialog or the search"),
     ("Ctrl+Z", "Undo the last action (a few seconds)"),
+    ("F6", "Next pane: folders, list, message"),
     ("Tab", "Next field"),
+    ("Ctrl+  Ctrl−  Ctrl+0", "Larger, smaller, usual size"),
     ("Ctrl+Q", "Quit"),
 ];
 
@@ -55,6 +64,21 @@ pub fn shortcut(
 ) -> Option<Shortcut> {
     use Shortcut::*;
     if modifiers.command() || modifiers.control() {
+        // Zoom by the character the layout makes ("+" is a key of its own on many layouts),
+        // or the keypad's keys.
+        let zoom = |k: &Key| match k.as_ref() {
+            Key::Character("+" | "=") => Some(ZoomIn),
+            Key::Character("-" | "\u{2212}") => Some(ZoomOut),
+            Key::Character("0") => Some(ZoomReset),
+            _ => None,
+        };
+        if let Some(z) = zoom(produced).or_else(|| zoom(key)).or(match physical {
+            Physical::Code(keyboard::key::Code::NumpadAdd) => Some(ZoomIn),
+            Physical::Code(keyboard::key::Code::NumpadSubtract) => Some(ZoomOut),
+            _ => None,
+        }) {
+            return Some(z);
+        }
         return match key.to_latin(physical) {
             Some('q') => Some(Quit),
             Some('f') => Some(Search),
@@ -74,6 +98,8 @@ pub fn shortcut(
             Named::Enter => Some(Open),
             Named::Delete => Some(Delete),
             Named::Escape => Some(Close),
+            Named::F6 if modifiers.shift() => Some(PreviousPane),
+            Named::F6 => Some(NextPane),
             _ => None,
         };
     }
@@ -114,9 +140,18 @@ pub fn from_event(
     let s = shortcut(&key, &modified_key, physical_key, modifiers)?;
     match (status, s) {
         (event::Status::Ignored, _)
-        | (_, Shortcut::Quit | Shortcut::Close | Shortcut::NextField | Shortcut::PreviousField) => {
-            Some(s)
-        }
+        | (
+            _,
+            Shortcut::Quit
+            | Shortcut::Close
+            | Shortcut::NextField
+            | Shortcut::PreviousField
+            | Shortcut::NextPane
+            | Shortcut::PreviousPane
+            | Shortcut::ZoomIn
+            | Shortcut::ZoomOut
+            | Shortcut::ZoomReset,
+        ) => Some(s),
         (event::Status::Captured, _) => None,
     }
 }
@@ -189,6 +224,40 @@ mod tests {
             Some(Shortcut::Search)
         );
         assert_eq!(shortcut(&ch("а"), &ch("а"), f, Modifiers::empty()), None);
+    }
+
+    #[test]
+    fn zoom_follows_the_character_and_the_keypad() {
+        let ctrl = Modifiers::CTRL;
+        // US: Ctrl+= (no Shift needed) and Ctrl+Shift+= ("+").
+        assert_eq!(plain("=", ctrl), Some(Shortcut::ZoomIn));
+        assert_eq!(
+            shortcut(&ch("="), &ch("+"), ANY, ctrl | Modifiers::SHIFT),
+            Some(Shortcut::ZoomIn)
+        );
+        // German: "+" has its own key.
+        assert_eq!(plain("+", ctrl), Some(Shortcut::ZoomIn));
+        assert_eq!(plain("-", ctrl), Some(Shortcut::ZoomOut));
+        assert_eq!(plain("0", ctrl), Some(Shortcut::ZoomReset));
+        let add = Physical::Code(keyboard::key::Code::NumpadAdd);
+        assert_eq!(
+            shortcut(&ch("+"), &ch("+"), add, ctrl),
+            Some(Shortcut::ZoomIn)
+        );
+        assert_eq!(
+            plain("-", Modifiers::empty()),
+            None,
+            "a plain minus is text"
+        );
+        let f6 = Key::Named(Named::F6);
+        assert_eq!(
+            shortcut(&f6, &f6, ANY, Modifiers::empty()),
+            Some(Shortcut::NextPane)
+        );
+        assert_eq!(
+            shortcut(&f6, &f6, ANY, Modifiers::SHIFT),
+            Some(Shortcut::PreviousPane)
+        );
     }
 
     #[test]

@@ -82,6 +82,43 @@ pub fn pane(theme: &Theme) -> container::Style {
     }
 }
 
+/// A pane with nothing of its own to draw (its background is the window's).
+pub fn plain(_theme: &Theme) -> container::Style {
+    container::Style::default()
+}
+
+/// The folder pane shown over the list in a narrow window: lifted above it.
+pub fn floating_pane(theme: &Theme) -> container::Style {
+    let p = theme.extended_palette();
+    container::Style {
+        background: Some(Background::Color(p.background.base.color)),
+        text_color: Some(p.background.base.text),
+        border: Border::default().width(1).color(p.background.strong.color),
+        shadow: iced::Shadow {
+            color: Color::from_rgba(0.0, 0.0, 0.0, 0.3),
+            offset: iced::Vector::new(2.0, 0.0),
+            blur_radius: 12.0,
+        },
+        ..container::Style::default()
+    }
+}
+
+/// A pane's style, with a visible ring when it has the keyboard (after F6).
+pub fn focusable(
+    style: fn(&Theme) -> container::Style,
+    focused: bool,
+) -> impl Fn(&Theme) -> container::Style {
+    move |theme: &Theme| {
+        let mut s = style(theme);
+        if focused {
+            s.border = Border::default()
+                .width(2)
+                .color(theme.extended_palette().primary.base.color);
+        }
+        s
+    }
+}
+
 /// A dialog over the window.
 pub fn dialog(theme: &Theme) -> container::Style {
     let p = theme.extended_palette();
@@ -124,6 +161,11 @@ pub fn muted(theme: &Theme) -> iced::widget::text::Style {
     iced::widget::text::Style {
         color: Some(readable(soft, &backgrounds(theme))),
     }
+}
+
+/// The muted text colour, for widgets that take a colour (the ellipsis).
+pub fn muted_color(theme: &Theme) -> Color {
+    muted(theme).color.unwrap_or(theme.palette().text)
 }
 
 /// The backgrounds text is drawn on: the window (and dialogs), the folder pane, a hovered row

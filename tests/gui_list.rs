@@ -286,3 +286,255 @@ fn the_selection_follows_the_message_shown_across_search_escape_and_folders() {
     assert!(matches!(ui.mailbox().reader(), Reader::Empty));
     assert!(ui.mailbox().selected().is_none());
 }
+
+/// Every size class, from a wide screen to the smallest window: the panes fit the window, and
+/// each row in view shows its sender and subject whole or cut with "…", never clipped
+/// mid-letter (no text narrower than the text needs, none spilling out of the list). Under
+/// 1000 px the folders fold away behind a button above the list.
+#[test]
+fn every_window_size_shows_each_row_whole_or_with_an_ellipsis() {
+    use quietpost::screen::mailbox::{FOLD_BELOW, Widths, layout};
+    let defaults = quietpost_model::Appearance::default();
+    let wanted = Widths {
+        folders: defaults.folders_width,
+        list: defaults.list_share,
+    };
+    for width in [1920.0, 1280.0, 1024.0, 800.0] {
+        let mut ui = Ui::open_demo(&format!("sizes-{width}"));
+        let mut window = Window::new((width, 800.0));
+        window.refresh(&ui.app);
+        let l = layout(width, wanted);
+        assert_eq!(l.folders.is_none(), width < FOLD_BELOW, "{width}");
+        assert!(l.list >= 280.0 && l.reader >= 360.0, "{width}: {l:?}");
+        let left = l.folders.map_or(0.0, |f| f + 7.0);
+        let right = left + l.list;
+        let texts = window.texts(&ui.app);
+        let in_list: Vec<_> = texts
+            .iter()
+            .filter(|(t, b)| {
+                b.x >= left && b.x < right && b.y > 60.0 && b.y < 770.0 && !t.is_empty()
+            })
+            .collect();
+        assert!(
+            in_list.len() > 20,
+            "{width}: {} texts in the list",
+            in_list.len()
+        );
+        for (t, b) in &in_list {
+            // The narrowest this text can be drawn (the list uses 12 and 13 px, regular and
+            // bold): wider than its bounds means it was clipped.
+            let least = [(12.0, false), (13.0, false), (12.0, true), (13.0, true)]
+                .into_iter()
+                .map(|(size, bold)| gui::natural_width(t, size, bold))
+                .fold(f32::INFINITY, f32::min);
+            assert!(
+                least <= b.width + 0.5,
+                "{width}: {t:?} is clipped ({least:.0} px of text in {:.0} px)",
+                b.width
+            );
+            assert!(
+                b.x + b.width <= right + 0.5,
+                "{width}: {t:?} spills out: {b:?}"
+            );
+            assert!(b.height < 24.0, "{width}: {t:?} wraps: {b:?}");
+        }
+        // Each row in view says who sent it and what it is about (whole or with "…").
+        for r in ui.mailbox().rows().iter().take(8) {
+            let subject = r.summary.subject.as_str();
+            assert!(
+                in_list.iter().any(|(t, _)| t == subject
+                    || (t.ends_with('…') && subject.starts_with(t.trim_end_matches('…')))),
+                "{width}: the subject {subject:?} is not in the list"
+            );
+        }
+        let has = |window: &mut Window, ui: &Ui, label: &str| {
+            window.texts(&ui.app).iter().any(|(t, _)| t == label)
+        };
+        let folded = has(&mut window, &ui, "Folders");
+        assert_eq!(folded, width < FOLD_BELOW, "{width}");
+        if folded {
+            // The folders, over the list; choosing one folds them away again.
+            assert!(!has(&mut window, &ui, "Trash"));
+            let button = window.bounds_of(&ui.app, "Folders").unwrap().center();
+            window.click_at(&mut ui, button);
+            assert!(has(&mut window, &ui, "Add your account"));
+            let trash = window.bounds_of(&ui.app, "Trash").unwrap().center();
+            window.click_at(&mut ui, trash);
+            assert!(
+                !has(&mut window, &ui, "Add your account"),
+                "the folders stay open"
+            );
+            let total = ui
+                .mailbox()
+                .folders()
+                .iter()
+                .find(|f| f.label == "Trash")
+                .unwrap()
+                .total;
+            assert_eq!(ui.mailbox().rows().len() as u64, total);
+        }
+    }
+}
+
+/// The dividers move the panes, within bounds, and the widths are remembered for the next
+/// start (window.toml).
+#[test]
+fn dragging_a_divider_resizes_the_panes_and_is_remembered() {
+    use quietpost::screen::mailbox::Splitter;
+    let mut ui = Ui::open_demo("dividers");
+    let mut window = Window::new((1280.0, 800.0));
+    window.refresh(&ui.app);
+    let folder_x = |window: &mut Window, ui: &Ui| window.bounds_of(&ui.app, "Inbox").unwrap().x;
+    let list_title_x = |window: &mut Window, ui: &Ui| {
+        window
+            .texts(&ui.app)
+            .into_iter()
+            .find(|(t, _)| t == "Search  /")
+            .unwrap()
+            .1
+            .x
+    };
+    let before = list_title_x(&mut window, &ui);
+    window.send(
+        &mut ui,
+        Message::Mailbox(Mailbox::DragStart(Splitter::Folders)),
+    );
+    window.send(
+        &mut ui,
+        Message::Mailbox(Mailbox::Dragged(iced::Point::new(300.0, 400.0))),
+    );
+    window.send(&mut ui, Message::Mailbox(Mailbox::DragEnd));
+    let after = list_title_x(&mut window, &ui);
+    // The folders 90 px wider; the list's right edge (where the button is) moves by that, less
+    // the list's share (0.4) of what the folders took.
+    assert!(
+        (after - before - 54.0).abs() < 1.0,
+        "the list's edge moved from {before} to {after}"
+    );
+    assert!(folder_x(&mut window, &ui) < 50.0);
+    // Far beyond the window: held at the widest a folder pane gets.
+    window.send(
+        &mut ui,
+        Message::Mailbox(Mailbox::DragStart(Splitter::Folders)),
+    );
+    window.send(
+        &mut ui,
+        Message::Mailbox(Mailbox::Dragged(iced::Point::new(5000.0, 400.0))),
+    );
+    window.send(&mut ui, Message::Mailbox(Mailbox::DragEnd));
+    ui.run(iced::Task::none());
+    let saved = quietpost_store::appearance::load(&ui.launch.paths);
+    assert_eq!(saved.folders_width, 400.0);
+    assert_eq!(ui.app.appearance().folders_width, 400.0);
+    // The list's divider: the list takes half of what the folders leave.
+    let l = quietpost::screen::mailbox::layout(
+        1280.0,
+        quietpost::screen::mailbox::Widths {
+            folders: 400.0,
+            list: saved.list_share,
+        },
+    );
+    let left = l.folders.unwrap() + 7.0;
+    let both = l.list + l.reader;
+    window.send(
+        &mut ui,
+        Message::Mailbox(Mailbox::DragStart(Splitter::List { left, both })),
+    );
+    window.send(
+        &mut ui,
+        Message::Mailbox(Mailbox::Dragged(iced::Point::new(left + both / 2.0, 300.0))),
+    );
+    window.send(&mut ui, Message::Mailbox(Mailbox::DragEnd));
+    assert!((ui.app.appearance().list_share - 0.5).abs() < 0.01);
+    assert!((quietpost_store::appearance::load(&ui.launch.paths).list_share - 0.5).abs() < 0.01);
+}
+
+/// Ctrl + and Ctrl − zoom everything by steps, remembered; Ctrl 0 is the usual size again.
+#[test]
+fn zoom_is_a_step_at_a_time_and_remembered() {
+    let mut ui = Ui::open_demo("zoom");
+    assert_eq!(ui.app.scale_factor(), 1.0);
+    ui.send(Message::Shortcut(Shortcut::ZoomIn));
+    ui.send(Message::Shortcut(Shortcut::ZoomIn));
+    assert_eq!(ui.app.scale_factor(), 1.25);
+    assert_eq!(
+        quietpost_store::appearance::load(&ui.launch.paths).zoom,
+        1.25
+    );
+    ui.send(Message::Shortcut(Shortcut::ZoomOut));
+    assert_eq!(ui.app.scale_factor(), 1.1);
+    ui.send(Message::Shortcut(Shortcut::ZoomReset));
+    assert_eq!(ui.app.scale_factor(), 1.0);
+    assert_eq!(
+        quietpost_store::appearance::load(&ui.launch.paths).zoom,
+        1.0
+    );
+}
+
+/// F6 moves the keyboard between the panes, visibly; in the folder pane the arrows go through
+/// the folders; the message text takes the keyboard in the reader.
+#[test]
+fn f6_moves_between_folders_list_and_reader() {
+    use quietpost::screen::mailbox::Pane;
+    let mut ui = Ui::open_demo("panes");
+    assert_eq!(ui.mailbox().focus(), Pane::List);
+    ui.send(Message::Shortcut(Shortcut::NextPane));
+    assert_eq!(ui.mailbox().focus(), Pane::Reader);
+    ui.send(Message::Shortcut(Shortcut::NextPane));
+    assert_eq!(ui.mailbox().focus(), Pane::Folders);
+    let inbox = ui.mailbox().rows().len();
+    ui.send(Message::Shortcut(Shortcut::Next));
+    let second = &ui.mailbox().folders()[1];
+    assert_ne!(
+        ui.mailbox().rows().len(),
+        inbox,
+        "the arrow chose {}",
+        second.label
+    );
+    ui.send(Message::Shortcut(Shortcut::Previous));
+    assert_eq!(ui.mailbox().rows().len(), inbox);
+    // Enter: into the list, where the arrows go through messages again.
+    ui.send(Message::Shortcut(Shortcut::Open));
+    assert_eq!(ui.mailbox().focus(), Pane::List);
+    ui.send(Message::Shortcut(Shortcut::Next));
+    assert_eq!(
+        ui.mailbox().selected().map(|r| r.id),
+        Some(ui.mailbox().rows()[0].id)
+    );
+    ui.send(Message::Shortcut(Shortcut::PreviousPane));
+    assert_eq!(ui.mailbox().focus(), Pane::Folders);
+}
+
+/// On a wide screen the text keeps a readable measure: the page is never wider than about 80
+/// characters, and a 72-column line fits on one line.
+#[test]
+fn the_reader_keeps_a_readable_measure_on_a_wide_screen() {
+    use quietpost::screen::mailbox::reader::MEASURE;
+    let line = "I can write the migration note this week, and send it to the list then. ";
+    let line = line.trim_end().to_owned() + "!";
+    assert_eq!(line.chars().count(), 72);
+    assert!(
+        gui::natural_width(&line, quietpost::theme::TEXT_SIZE, false) < MEASURE - 32.0,
+        "a 72-column line wraps"
+    );
+    let eighty = "abcdefghij".repeat(10);
+    let w = gui::natural_width(&eighty[..90], quietpost::theme::TEXT_SIZE, false);
+    assert!(
+        w > MEASURE - 32.0,
+        "the measure holds more than 90 characters: {w}"
+    );
+    let mut ui = Ui::open_demo("measure");
+    let mut window = Window::new((1920.0, 1000.0));
+    ui.read("Your account has been limited");
+    window.refresh(&ui.app);
+    let subject = window.bounds_of(&ui.app, "Your account has been limited");
+    let date = window
+        .texts(&ui.app)
+        .into_iter()
+        .filter(|(t, _)| t.contains("Look-alike letters"))
+        .map(|(_, b)| b)
+        .next()
+        .expect("a badge");
+    assert!(subject.is_some());
+    assert!(date.width <= MEASURE, "{date:?}");
+}

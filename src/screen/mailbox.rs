@@ -4,6 +4,7 @@
 mod panes;
 pub mod reader;
 
+pub use panes::{FOLD_BELOW, Layout, layout};
 pub use reader::{Reader, Reading, Remote, annotate};
 
 use crate::backend::{self, Error, FolderItem};
@@ -59,6 +60,43 @@ pub struct Mailbox {
     notice: Option<Notice>,
     /// What the sync is doing, in words (per account).
     pub status: Vec<(String, String)>,
+    /// The widths the person gave the panes (the view fits them to the window).
+    widths: Widths,
+    /// The divider being dragged, if one is.
+    drag: Option<Splitter>,
+    /// In a narrow window the folders fold away: shown over the list while this is set.
+    folders_open: bool,
+    /// The pane the keyboard is in (F6 moves it), and whether to show it (after F6).
+    focus: Pane,
+    focus_shown: bool,
+}
+
+/// The widths the person gave the panes by dragging their dividers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Widths {
+    /// The folder pane, in logical pixels.
+    pub folders: f32,
+    /// The list's share of the width the folders leave.
+    pub list: f32,
+}
+
+/// A divider between two panes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Splitter {
+    /// Between the folders and the list.
+    Folders,
+    /// Between the list and the reader: where the list starts and how wide list and reader
+    /// are together (as laid out when the drag started).
+    List { left: f32, both: f32 },
+}
+
+/// The panes the keyboard moves between (F6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    Folders,
+    #[default]
+    List,
+    Reader,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +140,12 @@ pub enum Message {
     ClearSearch,
     DismissNotice,
     AddAccount,
+    /// A divider is pressed, the pointer moves (window coordinates) with it, it is let go.
+    DragStart(Splitter),
+    Dragged(iced::Point),
+    DragEnd,
+    /// The folder pane, folded away in a narrow window, shown or hidden.
+    ToggleFolders,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,12 +159,17 @@ pub enum Act {
 }
 
 /// What the mailbox asks of the app.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// Actions were taken: sync them now.
     Changed,
     AddAccount,
     Quit,
+    /// The panes were given new widths: remember them.
+    Resized {
+        folders: f32,
+        list: f32,
+    },
 }
 
 /// An action the person can still take back, and until when.
@@ -139,7 +188,12 @@ const FIRST_PAGE: usize = 200;
 const SEARCH_ID: &str = "search";
 
 impl Mailbox {
-    pub fn new(places: Places, accounts: Vec<Account>, demo: bool) -> (Mailbox, Task<Message>) {
+    pub fn new(
+        places: Places,
+        accounts: Vec<Account>,
+        demo: bool,
+        appearance: &quietpost_model::Appearance,
+    ) -> (Mailbox, Task<Message>) {
         let mailbox = Mailbox {
             places,
             accounts,
@@ -158,6 +212,14 @@ impl Mailbox {
             browser_failed: false,
             notice: None,
             status: Vec::new(),
+            widths: Widths {
+                folders: appearance.folders_width,
+                list: appearance.list_share,
+            },
+            drag: None,
+            folders_open: false,
+            focus: Pane::List,
+            focus_shown: false,
         };
         let task = mailbox.load_folders();
         (mailbox, task)
@@ -264,6 +326,7 @@ impl Mailbox {
             Message::FoldersLoaded(Err(e)) => self.fail(e),
             Message::SelectFolder(i) => {
                 self.folder = Some(i);
+                self.folders_open = false;
                 self.search = None;
                 self.results = None;
                 self.selected = None;
@@ -297,7 +360,10 @@ impl Mailbox {
                 };
                 Task::none()
             }
-            Message::Select(i) => self.select(i),
+            Message::Select(i) => {
+                self.focus = Pane::List;
+                self.select(i)
+            }
             Message::Reader(message) => {
                 let cx = reader::Context {
                     places: &self.places,
@@ -381,8 +447,92 @@ impl Mailbox {
                 Task::none()
             }
             Message::AddAccount => return (Task::none(), Some(Event::AddAccount)),
+            Message::DragStart(splitter) => {
+                self.drag = Some(splitter);
+                Task::none()
+            }
+            Message::Dragged(at) => {
+                match self.drag {
+                    Some(Splitter::Folders) => self.widths.folders = at.x,
+                    Some(Splitter::List { left, both }) if both > 0.0 => {
+                        self.widths.list = (at.x - left) / both;
+                    }
+                    _ => {}
+                }
+                self.widths = self.sane_widths();
+                Task::none()
+            }
+            Message::DragEnd => {
+                if self.drag.take().is_some() {
+                    return (
+                        Task::none(),
+                        Some(Event::Resized {
+                            folders: self.widths.folders,
+                            list: self.widths.list,
+                        }),
+                    );
+                }
+                Task::none()
+            }
+            Message::ToggleFolders => {
+                self.folders_open = !self.folders_open;
+                Task::none()
+            }
         };
         (task, None)
+    }
+
+    /// The widths brought into the range the appearance keeps.
+    fn sane_widths(&self) -> Widths {
+        let a = quietpost_model::Appearance {
+            folders_width: self.widths.folders,
+            list_share: self.widths.list,
+            ..Default::default()
+        }
+        .sane();
+        Widths {
+            folders: a.folders_width,
+            list: a.list_share,
+        }
+    }
+
+    /// The pane the keyboard is in.
+    pub fn focus(&self) -> Pane {
+        self.focus
+    }
+
+    /// Moves the keyboard to the next (or previous) pane, skipping the folders while they
+    /// are folded away: the text of a message takes the keyboard (arrows scroll and select),
+    /// the other panes leave it to the shortcuts.
+    fn move_focus(&mut self, forward: bool) -> Task<Message> {
+        let order = [Pane::Folders, Pane::List, Pane::Reader];
+        let i = order.iter().position(|p| *p == self.focus).unwrap_or(1);
+        let next = if forward { (i + 1) % 3 } else { (i + 2) % 3 };
+        self.focus = order[next];
+        self.focus_shown = true;
+        match self.focus {
+            Pane::Reader if matches!(self.reader(), Reader::Open(_)) => focus(reader::BODY_ID),
+            // Nothing focusable has this id: whatever had the keyboard lets it go.
+            _ => focus(LIST_ID),
+        }
+    }
+
+    /// The next or previous folder, for the keyboard in the folder pane.
+    fn step_folder(&mut self, forward: bool) -> Task<Message> {
+        let n = self.folders.len();
+        if n == 0 {
+            return Task::none();
+        }
+        let i = match (self.folder, forward) {
+            (Some(i), true) => (i + 1).min(n - 1),
+            (Some(i), false) => i.saturating_sub(1),
+            (None, _) => 0,
+        };
+        if Some(i) == self.folder && self.results.is_none() {
+            return Task::none();
+        }
+        let (task, _) = self.update(Message::SelectFolder(i));
+        task
     }
 
     fn fail(&mut self, e: Error) -> Task<Message> {
@@ -442,13 +592,27 @@ impl Mailbox {
         self.undo.is_some()
     }
 
-    /// Time, only while an action can be taken back.
+    /// Time, only while an action can be taken back; the pointer, only while a divider is
+    /// dragged (wherever it goes in the window, over whatever pane).
     pub fn subscription(&self) -> iced::Subscription<Message> {
-        if self.undo.is_some() {
+        let undo = if self.undo.is_some() {
             iced::time::every(Duration::from_millis(500)).map(Message::Tick)
         } else {
             iced::Subscription::none()
-        }
+        };
+        let drag = if self.drag.is_some() {
+            iced::event::listen_with(|event, _, _| match event {
+                iced::Event::Mouse(iced::mouse::Event::CursorMoved { position }) => {
+                    Some(Message::Dragged(position))
+                }
+                iced::Event::Mouse(iced::mouse::Event::ButtonReleased(_))
+                | iced::Event::Mouse(iced::mouse::Event::CursorLeft) => Some(Message::DragEnd),
+                _ => None,
+            })
+        } else {
+            iced::Subscription::none()
+        };
+        iced::Subscription::batch([undo, drag])
     }
 
     /// What the reading pane asked for.
@@ -565,6 +729,16 @@ impl Mailbox {
             };
         }
         let task = match s {
+            Shortcut::Next if self.focus == Pane::Folders => self.step_folder(true),
+            Shortcut::Previous if self.focus == Pane::Folders => self.step_folder(false),
+            Shortcut::Open if self.focus == Pane::Folders => {
+                self.focus = Pane::List;
+                Task::none()
+            }
+            Shortcut::NextPane => self.move_focus(true),
+            Shortcut::PreviousPane => self.move_focus(false),
+            // The window's zoom is the app's.
+            Shortcut::ZoomIn | Shortcut::ZoomOut | Shortcut::ZoomReset => Task::none(),
             Shortcut::Next => {
                 let next = self.selected.map_or(0, |i| i + 1);
                 if next < self.rows.len() {
@@ -597,7 +771,10 @@ impl Mailbox {
                 Task::none()
             }
             Shortcut::Close => {
-                if self.reader.back_to_message() {
+                if self.folders_open {
+                    self.folders_open = false;
+                    Task::none()
+                } else if self.reader.back_to_message() {
                     Task::none()
                 } else if self.search.is_some() || self.results.is_some() {
                     self.clear_search()

@@ -115,7 +115,13 @@ fn cut<P: text::Paragraph<Font = Font>>(
         }
     }
     let shown = if lo == 0 {
-        "…".to_owned()
+        // Not even "…" fits: nothing, rather than a mark drawn over what follows.
+        let mark: P = paragraph("…", font, size);
+        if mark.min_bounds().width <= max_width {
+            "…".to_owned()
+        } else {
+            String::new()
+        }
     } else {
         format!("{}…", content[..boundaries[lo - 1]].trim_end())
     };

@@ -44,6 +44,7 @@ impl Ui {
             notices: Vec::new(),
             // A stand-in that notes what it was given (in DIR/opened), never the desktop's.
             opener: quietpost::system::Opener::program(dir.join("bin/open")),
+            appearance: quietpost_model::Appearance::default(),
         };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)

@@ -1,15 +1,18 @@
 //! The mailbox's panes: folders, the list, the reading pane with its action bar, the status
 //! bar, and the dialogs (a link's confirmation, the shortcuts).
 
-use super::{Act, Dialog, LIST_ID, Mailbox, Message, Notice, Reader, SEARCH_ID, reader};
+use super::{
+    Act, Dialog, LIST_ID, Mailbox, Message, Notice, Pane, Reader, SEARCH_ID, Splitter, Widths,
+    reader,
+};
 use crate::keys::{HELP, Shortcut};
 use crate::theme;
 use crate::widget::message_list;
 use iced::widget::{
-    Id, button, center, column, container, mouse_area, opaque, pick_list, row, rule, scrollable,
-    stack, text, text_input,
+    Id, Space, button, center, column, container, mouse_area, opaque, pick_list, responsive, row,
+    rule, scrollable, stack, text, text_input,
 };
-use iced::{Element, Length};
+use iced::{Element, Length, Size};
 use quietpost_model::Flags;
 
 /// A folder to move a message to, as the "Move to" list shows it.
@@ -25,21 +28,52 @@ impl std::fmt::Display for Destination {
     }
 }
 
+/// Under this window width the folders fold away behind a button above the list.
+pub const FOLD_BELOW: f32 = 1000.0;
+/// A divider's width: the line, and room to grab it.
+const DIVIDER: f32 = 7.0;
+/// The narrowest list and reader: a sender, a subject and a date; a From line and text.
+const MIN_LIST: f32 = 280.0;
+const MIN_READER: f32 = 360.0;
+/// The folder pane shown over the list in a narrow window.
+const FOLDED_WIDTH: f32 = 240.0;
+
+/// The panes' widths in a window `width` wide, from the widths the person gave them: the
+/// folders (none: folded away), the list, the reader.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Layout {
+    pub folders: Option<f32>,
+    pub list: f32,
+    pub reader: f32,
+}
+
+pub fn layout(width: f32, wanted: Widths) -> Layout {
+    let folders = (width >= FOLD_BELOW).then(|| wanted.folders.min(width * 0.25).max(140.0));
+    let both = (width - folders.map_or(0.0, |f| f + DIVIDER) - DIVIDER).max(0.0);
+    let least = MIN_LIST.min(both);
+    let list = (both * wanted.list).clamp(least, (both - MIN_READER).max(least));
+    Layout {
+        folders,
+        list,
+        reader: both - list,
+    }
+}
+
+/// A divider between two panes, dragged to resize them.
+fn divider<'a>(splitter: Splitter) -> Element<'a, Message> {
+    mouse_area(
+        container(rule::vertical(1))
+            .center_x(DIVIDER)
+            .height(Length::Fill),
+    )
+    .interaction(iced::mouse::Interaction::ResizingHorizontally)
+    .on_press(Message::DragStart(splitter))
+    .into()
+}
+
 impl Mailbox {
     pub fn view(&self) -> Element<'_, Message> {
-        let panes = row![
-            container(self.folders_view())
-                .width(210)
-                .height(Length::Fill)
-                .style(theme::pane),
-            rule::vertical(1),
-            container(self.list_view()).width(Length::FillPortion(2)),
-            rule::vertical(1),
-            container(self.reader_view())
-                .width(Length::FillPortion(3))
-                .height(Length::Fill),
-        ]
-        .height(Length::Fill);
+        let panes = responsive(move |size| self.panes(size));
         let main = column![panes, self.status_bar()];
         match self.dialog {
             None => main.into(),
@@ -56,6 +90,59 @@ impl Mailbox {
                 )
             ]
             .into(),
+        }
+    }
+
+    /// The three panes, fitted to the window's size.
+    fn panes(&self, size: Size) -> Element<'_, Message> {
+        let l = layout(size.width, self.widths);
+        let focused = |pane: Pane| self.focus_shown && self.focus == pane;
+        let mut panes = row![].height(Length::Fill);
+        if let Some(width) = l.folders {
+            panes = panes
+                .push(
+                    container(self.folders_view())
+                        .width(width)
+                        .height(Length::Fill)
+                        .style(theme::focusable(theme::pane, focused(Pane::Folders))),
+                )
+                .push(divider(Splitter::Folders));
+        }
+        let left = l.folders.map_or(0.0, |f| f + DIVIDER);
+        panes = panes
+            .push(
+                container(self.list_view(l.folders.is_none()))
+                    .width(l.list)
+                    .height(Length::Fill)
+                    .style(theme::focusable(theme::plain, focused(Pane::List))),
+            )
+            .push(divider(Splitter::List {
+                left,
+                both: l.list + l.reader,
+            }))
+            .push(
+                container(self.reader_view())
+                    .width(Length::Fill)
+                    .height(Length::Fill)
+                    .style(theme::focusable(theme::plain, focused(Pane::Reader))),
+            );
+        if l.folders.is_none() && self.folders_open {
+            // Folded away: the folders over the list, until one is chosen (or Esc, or a
+            // click beside them).
+            stack![
+                panes,
+                row![
+                    container(self.folders_view())
+                        .width(FOLDED_WIDTH)
+                        .height(Length::Fill)
+                        .style(theme::floating_pane),
+                    mouse_area(Space::new().width(Length::Fill).height(Length::Fill))
+                        .on_press(Message::ToggleFolders),
+                ]
+            ]
+            .into()
+        } else {
+            panes.into()
         }
     }
 
@@ -106,7 +193,9 @@ impl Mailbox {
         .into()
     }
 
-    fn list_view(&self) -> Element<'_, Message> {
+    /// The list with its title and search; `folded`: the folders are folded away, and a
+    /// button above the list shows them.
+    fn list_view(&self, folded: bool) -> Element<'_, Message> {
         let folder_label = self
             .folder
             .and_then(|i| self.folders.get(i))
@@ -127,11 +216,17 @@ impl Mailbox {
             .spacing(6)
             .align_y(iced::Alignment::Center),
             None => row![
+                folded.then(|| {
+                    button(text("Folders").size(12))
+                        .style(button::secondary)
+                        .on_press(Message::ToggleFolders)
+                }),
                 text(match &self.results {
                     Some(_) => "Search results",
                     None => folder_label,
                 })
                 .font(theme::BOLD)
+                .wrapping(text::Wrapping::None)
                 .width(Length::Fill),
                 button(text("Search  /").size(12))
                     .style(button::secondary)
@@ -311,11 +406,13 @@ impl Mailbox {
                 .collect::<Vec<_>>()
                 .join("   ")
         };
+        // The sync's state on one line (cut with "…", its whole text is in each account's
+        // infobar when it matters); a notice beside it has the larger share and may wrap.
         let mut bar = row![
-            text(status)
+            crate::widget::ellipsis::ellipsis(status)
                 .size(12)
-                .style(theme::muted)
-                .width(Length::Fill)
+                .color(theme::muted_color)
+                .width(Length::FillPortion(1))
         ]
         .spacing(8)
         .align_y(iced::Alignment::Center);
@@ -324,7 +421,7 @@ impl Mailbox {
                 Notice::Done(t) => (t.as_str(), false),
                 Notice::Failed(t) => (t.as_str(), true),
             };
-            let mut line = text(t).size(13);
+            let mut line = text(t).size(13).width(Length::FillPortion(2));
             if failed {
                 line = line.style(text::danger);
             }

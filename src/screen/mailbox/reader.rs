@@ -5,7 +5,7 @@
 mod page;
 mod reading;
 
-pub use page::view;
+pub use page::{BODY_ID, MEASURE, view};
 pub use reading::{Reading, Remote, annotate};
 
 use super::{Dialog, Notice, Places};

@@ -484,8 +484,15 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
         page = page.push(rule::horizontal(1));
         page = page.push(a);
     }
-    scrollable(page).height(Length::Fill).into()
+    // A comfortable measure on a wide screen: lines of about 80 characters (a 72-column
+    // message fits whole), the page centred in the pane.
+    scrollable(container(page.max_width(MEASURE)).center_x(Length::Fill))
+        .height(Length::Fill)
+        .into()
 }
+
+/// The reading pane's widest page (its padding included), in logical pixels.
+pub const MEASURE: f32 = 640.0;
 
 /// The body is read-only: what would change its text is not the editor's to take, so those keys
 /// (letters above all) stay free for the window's shortcuts after a click in the text; moving,

@@ -497,12 +497,12 @@ fn failure_view(f: &Failure) -> Element<'_, Message> {
     buttons = buttons
         .push(
             button(text("Open the demo"))
-                .style(button::secondary)
+                .style(theme::secondary)
                 .on_press(Message::Failure(FailureAction::OpenDemo)),
         )
         .push(
             button(text("Quit"))
-                .style(button::secondary)
+                .style(theme::secondary)
                 .on_press(Message::Failure(FailureAction::Quit)),
         );
     center(

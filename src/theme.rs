@@ -239,6 +239,34 @@ pub fn list_row(theme: &Theme, status: button::Status, selected: bool) -> button
     }
 }
 
+/// A secondary button (Cancel, Search, the actions): neutral and outlined, plainly a button and
+/// plainly enabled — iced's own mid-grey reads as disabled. A disabled one is faint and
+/// borderless.
+pub fn secondary(theme: &Theme, status: button::Status) -> button::Style {
+    let p = theme.extended_palette();
+    let background = match status {
+        button::Status::Active => p.background.weaker.color,
+        button::Status::Hovered | button::Status::Pressed => p.background.weak.color,
+        button::Status::Disabled => p.background.base.color,
+    };
+    let text_color = match status {
+        button::Status::Disabled => Color {
+            a: 0.45,
+            ..p.background.base.text
+        },
+        _ => p.background.base.text,
+    };
+    button::Style {
+        background: Some(Background::Color(background)),
+        text_color,
+        border: Border::default().rounded(4).width(1).color(match status {
+            button::Status::Disabled => p.background.weak.color,
+            _ => p.background.strong.color,
+        }),
+        ..button::Style::default()
+    }
+}
+
 /// A link in the reading pane: an underline-free accent colour.
 pub fn link(theme: &Theme, status: button::Status) -> button::Style {
     let p = theme.extended_palette();
@@ -350,6 +378,15 @@ mod tests {
                         ));
                     }
                 }
+            }
+            // Secondary buttons sit on the window, the folder pane, banners and dialogs.
+            for status in [
+                button::Status::Active,
+                button::Status::Hovered,
+                button::Status::Pressed,
+            ] {
+                let (fg, b) = button_pair(secondary(&theme, status), base);
+                pairs.push((format!("secondary button {status:?}"), fg, b));
             }
             // Links are in the reading pane.
             for status in [button::Status::Active, button::Status::Hovered] {

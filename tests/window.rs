@@ -1,7 +1,9 @@
-//! The real window under Xvfb: `quietpost --demo` is started on a private X display, the
-//! phishing message is opened with the keyboard, and a screenshot is written to
-//! `target/screenshots/demo-phishing.png`. OCR (tesseract) then reads the three panes back, so
-//! the test fails if text did not render (no font) or a pane is missing.
+//! The real window under Xvfb: `quietpost --demo` is started on a private X display at two
+//! screen sizes (1280×800, and 800×600 where the window fits itself to the screen and the
+//! folders fold away) in both themes, the phishing message is opened with the keyboard, and a
+//! screenshot is written to `target/screenshots/window-WxH-THEME.png`. OCR (tesseract) then
+//! reads the panes back, so the test fails if text did not render (no font), a pane is missing,
+//! or the sender, the subject or the danger summary line cannot be read.
 //!
 //! Ignored by a bare `cargo test`: it needs Xvfb, xdotool, ImageMagick and tesseract, which
 //! `scripts/test` installs.
@@ -45,9 +47,9 @@ fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
     }
 }
 
-#[test]
-#[ignore = "needs Xvfb, xdotool, ImageMagick and tesseract (scripts/test installs them)"]
-fn real_window_shows_the_demo_in_three_panes() {
+/// One screenshot: the demo on a `width`×`height` screen in `theme`, the phishing message
+/// open. Returns the PNG and the window's size.
+fn screenshot(width: u32, height: u32, theme: &str) -> (std::path::PathBuf, (u32, u32)) {
     // Xvfb picks a free display itself and says which (-displayfd): no clash with another
     // server or a stale lock.
     let mut xvfb = Command::new("Xvfb")
@@ -56,7 +58,7 @@ fn real_window_shows_the_demo_in_three_panes() {
             "1",
             "-screen",
             "0",
-            "1280x800x24",
+            &format!("{width}x{height}x24"),
             "-nolisten",
             "tcp",
         ])
@@ -74,8 +76,22 @@ fn real_window_shows_the_demo_in_three_panes() {
     assert!(display.len() > 1, "Xvfb did not start");
     let _xvfb = Kill(xvfb);
 
-    let profile = std::env::temp_dir().join(format!("qp-window-{}", std::process::id()));
+    let profile =
+        std::env::temp_dir().join(format!("qp-window-{}-{width}-{theme}", std::process::id()));
     let _ = std::fs::remove_dir_all(&profile);
+    // The theme as the person chose it (window.toml, what the window remembers).
+    let paths = quietpost_store::paths::Paths::profile(&profile);
+    quietpost_store::appearance::save(
+        &paths,
+        &quietpost_model::Appearance {
+            theme: match theme {
+                "dark" => quietpost_model::ThemeChoice::Dark,
+                _ => quietpost_model::ThemeChoice::Light,
+            },
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let _app = Kill(
         Command::new(env!("CARGO_BIN_EXE_quietpost"))
             .arg("--profile")
@@ -107,16 +123,24 @@ fn real_window_shows_the_demo_in_three_panes() {
     // No window manager: the window gets the keyboard only when given focus.
     std::thread::sleep(Duration::from_millis(1500));
     run("xdotool", &["windowfocus", "--sync", &window], &display);
-    // The newest messages are the welcome, the newsletter and the phishing attempt: the third.
-    for _ in 0..3 {
+    // The newest message (the welcome) is open from the start; the newsletter and the
+    // phishing attempt follow.
+    for _ in 0..2 {
         run("xdotool", &["key", "j"], &display);
         std::thread::sleep(Duration::from_millis(400));
     }
     std::thread::sleep(Duration::from_millis(1500));
+    let geometry = run("xdotool", &["getwindowgeometry", &window], &display);
+    let size = geometry
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Geometry: "))
+        .and_then(|g| g.split_once('x'))
+        .map(|(w, h)| (w.parse().unwrap(), h.parse().unwrap()))
+        .unwrap_or_else(|| panic!("no geometry in {geometry}"));
 
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
-    let png = dir.join("demo-phishing.png");
+    let png = dir.join(format!("window-{width}x{height}-{theme}.png"));
     let _ = std::fs::remove_file(&png);
     run(
         "import",
@@ -124,58 +148,94 @@ fn real_window_shows_the_demo_in_three_panes() {
         &display,
     );
     let _ = std::fs::remove_dir_all(&profile);
+    (png, size)
+}
 
-    // Each pane read on its own (OCR mixes columns), enlarged and in black and white.
-    let panes = [
-        ("folders", "210x780+0+0", &["Drafts", "Trash"][..]),
-        (
-            "list",
-            "425x780+212+0",
-            &["Brightshop", "Welcome to Quietpost"][..],
-        ),
-        (
-            "reader",
-            "640x780+640+0",
-            &[
-                "Your account has been limited",
-                "probably trying to deceive you",
-                "service@xn--pypal-secure-x9j.example",
-                "Look-alike letters",
-                "Replies go elsewhere",
-                "198.51.100.23",
-            ][..],
-        ),
+/// What OCR reads in the `geometry` (ImageMagick's WxH+X+Y) of `png`, enlarged and in black
+/// text on white (a dark theme is inverted first).
+fn read(png: &Path, pane: &str, geometry: &str, dark: bool) -> String {
+    let crop = png.with_file_name(format!(
+        "{}-{pane}.png",
+        png.file_stem().unwrap().to_string_lossy()
+    ));
+    let crop = crop.to_str().unwrap();
+    let mut args = vec![
+        png.to_str().unwrap(),
+        "-crop",
+        geometry,
+        "+repage",
+        "-colorspace",
+        "Gray",
     ];
-    for (pane, geometry, expected) in panes {
-        let crop = dir.join(format!("demo-phishing-{pane}.png"));
-        let crop = crop.to_str().unwrap();
-        run(
-            "convert",
-            &[
-                png.to_str().unwrap(),
-                "-crop",
-                geometry,
-                "+repage",
-                "-colorspace",
-                "Gray",
-                "-resize",
-                "200%",
-                "-threshold",
-                "60%",
-                crop,
-            ],
-            &display,
-        );
-        let seen = run("tesseract", &[crop, "-"], &display);
-        // OCR splits words at kerning (the bold link markers read as "198.51.100.2 3"):
-        // compared without white space.
-        let squeeze = |s: &str| s.split_whitespace().collect::<String>();
-        for e in expected {
+    if dark {
+        args.push("-negate");
+    }
+    args.extend(["-resize", "200%", "-threshold", "60%", crop]);
+    run("convert", &args, ":0");
+    run("tesseract", &[crop, "-"], ":0")
+}
+
+#[test]
+#[ignore = "needs Xvfb, xdotool, ImageMagick and tesseract (scripts/test installs them)"]
+fn real_window_shows_the_demo_at_two_sizes_in_both_themes() {
+    use quietpost::screen::mailbox::{Widths, layout};
+    let defaults = quietpost_model::Appearance::default();
+    let wanted = Widths {
+        folders: defaults.folders_width,
+        list: defaults.list_share,
+    };
+    for (width, height) in [(1280, 800), (800, 600)] {
+        for theme in ["light", "dark"] {
+            let (png, (w, h)) = screenshot(width, height, theme);
             assert!(
-                squeeze(&seen).contains(&squeeze(e)),
-                "{e:?} is not readable in the {pane} pane of {}; OCR read:\n{seen}",
-                png.display()
+                w <= width && h <= height,
+                "the window fits the screen: {w}x{h}"
             );
+            let l = layout(w as f32, wanted);
+            let folders = l.folders.map_or(0, |f| f as u32 + 7);
+            let list = l.list as u32;
+            let reader_x = folders + list + 7;
+            let tall = h - 30;
+            let mut panes = vec![
+                (
+                    "list",
+                    format!("{list}x{tall}+{folders}+0"),
+                    &["Brightshop", "Welcome to Quietpost"][..],
+                ),
+                (
+                    "reader",
+                    format!("{}x{tall}+{reader_x}+0", w - reader_x),
+                    &[
+                        "Your account has been limited",
+                        "probably trying to deceive you",
+                        "PayPal Service",
+                        "service@xn--pypal-secure-x9j.example",
+                        "Look-alike letters",
+                    ][..],
+                ),
+            ];
+            match l.folders {
+                Some(f) => panes.push((
+                    "folders",
+                    format!("{}x{tall}+0+0", f as u32),
+                    &["Drafts", "Trash"][..],
+                )),
+                // Folded away: the button that shows them.
+                None => panes.push(("folded", format!("{list}x40+0+0"), &["Folders"][..])),
+            }
+            for (pane, geometry, expected) in panes {
+                let seen = read(&png, pane, &geometry, theme == "dark");
+                // OCR splits words at kerning (the bold link markers read as
+                // "198.51.100.2 3"): compared without white space.
+                let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+                for e in expected {
+                    assert!(
+                        squeeze(&seen).contains(&squeeze(e)),
+                        "{e:?} is not readable in the {pane} pane of {}; OCR read:\n{seen}",
+                        png.display()
+                    );
+                }
+            }
         }
     }
 }

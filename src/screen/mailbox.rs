@@ -69,6 +69,8 @@ pub struct Mailbox {
     /// The pane the keyboard is in (F6 moves it), and whether to show it (after F6).
     focus: Pane,
     focus_shown: bool,
+    /// The newest message of the Inbox was opened at the start (once: never again after).
+    launched: bool,
 }
 
 /// The widths the person gave the panes by dragging their dividers.
@@ -220,6 +222,7 @@ impl Mailbox {
             folders_open: false,
             focus: Pane::List,
             focus_shown: false,
+            launched: false,
         };
         let task = mailbox.load_folders();
         (mailbox, task)
@@ -349,7 +352,7 @@ impl Mailbox {
                 if whole && self.selected.is_none() {
                     self.reader.clear();
                 }
-                Task::none()
+                self.open_at_launch()
             }
             Message::ListLoaded(_, _, Ok(_)) => Task::none(),
             Message::ListLoaded(_, _, Err(e)) => self.fail(e),
@@ -493,6 +496,24 @@ impl Mailbox {
         Widths {
             folders: a.folders_width,
             list: a.list_share,
+        }
+    }
+
+    /// At the start, the newest message of the Inbox is opened (as Geary and Apple Mail do),
+    /// once the list first shows it; never later, and never over a choice already made.
+    fn open_at_launch(&mut self) -> Task<Message> {
+        if self.launched {
+            return Task::none();
+        }
+        self.launched = true;
+        let inbox = self
+            .folder
+            .and_then(|i| self.folders.get(i))
+            .is_some_and(|f| f.role == Some(Role::Inbox));
+        if inbox && self.results.is_none() && self.selected.is_none() && !self.rows.is_empty() {
+            self.select(0)
+        } else {
+            Task::none()
         }
     }
 

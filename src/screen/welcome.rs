@@ -20,7 +20,7 @@ pub fn view(note: Option<&str>) -> Element<'_, Message> {
             .on_press(Message::AddAccount),
         button(text("Open the demo mailbox").size(16))
             .padding([10, 20])
-            .style(button::secondary)
+            .style(theme::secondary)
             .on_press(Message::OpenDemo),
         text("The demo needs no account and no network: about thirty messages, some ordinary, some hostile, showing what Quietpost does with each.")
             .size(13)

@@ -390,7 +390,7 @@ impl Wizard {
                     row![
                         button(text("Find my servers")).on_press(Message::FindServers),
                         button(text("Enter servers myself"))
-                            .style(button::secondary)
+                            .style(theme::secondary)
                             .on_press(Message::EnterServers),
                         button(text("Cancel")).style(button::text).on_press(Message::Cancel),
                     ]
@@ -432,7 +432,7 @@ impl Wizard {
                 c.push(
                     row![
                         button(text("Back"))
-                            .style(button::secondary)
+                            .style(theme::secondary)
                             .on_press(Message::Back),
                         button(text("Check and save")).on_press(Message::Check),
                     ]
@@ -458,7 +458,7 @@ impl Wizard {
                         col = col.push(
                             row![
                                 button(text("Back"))
-                                    .style(button::secondary)
+                                    .style(theme::secondary)
                                     .on_press(Message::Back),
                                 if c.compared {
                                     pin.on_press(Message::Pin)
@@ -472,7 +472,7 @@ impl Wizard {
                     None => {
                         col = col.push(
                             button(text("Back"))
-                                .style(button::secondary)
+                                .style(theme::secondary)
                                 .on_press(Message::Back),
                         )
                     }

@@ -184,7 +184,7 @@ impl Mailbox {
             })
             .size(13),
         )
-        .style(button::secondary)
+        .style(theme::secondary)
         .on_press(Message::AddAccount);
         column![
             scrollable(list).height(Length::Fill),
@@ -210,7 +210,7 @@ impl Mailbox {
                     .padding(6)
                     .width(Length::Fill),
                 button(text("×").size(14))
-                    .style(button::secondary)
+                    .style(theme::secondary)
                     .on_press(Message::ClearSearch),
             ]
             .spacing(6)
@@ -218,7 +218,7 @@ impl Mailbox {
             None => row![
                 folded.then(|| {
                     button(text("Folders").size(12))
-                        .style(button::secondary)
+                        .style(theme::secondary)
                         .on_press(Message::ToggleFolders)
                 }),
                 text(match &self.results {
@@ -229,10 +229,10 @@ impl Mailbox {
                 .wrapping(text::Wrapping::None)
                 .width(Length::Fill),
                 button(text("Search  /").size(12))
-                    .style(button::secondary)
+                    .style(theme::secondary)
                     .on_press(Message::Shortcut(Shortcut::Search)),
                 button(text("?").size(12))
-                    .style(button::secondary)
+                    .style(theme::secondary)
                     .on_press(Message::Shortcut(Shortcut::Help)),
             ]
             .spacing(6)
@@ -354,7 +354,7 @@ impl Mailbox {
         let action = |label: &'static str, key: &'static str, act: Act| {
             iced::widget::tooltip(
                 button(text(label).size(13))
-                    .style(button::secondary)
+                    .style(theme::secondary)
                     .on_press(Message::Act(act)),
                 container(text(format!("Shortcut: {key}")).size(12))
                     .padding(4)
@@ -429,7 +429,7 @@ impl Mailbox {
             if self.can_undo() {
                 bar = bar.push(
                     button(text("Undo").size(12))
-                        .style(button::secondary)
+                        .style(theme::secondary)
                         .on_press(Message::Undo),
                 );
             }
@@ -470,10 +470,10 @@ impl Mailbox {
                         .style(theme::muted),
                     row![
                         button(text("Cancel"))
-                            .style(button::secondary)
+                            .style(theme::secondary)
                             .on_press(Message::CloseDialog),
                         button(text("Save instead"))
-                            .style(button::secondary)
+                            .style(theme::secondary)
                             .on_press(Message::Reader(reader::Message::SaveInstead(i))),
                         button(text("Open"))
                             .on_press(Message::Reader(reader::Message::OpenDocument(i))),
@@ -554,10 +554,10 @@ impl Mailbox {
                 }
                 let mut buttons = row![
                     button(text("Cancel"))
-                        .style(button::secondary)
+                        .style(theme::secondary)
                         .on_press(Message::CloseDialog),
                     button(text("Copy link"))
-                        .style(button::secondary)
+                        .style(theme::secondary)
                         .on_press(Message::Reader(reader::Message::CopyLink(i))),
                 ]
                 .spacing(8);
@@ -565,7 +565,7 @@ impl Mailbox {
                     if link.original.is_some() {
                         buttons = buttons.push(
                             button(text("Open the original link"))
-                                .style(button::secondary)
+                                .style(theme::secondary)
                                 .on_press(Message::Reader(reader::Message::OpenOriginalLink(i))),
                         );
                     }

@@ -208,7 +208,7 @@ fn banner(r: &Reading) -> Option<Element<'_, Message>> {
         "Network ledger"
     };
     let ledger = button(text(ledger_label))
-        .style(button::secondary)
+        .style(theme::secondary)
         .on_press(Message::ToggleLedger);
     // When nothing here could ever load, no button that could not do anything.
     let nothing_loads = r.opened.cannot_load == Some(CannotLoad::Attached)
@@ -226,7 +226,7 @@ fn banner(r: &Reading) -> Option<Element<'_, Message>> {
             row![
                 button(text("Load through proxy")),
                 button(text("Allow loading on request"))
-                    .style(button::secondary)
+                    .style(theme::secondary)
                     .on_press(Message::AllowOnRequest),
                 ledger
             ],
@@ -336,7 +336,7 @@ fn attachments(m: &SafeMessage) -> Option<Element<'_, Message>> {
         if let Some(label) = open_label {
             buttons = buttons.push(
                 button(text(label))
-                    .style(button::secondary)
+                    .style(theme::secondary)
                     .on_press(Message::OpenAttachment(i)),
             );
         }
@@ -394,7 +394,7 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
                     row![
                         text("Attached message").font(theme::BOLD).width(Length::Fill),
                         button(text("Back to the message"))
-                            .style(button::secondary)
+                            .style(theme::secondary)
                             .on_press(Message::BackToMessage),
                     ]
                     .spacing(8)
@@ -451,7 +451,7 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
                 .size(13)
                 .width(Length::Fill),
                 button(text("Show the rest"))
-                    .style(button::secondary)
+                    .style(theme::secondary)
                     .on_press(Message::ShowWholeText),
             ]
             .spacing(8)
@@ -465,7 +465,7 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
         };
         page = page.push(
             button(text(label))
-                .style(button::secondary)
+                .style(theme::secondary)
                 .on_press(Message::OtherVersion),
         );
     }

@@ -108,15 +108,17 @@ pub async fn act(
     Ok(reading::act(cache, id, verb).await?)
 }
 
+/// The demo's stand-in for a sync: what the person did, settled as a server would.
+pub async fn settle_demo(cache: PathBuf) -> Result<usize, Error> {
+    blocking(move || Ok(quietpost_core::demo::settle(&cache)?)).await
+}
+
 /// Remembers how the window looks for the next start (off the window's thread).
 pub async fn save_appearance(
     paths: Paths,
     appearance: quietpost_model::Appearance,
 ) -> Result<(), Error> {
-    tokio::task::spawn_blocking(move || quietpost_core::appearance::save(&paths, &appearance))
-        .await
-        .map_err(|e| Error::Launch(Arc::new(std::io::Error::other(e.to_string()))))??;
-    Ok(())
+    blocking(move || Ok(quietpost_core::appearance::save(&paths, &appearance)?)).await
 }
 
 /// Takes an action back; `false` when it is too late (the server already has it).

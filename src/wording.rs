@@ -637,6 +637,9 @@ pub fn opening(opening: quietpost_model::Opening, n: usize) -> String {
 /// The warning before a document goes to its viewer.
 pub const DOCUMENT_WARNING: &str = "PDF and office documents can contact the internet when they are opened — to load pictures or fonts, or when a link or form in them is used — and the sender could learn your IP address and that you opened it. Quietpost cannot stop the viewer from doing so. For a document you do not trust, disconnect from the internet before opening it, or save it and open it later.";
 
+/// Before a program or a disguised file is saved.
+pub const SAVE_WARNING: &str = "Files like this are how most computers get infected by mail. Save it only if you expected exactly this file from this sender — if in doubt, ask them another way than by replying. Quietpost never opens it.";
+
 /// What Quietpost did to a link it cleaned (`link.original` is set): unwrapped a redirect
 /// through another site, or removed tracking. Nothing was fetched either way.
 pub fn cleaned_link(link: &quietpost_model::Link) -> String {

@@ -200,6 +200,9 @@ fn saving_an_attachment_writes_the_safe_name_with_mode_0600() {
     let downloads = ui.dir.join("downloads");
     std::fs::set_permissions(&downloads, std::fs::Permissions::from_mode(0o755)).unwrap();
     ui.click("Save");
+    // A disguised program: saved after its warning.
+    assert_eq!(ui.mailbox().dialog(), Some(Dialog::Save(0)));
+    ui.click("Save the file");
     let saved = downloads.join("invoice_2026_11fdp.exe");
     let meta = std::fs::metadata(&saved).expect("saved under the displayed safe name");
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
@@ -208,6 +211,7 @@ fn saving_an_attachment_writes_the_safe_name_with_mode_0600() {
     assert!(ui.text_containing("Saved as").is_some());
     // Saving again never replaces it.
     ui.click("Save");
+    ui.click("Save the file");
     assert!(ui.text_containing("already exists").is_some());
     // An executable is never opened: there is no Open button.
     assert!(!ui.shows("Open"));
@@ -630,4 +634,144 @@ fn warnings_are_as_loud_as_the_danger() {
     // (A lone ⚠ is the list's marker on other rows; a badge's title is "⚠ Title".)
     let loud = ui.text_containing("⚠ ");
     assert!(loud.is_none(), "{receipt} / {loud:?}");
+}
+
+/// The accent colour of a primary button in the light theme.
+fn is_primary(rgb: [u8; 3]) -> bool {
+    let p = iced::Theme::Light
+        .extended_palette()
+        .primary
+        .base
+        .color
+        .into_rgba8();
+    rgb.iter().zip(p).all(|(a, b)| a.abs_diff(b) < 12)
+}
+
+/// A dialog that carries a warning makes the safe way (Cancel) its primary button; a link
+/// with nothing wrong has Open as its primary.
+#[test]
+fn a_warned_dialog_makes_the_safe_way_the_primary_button() {
+    let mut ui = Ui::open_demo("warned-dialog");
+    ui.read("Your account has been limited");
+    let Reader::Open(r) = ui.mailbox().reader() else {
+        unreachable!()
+    };
+    let warned = r
+        .message()
+        .links
+        .iter()
+        .position(|l| !l.warnings.is_empty() && l.activatable);
+    let warned = warned.expect("a warned link that can be opened");
+    ui.send(to_reader(ReaderMessage::Link(warned)));
+    assert_eq!(ui.mailbox().dialog(), Some(Dialog::Link(warned)));
+    assert!(
+        is_primary(ui.button_colour("Cancel")),
+        "Cancel is the primary button"
+    );
+    assert!(!is_primary(ui.button_colour("Open in browser")));
+    ui.send(Message::Shortcut(Shortcut::Close));
+
+    ui.read("Those articles");
+    let Reader::Open(r) = ui.mailbox().reader() else {
+        unreachable!()
+    };
+    let plain = r
+        .message()
+        .links
+        .iter()
+        .position(|l| l.warnings.is_empty() && l.activatable);
+    ui.send(to_reader(ReaderMessage::Link(plain.expect("a plain link"))));
+    assert!(is_primary(ui.button_colour("Open in browser")));
+    assert!(!is_primary(ui.button_colour("Cancel")));
+}
+
+/// Saving a program (or a file disguised as another type) asks first, with why; Cancel saves
+/// nothing, and only the dialog's Save writes the file.
+#[test]
+fn saving_a_program_asks_first() {
+    let mut ui = Ui::open_demo("save-program");
+    let downloads = ui.dir.join("downloads");
+    let files = |d: &std::path::Path| std::fs::read_dir(d).unwrap().count();
+    for subject in ["Mandatory security update", "Overdue invoice"] {
+        ui.read(subject);
+        ui.send(to_reader(ReaderMessage::Save(0)));
+        assert_eq!(ui.mailbox().dialog(), Some(Dialog::Save(0)), "{subject}");
+        assert!(
+            ui.text_containing("how most computers get infected")
+                .is_some()
+        );
+        assert!(is_primary(ui.button_colour("Cancel")), "{subject}");
+        ui.click("Cancel");
+        assert_eq!(ui.mailbox().dialog(), None);
+        assert_eq!(files(&downloads), 0, "nothing saved on Cancel");
+    }
+    ui.send(to_reader(ReaderMessage::Save(0)));
+    ui.click("Save the file");
+    assert_eq!(ui.mailbox().dialog(), None);
+    assert_eq!(files(&downloads), 1);
+    // A photo is saved at once.
+    ui.read("The view from the cottage");
+    ui.send(to_reader(ReaderMessage::Save(0)));
+    assert_eq!(ui.mailbox().dialog(), None);
+    assert_eq!(files(&downloads), 2);
+}
+
+/// Delete in Trash is for good: asked first, Cancel keeps the message, and the answer deletes it.
+#[test]
+fn deleting_in_trash_asks_first() {
+    use quietpost::screen::mailbox::Message as Mailbox;
+    let mut ui = Ui::open_demo("trash");
+    ui.send(Message::Shortcut(Shortcut::Delete));
+    assert!(
+        ui.mailbox().dialog().is_none(),
+        "Delete in the Inbox moves to Trash at once"
+    );
+    let trash = ui
+        .mailbox()
+        .folders()
+        .iter()
+        .position(|f| f.label == "Trash")
+        .unwrap();
+    assert_eq!(
+        ui.mailbox().folders()[trash].total,
+        1,
+        "counted in Trash at once"
+    );
+    ui.send(Message::Mailbox(Mailbox::SelectFolder(trash)));
+    // In Trash at once, marked as on its way (the server has not confirmed it), and no
+    // action on it until then.
+    assert_eq!(ui.mailbox().rows().len(), 1);
+    assert!(ui.mailbox().rows()[0].pending);
+    assert!(ui.shows("moving…"));
+    ui.send(Message::Mailbox(Mailbox::Select(0)));
+    assert!(ui.text_containing("still on its way").is_some());
+    assert!(
+        !ui.shows("Star") && !ui.shows("Unstar"),
+        "no action buttons on a message on its way"
+    );
+    ui.send(Message::Shortcut(Shortcut::Delete));
+    assert!(ui.mailbox().dialog().is_none());
+    // The time to undo is over: the demo settles it as a server would.
+    ui.send(Message::Mailbox(Mailbox::Tick(
+        std::time::Instant::now() + quietpost::screen::mailbox::UNDO_WINDOW,
+    )));
+    assert_eq!(ui.mailbox().rows().len(), 1);
+    assert!(!ui.mailbox().rows()[0].pending);
+    assert!(!ui.shows("moving…"));
+    ui.send(Message::Shortcut(Shortcut::Delete));
+    assert_eq!(ui.mailbox().dialog(), Some(Dialog::DeleteForGood));
+    assert!(is_primary(ui.button_colour("Cancel")));
+    ui.click("Cancel");
+    assert_eq!(ui.mailbox().rows().len(), 1, "Cancel keeps it");
+    ui.send(Message::Shortcut(Shortcut::Delete));
+    ui.click("Delete for good");
+    assert_eq!(ui.mailbox().dialog(), None);
+    assert!(ui.mailbox().rows().is_empty());
+    assert_eq!(
+        ui.mailbox().notice().map(|n| match n {
+            quietpost::screen::mailbox::Notice::Done(t)
+            | quietpost::screen::mailbox::Notice::Failed(t) => t.as_str(),
+        }),
+        Some("Deleted for good.")
+    );
 }

@@ -287,6 +287,9 @@ fn row_json(m: &MessageRow) -> serde_json::Value {
         "size": s.size,
         "attachments": s.attachments,
         "downloaded": m.has_body,
+        // Moved here in the cache, not yet confirmed by the server ("folder" is where the
+        // server still has it).
+        "pending": m.pending,
     })
 }
 
@@ -368,6 +371,8 @@ fn print_rows(rows: &[MessageRow], json: bool) -> Result<()> {
         } else {
             &s.subject
         };
+        // Moved here, not yet on the server: said where the date would be.
+        let date = if m.pending { "(moving)" } else { date };
         out.line(&format!(
             "{:>7} {marks} {date:<10} {} {}",
             m.id, from, subject

@@ -107,6 +107,10 @@ pub enum Dialog {
     Link(usize),
     /// The warning, once, before a document (PDF, office) goes to its viewer.
     Document(usize),
+    /// The warning before a program or a disguised file is saved.
+    Save(usize),
+    /// Deleting the selected message from Trash: for good, so asked first.
+    DeleteForGood,
     Help,
 }
 
@@ -140,6 +144,8 @@ pub enum Message {
     SearchSubmitted,
     /// The × of the search: back to the folder.
     ClearSearch,
+    /// The demo settled what was done, as a server would (how many actions).
+    Settled(Result<usize, Error>),
     DismissNotice,
     AddAccount,
     /// A divider is pressed, the pointer moves (window coordinates) with it, it is let go.
@@ -153,6 +159,8 @@ pub enum Message {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Act {
     Delete,
+    /// Delete from Trash, after its question.
+    DeleteForGood,
     Archive,
     ToggleStar,
     ToggleRead,
@@ -185,6 +193,8 @@ struct Pending {
 pub const UNDO_WINDOW: Duration = Duration::from_secs(6);
 
 const LIST_ID: &str = "message-list";
+/// Why a message on its way to a folder takes no action yet.
+pub const PENDING: &str = "This message is still on its way here: the server has not confirmed the move yet. Actions on it wait until it has.";
 /// Rows read before the rest of a folder: more than a screen holds.
 const FIRST_PAGE: usize = 200;
 const SEARCH_ID: &str = "search";
@@ -391,7 +401,12 @@ impl Mailbox {
                     undo,
                     until: Instant::now() + UNDO_WINDOW,
                 });
-                return (self.load_folders(), earlier.map(|_| Event::Changed));
+                let folders = self.load_folders();
+                if earlier.is_some() {
+                    let (sync, event) = self.changed();
+                    return (Task::batch([folders, sync]), event);
+                }
+                folders
             }
             Message::Undo => match self.undo.take() {
                 Some(p) => Task::perform(
@@ -417,7 +432,7 @@ impl Mailbox {
             Message::Tick(now) => {
                 if self.undo.as_ref().is_some_and(|p| now >= p.until) {
                     self.undo = None;
-                    return (Task::none(), Some(Event::Changed));
+                    return self.changed();
                 }
                 Task::none()
             }
@@ -445,6 +460,8 @@ impl Mailbox {
                 ])
             }
             Message::ClearSearch => self.clear_search(),
+            Message::Settled(Ok(_)) => self.refresh(),
+            Message::Settled(Err(e)) => self.fail(e),
             Message::DismissNotice => {
                 self.notice = None;
                 Task::none()
@@ -483,6 +500,20 @@ impl Mailbox {
             }
         };
         (task, None)
+    }
+
+    /// Actions were taken and can no longer be undone: the server gets them now. The demo has
+    /// none: it settles them in its cache as one would.
+    fn changed(&mut self) -> (Task<Message>, Option<Event>) {
+        if self.demo {
+            let settle = Task::perform(
+                backend::settle_demo(self.places.cache.clone()),
+                Message::Settled,
+            );
+            (settle, None)
+        } else {
+            (Task::none(), Some(Event::Changed))
+        }
     }
 
     /// The widths brought into the range the appearance keeps.
@@ -680,16 +711,33 @@ impl Mailbox {
         let Some(i) = self.selected.filter(|&i| i < self.rows.len()) else {
             return (Task::none(), None);
         };
+        if self.rows[i].pending {
+            // Its move is not on the server yet: a second action now could land it in the
+            // wrong place. Undo (while it lasts) takes the move back.
+            self.notice = Some(Notice::Failed(PENDING.to_owned()));
+            return (Task::none(), None);
+        }
+        // The message's own folder (search results mix folders).
+        let in_trash = {
+            let row = &self.rows[i];
+            self.folders.iter().any(|f| {
+                f.account == row.account && f.name == row.folder && f.role == Some(Role::Trash)
+            })
+        };
+        if act == Act::Delete && in_trash {
+            // Nothing comes back from there: asked first.
+            self.set_dialog(Some(Dialog::DeleteForGood));
+            return (Task::none(), None);
+        }
+        if act == Act::DeleteForGood {
+            self.set_dialog(None);
+        }
         let row = &self.rows[i];
         let id = row.id;
         let flags = row.summary.flags;
-        // The message's own folder (search results mix folders).
-        let in_trash = self.folders.iter().any(|f| {
-            f.account == row.account && f.name == row.folder && f.role == Some(Role::Trash)
-        });
         let done = match &act {
-            Act::Delete if in_trash => "Deleted for good.".to_owned(),
-            Act::Delete => "Moved to Trash.".to_owned(),
+            Act::DeleteForGood | Act::Delete if in_trash => "Deleted for good.".to_owned(),
+            Act::Delete | Act::DeleteForGood => "Moved to Trash.".to_owned(),
             Act::Archive => "Archived.".to_owned(),
             Act::Move(to) => format!(
                 "Moved to {}.",
@@ -705,7 +753,7 @@ impl Mailbox {
         };
         let verb = match act {
             Act::Move(to) => Verb::Move(to),
-            Act::Delete => Verb::Delete,
+            Act::Delete | Act::DeleteForGood => Verb::Delete,
             Act::Archive => Verb::Archive,
             Act::ToggleStar => Verb::Flag(Flags::FLAGGED, !flags.contains(Flags::FLAGGED)),
             Act::ToggleRead => Verb::Flag(Flags::SEEN, !flags.contains(Flags::SEEN)),

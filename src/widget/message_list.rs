@@ -223,12 +223,26 @@ pub fn row<'a, Message: Clone + 'a>(
                 .style(theme::muted),
         );
     }
-    let second = second.push(
-        text(s.received.map(date).unwrap_or_default())
-            .size(12)
-            .wrapping(text::Wrapping::None)
-            .style(theme::muted),
-    );
+    // A message moved here that the server has not confirmed yet says so where its date is.
+    let second = if r.pending {
+        second.push(tooltip(
+            text("moving…")
+                .size(12)
+                .wrapping(text::Wrapping::None)
+                .style(theme::muted),
+            container(text("Moved here; the server has not confirmed it yet.").size(12))
+                .padding(4)
+                .style(container::bordered_box),
+            tooltip::Position::Bottom,
+        ))
+    } else {
+        second.push(
+            text(s.received.map(date).unwrap_or_default())
+                .size(12)
+                .wrapping(text::Wrapping::None)
+                .style(theme::muted),
+        )
+    };
     let line = column![first, second].spacing(2);
     button(line)
         .on_press(on_press)

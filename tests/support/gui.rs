@@ -150,6 +150,43 @@ impl Ui {
         .ok()
     }
 
+    /// The colour of the button labelled `label` (just inside its left edge), drawn in the
+    /// light theme at 1280×800: tells a primary button (the accent) from a secondary one.
+    pub fn button_colour(&self, label: &str) -> [u8; 3] {
+        let settings = iced::Settings {
+            fonts: vec![
+                quietpost::theme::REGULAR_BYTES.into(),
+                quietpost::theme::BOLD_BYTES.into(),
+            ],
+            default_font: quietpost::theme::FONT,
+            default_text_size: quietpost::theme::TEXT_SIZE.into(),
+            ..iced::Settings::default()
+        };
+        let mut sim = iced_test::Simulator::with_size(settings, (1280.0, 800.0), self.app.view());
+        let at = sim
+            .find(label)
+            .unwrap_or_else(|e| panic!("no {label:?}: {e}"))
+            .bounds();
+        let dir = self.dir.join("snapshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let snapshot = sim.snapshot(&iced::Theme::Light).unwrap();
+        // iced writes NAME-RENDERER.png beside the name given.
+        let _ = snapshot.matches_image(dir.join("button"));
+        let png = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == "png"))
+            .expect("the snapshot");
+        let image = image::open(&png).unwrap().to_rgb8();
+        std::fs::remove_dir_all(&dir).unwrap();
+        // The snapshot is at twice the size (scale factor 2); the button's padding is left of
+        // its text.
+        let x = ((at.x - 4.0) * 2.0) as u32;
+        let y = ((at.y + at.height / 2.0) * 2.0) as u32;
+        image.get_pixel(x, y).0
+    }
+
     pub fn mailbox(&self) -> &quietpost::screen::mailbox::Mailbox {
         match self.app.screen() {
             Screen::Mailbox(m) => m,

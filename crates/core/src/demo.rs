@@ -52,6 +52,13 @@ pub fn prepare(
     Ok(path)
 }
 
+/// The demo has no server: what the person did is settled in the cache as a server would do it
+/// (a moved message stored in its new folder, a deleted one gone), once the time to undo it
+/// is over — as a connected account's next sync would. Returns how many actions were settled.
+pub fn settle(path: &Path) -> Result<usize, quietpost_store::Error> {
+    Cache::open_file(path)?.settle_locally(ACCOUNT)
+}
+
 /// Writes a fresh demo cache at `path` (any previous one is replaced) from `messages` (file
 /// name, raw bytes): every message in the Inbox, newest first by its Date, the newest few
 /// unread, the welcome message flagged; empty Sent, Drafts, Archive, Trash and Junk so moving

@@ -156,6 +156,9 @@ pub struct MessageRow {
     pub uidvalidity: u32,
     pub summary: Summary,
     pub has_body: bool,
+    /// Moved (or deleted) here in the cache and not yet confirmed by the server: listed in the
+    /// folder it is going to, marked as on its way.
+    pub pending: bool,
 }
 
 /// What `list` asks for.

@@ -367,17 +367,38 @@ impl Cache {
         Ok(rows)
     }
 
-    /// Messages shown in a folder, and how many of them are unread.
+    /// Messages shown in a folder (those on their way there included), and how many of them
+    /// are unread.
     pub fn counts(&self, folder: i64) -> Result<(u64, u64)> {
         let err = self.err();
-        self.conn
+        let count =
+            |r: &rusqlite::Row<'_>| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64));
+        let (total, unread) = self
+            .conn
             .query_row(
                 "SELECT count(*), coalesce(sum(flags & 1 = 0), 0) FROM message
                  WHERE folder = ?1 AND hidden = 0 AND flags & 8 = 0",
                 [folder],
-                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+                count,
             )
-            .map_err(err)
+            .map_err(&err)?;
+        let (arriving, arriving_unread) = self
+            .conn
+            .query_row(
+                "SELECT count(*), coalesce(sum(m.flags & 1 = 0), 0)
+                 FROM message m JOIN folder f ON f.id = m.folder
+                 WHERE m.id IN (SELECT j.message FROM journal j JOIN folder t
+                                ON t.account = j.account AND t.name = j.target
+                                WHERE t.id = ?1 AND j.kind = 'move')
+                   AND m.flags & 8 = 0 AND m.hidden = 1
+                   AND (SELECT j.target FROM journal j WHERE j.message = m.id
+                        AND j.kind IN ('move', 'expunge') ORDER BY j.id DESC LIMIT 1)
+                       = (SELECT name FROM folder WHERE id = ?1)",
+                [folder],
+                count,
+            )
+            .map_err(&err)?;
+        Ok((total + arriving, unread + arriving_unread))
     }
 
     pub fn folder(&self, account: &str, name: &str) -> Result<Option<Folder>> {

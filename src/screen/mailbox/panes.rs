@@ -346,6 +346,12 @@ impl Mailbox {
     }
 
     fn actions(&self) -> Element<'_, Message> {
+        if self.selected().is_some_and(|r| r.pending) {
+            // No button that would do nothing: says why there are none.
+            return container(text(super::PENDING).size(13).style(theme::muted))
+                .padding([8, 16])
+                .into();
+        }
         let flags = self
             .selected
             .and_then(|i| self.rows.get(i))
@@ -468,14 +474,14 @@ impl Mailbox {
                     text("Quietpost asks this once while it is open.")
                         .size(12)
                         .style(theme::muted),
+                    // A warned dialog: the safe way is the primary button.
                     row![
-                        button(text("Cancel"))
-                            .style(theme::secondary)
-                            .on_press(Message::CloseDialog),
+                        button(text("Cancel")).on_press(Message::CloseDialog),
                         button(text("Save instead"))
                             .style(theme::secondary)
                             .on_press(Message::Reader(reader::Message::SaveInstead(i))),
                         button(text("Open"))
+                            .style(theme::secondary)
                             .on_press(Message::Reader(reader::Message::OpenDocument(i))),
                     ]
                     .spacing(8),
@@ -483,6 +489,59 @@ impl Mailbox {
                 .spacing(8)
                 .into()
             }
+            Dialog::Save(i) => {
+                let Reader::Open(r) = self.reader() else {
+                    return column![].into();
+                };
+                let Some(a) = r.message().attachments.get(i) else {
+                    return column![].into();
+                };
+                let mut col = column![
+                    text(format!("Save {}?", a.safe_filename))
+                        .size(18)
+                        .font(theme::BOLD),
+                ]
+                .spacing(8);
+                if let quietpost_model::Opening::SaveOnly(why) = a.opening {
+                    col = col.push(text(crate::wording::save_only(why)));
+                }
+                for code in &a.warnings {
+                    col = col.push(
+                        container(text(format!("⚠ {}", crate::wording::explain(*code))).size(13))
+                            .padding([6, 10])
+                            .style(theme::severity(code.severity()))
+                            .width(Length::Fill),
+                    );
+                }
+                col.push(text(crate::wording::SAVE_WARNING))
+                    .push(
+                        row![
+                            button(text("Cancel")).on_press(Message::CloseDialog),
+                            button(text("Save the file"))
+                                .style(theme::secondary)
+                                .on_press(Message::Reader(reader::Message::SaveInstead(i))),
+                        ]
+                        .spacing(8),
+                    )
+                    .into()
+            }
+            Dialog::DeleteForGood => column![
+                text("Delete this message for good?")
+                    .size(18)
+                    .font(theme::BOLD),
+                text(
+                    "It is in Trash: deleting it here removes it from your mail server too, and it cannot be recovered once the server has it."
+                ),
+                row![
+                    button(text("Cancel")).on_press(Message::CloseDialog),
+                    button(text("Delete for good"))
+                        .style(button::danger)
+                        .on_press(Message::Act(Act::DeleteForGood)),
+                ]
+                .spacing(8),
+            ]
+            .spacing(8)
+            .into(),
             Dialog::Link(i) => {
                 let Reader::Open(r) = self.reader() else {
                     return column![].into();
@@ -552,9 +611,13 @@ impl Mailbox {
                         .width(Length::Fill),
                     );
                 }
+                // With a warning, the safe way (Cancel) is the primary button, and opening it
+                // is a secondary one.
+                let warned = !link.warnings.is_empty();
+                let emphasis = |on: bool| if on { button::primary } else { theme::secondary };
                 let mut buttons = row![
                     button(text("Cancel"))
-                        .style(theme::secondary)
+                        .style(emphasis(warned))
                         .on_press(Message::CloseDialog),
                     button(text("Copy link"))
                         .style(theme::secondary)
@@ -571,6 +634,7 @@ impl Mailbox {
                     }
                     buttons = buttons.push(
                         button(text("Open in browser"))
+                            .style(emphasis(!warned))
                             .on_press(Message::Reader(reader::Message::OpenLink(i))),
                     );
                 }

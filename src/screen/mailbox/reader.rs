@@ -17,6 +17,23 @@ use quietpost_render::Prefer;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Whether saving attachment `i` asks first: a program, or a file whose name, declared type
+/// and content disagree (a danger warning on it).
+pub fn save_warned(m: &quietpost_model::SafeMessage, i: usize) -> bool {
+    m.attachments.get(i).is_some_and(|a| {
+        matches!(
+            a.opening,
+            Opening::SaveOnly(
+                quietpost_model::SaveOnly::RunsCode
+                    | quietpost_model::SaveOnly::NameAndContentDiffer
+            )
+        ) || a
+            .warnings
+            .iter()
+            .any(|c| c.severity() == quietpost_model::Severity::Danger)
+    })
+}
+
 /// What the pane shows.
 pub enum Reader {
     Empty,
@@ -59,7 +76,8 @@ pub enum Message {
     OpenAttachment(usize),
     /// A document, after its warning.
     OpenDocument(usize),
-    /// A document saved from its warning instead of opened.
+    /// An attachment saved from a dialog's warning (a document's, instead of opening it; a
+    /// program's or a disguised file's, after reading why not).
     SaveInstead(usize),
     AttachmentOpened(Result<PathBuf, Error>),
     /// An attached message, rendered to be shown inside Quietpost: the message it came in and
@@ -273,7 +291,15 @@ impl Pane {
                 }
                 Task::none()
             }
-            Message::Save(i) => self.save_attachment(i, cx),
+            Message::Save(i) => {
+                // A program or a disguised file is saved only after the person read why not.
+                if self.reading().is_some_and(|r| save_warned(r.message(), i)) {
+                    events.push(Event::Dialog(Some(Dialog::Save(i))));
+                    Task::none()
+                } else {
+                    self.save_attachment(i, cx)
+                }
+            }
             Message::SaveInstead(i) => {
                 events.push(Event::Dialog(None));
                 self.save_attachment(i, cx)
@@ -435,6 +461,8 @@ impl Pane {
 
     /// Saves attachment `i` of the message shown into the Downloads folder.
     fn save_attachment(&self, i: usize, cx: &Context<'_>) -> Task<Message> {
+        // Whatever sent the message, a warned attachment is saved only through its dialog
+        // (SaveInstead), which the person saw.
         let Some(r) = self.reading() else {
             return Task::none();
         };

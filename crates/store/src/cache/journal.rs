@@ -199,6 +199,58 @@ impl Cache {
         tx.commit().map_err(&err)
     }
 
+    /// Plays the server for an account that has none (the demo): every journalled action of
+    /// `account` is applied as a server would, at once — a moved message now stored in its
+    /// new folder (the next free UID there), an expunged one gone, a flag kept — and the
+    /// journal emptied. Returns how many actions were settled.
+    pub fn settle_locally(&mut self, account: &str) -> Result<usize> {
+        let pending = self.pending(account)?;
+        let path = self.path.clone();
+        let err = db(&path);
+        let tx = self.conn.transaction().map_err(&err)?;
+        for p in &pending {
+            let message: Option<i64> = tx
+                .query_row("SELECT message FROM journal WHERE id = ?1", [p.id], |r| {
+                    r.get(0)
+                })
+                .map_err(&err)?;
+            match (&p.action, message) {
+                (Action::Move(to), Some(message)) => {
+                    let target: Option<i64> = tx
+                        .query_row(
+                            "SELECT id FROM folder WHERE account = ?1 AND name = ?2",
+                            params![account, to],
+                            |r| r.get(0),
+                        )
+                        .optional()
+                        .map_err(&err)?;
+                    match target {
+                        Some(target) => tx.execute(
+                            "UPDATE message SET folder = ?2, hidden = 0,
+                             uid = (SELECT coalesce(max(uid), 0) + 1 FROM message WHERE folder = ?2)
+                             WHERE id = ?1",
+                            params![message, target],
+                        ),
+                        // No such folder: as a server would, it refuses; shown where it was.
+                        None => {
+                            tx.execute("UPDATE message SET hidden = 0 WHERE id = ?1", [message])
+                        }
+                    }
+                    .map_err(&err)?;
+                }
+                (Action::Expunge, Some(message)) => {
+                    tx.execute("DELETE FROM message WHERE id = ?1", [message])
+                        .map_err(&err)?;
+                }
+                _ => {}
+            }
+            tx.execute("DELETE FROM journal WHERE id = ?1", [p.id])
+                .map_err(&err)?;
+        }
+        tx.commit().map_err(&err)?;
+        Ok(pending.len())
+    }
+
     /// The action could not be applied this time (offline, a transient error).
     pub fn retry_later(&mut self, pending: &Pending, reason: &str) -> Result<()> {
         let err = self.err();
@@ -258,6 +310,79 @@ mod tests {
         cache.done(&pending[0]).unwrap();
         assert!(!cache.undo(moved).unwrap());
         assert_eq!(list(&cache).len(), 1);
+        drop(dir);
+    }
+
+    /// A moved message is listed in the folder it goes to at once, marked pending, and counted
+    /// there; the latest move wins; undo takes it back; settled, it is stored there.
+    #[test]
+    fn a_moved_message_is_listed_where_it_goes_until_the_server_has_it() {
+        let (dir, mut cache) = temp();
+        let inbox = inbox(&mut cache);
+        cache.begin_folder(inbox, 1).unwrap();
+        cache
+            .store_summaries(inbox, &[summary(1, "a"), summary(2, "b")], Indexing::Now)
+            .unwrap();
+        cache
+            .set_folders(
+                "a",
+                &[
+                    crate::cache::FolderInfo {
+                        name: "INBOX".into(),
+                        delimiter: Some("/".into()),
+                        role: Some(quietpost_model::Role::Inbox),
+                        selectable: true,
+                    },
+                    crate::cache::FolderInfo {
+                        name: "Archive".into(),
+                        delimiter: Some("/".into()),
+                        role: Some(quietpost_model::Role::Archive),
+                        selectable: true,
+                    },
+                    crate::cache::FolderInfo {
+                        name: "Trash".into(),
+                        delimiter: Some("/".into()),
+                        role: Some(quietpost_model::Role::Trash),
+                        selectable: true,
+                    },
+                ],
+            )
+            .unwrap();
+        let folder = |cache: &Cache, name: &str| {
+            cache
+                .list(&ListQuery {
+                    account: Some("a".into()),
+                    folder: Some(name.into()),
+                    limit: 9,
+                    ..Default::default()
+                })
+                .unwrap()
+        };
+        let b = folder(&cache, "INBOX")[0].id;
+        let moved = cache.record(b, &Action::Move("Archive".into())).unwrap();
+        let archive = folder(&cache, "Archive");
+        assert_eq!(archive.len(), 1);
+        assert!(archive[0].pending && archive[0].id == b);
+        assert_eq!(folder(&cache, "INBOX").len(), 1);
+        let archive_id = cache.folder("a", "Archive").unwrap().unwrap().id;
+        assert_eq!(cache.counts(archive_id).unwrap().0, 1);
+        assert!(cache.undo(moved).unwrap());
+        assert!(folder(&cache, "Archive").is_empty());
+        assert_eq!(cache.counts(archive_id).unwrap().0, 0);
+        // Two moves: only the last one's folder lists it.
+        cache.record(b, &Action::Move("Archive".into())).unwrap();
+        cache.record(b, &Action::Move("Trash".into())).unwrap();
+        assert!(folder(&cache, "Archive").is_empty());
+        assert_eq!(folder(&cache, "Trash").len(), 1);
+        // Settled as a server would: stored in Trash, no longer pending.
+        cache.settle_locally("a").unwrap();
+        let trash = folder(&cache, "Trash");
+        assert!(trash.len() == 1 && !trash[0].pending && trash[0].id == b);
+        assert!(cache.pending("a").unwrap().is_empty());
+        cache.record(b, &Action::Expunge).unwrap();
+        assert!(folder(&cache, "Trash").is_empty());
+        cache.settle_locally("a").unwrap();
+        assert!(cache.message(b).unwrap().is_none());
         drop(dir);
     }
 

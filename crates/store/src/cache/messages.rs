@@ -18,7 +18,15 @@ pub enum Indexing {
 
 const MESSAGE_COLUMNS: &str = "m.id, f.account, f.name, f.uidvalidity, m.uid, m.modseq, m.flags,
     m.received, m.date, m.subject, m.from_name, m.from_address, m.recipients, m.message_id,
-    m.size, m.attachments, EXISTS (SELECT 1 FROM body b WHERE b.message = m.id), m.sender";
+    m.size, m.attachments, EXISTS (SELECT 1 FROM body b WHERE b.message = m.id), m.sender,
+    m.hidden";
+
+/// The latest move journalled for message `m` goes to folder `?2` of account `?1`: the message
+/// is on its way there (listed there, marked pending, until the server confirms).
+const MOVING_TO: &str = "m.hidden = 1 AND f.account = ?1 AND (
+        SELECT j.target FROM journal j WHERE j.message = m.id AND j.kind IN ('move', 'expunge')
+        ORDER BY j.id DESC LIMIT 1
+    ) = ?2";
 
 fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
     Ok(MessageRow {
@@ -46,6 +54,7 @@ fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageRow> {
                 .and_then(|json| serde_json::from_str(&json).ok()),
         },
         has_body: r.get(16)?,
+        pending: r.get::<_, i64>(18)? != 0,
     })
 }
 
@@ -429,8 +438,43 @@ impl Cache {
             .map_err(err)
     }
 
-    /// Messages newest first.
+    /// Messages newest first. A folder's list includes the messages moved there that the
+    /// server has not confirmed yet (marked `pending`).
     pub fn list(&self, q: &ListQuery) -> Result<Vec<MessageRow>> {
+        let mut rows = self.list_stored(q)?;
+        if let (Some(account), Some(folder)) = (&q.account, &q.folder) {
+            let mut arriving = self.moving_to(account, folder, q.unread_only)?;
+            if !arriving.is_empty() {
+                rows.append(&mut arriving);
+                rows.sort_by(|a, b| {
+                    (b.summary.received, b.summary.uid).cmp(&(a.summary.received, a.summary.uid))
+                });
+                rows.truncate(q.limit);
+            }
+        }
+        Ok(rows)
+    }
+
+    /// The messages on their way to `folder` of `account` (moved in the cache, not yet on the
+    /// server): few, as many as actions wait in the journal.
+    fn moving_to(&self, account: &str, folder: &str, unread_only: bool) -> Result<Vec<MessageRow>> {
+        let err = self.err();
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM message m JOIN folder f ON f.id = m.folder
+             WHERE m.id IN (SELECT message FROM journal WHERE account = ?1 AND kind = 'move' AND target = ?2)
+               AND {MOVING_TO} AND m.flags & 8 = 0 AND (?3 = 0 OR m.flags & 1 = 0)"
+        );
+        self.conn
+            .prepare_cached(&sql)
+            .map_err(&err)?
+            .query_map(params![account, folder, unread_only], message_row)
+            .map_err(&err)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(&err)
+    }
+
+    /// What is stored in the folder (or every folder) and shown there.
+    fn list_stored(&self, q: &ListQuery) -> Result<Vec<MessageRow>> {
         let err = self.err();
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS} FROM message m JOIN folder f ON f.id = m.folder

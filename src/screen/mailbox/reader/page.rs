@@ -523,6 +523,7 @@ mod tests {
                 uidvalidity: 1,
                 summary: Summary::default(),
                 has_body: true,
+                pending: false,
             },
             ledger: Vec::new(),
             permission: Permission::Blocked,

@@ -63,6 +63,8 @@ pub struct App {
     launch: Launch,
     screen: Screen,
     engines: Vec<(String, engine::Handle)>,
+    /// How many times each account's sync was started again (Retry after it stopped).
+    restarts: std::collections::HashMap<String, u32>,
 }
 
 pub enum Screen {
@@ -127,6 +129,7 @@ impl App {
             launch,
             screen: Screen::Starting,
             engines: Vec::new(),
+            restarts: std::collections::HashMap::new(),
         };
         let task = if app.launch.demo {
             app.open_demo()
@@ -404,6 +407,15 @@ impl App {
                 };
                 Task::batch([task, self.set_appearance(appearance)])
             }
+            Some(mailbox::Event::Retry(account)) => {
+                match self.engines.iter().find(|(a, _)| *a == account) {
+                    // Running (offline, waiting to try again): now.
+                    Some((_, handle)) => handle.send(engine::Command::SyncNow),
+                    // Ended or never started: started again (a new subscription key).
+                    None => *self.restarts.entry(account).or_default() += 1,
+                }
+                task
+            }
             Some(mailbox::Event::Changed) => {
                 for (_, handle) in &self.engines {
                     handle.send(engine::Command::SyncNow);
@@ -418,19 +430,31 @@ impl App {
         let Screen::Mailbox(mailbox) = &mut self.screen else {
             return Task::none();
         };
-        let (words, refresh) = match update {
+        use mailbox::Health;
+        let (health, words, refresh) = match update {
             EngineUpdate::Started(handle) => {
                 self.engines.retain(|(a, _)| *a != account);
                 self.engines.push((account.clone(), handle));
-                ("connecting…".to_owned(), false)
+                (Health::Fine, "connecting…".to_owned(), false)
             }
-            EngineUpdate::Unavailable(why) => (format!("not syncing: {why}"), false),
-            EngineUpdate::Event(e) => crate::wording::engine_event(&e),
+            EngineUpdate::Unavailable(why) => {
+                (Health::Stopped, format!("not syncing: {why}"), false)
+            }
+            EngineUpdate::Event(e) => {
+                let (words, refresh) = crate::wording::engine_event(&e);
+                let health = match e {
+                    engine::Event::Offline { .. } => Health::Offline,
+                    engine::Event::Failed(_) => Health::Stopped,
+                    _ => Health::Fine,
+                };
+                (health, words, refresh)
+            }
         };
-        match mailbox.status.iter_mut().find(|(a, _)| *a == account) {
-            Some(entry) => entry.1 = words,
-            None => mailbox.status.push((account, words)),
+        if health == Health::Stopped {
+            // The engine has ended: a Retry starts it again.
+            self.engines.retain(|(a, _)| *a != account);
         }
+        mailbox.set_sync(&account, health, words);
         if refresh {
             mailbox.refresh().map(Message::Mailbox)
         } else {
@@ -460,6 +484,7 @@ impl App {
                     Subscription::run_with(
                         EngineKey {
                             account: a.name.clone(),
+                            restart: self.restarts.get(&a.name).copied().unwrap_or(0),
                             config: self.launch.paths.config.clone(),
                             data: self.launch.paths.data.clone(),
                             cache: self.launch.paths.cache.clone(),
@@ -526,6 +551,8 @@ fn failure_view(f: &Failure) -> Element<'_, Message> {
 #[derive(Debug, Clone, Hash, PartialEq, Eq)]
 struct EngineKey {
     account: String,
+    /// Bumped to start a stopped sync again.
+    restart: u32,
     config: PathBuf,
     data: PathBuf,
     cache: PathBuf,

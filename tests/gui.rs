@@ -775,3 +775,65 @@ fn deleting_in_trash_asks_first() {
         Some("Deleted for good.")
     );
 }
+
+/// An account that cannot sync says so where its mail is: the folder pane names it with its
+/// state ("Not synced yet" never reads as "No messages"), an infobar above the list gives the
+/// reason in words with Retry, and Retry starts it again.
+#[test]
+fn an_account_that_cannot_connect_says_why_above_its_mail_with_retry() {
+    use quietpost::app::EngineUpdate;
+    let config = r#"
+[[account]]
+name = "work"
+email = "alice@example.org"
+user = "alice"
+password = "keychain"
+[account.imap]
+host = "127.0.0.1"
+port = 1
+security = "tls"
+[account.smtp]
+host = "127.0.0.1"
+port = 1
+security = "tls"
+"#;
+    let mut ui = Ui::start_with_config("offline", Some(config));
+    assert!(ui.shows("work"));
+    assert!(ui.shows("Not synced yet"));
+    assert!(ui.text_containing("No messages").is_none());
+    assert!(
+        ui.text_containing("Not synced yet: nothing has been downloaded")
+            .is_some()
+    );
+
+    let refused = quietpost_core::sync::Error::Net(quietpost_net::Error::Refused {
+        host: "127.0.0.1".into(),
+        port: 1,
+    });
+    ui.send(Message::Engine(
+        "work".into(),
+        EngineUpdate::Event(quietpost_core::engine::Event::Offline {
+            error: std::sync::Arc::new(refused),
+            retry_in: std::time::Duration::from_secs(30),
+        }),
+    ));
+    assert!(ui.shows("work cannot reach its mail server"));
+    assert!(ui.shows("offline"), "the folder pane says so");
+    let why = ui
+        .text_containing("You are seeing the mail saved on this computer.")
+        .unwrap();
+    assert!(why.contains("Trying again in 30 s"), "{why}");
+    ui.click("Retry");
+    assert!(!ui.shows("work cannot reach its mail server"));
+    assert!(ui.text_containing("work: trying again").is_some());
+
+    // It cannot start at all (no password in the keychain): said the same way.
+    ui.send(Message::Engine(
+        "work".into(),
+        EngineUpdate::Unavailable("no password for work in the keychain".into()),
+    ));
+    assert!(ui.shows("work is not syncing"));
+    assert!(ui.shows("not syncing"));
+    ui.click("Retry");
+    assert!(!ui.shows("work is not syncing"));
+}

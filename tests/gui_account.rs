@@ -119,9 +119,9 @@ fn real_server_the_wizard_adds_an_account_only_after_a_compared_pin() {
     };
     let status = |ui: &Ui| {
         ui.mailbox()
-            .status
+            .accounts()
             .iter()
-            .map(|(_, s)| s.clone())
+            .filter_map(|a| ui.mailbox().sync_of(&a.name).map(|(_, s)| s.to_owned()))
             .collect::<String>()
     };
     pump(

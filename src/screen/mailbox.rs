@@ -58,8 +58,8 @@ pub struct Mailbox {
     /// The browser could not be started for the link dialog shown.
     browser_failed: bool,
     notice: Option<Notice>,
-    /// What the sync is doing, in words (per account).
-    pub status: Vec<(String, String)>,
+    /// How each account's sync is, with what it is doing in words.
+    syncs: Vec<(String, Health, String)>,
     /// The widths the person gave the panes (the view fits them to the window).
     widths: Widths,
     /// The divider being dragged, if one is.
@@ -90,6 +90,15 @@ pub enum Splitter {
     /// Between the list and the reader: where the list starts and how wide list and reader
     /// are together (as laid out when the drag started).
     List { left: f32, both: f32 },
+}
+
+/// How an account's sync is: fine (connecting, syncing, up to date), offline (the engine
+/// tries again by itself), or stopped (it cannot go on without a change, or could not start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    Fine,
+    Offline,
+    Stopped,
 }
 
 /// The panes the keyboard moves between (F6).
@@ -144,6 +153,8 @@ pub enum Message {
     SearchSubmitted,
     /// The × of the search: back to the folder.
     ClearSearch,
+    /// Try an account's sync again now (its infobar's Retry).
+    Retry(String),
     /// The demo settled what was done, as a server would (how many actions).
     Settled(Result<usize, Error>),
     DismissNotice,
@@ -180,6 +191,8 @@ pub enum Event {
         folders: f32,
         list: f32,
     },
+    /// Try this account's sync again now.
+    Retry(String),
 }
 
 /// An action the person can still take back, and until when.
@@ -223,7 +236,7 @@ impl Mailbox {
             dialog: None,
             browser_failed: false,
             notice: None,
-            status: Vec::new(),
+            syncs: Vec::new(),
             widths: Widths {
                 folders: appearance.folders_width,
                 list: appearance.list_share,
@@ -257,6 +270,22 @@ impl Mailbox {
 
     pub fn notice(&self) -> Option<&Notice> {
         self.notice.as_ref()
+    }
+
+    /// What an account's sync reports: how it is, in words.
+    pub fn set_sync(&mut self, account: &str, health: Health, words: String) {
+        match self.syncs.iter_mut().find(|(a, _, _)| a == account) {
+            Some(entry) => (entry.1, entry.2) = (health, words),
+            None => self.syncs.push((account.to_owned(), health, words)),
+        }
+    }
+
+    /// How `account`'s sync is, and what it is doing (none: not heard from yet).
+    pub fn sync_of(&self, account: &str) -> Option<(Health, &str)> {
+        self.syncs
+            .iter()
+            .find(|(a, _, _)| a == account)
+            .map(|(_, h, w)| (*h, w.as_str()))
     }
 
     /// Tells the person something the start did (shown until the next notice).
@@ -460,6 +489,13 @@ impl Mailbox {
                 ])
             }
             Message::ClearSearch => self.clear_search(),
+            Message::Retry(account) => {
+                if let Some(s) = self.syncs.iter_mut().find(|(a, _, _)| *a == account) {
+                    s.1 = Health::Fine;
+                    s.2 = "trying again…".to_owned();
+                }
+                return (Task::none(), Some(Event::Retry(account)));
+            }
             Message::Settled(Ok(_)) => self.refresh(),
             Message::Settled(Err(e)) => self.fail(e),
             Message::DismissNotice => {

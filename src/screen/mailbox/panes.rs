@@ -2,8 +2,8 @@
 //! bar, and the dialogs (a link's confirmation, the shortcuts).
 
 use super::{
-    Act, Dialog, LIST_ID, Mailbox, Message, Notice, Pane, Reader, SEARCH_ID, Splitter, Widths,
-    reader,
+    Act, Dialog, Health, LIST_ID, Mailbox, Message, Notice, Pane, Reader, SEARCH_ID, Splitter,
+    Widths, reader,
 };
 use crate::keys::{HELP, Shortcut};
 use crate::theme;
@@ -146,21 +146,35 @@ impl Mailbox {
         }
     }
 
-    fn folders_view(&self) -> Element<'_, Message> {
+    fn folders_view<'a>(&'a self) -> Element<'a, Message> {
         let mut list = column![].spacing(2).padding(8);
+        // Each account by name, with its state when it is not fine; then its folders (an
+        // account not synced yet has none, and says so).
+        let heading = |name: &'a str| -> Element<'a, Message> {
+            let title = text(if self.demo { "Demo mailbox" } else { name })
+                .font(theme::BOLD)
+                .size(13);
+            match self.sync_of(name) {
+                Some((Health::Offline, _)) => {
+                    column![title, text("offline").size(12).style(theme::muted)].into()
+                }
+                Some((Health::Stopped, _)) => {
+                    column![title, text("not syncing").size(12).style(theme::muted)].into()
+                }
+                _ => title.into(),
+            }
+        };
+        for a in &self.accounts {
+            if !self.folders.iter().any(|f| f.account == a.name) {
+                list = list.push(heading(&a.name));
+                list = list.push(text("Not synced yet").size(12).style(theme::muted));
+            }
+        }
         let mut account = None;
         for (i, f) in self.folders.iter().enumerate() {
             if account != Some(&f.account) {
                 account = Some(&f.account);
-                list = list.push(
-                    text(if self.demo {
-                        "Demo mailbox"
-                    } else {
-                        f.account.as_str()
-                    })
-                    .font(theme::BOLD)
-                    .size(13),
-                );
+                list = list.push(heading(&f.account));
             }
             let count = if f.unread > 0 {
                 text(f.unread.to_string()).font(theme::BOLD).size(12)
@@ -276,11 +290,17 @@ impl Mailbox {
             }
         };
         let list: Element<'_, Message> = if self.rows.is_empty() {
-            center(text(match &self.results {
-                Some(words) => format!("No messages match \u{201C}{words}\u{201D}."),
-                None => "No messages.".to_owned(),
-            }))
-            .into()
+            // "No messages" only when the folder is known to hold none: an account not synced
+            // yet says so.
+            let empty = match (&self.results, self.folder) {
+                (Some(words), _) => format!("No messages match \u{201C}{words}\u{201D}."),
+                (None, Some(_)) => "No messages.".to_owned(),
+                (None, None) if self.folders.is_empty() && !self.demo => {
+                    "Not synced yet: nothing has been downloaded from the server.".to_owned()
+                }
+                (None, None) => String::new(),
+            };
+            center(text(empty).style(theme::muted)).padding(16).into()
         } else {
             message_list::view(
                 &self.rows,
@@ -298,9 +318,56 @@ impl Mailbox {
                 Message::Scrolled,
             )
         };
-        column![container(top).padding(8), list]
+        column![container(top).padding(8)]
+            .push(self.infobars())
+            .push(list)
             .height(Length::Fill)
             .into()
+    }
+
+    /// The accounts of the list shown: the folder's, or every one for search results.
+    fn shown_accounts(&self) -> Vec<&str> {
+        match (&self.results, self.folder.and_then(|i| self.folders.get(i))) {
+            (None, Some(f)) => vec![f.account.as_str()],
+            _ => self.accounts.iter().map(|a| a.name.as_str()).collect(),
+        }
+    }
+
+    /// Above the list, for each of its accounts that cannot sync: why, in plain words, that
+    /// what is shown is what was saved on this computer, and Retry.
+    fn infobars(&self) -> Option<Element<'_, Message>> {
+        let mut bars = column![].spacing(4).padding([0, 8]);
+        let mut any = false;
+        for account in self.shown_accounts() {
+            let Some((health, words)) = self.sync_of(account) else {
+                continue;
+            };
+            let head = match health {
+                Health::Fine => continue,
+                Health::Offline => format!("{account} cannot reach its mail server"),
+                Health::Stopped => format!("{account} is not syncing"),
+            };
+            any = true;
+            bars = bars.push(
+                container(
+                    column![
+                        text(head).font(theme::BOLD).size(13),
+                        text(format!(
+                            "{words} You are seeing the mail saved on this computer."
+                        ))
+                        .size(12),
+                        button(text("Retry").size(12))
+                            .style(theme::secondary)
+                            .on_press(Message::Retry(account.to_owned())),
+                    ]
+                    .spacing(4),
+                )
+                .padding([6, 10])
+                .width(Length::Fill)
+                .style(theme::severity(quietpost_model::Severity::Caution)),
+            );
+        }
+        any.then(|| bars.into())
     }
 
     fn reader_view(&self) -> Element<'_, Message> {
@@ -406,9 +473,12 @@ impl Mailbox {
         let status = if self.demo {
             "Demo mailbox: nothing here ever touches the network.".to_owned()
         } else {
-            self.status
+            self.accounts
                 .iter()
-                .map(|(a, s)| format!("{a}: {s}"))
+                .filter_map(|a| {
+                    self.sync_of(&a.name)
+                        .map(|(_, w)| format!("{}: {w}", a.name))
+                })
                 .collect::<Vec<_>>()
                 .join("   ")
         };

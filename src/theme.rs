@@ -267,6 +267,30 @@ pub fn secondary(theme: &Theme, status: button::Status) -> button::Style {
     }
 }
 
+/// A pick list ("Move to…") that looks like the secondary buttons beside it: its label in the
+/// text colour, not the faint placeholder grey that reads as disabled.
+pub fn pick(
+    theme: &Theme,
+    status: iced::widget::pick_list::Status,
+) -> iced::widget::pick_list::Style {
+    let p = theme.extended_palette();
+    let hovered = !matches!(status, iced::widget::pick_list::Status::Active);
+    iced::widget::pick_list::Style {
+        text_color: p.background.base.text,
+        placeholder_color: p.background.base.text,
+        handle_color: p.background.base.text,
+        background: Background::Color(if hovered {
+            p.background.weak.color
+        } else {
+            p.background.weaker.color
+        }),
+        border: Border::default()
+            .rounded(4)
+            .width(1)
+            .color(p.background.strong.color),
+    }
+}
+
 /// A link in the reading pane: an underline-free accent colour.
 pub fn link(theme: &Theme, status: button::Status) -> button::Style {
     let p = theme.extended_palette();
@@ -298,6 +322,24 @@ pub fn warning_text(theme: &Theme) -> iced::widget::text::Style {
             theme.extended_palette().danger.base.color,
             &backgrounds(theme),
         )),
+    }
+}
+
+/// A warning sign's colour by severity (the list's sender marker): danger red, caution amber,
+/// info muted — each readable on a row whether it is selected, hovered or neither.
+pub fn severity_text(
+    severity: quietpost_model::Severity,
+) -> impl Fn(&Theme) -> iced::widget::text::Style {
+    move |theme: &Theme| {
+        let p = theme.extended_palette();
+        let color = match severity {
+            quietpost_model::Severity::Danger => p.danger.base.color,
+            quietpost_model::Severity::Caution => p.warning.base.color,
+            quietpost_model::Severity::Info => return muted(theme),
+        };
+        iced::widget::text::Style {
+            color: Some(readable(color, &backgrounds(theme))),
+        }
     }
 }
 
@@ -353,6 +395,7 @@ mod tests {
                 Some(Background::Color(c)) => c,
                 _ => base,
             };
+            use quietpost_model::Severity;
             let mut pairs: Vec<(String, Color, Color)> = Vec::new();
             for (name, bg) in [("window", base), ("folder pane", folder_pane)] {
                 pairs.push((format!("text on {name}"), p.background.base.text, bg));
@@ -371,6 +414,13 @@ mod tests {
                             text(warning_text(&theme)),
                             b,
                         ));
+                        for severity in [Severity::Danger, Severity::Caution, Severity::Info] {
+                            pairs.push((
+                                format!("{severity:?} sign on that row ({status:?}, selected={selected})"),
+                                text(severity_text(severity)(&theme)),
+                                b,
+                            ));
+                        }
                         pairs.push((
                             format!("muted on that row ({status:?}, selected={selected})"),
                             text(muted(&theme)),
@@ -393,7 +443,6 @@ mod tests {
                 let (fg, b) = button_pair(link(&theme, status), base);
                 pairs.push((format!("link {status:?}"), fg, b));
             }
-            use quietpost_model::Severity;
             for (name, style) in [
                 ("badge", badge(&theme)),
                 ("danger badge", severity(Severity::Danger)(&theme)),

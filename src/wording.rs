@@ -567,7 +567,7 @@ pub fn authentication(a: &quietpost_model::Authentication) -> Result<String, Str
     let results = format!("DKIM {}, DMARC {}", a.dkim, a.dmarc);
     match (&a.verified_domain, a.verified) {
         (Some(domain), true) => Ok(format!(
-            "Your provider ({}) checked that this came from {domain} ({results})",
+            "Your provider ({}) checked that this message really comes from {domain} ({results}).",
             a.authserv_id
         )),
         _ => {
@@ -636,6 +636,9 @@ pub fn opening(opening: quietpost_model::Opening, n: usize) -> String {
 
 /// The warning before a document goes to its viewer.
 pub const DOCUMENT_WARNING: &str = "PDF and office documents can contact the internet when they are opened — to load pictures or fonts, or when a link or form in them is used — and the sender could learn your IP address and that you opened it. Quietpost cannot stop the viewer from doing so. For a document you do not trust, disconnect from the internet before opening it, or save it and open it later.";
+
+/// What a tracker is, under the blocked-content line's Details.
+pub const TRACKERS: &str = "Trackers are images no one is meant to see (a pixel, or hidden), or addresses only open-tracking uses: their one purpose is to tell the sender when and where you opened the message. Quietpost never loads them, not even through a proxy.";
 
 /// Before a program or a disguised file is saved.
 pub const SAVE_WARNING: &str = "Files like this are how most computers get infected by mail. Save it only if you expected exactly this file from this sender — if in doubt, ask them another way than by replying. Quietpost never opens it.";

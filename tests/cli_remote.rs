@@ -79,7 +79,8 @@ fn real_server_remote_load_through_the_proxy_then_the_kill_switch() {
         &["remote", "policy", "sync19", "on-request"],
     ));
 
-    // Through the proxy: every image loaded, the stylesheet still blocked.
+    // Through the proxy: every image loaded but the tracking pixel (loading it would tell the
+    // sender the message was opened, proxy or not), the stylesheet still blocked.
     let ledger: serde_json::Value = serde_json::from_str(&ok(quietpost(
         &profile,
         &["remote", "load", &id, "--proxy", &via, "--json"],
@@ -91,8 +92,22 @@ fn real_server_remote_load_through_the_proxy_then_the_kill_switch() {
         s.iter()
             .filter(|(k, st, _)| k == "image" && st == "loaded")
             .count(),
-        5,
+        4,
         "{ledger}"
+    );
+    let trackers: Vec<_> = ledger
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["tracker"] == true)
+        .collect();
+    assert_eq!(trackers.len(), 1, "{ledger}");
+    assert_eq!(trackers[0]["state"], "blocked");
+    assert!(
+        trackers[0]["url"]
+            .as_str()
+            .unwrap()
+            .contains("track.invalid")
     );
     assert!(s.contains(&(
         "stylesheet".into(),
@@ -121,7 +136,7 @@ fn real_server_remote_load_through_the_proxy_then_the_kill_switch() {
     assert_eq!(read["ledger"], ledger);
     let view = ok(quietpost(&profile, &["read", &id]));
     assert!(
-        view.contains("5 loaded through your proxy, 0 failed, 1 blocked"),
+        view.contains("4 loaded through your proxy, 0 failed, 2 blocked"),
         "{view}"
     );
 
@@ -136,9 +151,9 @@ fn real_server_remote_load_through_the_proxy_then_the_kill_switch() {
     .unwrap();
     let failed: Vec<_> = states(&ledger)
         .into_iter()
-        .filter(|(k, _, _)| k == "image")
+        .filter(|(k, st, _)| k == "image" && st != "blocked")
         .collect();
-    assert_eq!(failed.len(), 5);
+    assert_eq!(failed.len(), 4);
     for (_, state, detail) in &failed {
         assert_eq!(state, "failed");
         assert!(detail.starts_with("proxy unreachable"), "{detail}");
@@ -154,10 +169,14 @@ fn real_server_remote_load_through_the_proxy_then_the_kill_switch() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("No proxy is configured"));
     let ledger: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tried: Vec<_> = states(&ledger)
+        .into_iter()
+        .filter(|(k, st, _)| k == "image" && st != "blocked")
+        .collect();
+    assert_eq!(tried.len(), 4, "{ledger}");
     assert!(
-        states(&ledger)
+        tried
             .iter()
-            .filter(|(k, _, _)| k == "image")
             .all(|(_, st, d)| st == "failed" && d.starts_with("no proxy is configured"))
     );
     assert_eq!(server.requests.lock().unwrap().len(), served);

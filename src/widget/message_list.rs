@@ -140,11 +140,11 @@ pub fn row<'a, Message: Clone + 'a>(
     let mut sender = iced::widget::row![]
         .spacing(4)
         .align_y(iced::Alignment::Center);
-    if let Some(warnings) = s
+    if let Some((severity, warnings)) = s
         .sender
         .as_ref()
         .filter(|s| s.is_suspicious())
-        .map(crate::wording::sender_warnings)
+        .map(|s| (s.severity(), crate::wording::sender_warnings(s)))
     {
         let tip = warnings
             .iter()
@@ -152,10 +152,13 @@ pub fn row<'a, Message: Clone + 'a>(
             .collect::<Vec<_>>()
             .join("\n");
         sender = sender.push(tooltip(
+            // As loud as the reader's badges: red for a danger, amber for a caution.
             text("⚠")
                 .size(13)
                 .font(theme::BOLD)
-                .style(theme::warning_text),
+                .style(theme::severity_text(
+                    severity.unwrap_or(quietpost_model::Severity::Caution),
+                )),
             container(text(tip).size(12))
                 .padding(6)
                 .max_width(480)

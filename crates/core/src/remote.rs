@@ -128,7 +128,7 @@ pub async fn load(
     let images: Vec<&str> = message
         .remote_content
         .iter()
-        .filter(|r| r.kind == RemoteKind::Image && !r.attached)
+        .filter(|r| r.loadable())
         .map(|r| r.url.as_str())
         .collect();
     let results: Vec<Result<Image, fetch::Error>> = match via {
@@ -154,8 +154,7 @@ pub async fn load(
     let mut ledger = Vec::new();
     for r in &message.remote_content {
         let mut entry = blocked(r);
-        if r.kind == RemoteKind::Image
-            && !r.attached
+        if r.loadable()
             && let Some((url, result)) = outcome.next()
         {
             entry.at = at.clone();
@@ -199,6 +198,9 @@ fn blocked(r: &quietpost_model::RemoteRef) -> LedgerEntry {
     let detail = if r.attached {
         "not loaded: it is in an attached message, which Quietpost shows without loading anything"
             .to_owned()
+    } else if r.tracker {
+        "a tracker: it is only there to tell the sender you opened the message, so Quietpost never loads it, not even through a proxy"
+            .to_owned()
     } else if r.kind == RemoteKind::Image {
         "not loaded: images load only when you ask".to_owned()
     } else {
@@ -214,6 +216,7 @@ fn blocked(r: &quietpost_model::RemoteRef) -> LedgerEntry {
         via: None,
         at: None,
         detail: SafeLine::new(&detail, 200),
+        tracker: r.tracker,
     }
 }
 
@@ -268,6 +271,7 @@ pub fn ledger(
                     via: row.via.as_deref().map(|v| SafeLine::new(v, 200)),
                     at: row.at.map(crate::time::rfc3339),
                     detail: SafeLine::new(&row.detail, 300),
+                    tracker: r.tracker,
                 },
                 None => blocked(r),
             }

@@ -49,4 +49,7 @@ pub struct LedgerEntry {
     pub at: Option<String>,
     /// Why it is blocked or failed; for a loaded image, its size.
     pub detail: SafeLine,
+    /// A tracker (see `RemoteRef::tracker`): never loaded, not even through a proxy.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub tracker: bool,
 }

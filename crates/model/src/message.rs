@@ -253,6 +253,19 @@ pub struct RemoteRef {
     /// in the message goes unmentioned, never loaded (nothing would show it).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub attached: bool,
+    /// Only there to tell the sender the message was opened (an unseen or pixel-sized image,
+    /// an open-tracking address, a ping): never loaded, even through a proxy, since loading
+    /// it would tell them just that.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tracker: bool,
+}
+
+impl RemoteRef {
+    /// An image "Load through proxy" fetches: the message's own (not an attached message's),
+    /// and not a tracker.
+    pub fn loadable(&self) -> bool {
+        self.kind == RemoteKind::Image && !self.attached && !self.tracker
+    }
 }
 
 /// An attachment (or any part that is not shown as body text).

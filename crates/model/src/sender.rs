@@ -147,6 +147,11 @@ impl SenderSummary {
         codes
     }
 
+    /// The loudest of the sender's warnings (none: nothing to mark).
+    pub fn severity(&self) -> Option<Severity> {
+        self.codes().into_iter().map(Code::severity).min()
+    }
+
     /// True when a view must mark the sender with a warning.
     pub fn is_suspicious(&self) -> bool {
         !self.warnings.is_empty()
@@ -234,6 +239,25 @@ mod tests {
             from,
             ..SenderSummary::default()
         }
+    }
+
+    /// The list marks a sender as loud as the loudest of its warnings.
+    #[test]
+    fn the_sender_is_as_severe_as_its_loudest_warning() {
+        let plain = summary(vec![addr(Some("Alice"), Some("alice@example.org"), &[])]);
+        assert_eq!(plain.severity(), None);
+        let caution = summary(vec![addr(
+            Some("Alice"),
+            Some("alice@example.org"),
+            &[Code::LongDisplayName],
+        )]);
+        assert_eq!(caution.severity(), Some(Severity::Caution));
+        let danger = summary(vec![addr(
+            Some("PayPal"),
+            Some("service@xn--pypal-4ve.example"),
+            &[Code::LongDisplayName, Code::IdnHomograph],
+        )]);
+        assert_eq!(danger.severity(), Some(Severity::Danger));
     }
 
     #[test]

@@ -402,7 +402,7 @@ fn body(message: &Message<'_>, options: &Options, purpose: Purpose, m: &mut Safe
     let all = (scans.iter().map(|s| (s, false))).chain(enclosed.iter().map(|s| (s, true)));
     for (scan, attached) in all {
         remote_capped |= scan.truncated;
-        for (url, kind) in remote::resolve(scan) {
+        for (url, kind, tracker) in remote::resolve(scan) {
             if seen.insert((url.as_str().to_owned(), kind))
                 && m.remote_content.len() < limits.max_remote
             {
@@ -410,6 +410,7 @@ fn body(message: &Message<'_>, options: &Options, purpose: Purpose, m: &mut Safe
                     url: SafeLine::new(url.as_str(), 2048),
                     kind,
                     attached,
+                    tracker,
                 });
             }
         }
@@ -424,6 +425,7 @@ fn body(message: &Message<'_>, options: &Options, purpose: Purpose, m: &mut Safe
                 url: SafeLine::new(url.as_str(), 2048),
                 kind: quietpost_model::RemoteKind::Other,
                 attached: false,
+                tracker: false,
             });
         }
     }

@@ -38,6 +38,9 @@ pub struct HtmlScan {
     pub truncated: bool,
     /// Targets of `<a>`/`<area>` links (HTML and SVG), whether visible in the text or not.
     pub anchors: Vec<String>,
+    /// References (as written, trimmed) that only a tracker would make: an image sized one or
+    /// two pixels, or hidden by its own style, or inside a hidden element.
+    pub trackers: std::collections::HashSet<String>,
     /// Text inside elements the message's own formatting hides (display:none, font-size:0,
     /// white on white, ...): how many visible characters, and the start of it.
     pub hidden_chars: usize,
@@ -162,6 +165,7 @@ impl TokenSink for Sink {
                 for (u, k) in refs {
                     push(&mut st, &u, k);
                 }
+                st.scan.trackers.extend(inner.trackers);
                 for a in anchors {
                     if st.scan.anchors.len() < MAX_RAW_REFS {
                         st.scan.anchors.push(a);
@@ -306,9 +310,48 @@ fn attr<'a>(tag: &'a Tag, name: &str) -> Option<&'a str> {
         .map(|a| &*a.value)
 }
 
+/// An image no one is meant to see: one or two pixels wide and high (by its attributes or its
+/// style), or hidden by its own style.
+fn invisible_image(tag: &Tag) -> bool {
+    let pixels = |v: &str| -> Option<f64> {
+        let v = v.trim().trim_end_matches("px").trim();
+        v.parse::<f64>().ok()
+    };
+    let style: String = attr(tag, "style")
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let css = |key: &str| {
+        style
+            .split(';')
+            .filter_map(|d| d.split_once(':'))
+            .filter(|(k, _)| *k == key)
+            .map(|(_, v)| v.trim_end_matches("!important").to_owned())
+            .next_back()
+    };
+    let size = |name: &str| css(name).or_else(|| attr(tag, name).map(str::to_owned));
+    let tiny = |name: &str| {
+        size(name)
+            .as_deref()
+            .and_then(pixels)
+            .is_some_and(|n| n <= 2.0)
+    };
+    let zero = |name: &str| {
+        size(name)
+            .as_deref()
+            .and_then(pixels)
+            .is_some_and(|n| n == 0.0)
+    };
+    (tiny("width") && tiny("height")) || zero("width") || zero("height") || hides(tag)
+}
+
 fn start_tag(st: &mut State, tag: &Tag) {
     use RemoteKind::*;
     let name: &str = &tag.name;
+    let unseen_image =
+        matches!(name, "img" | "image") && (st.hidden_at.is_some() || invisible_image(tag));
     for a in &tag.attrs {
         let key: &str = &a.name.local;
         let value: &str = &a.value;
@@ -361,6 +404,9 @@ fn start_tag(st: &mut State, tag: &Tag) {
                     _ => Other,
                 };
                 push(st, value, kind);
+                if unseen_image && st.scan.trackers.len() < MAX_RAW_REFS {
+                    st.scan.trackers.insert(value.trim().to_owned());
+                }
                 if matches!(name, "iframe" | "frame" | "embed") {
                     data_document(st, value);
                 }
@@ -728,8 +774,9 @@ pub fn base_url(scan: &HtmlScan) -> Option<Url> {
 /// Resolves raw references against the document's base and keeps those a browser would fetch
 /// over a network: absolute, network-path (`//host`, `\\host`), and relative ones when a
 /// `<base>` makes them remote. `cid:`, `data:` and relative references without a base are
-/// local.
-pub fn resolve(scan: &HtmlScan) -> Vec<(Url, RemoteKind)> {
+/// local. Each says whether it is a tracker: an unseen image (see [`HtmlScan::trackers`]),
+/// a ping, or an address only open-tracking uses ([`tracking_address`]).
+pub fn resolve(scan: &HtmlScan) -> Vec<(Url, RemoteKind, bool)> {
     let base = base_url(scan);
     scan.refs
         .iter()
@@ -739,9 +786,47 @@ pub fn resolve(scan: &HtmlScan) -> Vec<(Url, RemoteKind)> {
                 return None;
             }
             let url = parse_href(raw, base.as_ref()).ok()?;
-            (!is_local_scheme(&url)).then_some((url, *kind))
+            let tracker = *kind == RemoteKind::Ping
+                || (*kind == RemoteKind::Image
+                    && (scan.trackers.contains(raw.trim()) || tracking_address(&url)));
+            (!is_local_scheme(&url)).then_some((url, *kind, tracker))
         })
         .collect()
+}
+
+/// An image address that open-tracking services use and nothing else: a web-analytics host,
+/// or a path named for an open, a pixel or a beacon (`/wf/open`, `/track/open.php`,
+/// `/pixel.gif`, `/e/o/…`). Content images are never named so; a miss only leaves a tracker
+/// counted as an image (still blocked).
+pub fn tracking_address(url: &Url) -> bool {
+    const HOSTS: [&str; 6] = [
+        "google-analytics.com",
+        "doubleclick.net",
+        "mixpanel.com",
+        "pixel.wp.com",
+        "sli.bounceexchange.com",
+        "trk.klclick.com",
+    ];
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    if HOSTS
+        .iter()
+        .any(|h| host == *h || host.ends_with(&format!(".{h}")))
+    {
+        return true;
+    }
+    let path = url.path().to_ascii_lowercase();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let named = |s: &str| {
+        let stem = s.split('.').next().unwrap_or(s);
+        matches!(
+            stem,
+            "open" | "opened" | "pixel" | "beacon" | "tracking-pixel" | "trackopen" | "openrate"
+        )
+    };
+    segments.iter().any(|s| named(s))
+        || path.contains("/track/open")
+        || path.contains("/wf/open")
+        || segments.windows(2).any(|w| w == ["e", "o"])
 }
 
 #[cfg(test)]

@@ -461,6 +461,7 @@ impl Mailbox {
                     Message::Act(Act::Move(d.name))
                 })
                 .placeholder("Move to…")
+                .style(theme::pick)
                 .text_size(13),
             ]
             .spacing(6),

@@ -3,8 +3,54 @@ use super::*;
 fn found(html: &str) -> Vec<(String, RemoteKind)> {
     resolve(&scan_html(html))
         .into_iter()
-        .map(|(u, k)| (u.to_string(), k))
+        .map(|(u, k, _)| (u.to_string(), k))
         .collect()
+}
+
+/// The references an HTML document makes that are trackers.
+fn trackers(html: &str) -> Vec<String> {
+    resolve(&scan_html(html))
+        .into_iter()
+        .filter(|(_, _, t)| *t)
+        .map(|(u, _, _)| u.to_string())
+        .collect()
+}
+
+#[test]
+fn trackers_are_told_apart_from_content_images() {
+    let html = r#"
+        <img src="https://shop.example/banner.jpg" width="600" height="200">
+        <img src="https://t.example/a.gif" width="1" height="1">
+        <img src="https://t.example/b.gif" style="width:1px; height:1px">
+        <img src="https://t.example/c.gif" style="display:none">
+        <div style="display:none"><img src="https://t.example/d.gif"></div>
+        <img src="https://mail.example/wf/open?upn=xyz">
+        <img src="https://mkt.example/e/o/abc">
+        <img src="https://www.google-analytics.com/collect?v=1">
+        <img src="https://shop.example/logo.png" width="0">
+        <a href="https://shop.example/" ping="https://t.example/ping">shop</a>
+        <img src="https://shop.example/products/opener.jpg" width="120" height="80">
+    "#;
+    let t = trackers(html);
+    for u in [
+        "https://t.example/a.gif",
+        "https://t.example/b.gif",
+        "https://t.example/c.gif",
+        "https://t.example/d.gif",
+        "https://mail.example/wf/open?upn=xyz",
+        "https://mkt.example/e/o/abc",
+        "https://www.google-analytics.com/collect?v=1",
+        "https://shop.example/logo.png",
+        "https://t.example/ping",
+    ] {
+        assert!(t.iter().any(|x| x == u), "{u} is a tracker: {t:?}");
+    }
+    for u in [
+        "https://shop.example/banner.jpg",
+        "https://shop.example/products/opener.jpg",
+    ] {
+        assert!(!t.iter().any(|x| x == u), "{u} is content: {t:?}");
+    }
 }
 
 #[test]

@@ -13,9 +13,7 @@ use iced::widget::{
 };
 use iced::{Element, Length};
 use quietpost_core::remote::Permission;
-use quietpost_model::{
-    Addr, Code, LedgerEntry, LedgerState, Opening, RemoteKind, SafeMessage, Severity,
-};
+use quietpost_model::{Addr, Code, LedgerEntry, LedgerState, Opening, SafeMessage, Severity};
 
 /// The message text (a read-only editor, so it can be selected and copied).
 pub const BODY_ID: &str = "message-body";
@@ -121,10 +119,22 @@ fn header(m: &SafeMessage, date: String) -> Element<'_, Message> {
     // aligned with the sender shown.
     if let Some(auth) = m.authentication.as_ref().filter(|a| a.trusted) {
         block = block.push(match crate::wording::authentication(auth) {
-            Ok(vouched) => container(text(format!("✓ {vouched}")).size(13))
-                .padding([6, 10])
-                .style(theme::verified)
-                .into(),
+            // The checked domain first, in plain words; how it was checked below.
+            Ok(vouched) => container(
+                column![
+                    text(format!(
+                        "✓ Signed by {}",
+                        auth.verified_domain.as_ref().map_or("", |d| d.as_str())
+                    ))
+                    .font(theme::BOLD)
+                    .size(13),
+                    text(vouched).size(12),
+                ]
+                .spacing(2),
+            )
+            .padding([6, 10])
+            .style(theme::verified)
+            .into(),
             Err(why) => badge(Severity::Caution, "Not verified".to_owned(), why),
         });
     }
@@ -170,11 +180,16 @@ fn ledger_view(ledger: &[LedgerEntry]) -> Element<'_, Message> {
         column![text("Network ledger: every remote item in this message").font(theme::BOLD)]
             .spacing(6);
     for e in ledger {
+        // Trackers told apart from the message's pictures.
+        let kind = if e.tracker {
+            "tracker"
+        } else {
+            e.kind.as_str()
+        };
         list = list.push(
             column![
                 text(format!(
-                    "{} — {}: {}",
-                    e.kind.as_str(),
+                    "{kind} — {}: {}",
                     crate::wording::ledger_state(e),
                     e.detail
                 ))
@@ -192,9 +207,12 @@ fn banner(r: &Reading) -> Option<Element<'_, Message>> {
     if m.remote_content.is_empty() {
         return None;
     }
+    // One line for the routine case: how many were blocked, how many of them are trackers,
+    // Load (when it can do something) and Details; the why, the setting and the ledger are
+    // behind Details.
     let blocked = r.blocked();
     let count = |s| r.opened.ledger.iter().filter(|e| e.state == s).count();
-    let summary = if count(LedgerState::Loaded) + count(LedgerState::Failed) == 0 {
+    let mut summary = if count(LedgerState::Loaded) + count(LedgerState::Failed) == 0 {
         format!(
             "{blocked} remote item{} blocked",
             if blocked == 1 { "" } else { "s" }
@@ -202,61 +220,63 @@ fn banner(r: &Reading) -> Option<Element<'_, Message>> {
     } else {
         crate::wording::ledger_counts(&r.opened.ledger, " through your proxy")
     };
-    let ledger_label = if r.show_ledger {
-        "Hide network ledger"
+    let trackers = m.remote_content.iter().filter(|x| x.tracker).count();
+    if trackers > 0 {
+        summary.push_str(&format!(
+            " · {trackers} tracker{}",
+            if trackers == 1 { "" } else { "s" }
+        ));
+    }
+    let details_label = if r.show_ledger {
+        "Hide details"
     } else {
-        "Network ledger"
+        "Details"
     };
-    let ledger = button(text(ledger_label))
-        .style(theme::secondary)
-        .on_press(Message::ToggleLedger);
+    let mut line = row![text(summary).font(theme::BOLD).width(Length::Fill)]
+        .spacing(8)
+        .align_y(iced::Alignment::Center);
     // When nothing here could ever load, no button that could not do anything.
     let nothing_loads = r.opened.cannot_load == Some(CannotLoad::Attached)
-        || !(m.remote_content.iter()).any(|x| x.kind == RemoteKind::Image && !x.attached);
-    let (buttons, why) = match r.can_load() {
-        _ if nothing_loads => (row![ledger], r.can_load().err()),
-        Ok(()) => (
-            row![
-                button(text("Load through proxy")).on_press(Message::LoadRemote),
-                ledger
-            ],
-            None,
-        ),
-        Err(why) if r.opened.cannot_load == Some(CannotLoad::Policy) => (
-            row![
-                button(text("Load through proxy")),
-                button(text("Allow loading on request"))
-                    .style(theme::secondary)
-                    .on_press(Message::AllowOnRequest),
-                ledger
-            ],
-            Some(why),
-        ),
-        Err(why) => (row![button(text("Load through proxy")), ledger], Some(why)),
-    };
-    let mut col = column![
-        text(summary).font(theme::BOLD),
-        text("Nothing was loaded from the sender's servers, so they cannot tell you opened this.")
-            .size(13),
-        buttons.spacing(8)
-    ]
-    .spacing(6);
-    if let Some(why) = why {
-        col = col.push(text(why).size(12).style(theme::muted));
+        || !(m.remote_content.iter()).any(|x| x.loadable());
+    if !nothing_loads && r.can_load().is_ok() {
+        line = line.push(button(text("Load through proxy").size(13)).on_press(Message::LoadRemote));
     }
-    if r.opened.permission == Permission::Always {
-        col = col.push(
-            text("Images from this sender load without asking (your setting, confirmed by your provider).")
-                .size(12)
-                .style(theme::muted),
-        );
-    }
+    line = line.push(
+        button(text(details_label).size(13))
+            .style(theme::secondary)
+            .on_press(Message::ToggleLedger),
+    );
+    let mut col = column![line].spacing(6);
     if r.show_ledger {
+        col = col.push(
+            text("Nothing was loaded from the sender's servers, so they cannot tell you opened this.")
+                .size(13),
+        );
+        if trackers > 0 {
+            col = col.push(text(crate::wording::TRACKERS).size(13));
+        }
+        if let Err(why) = r.can_load() {
+            col = col.push(text(why).size(12).style(theme::muted));
+            if !nothing_loads && r.opened.cannot_load == Some(CannotLoad::Policy) {
+                col = col.push(
+                    button(text("Allow loading on request").size(13))
+                        .style(theme::secondary)
+                        .on_press(Message::AllowOnRequest),
+                );
+            }
+        }
+        if r.opened.permission == Permission::Always {
+            col = col.push(
+                text("Images from this sender load without asking (your setting, confirmed by your provider).")
+                    .size(12)
+                    .style(theme::muted),
+            );
+        }
         col = col.push(ledger_view(&r.opened.ledger));
     }
     Some(
         container(col)
-            .padding(10)
+            .padding([6, 10])
             .width(Length::Fill)
             .style(theme::banner)
             .into(),
@@ -549,10 +569,18 @@ mod tests {
                 via: None,
                 at: None,
                 detail: quietpost_model::SafeLine::new("blocked", 20),
+                tracker: x.tracker,
             })
             .collect();
         let why = r.can_load().unwrap_err();
         assert!(!why.contains("quietpost"), "{why}");
+        // One line; the way to allow it is behind Details.
+        assert!(
+            iced_test::simulator(banner(&r).unwrap())
+                .find("Allow loading on request")
+                .is_err()
+        );
+        r.show_ledger = true;
         let mut ui = iced_test::simulator(banner(&r).unwrap());
         ui.click("Allow loading on request").unwrap();
         let messages: Vec<Message> = ui.into_messages().collect();

@@ -93,7 +93,9 @@ impl Reading {
         // Images of the message itself still blocked (the ledger follows remote_content).
         let loadable = (self.message().remote_content.iter())
             .zip(&self.opened.ledger)
-            .filter(|(_, e)| e.kind == RemoteKind::Image && e.state == LedgerState::Blocked);
+            .filter(|(r, e)| {
+                r.kind == RemoteKind::Image && !r.tracker && e.state == LedgerState::Blocked
+            });
         let (mut own, mut attached) = (0, 0);
         for (r, _) in loadable {
             if r.attached {

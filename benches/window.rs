@@ -230,10 +230,7 @@ impl Window {
 }
 
 fn renderer() -> iced::Renderer {
-    for font in [
-        quietpost::theme::REGULAR_BYTES,
-        quietpost::theme::BOLD_BYTES,
-    ] {
+    for font in quietpost::theme::FONTS {
         iced_test::renderer::graphics::text::font_system()
             .write()
             .expect("font system")

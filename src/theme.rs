@@ -8,6 +8,15 @@ use iced::{Background, Border, Color, Font, Theme, font};
 pub const REGULAR_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 pub const BOLD_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
 
+/// The Control Pictures (U+2400…U+2426, "␀" for a NUL in a spoofed sender): DejaVu Sans has
+/// none of them, and the one character meant to reveal a trick would show as a missing-glyph
+/// box. A 7 KB subset of Noto Sans Symbols 2 (OFL), found by the text system's fallback.
+pub const SYMBOLS_BYTES: &[u8] =
+    include_bytes!("../assets/fonts/NotoSansSymbols2-ControlPictures.ttf");
+
+/// Every font the window embeds.
+pub const FONTS: [&[u8]; 3] = [REGULAR_BYTES, BOLD_BYTES, SYMBOLS_BYTES];
+
 pub const FONT: Font = Font::with_name("DejaVu Sans");
 pub const BOLD: Font = Font {
     weight: font::Weight::Bold,

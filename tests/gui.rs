@@ -353,10 +353,7 @@ fn both_themes_render_every_pane() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     for (theme, name) in [(iced::Theme::Dark, "dark"), (iced::Theme::Light, "light")] {
         let settings = iced::Settings {
-            fonts: vec![
-                quietpost::theme::REGULAR_BYTES.into(),
-                quietpost::theme::BOLD_BYTES.into(),
-            ],
+            fonts: quietpost::theme::FONTS.map(Into::into).to_vec(),
             default_font: quietpost::theme::FONT,
             default_text_size: quietpost::theme::TEXT_SIZE.into(),
             ..iced::Settings::default()
@@ -852,4 +849,57 @@ security = "tls"
     assert!(ui.shows("not syncing"));
     ui.click("Retry");
     assert!(!ui.shows("work is not syncing"));
+}
+
+/// A control character in a spoofed sender shows as its picture ("␀"), never as a missing-glyph
+/// box: the pictures of NUL and SOH are drawn differently (two missing glyphs would be the same
+/// box), in the regular and the bold font.
+#[test]
+fn control_pictures_are_drawn_not_missing_glyph_boxes() {
+    use iced::widget::text;
+    let dir = std::env::temp_dir().join(format!("qp-control-pictures-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let draw = |name: &str, content: &str, font: iced::Font| -> Vec<u8> {
+        let settings = iced::Settings {
+            fonts: quietpost::theme::FONTS.map(Into::into).to_vec(),
+            default_font: quietpost::theme::FONT,
+            default_text_size: quietpost::theme::TEXT_SIZE.into(),
+            ..iced::Settings::default()
+        };
+        let view: iced::Element<'_, ()> = text(content.to_owned()).size(48).font(font).into();
+        let mut sim = iced_test::Simulator::with_size(settings, (120.0, 80.0), view);
+        let _ = sim
+            .snapshot(&iced::Theme::Light)
+            .unwrap()
+            .matches_image(dir.join(name));
+        let png = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(&format!("{name}-"))
+            })
+            .expect("the snapshot");
+        image::open(png).unwrap().to_luma8().into_raw()
+    };
+    for (font, name) in [
+        (quietpost::theme::FONT, "regular"),
+        (quietpost::theme::BOLD, "bold"),
+    ] {
+        let nul = draw(&format!("{name}-nul"), "\u{2400}", font);
+        let soh = draw(&format!("{name}-soh"), "\u{2401}", font);
+        let box_a = draw(&format!("{name}-pua-a"), "\u{E000}", font);
+        let box_b = draw(&format!("{name}-pua-b"), "\u{E001}", font);
+        assert_eq!(box_a, box_b, "two missing glyphs are the same box");
+        assert_ne!(
+            nul, soh,
+            "{name}: the control pictures are missing-glyph boxes"
+        );
+        assert_ne!(nul, box_a, "{name}: ␀ is drawn as a missing glyph");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

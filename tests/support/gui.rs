@@ -154,10 +154,7 @@ impl Ui {
     /// light theme at 1280×800: tells a primary button (the accent) from a secondary one.
     pub fn button_colour(&self, label: &str) -> [u8; 3] {
         let settings = iced::Settings {
-            fonts: vec![
-                quietpost::theme::REGULAR_BYTES.into(),
-                quietpost::theme::BOLD_BYTES.into(),
-            ],
+            fonts: quietpost::theme::FONTS.map(Into::into).to_vec(),
             default_font: quietpost::theme::FONT,
             default_text_size: quietpost::theme::TEXT_SIZE.into(),
             ..iced::Settings::default()
@@ -245,8 +242,9 @@ impl Window {
             let mut fonts = iced_test::renderer::graphics::text::font_system()
                 .write()
                 .expect("font system");
-            fonts.load_font(quietpost::theme::REGULAR_BYTES.into());
-            fonts.load_font(quietpost::theme::BOLD_BYTES.into());
+            for font in quietpost::theme::FONTS {
+                fonts.load_font(font.into());
+            }
         }
         let renderer = futures::executor::block_on(<iced::Renderer as Headless>::new(
             quietpost::theme::FONT,

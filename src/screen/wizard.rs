@@ -25,6 +25,8 @@ pub struct Wizard {
     /// Known as the wizard opens: no keychain to keep a password in (the form says so before
     /// anyone fills it in).
     no_keychain: Option<String>,
+    /// The advanced options (the proxy; each server's TLS mode, port and CA file) shown.
+    advanced: bool,
 }
 
 #[derive(Default)]
@@ -43,6 +45,9 @@ struct ServerForm {
     host: String,
     port: String,
     security: Mode,
+    /// The CA file (a path) for a server signed by an authority of one's own; empty: the
+    /// system's authorities.
+    ca_file: String,
     pin: Option<quietpost_model::Fingerprint>,
 }
 
@@ -109,6 +114,11 @@ pub enum Message {
     Pin,
     OpenMailbox,
     Cancel,
+    /// Show or hide the advanced options.
+    Advanced,
+    CaFile(bool, String),
+    /// Copy this text (a fingerprint, an address) to the clipboard.
+    Copy(String),
     /// Whether the system keychain can be used (checked as the wizard opens).
     Keychain(Result<(), Arc<quietpost_core::accounts::Error>>),
 }
@@ -126,6 +136,7 @@ impl Wizard {
             form: Form::default(),
             step: Step::Details { error: None },
             no_keychain: None,
+            advanced: false,
         }
     }
 
@@ -192,6 +203,7 @@ impl Wizard {
                     host: found.host.clone(),
                     port: found.port.to_string(),
                     security: Mode(found.security),
+                    ca_file: String::new(),
                     pin: None,
                 };
                 f.imap = server(&d.imap);
@@ -286,6 +298,9 @@ impl Wizard {
                 }
             }
             Message::Cancel => return (Task::none(), Some(Event::Cancelled)),
+            Message::Advanced => self.advanced = !self.advanced,
+            Message::CaFile(smtp, v) => server_mut(f, smtp).ca_file = v,
+            Message::Copy(words) => return (iced::clipboard::write(words), None),
         }
         (Task::none(), None)
     }
@@ -322,11 +337,24 @@ impl Wizard {
                 .ok()
                 .filter(|p| *p > 0)
                 .ok_or_else(|| format!("The {what} port must be a number from 1 to 65535."))?;
+            let ca_file = match s.ca_file.trim() {
+                "" => None,
+                path => {
+                    let path = std::path::PathBuf::from(path);
+                    if !path.is_file() {
+                        return Err(format!(
+                            "The {what} CA file {} is not a file Quietpost can read.",
+                            path.display()
+                        ));
+                    }
+                    Some(path)
+                }
+            };
             Ok(Server {
                 host: s.host.clone(),
                 port,
                 security: s.security.0,
-                ca_file: None,
+                ca_file,
                 pin_sha256: s.pin,
             })
         };
@@ -376,30 +404,73 @@ impl Wizard {
                 if let Some(why) = &self.no_keychain {
                     c = c.push(problem(why));
                 }
-                c = c.push(column![
-                    labelled("Email address", text_input("name@example.org", &f.email).id(EMAIL_ID).on_input(Message::Email).on_submit(Message::FindServers)),
-                    labelled("Password", text_input("", &f.password).secure(true).on_input(Message::Password).on_submit(Message::FindServers)),
-                    labelled("Account name", text_input("Personal", &f.name).on_input(Message::Name).on_submit(Message::FindServers)),
-                    labelled(
-                        "Proxy (optional)",
-                        text_input("socks5://127.0.0.1:9050 for Tor", &f.proxy).on_input(Message::Proxy)
-                    ),
-                    text("With a proxy, every connection of this account goes through it; if it is down, nothing connects.")
-                        .size(12)
-                        .style(theme::muted),
-                    row![
-                        button(text("Find my servers")).on_press(Message::FindServers),
-                        button(text("Enter servers myself"))
-                            .style(theme::secondary)
-                            .on_press(Message::EnterServers),
-                        button(text("Cancel")).style(button::text).on_press(Message::Cancel),
-                    ]
-                    .spacing(8),
-                ]
-                .spacing(10));
+                // What went wrong leads, above the form.
                 if let Some(e) = error {
                     c = c.push(problem(e));
                 }
+                let mut fields = column![
+                    labelled(
+                        "Email address",
+                        text_input("name@example.org", &f.email)
+                            .id(EMAIL_ID)
+                            .on_input(Message::Email)
+                            .on_submit(Message::FindServers)
+                    ),
+                    labelled(
+                        "Password",
+                        text_input("", &f.password)
+                            .secure(true)
+                            .on_input(Message::Password)
+                            .on_submit(Message::FindServers)
+                    ),
+                ]
+                .spacing(10);
+                // A provider that takes only app passwords says so before the password is
+                // typed, with its page as text to copy (the window opens nothing by itself).
+                if let Some(a) =
+                    quietpost_core::autoconfig::builtin(f.email.trim()).and_then(|d| d.app_password)
+                {
+                    fields = fields.push(app_password(a));
+                }
+                fields = fields.push(labelled(
+                    "Account name",
+                    text_input("Personal", &f.name)
+                        .on_input(Message::Name)
+                        .on_submit(Message::FindServers),
+                ));
+                // The proxy is an advanced option, shown at once when one is set.
+                if self.advanced || !f.proxy.is_empty() {
+                    fields = fields
+                        .push(labelled(
+                            "Proxy (optional)",
+                            text_input("socks5://127.0.0.1:9050 for Tor", &f.proxy).on_input(Message::Proxy),
+                        ))
+                        .push(
+                            text("With a proxy, every connection of this account goes through it — finding its servers too; if it is down, nothing connects.")
+                                .size(12)
+                                .style(theme::muted),
+                        );
+                } else {
+                    fields = fields.push(
+                        button(text("Connection options (a proxy such as Tor)…").size(13))
+                            .style(button::text)
+                            .on_press(Message::Advanced),
+                    );
+                }
+                c = c.push(
+                    fields.push(
+                        row![
+                            button(text("Find my servers")).on_press(Message::FindServers),
+                            button(text("Enter servers myself"))
+                                .style(theme::secondary)
+                                .on_press(Message::EnterServers),
+                            button(text("Cancel"))
+                                .style(button::text)
+                                .on_press(Message::Cancel),
+                        ]
+                        .spacing(8),
+                    ),
+                );
                 c
             }
             Step::Discovering => column![text(format!(
@@ -408,6 +479,10 @@ impl Wizard {
             ))],
             Step::Servers { found, error } => {
                 let mut c = column![].spacing(10);
+                // The cause leads, above the form (e.g. a proxy that is not running).
+                if let Some(e) = error {
+                    c = c.push(problem(e));
+                }
                 if let Some((source, note)) = found {
                     c = c.push(text(format!("Found in {source}.")));
                     if let Some(note) = note {
@@ -418,17 +493,36 @@ impl Wizard {
                         );
                     }
                 }
+                if found.is_some() && !self.advanced && error.is_none() {
+                    // Found: said in words; changing them is an advanced option.
+                    c = c
+                        .push(server_summary("Receiving (IMAP)", &f.imap))
+                        .push(server_summary("Sending (SMTP)", &f.smtp))
+                        .push(text(format!("Login name: {}", f.user)).size(13))
+                        .push(
+                            button(text("Change these settings…").size(13))
+                                .style(button::text)
+                                .on_press(Message::Advanced),
+                        );
+                } else {
+                    c = c
+                        .push(server_form("IMAP (receiving)", false, &f.imap))
+                        .push(server_form("SMTP (sending)", true, &f.smtp))
+                        .push(labelled(
+                            "Login name",
+                            text_input("", &f.user).on_input(Message::User),
+                        ));
+                }
+                if let Some(a) =
+                    quietpost_core::autoconfig::builtin(f.email.trim()).and_then(|d| d.app_password)
+                {
+                    c = c.push(app_password(a));
+                }
                 c = c
-                    .push(server_form("IMAP (receiving)", false, &f.imap))
-                    .push(server_form("SMTP (sending)", true, &f.smtp))
-                    .push(labelled("Login name", text_input("", &f.user).on_input(Message::User)))
                     .push(
                         text("Nothing has been sent yet. Checking connects to both servers and logs in; the password travels only inside TLS.")
                             .size(13),
                     );
-                if let Some(e) = error {
-                    c = c.push(problem(e));
-                }
                 c.push(
                     row![
                         button(text("Back"))
@@ -443,12 +537,43 @@ impl Wizard {
                 "Connecting to both servers and logging in (inside TLS)…"
             )],
             Step::Certificate(c) => {
-                let mut col = column![problem(&c.words)].spacing(10);
+                // Which server, first; then why, in words.
+                let s = if c.smtp { &f.smtp } else { &f.imap };
+                let which = if c.smtp {
+                    "sending (SMTP)"
+                } else {
+                    "receiving (IMAP)"
+                };
+                let mut col = column![
+                    text(format!(
+                        "The {which} server {}:{} could not be trusted",
+                        s.host, s.port
+                    ))
+                    .size(16)
+                    .font(theme::BOLD),
+                    problem(&c.words)
+                ]
+                .spacing(10);
                 match &c.fingerprint {
                     Some(fp) => {
+                        let grouped = grouped(&fp.to_string());
                         col = col
                             .push(text("Is this your own server? Then ask its administrator for the certificate's SHA-256 fingerprint and compare every character with this one:").size(13))
-                            .push(container(text(fp.to_string()).font(theme::BOLD)).padding(8).style(theme::banner))
+                            .push(
+                                container(
+                                    row![
+                                        text(grouped.clone()).font(iced::Font::MONOSPACE).size(15).width(Length::Fill),
+                                        button(text("Copy").size(13))
+                                            .style(theme::secondary)
+                                            .on_press(Message::Copy(fp.to_string())),
+                                    ]
+                                    .spacing(8)
+                                    .align_y(iced::Alignment::Center),
+                                )
+                                .padding(10)
+                                .width(Length::Fill)
+                                .style(theme::banner),
+                            )
                             .push(
                                 checkbox(c.compared)
                                     .label("It is exactly the fingerprint my administrator gave me")
@@ -530,6 +655,64 @@ fn problem(words: &str) -> Element<'_, Message> {
         .into()
 }
 
+/// A fingerprint as people compare it: four lines of eight bytes, two spaces between groups of
+/// four (`AB:CD:…` in, the same characters out).
+fn grouped(fingerprint: &str) -> String {
+    let bytes: Vec<&str> = fingerprint.split(':').collect();
+    bytes
+        .chunks(8)
+        .map(|line| {
+            line.chunks(4)
+                .map(|g| g.join(":"))
+                .collect::<Vec<_>>()
+                .join("  ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A provider that takes only app passwords from mail programs: said before the password is
+/// typed, with the page to make one as text and a Copy button.
+fn app_password<'a>(a: quietpost_core::autoconfig::AppPassword) -> Element<'a, Message> {
+    container(
+        column![
+            text(format!(
+                "{} does not take your account password from mail programs: make an app password on its page, and type that above.",
+                a.provider
+            ))
+            .size(13),
+            row![
+                text(a.page).size(13).font(theme::BOLD).width(Length::Fill),
+                button(text("Copy").size(12))
+                    .style(theme::secondary)
+                    .on_press(Message::Copy(a.page.to_owned())),
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
+        ]
+        .spacing(4),
+    )
+    .padding(10)
+    .width(Length::Fill)
+    .style(theme::banner)
+    .into()
+}
+
+/// A server found automatically, in words.
+fn server_summary<'a>(title: &'a str, s: &'a ServerForm) -> Element<'a, Message> {
+    row![
+        text(title).width(140).style(theme::muted),
+        text(format!(
+            "{}, port {}, {}",
+            s.host,
+            s.port,
+            crate::wording::security(s.security.0)
+        )),
+    ]
+    .spacing(8)
+    .into()
+}
+
 fn server_form<'a>(title: &'a str, smtp: bool, s: &'a ServerForm) -> Element<'a, Message> {
     let mut c = column![
         text(title).font(theme::BOLD),
@@ -557,6 +740,16 @@ fn server_form<'a>(title: &'a str, smtp: bool, s: &'a ServerForm) -> Element<'a,
         .spacing(8),
     ]
     .spacing(4);
+    c = c.push(
+        text_input(
+            "CA file (optional): for a server signed by your own authority",
+            &s.ca_file,
+        )
+        .on_input(move |v| Message::CaFile(smtp, v))
+        .on_submit(Message::Check)
+        .padding(6)
+        .size(13),
+    );
     if let Some(pin) = &s.pin {
         c = c.push(
             text(format!("Pinned certificate: {pin}"))
@@ -615,5 +808,86 @@ mod tests {
         drop(ui);
         let _ = w.update(Message::Keychain(Ok(())));
         assert!(w.no_keychain.is_none());
+    }
+
+    fn shows(w: &Wizard, label: &str) -> bool {
+        iced_test::simulator(w.view()).find(label).is_ok()
+    }
+
+    /// The proxy is an advanced option: folded away until asked for (or set); a Gmail address
+    /// says before the password is typed that Gmail takes only an app password, with the page
+    /// as text to copy.
+    #[test]
+    fn advanced_options_are_folded_and_app_passwords_are_said_first() {
+        let dir = std::env::temp_dir().join(format!("qp-wizard-adv-{}", std::process::id()));
+        let mut w = Wizard::new(Paths::profile(&dir));
+        assert!(!shows(&w, "Proxy (optional)"));
+        assert!(shows(&w, "Connection options (a proxy such as Tor)…"));
+        let _ = w.update(Message::Advanced);
+        assert!(shows(&w, "Proxy (optional)"));
+        let _ = w.update(Message::Proxy("socks5://127.0.0.1:9050".into()));
+        let _ = w.update(Message::Advanced);
+        assert!(
+            shows(&w, "Proxy (optional)"),
+            "a proxy that is set stays in sight"
+        );
+
+        assert!(!shows(&w, "https://myaccount.google.com/apppasswords"));
+        let _ = w.update(Message::Email("alice@gmail.com".into()));
+        assert!(shows(&w, "https://myaccount.google.com/apppasswords"));
+        let mut ui = iced_test::simulator(w.view());
+        ui.click("Copy").unwrap();
+        let copied: Vec<Message> = ui.into_messages().collect();
+        assert!(
+            matches!(copied.as_slice(), [Message::Copy(page)] if page == "https://myaccount.google.com/apppasswords"),
+            "{copied:?}"
+        );
+        let _ = w.update(Message::Email("alice@example.org".into()));
+        assert!(!shows(&w, "https://myaccount.google.com/apppasswords"));
+    }
+
+    /// Servers found automatically are said in words, their form one click away; a cause
+    /// comes before the form.
+    #[test]
+    fn found_servers_are_said_in_words_and_a_cause_leads() {
+        let dir = std::env::temp_dir().join(format!("qp-wizard-found-{}", std::process::id()));
+        let mut w = Wizard::new(Paths::profile(&dir));
+        for m in [
+            Message::Email("alice@gmail.com".into()),
+            Message::Password("pw".into()),
+        ] {
+            let _ = w.update(m);
+        }
+        let found = quietpost_core::autoconfig::builtin("alice@gmail.com").unwrap();
+        let _ = w.update(Message::Discovered(Ok(Arc::new(found))));
+        assert!(
+            shows(&w, "imap.gmail.com, port 993, TLS from the first byte"),
+            "in words"
+        );
+        assert!(!shows(&w, "mail.example.org"), "no form yet");
+        let _ = w.update(Message::Advanced);
+        let mut ui = iced_test::simulator(w.view());
+        assert!(
+            ui.find("CA file (optional): for a server signed by your own authority")
+                .is_ok()
+        );
+        drop(ui);
+        // A CA file that is not there is said before anything connects.
+        let _ = w.update(Message::CaFile(false, "/nonexistent/ca.pem".into()));
+        let _ = w.update(Message::Check);
+        let Step::Servers { error: Some(e), .. } = &w.step else {
+            panic!("not refused")
+        };
+        assert!(e.contains("/nonexistent/ca.pem"), "{e}");
+    }
+
+    /// A fingerprint to compare: in four lines of eight bytes, every character kept.
+    #[test]
+    fn a_fingerprint_is_grouped_for_comparing() {
+        let fp = quietpost_model::Fingerprint([0xAB; 32]).to_string();
+        let g = grouped(&fp);
+        assert_eq!(g.lines().count(), 4);
+        assert_eq!(g.replace("  ", ":").replace('\n', ":"), fp);
+        assert!(g.lines().all(|l| l == "AB:AB:AB:AB  AB:AB:AB:AB"), "{g}");
     }
 }

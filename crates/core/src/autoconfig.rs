@@ -27,6 +27,16 @@ pub struct Discovered {
     pub source: String,
     /// Something the person must know (e.g. a local bridge needs its certificate pinned).
     pub note: Option<&'static str>,
+    /// A built-in provider that takes an app password, not the account's own, from mail
+    /// programs: its name and the page where one is made.
+    pub app_password: Option<AppPassword>,
+}
+
+/// Where a provider's app passwords are made (data: the app words it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppPassword {
+    pub provider: &'static str,
+    pub page: &'static str,
 }
 
 struct Provider {
@@ -35,6 +45,9 @@ struct Provider {
     imap: (&'static str, u16, Security),
     smtp: (&'static str, u16, Security),
     note: Option<&'static str>,
+    /// The page where an app password is made, for a provider that takes only those from mail
+    /// programs (with two-step verification on, as these providers require for it).
+    app_passwords: Option<&'static str>,
     /// The authserv-ids the provider's receiving servers write in the Authentication-Results
     /// header they add on top of every message (RFC 8601). Only listed where the provider's
     /// own header is known to carry one: believing an id the provider does not add would let
@@ -62,6 +75,7 @@ const PROVIDERS: &[Provider] = &[
         smtp: ("smtp.fastmail.com", 465, TLS),
         note: None,
         // Each of Fastmail's inbound servers writes its own name.
+        app_passwords: Some("https://app.fastmail.com/settings/security"),
         authserv_ids: &[
             "mx1.messagingengine.com",
             "mx2.messagingengine.com",
@@ -80,6 +94,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("imap.gmail.com", 993, TLS),
         smtp: ("smtp.gmail.com", 465, TLS),
         note: None,
+        app_passwords: Some("https://myaccount.google.com/apppasswords"),
         authserv_ids: &["mx.google.com"],
         files_sent: true,
     },
@@ -96,6 +111,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("outlook.office365.com", 993, TLS),
         smtp: ("smtp.office365.com", 587, STARTTLS),
         note: None,
+        app_passwords: None,
         authserv_ids: &[],
         files_sent: true,
     },
@@ -105,6 +121,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("imap.mail.me.com", 993, TLS),
         smtp: ("smtp.mail.me.com", 587, STARTTLS),
         note: None,
+        app_passwords: Some("https://account.apple.com/account/manage"),
         authserv_ids: &[],
         files_sent: false,
     },
@@ -114,6 +131,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("imap.mail.yahoo.com", 993, TLS),
         smtp: ("smtp.mail.yahoo.com", 465, TLS),
         note: None,
+        app_passwords: Some("https://login.yahoo.com/account/security"),
         authserv_ids: &[],
         files_sent: false,
     },
@@ -130,6 +148,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("posteo.de", 993, TLS),
         smtp: ("posteo.de", 465, TLS),
         note: None,
+        app_passwords: None,
         authserv_ids: &[],
         files_sent: false,
     },
@@ -139,6 +158,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("imap.mailbox.org", 993, TLS),
         smtp: ("smtp.mailbox.org", 465, TLS),
         note: None,
+        app_passwords: None,
         authserv_ids: &[],
         files_sent: false,
     },
@@ -148,6 +168,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("imap.gmx.net", 993, TLS),
         smtp: ("mail.gmx.net", 465, TLS),
         note: None,
+        app_passwords: None,
         authserv_ids: &[],
         files_sent: false,
     },
@@ -157,6 +178,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("imap.gmx.com", 993, TLS),
         smtp: ("mail.gmx.com", 465, TLS),
         note: None,
+        app_passwords: None,
         authserv_ids: &[],
         files_sent: false,
     },
@@ -166,6 +188,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("imap.web.de", 993, TLS),
         smtp: ("smtp.web.de", 587, STARTTLS),
         note: None,
+        app_passwords: None,
         authserv_ids: &[],
         files_sent: false,
     },
@@ -175,6 +198,7 @@ const PROVIDERS: &[Provider] = &[
         imap: ("imap.zoho.com", 993, TLS),
         smtp: ("smtp.zoho.com", 465, TLS),
         note: None,
+        app_passwords: None,
         authserv_ids: &[],
         files_sent: false,
     },
@@ -186,6 +210,7 @@ const PROVIDERS: &[Provider] = &[
         note: Some(
             "Proton Mail needs Proton Mail Bridge running on this computer. Its certificate is its own: export it from Bridge and pin its fingerprint with --pin-sha256.",
         ),
+        app_passwords: None,
         authserv_ids: &[],
         files_sent: false,
     },
@@ -241,6 +266,10 @@ pub fn builtin(email: &str) -> Option<Discovered> {
         smtp: found(p.smtp),
         user: None,
         source: format!("Quietpost's built-in settings for {}", p.name),
+        app_password: p.app_passwords.map(|page| AppPassword {
+            provider: p.name,
+            page,
+        }),
         note: p.note,
     })
 }
@@ -351,6 +380,7 @@ pub fn parse_autoconfig(xml: &str, email: &str, source: &str) -> Result<Discover
         user: (!user.is_empty() && user != email).then_some(user),
         source: source.to_owned(),
         note: None,
+        app_password: None,
     })
 }
 
@@ -524,6 +554,7 @@ pub async fn srv(email: &str, resolver: &Resolver) -> Result<Discovered, String>
         user: None,
         source: format!("the DNS service records of {domain}"),
         note,
+        app_password: None,
     })
 }
 

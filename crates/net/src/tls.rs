@@ -626,7 +626,7 @@ fn classify_handshake_error(e: std::io::Error, host: &str, port: u16) -> Error {
                         issuer: m.issuer.clone(),
                     }
                 } else {
-                    CertProblem::Other("it failed a check of the certificate".to_owned())
+                    CertProblem::Other(other_check_words(&format!("{:?}", other.0)).to_owned())
                 }
             }
             other => CertProblem::Other(certificate_error_words(other).to_owned()),
@@ -639,6 +639,24 @@ fn classify_handshake_error(e: std::io::Error, host: &str, port: u16) -> Error {
 }
 
 /// A certificate failure with no problem of its own, in words (never a debug dump).
+/// What webpki's own checks (reported to rustls as an opaque error) mean, in words: never its
+/// variant names (`CaUsedAsEndEntity`) on screen.
+fn other_check_words(debug: &str) -> &'static str {
+    if debug.contains("CaUsedAsEndEntity") {
+        "it is a certificate authority's own certificate, not a server's: the server is set up wrongly, or it is not the server it claims to be"
+    } else if debug.contains("EndEntityUsedAsCa") {
+        "a server's certificate was used to sign another one, which no authority allows"
+    } else if debug.contains("UnsupportedCertVersion") {
+        "it is of an old kind (not X.509 version 3) that is not accepted"
+    } else if debug.contains("PathLenConstraintViolated")
+        || debug.contains("NameConstraintViolation")
+    {
+        "its authority was not allowed to sign it"
+    } else {
+        "it failed a check of the certificate"
+    }
+}
+
 fn certificate_error_words(e: &CertificateError) -> &'static str {
     match e {
         CertificateError::BadEncoding => "it is malformed",
@@ -699,6 +717,21 @@ pub fn details(stream: &TlsStream<TcpStream>) -> TlsDetails {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// webpki's variant names never reach people: each known one has words.
+    #[test]
+    fn webpki_checks_are_said_in_words() {
+        let said = other_check_words("OtherError(CaUsedAsEndEntity)");
+        assert!(
+            said.starts_with("it is a certificate authority's own certificate"),
+            "{said}"
+        );
+        assert!(!said.contains("CaUsedAsEndEntity"));
+        assert_eq!(
+            other_check_words("OtherError(SomethingNew)"),
+            "it failed a check of the certificate"
+        );
+    }
 
     #[test]
     fn fingerprints_round_trip() {

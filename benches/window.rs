@@ -12,6 +12,9 @@
 //! `cargo bench --bench window` (QP_BENCH_MESSAGES sets the folder's size).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
+#[path = "../tests/support/compositor.rs"]
+mod compositor;
+
 use futures::StreamExt;
 use iced::{Color, Size, Task, Theme, mouse};
 use iced_test::core::renderer::Headless;
@@ -114,9 +117,7 @@ struct Window {
     renderer: iced::Renderer,
     cache: Option<UiCache>,
     /// What the windowed compositor keeps: the last frame's layers and its pixels.
-    last: Option<Vec<iced_tiny_skia::Layer>>,
-    pixels: Vec<u8>,
-    mask: tiny_skia::Mask,
+    compositor: compositor::Compositor,
 }
 
 impl Window {
@@ -193,38 +194,7 @@ impl Window {
         // What the window does instead: repaint only what changed since the last frame
         // (iced_tiny_skia's compositor: diff the layers, group the damage, draw it).
         let damaged = Instant::now();
-        let viewport = iced_test::renderer::graphics::Viewport::with_physical_size(
-            Size::new(SIZE.width as u32, SIZE.height as u32),
-            1.0,
-        );
-        let full = iced::Rectangle::with_size(SIZE);
-        let current = self.renderer.layers().to_vec();
-        let damage = match &self.last {
-            Some(last) => iced_test::renderer::graphics::damage::diff(
-                last,
-                &current,
-                |l| vec![l.bounds],
-                iced_tiny_skia::Layer::damage,
-            ),
-            None => vec![full],
-        };
-        if !damage.is_empty() {
-            let damage = iced_test::renderer::graphics::damage::group(damage, full);
-            let mut pixmap = tiny_skia::PixmapMut::from_bytes(
-                &mut self.pixels,
-                SIZE.width as u32,
-                SIZE.height as u32,
-            )
-            .expect("a 1280x800 pixmap");
-            self.renderer.draw(
-                &mut pixmap,
-                &mut self.mask,
-                &viewport,
-                &damage,
-                Color::WHITE,
-            );
-        }
-        self.last = Some(current);
+        self.compositor.repaint(&mut self.renderer);
         (raster, damaged.elapsed())
     }
 }
@@ -267,9 +237,7 @@ fn ours(dir: &Path) {
             .unwrap(),
         renderer: renderer(),
         cache: None,
-        last: None,
-        pixels: vec![0; SIZE.width as usize * SIZE.height as usize * 4],
-        mask: tiny_skia::Mask::new(SIZE.width as u32, SIZE.height as u32).expect("a mask"),
+        compositor: compositor::Compositor::new(SIZE),
     };
     // The runtime shows the first frame while the boot task (folders, then the list) runs.
     w.frame(&[], mouse::Cursor::Unavailable);

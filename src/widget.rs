@@ -2,3 +2,4 @@
 
 pub mod ellipsis;
 pub mod message_list;
+pub mod snap;

@@ -4,6 +4,9 @@
 //! a button without an action really does nothing.
 #![allow(dead_code)]
 
+#[path = "compositor.rs"]
+mod compositor;
+
 use futures::StreamExt;
 use iced::Task;
 use iced_test::simulator;
@@ -230,6 +233,8 @@ impl Drop for Ui {
 pub struct Window {
     cache: Option<iced_test::runtime::user_interface::Cache>,
     renderer: iced::Renderer,
+    /// What the windowed compositor keeps between frames (see `paint`).
+    compositor: compositor::Compositor,
     pub size: iced::Size,
     cursor: iced::mouse::Cursor,
 }
@@ -255,6 +260,7 @@ impl Window {
         Window {
             cache: Some(Default::default()),
             renderer,
+            compositor: compositor::Compositor::new(size.into()),
             size: size.into(),
             cursor: iced::mouse::Cursor::Unavailable,
         }
@@ -286,6 +292,20 @@ impl Window {
         );
         self.cache = Some(ui.into_cache());
         out
+    }
+
+    /// The frame as it is drawn now, twice: repainting only what changed since the last
+    /// `paint` (as the window does), and every pixel. Both RGBA, row by row.
+    pub fn paint(&mut self, app: &App) -> (Vec<u8>, Vec<u8>) {
+        self.refresh(app);
+        use iced_test::core::renderer::Headless;
+        self.compositor.repaint(&mut self.renderer);
+        let full = self.renderer.screenshot(
+            iced::Size::new(self.size.width as u32, self.size.height as u32),
+            1.0,
+            iced::Color::WHITE,
+        );
+        (self.compositor.pixels.clone(), full)
     }
 
     /// Rebuilds the view (what every update causes).

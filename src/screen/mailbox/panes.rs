@@ -48,10 +48,17 @@ pub struct Layout {
 }
 
 pub fn layout(width: f32, wanted: Widths) -> Layout {
-    let folders = (width >= FOLD_BELOW).then(|| wanted.folders.min(width * 0.25).max(140.0));
-    let both = (width - folders.map_or(0.0, |f| f + DIVIDER) - DIVIDER).max(0.0);
+    // Whole pixels: a pane edge between two pixels is drawn half into each, and the window's
+    // repaint of what changed (a selected row) leaves that half behind.
+    let folders =
+        (width >= FOLD_BELOW).then(|| wanted.folders.min(width * 0.25).max(140.0).round());
+    let both = (width - folders.map_or(0.0, |f| f + DIVIDER) - DIVIDER)
+        .max(0.0)
+        .floor();
     let least = MIN_LIST.min(both);
-    let list = (both * wanted.list).clamp(least, (both - MIN_READER).max(least));
+    let list = (both * wanted.list)
+        .clamp(least, (both - MIN_READER).max(least))
+        .round();
     Layout {
         folders,
         list,
@@ -318,11 +325,13 @@ impl Mailbox {
                 Message::Scrolled,
             )
         };
-        column![container(top).padding(8)]
-            .push(self.infobars())
-            .push(list)
-            .height(Length::Fill)
-            .into()
+        // The list starts on a whole pixel, whatever is above it (see widget::snap).
+        column![crate::widget::snap::snap(
+            column![container(top).padding(8)].push(self.infobars())
+        )]
+        .push(list)
+        .height(Length::Fill)
+        .into()
     }
 
     /// The accounts of the list shown: the folder's, or every one for search results.

@@ -903,3 +903,54 @@ fn control_pictures_are_drawn_not_missing_glyph_boxes() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Links are clickable where they stand in the text: an address written out in plain text,
+/// and a link's marker (`[1 → host]`) in converted HTML. The click brings the same
+/// confirmation as the list of links; a click elsewhere in the text brings none.
+#[test]
+fn a_click_on_a_link_in_the_text_asks_to_open_it() {
+    use iced::widget::text_editor::Action;
+    // The simulator lays text out at iced's default size (the window sets its own).
+    let size = iced::Settings::default().default_text_size.0;
+    let line = |n: usize, x: f32| iced::Point::new(x, (n as f32 + 0.5) * size * 1.3);
+    let body = |ui: &Ui| match ui.mailbox().reader() {
+        Reader::Open(r) => r.body.text(),
+        _ => unreachable!(),
+    };
+    let mut ui = Ui::open_demo("link-click");
+    ui.read("Those articles");
+    // Laid out as the window shows it (the editor knows its lines and width).
+    assert!(ui.shows("Links (where they really go)"));
+    assert_eq!(
+        body(&ui).lines().nth(2),
+        Some("https://news.example/2026/11/rivers-cleaner-than-ever")
+    );
+    // Elsewhere in the text: nothing.
+    ui.send(to_reader(ReaderMessage::Body(Action::Click(line(0, 30.0)))));
+    assert_eq!(ui.mailbox().dialog(), None);
+    ui.send(to_reader(ReaderMessage::Body(Action::Click(line(2, 60.0)))));
+    assert_eq!(ui.mailbox().dialog(), Some(Dialog::Link(0)));
+    ui.send(Message::Shortcut(Shortcut::Close));
+
+    // A converted HTML message: its marker.
+    ui.read("Black Friday: 40% off everything");
+    assert!(ui.shows("Links (where they really go)"));
+    let text = body(&ui);
+    let (n, l) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("[1 → click.brightshop.example]"))
+        .expect("the marker's line");
+    // (Every line above it is short: none wraps, so its place is its number.)
+    assert!(text.lines().take(n).all(|l| l.len() < 60), "{text}");
+    let before = &l[..l.find("[1 →").unwrap()];
+    let x = gui::natural_width(before, size, false) + 8.0;
+    ui.send(to_reader(ReaderMessage::Body(Action::Click(line(n, 4.0)))));
+    assert_eq!(
+        ui.mailbox().dialog(),
+        None,
+        "the words before it are not the link"
+    );
+    ui.send(to_reader(ReaderMessage::Body(Action::Click(line(n, x)))));
+    assert_eq!(ui.mailbox().dialog(), Some(Dialog::Link(0)));
+}

@@ -171,7 +171,20 @@ impl Pane {
                 if let Reader::Open(r) = &mut self.shown
                     && !action.is_edit()
                 {
+                    let click = matches!(action, text_editor::Action::Click(_));
                     r.body.perform(action);
+                    // A click on a link's marker (`[1 → host]`), where it stands in the text:
+                    // the link's confirmation, as from the list of links.
+                    let cursor = r.body.cursor();
+                    if click
+                        && cursor.selection.is_none()
+                        && let Some(i) = r
+                            .markers
+                            .link_at(cursor.position.line, cursor.position.column)
+                        && self.link_url(i).is_some()
+                    {
+                        events.push(Event::Dialog(Some(Dialog::Link(i))));
+                    }
                 }
                 Task::none()
             }

@@ -661,7 +661,7 @@ mod tests {
             .0
             .iter()
             .enumerate()
-            .flat_map(|(n, ranges)| ranges.iter().map(move |rg| (n, rg.clone())))
+            .flat_map(|(n, ranges)| ranges.iter().map(move |m| (n, m.range.clone())))
             .map(|(n, rg)| (n, &lines[n][rg]))
             .collect();
         assert_eq!(styled.len(), 1, "{styled:?}");

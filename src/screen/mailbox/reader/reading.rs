@@ -130,20 +130,18 @@ impl Reading {
 /// text cannot be styled.
 pub fn annotate(body: &str, message: &SafeMessage) -> (String, MarkerLines) {
     let mut out = String::with_capacity(body.len() + message.links.len() * 24);
-    let mut lines: Vec<Vec<Range<usize>>> = Vec::new();
+    let mut lines: Vec<Vec<Marker>> = Vec::new();
     let mut from = 0;
     // Where the current line starts in `out`.
     let mut line_start = 0;
-    let note = |out: &mut String,
-                piece: &str,
-                lines: &mut Vec<Vec<Range<usize>>>,
-                line_start: &mut usize| {
-        for (i, _) in piece.match_indices('\n') {
-            lines.push(Vec::new());
-            *line_start = out.len() + i + 1;
-        }
-        out.push_str(piece);
-    };
+    let note =
+        |out: &mut String, piece: &str, lines: &mut Vec<Vec<Marker>>, line_start: &mut usize| {
+            for (i, _) in piece.match_indices('\n') {
+                lines.push(Vec::new());
+                *line_start = out.len() + i + 1;
+            }
+            out.push_str(piece);
+        };
     lines.push(Vec::new());
     for m in &message.link_markers {
         let end = m.at + m.link.to_string().len() + 2;
@@ -160,7 +158,13 @@ pub fn annotate(body: &str, message: &SafeMessage) -> (String, MarkerLines) {
         let start = out.len() - line_start;
         out.push_str(&label);
         if let Some(current) = lines.last_mut() {
-            current.push(start..start + label.len());
+            current.push(Marker {
+                range: start..start + label.len(),
+                link: m
+                    .link
+                    .checked_sub(1)
+                    .filter(|_| link.is_some_and(|l| l.activatable)),
+            });
         }
         from = end;
     }
@@ -170,12 +174,62 @@ pub fn annotate(body: &str, message: &SafeMessage) -> (String, MarkerLines) {
         &mut lines,
         &mut line_start,
     );
+    plain_links(&out, message, &mut lines);
     (out, MarkerLines(std::sync::Arc::new(lines)))
 }
 
-/// Where the renderer's link markers are in the pane's text: byte ranges per line.
+/// Links written out in plain text (no marker: the address is the link) are clickable where
+/// they stand: found in the text in the order the renderer found them, one forward pass.
+fn plain_links(out: &str, message: &SafeMessage, lines: &mut [Vec<Marker>]) {
+    let marked: std::collections::HashSet<usize> =
+        message.link_markers.iter().map(|m| m.link).collect();
+    let (mut from, mut line, mut line_start) = (0usize, 0usize, 0usize);
+    for (i, l) in message.links.iter().enumerate() {
+        let written = l.text.as_str();
+        if marked.contains(&(i + 1)) || written.is_empty() || written.contains('\n') {
+            continue;
+        }
+        let Some(found) = out[from..].find(written).map(|p| p + from) else {
+            continue;
+        };
+        for (n, _) in out[from..found].match_indices('\n') {
+            line += 1;
+            line_start = from + n + 1;
+        }
+        let start = found - line_start;
+        if let Some(markers) = lines.get_mut(line) {
+            markers.push(Marker {
+                range: start..start + written.len(),
+                link: l.activatable.then_some(i),
+            });
+            markers.sort_by_key(|m| m.range.start);
+        }
+        from = found + written.len();
+    }
+}
+
+/// A link marker in the pane's text: where it is in its line (bytes), and the link it opens
+/// (`None`: one that cannot be opened).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marker {
+    pub range: Range<usize>,
+    pub link: Option<usize>,
+}
+
+/// Where the renderer's link markers are in the pane's text, line by line.
 #[derive(Debug, Clone, Default)]
-pub struct MarkerLines(pub(super) std::sync::Arc<Vec<Vec<Range<usize>>>>);
+pub struct MarkerLines(pub(super) std::sync::Arc<Vec<Vec<Marker>>>);
+
+impl MarkerLines {
+    /// The link whose marker is at `column` (a byte) of `line`, if it can be opened.
+    pub fn link_at(&self, line: usize, column: usize) -> Option<usize> {
+        self.0
+            .get(line)?
+            .iter()
+            .find(|m| m.range.start <= column && column < m.range.end)?
+            .link
+    }
+}
 
 impl PartialEq for MarkerLines {
     fn eq(&self, other: &Self) -> bool {
@@ -217,8 +271,8 @@ impl iced::advanced::text::Highlighter for MarkerHighlighter {
             .get(self.line)
             .map(|r| {
                 r.iter()
-                    .filter(|r| r.end <= line.len())
-                    .map(|r| (r.clone(), ()))
+                    .filter(|m| m.range.end <= line.len())
+                    .map(|m| (m.range.clone(), ()))
                     .collect()
             })
             .unwrap_or_default();

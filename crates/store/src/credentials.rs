@@ -62,13 +62,13 @@ impl Keychain {
     }
 
     pub fn save(&self, key: &CredentialKey, password: &Secret) -> Result<()> {
-        self.entry(key)?
-            .set_password(password.expose())
-            .map_err(keychain_error)
+        let entry = self.entry(key)?;
+        busy_retry(|| entry.set_password(password.expose())).map_err(keychain_error)
     }
 
     pub fn load(&self, key: &CredentialKey) -> Result<Secret> {
-        match self.entry(key)?.get_password() {
+        let entry = self.entry(key)?;
+        match busy_retry(|| entry.get_password()) {
             Ok(p) => Ok(Secret::new(p)),
             Err(keyring_core::Error::NoEntry) => Err(Error::NoPassword(key.keychain_user())),
             Err(e) => Err(keychain_error(e)),
@@ -77,9 +77,31 @@ impl Keychain {
 
     /// Removes the password; a missing one is not an error.
     pub fn delete(&self, key: &CredentialKey) -> Result<()> {
-        match self.entry(key)?.delete_credential() {
+        let entry = self.entry(key)?;
+        match busy_retry(|| entry.delete_credential()) {
             Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
             Err(e) => Err(keychain_error(e)),
+        }
+    }
+}
+
+/// A keychain that is there sometimes fails one call while it is busy (the Secret Service's
+/// "result not returned from SS API" when several programs ask at once): the call is made
+/// again, up to six times over about three seconds, before its failure is reported. Any other
+/// answer (a password, none, a refusal) is returned at once.
+fn busy_retry<T>(mut call: impl FnMut() -> keyring_core::Result<T>) -> keyring_core::Result<T> {
+    let mut wait = std::time::Duration::from_millis(100);
+    let mut attempt = 0;
+    loop {
+        match call() {
+            Err(
+                keyring_core::Error::NoStorageAccess(_) | keyring_core::Error::PlatformFailure(_),
+            ) if attempt < 5 => {
+                std::thread::sleep(wait);
+                wait *= 2;
+                attempt += 1;
+            }
+            other => return other,
         }
     }
 }
@@ -122,22 +144,14 @@ fn platform_store() -> Result<Arc<CredentialStore>> {
         "probe|availability",
     )
     .map_err(keychain_error)?;
-    // A Secret Service that is there sometimes fails one call ("result not returned from SS
-    // API" while it is busy): asked up to six times, over about a second, before it is said to
-    // be missing.
-    let mut last = None;
-    for attempt in 0..6 {
-        if attempt > 0 {
-            std::thread::sleep(std::time::Duration::from_millis(250));
-        }
-        match probe.get_password() {
-            Ok(_) | Err(keyring_core::Error::NoEntry) => return Ok(store),
-            Err(e) => last = Some(e),
-        }
+    // A Secret Service that is there sometimes fails one call while it is busy: asked again
+    // (busy_retry) before it is said to be missing.
+    match busy_retry(|| probe.get_password()) {
+        Ok(_) | Err(keyring_core::Error::NoEntry) => Ok(store),
+        Err(e) => Err(Error::NoKeychain {
+            detail: e.to_string(),
+        }),
     }
-    Err(Error::NoKeychain {
-        detail: last.map_or_else(String::new, |e| e.to_string()),
-    })
 }
 
 #[cfg(target_os = "macos")]

@@ -662,6 +662,7 @@ pub fn run(launch: Launch) -> iced::Result {
         .font(theme::REGULAR_BYTES)
         .font(theme::BOLD_BYTES)
         .font(theme::SYMBOLS_BYTES)
+        .font(theme::ICONS_BYTES)
         .default_font(theme::FONT)
         .run()
 }

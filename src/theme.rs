@@ -14,8 +14,12 @@ pub const BOLD_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.tt
 pub const SYMBOLS_BYTES: &[u8] =
     include_bytes!("../assets/fonts/NotoSansSymbols2-ControlPictures.ttf");
 
+/// The icons (22 of Lucide's, ISC licence): an icon font, drawn as text in the text's colour.
+pub const ICONS_BYTES: &[u8] = include_bytes!("../assets/fonts/Lucide-Quietpost.ttf");
+pub const ICONS: Font = Font::with_name("lucide");
+
 /// Every font the window embeds.
-pub const FONTS: [&[u8]; 3] = [REGULAR_BYTES, BOLD_BYTES, SYMBOLS_BYTES];
+pub const FONTS: [&[u8]; 4] = [REGULAR_BYTES, BOLD_BYTES, SYMBOLS_BYTES, ICONS_BYTES];
 
 pub const FONT: Font = Font::with_name("DejaVu Sans");
 pub const BOLD: Font = Font {

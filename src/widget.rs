@@ -1,5 +1,6 @@
 //! Widgets iced does not have.
 
 pub mod ellipsis;
+pub mod icon;
 pub mod message_list;
 pub mod snap;

@@ -855,7 +855,7 @@ security = "tls"
 /// box: the pictures of NUL and SOH are drawn differently (two missing glyphs would be the same
 /// box), in the regular and the bold font.
 #[test]
-fn control_pictures_are_drawn_not_missing_glyph_boxes() {
+fn control_pictures_and_icons_are_drawn_not_missing_glyph_boxes() {
     use iced::widget::text;
     let dir = std::env::temp_dir().join(format!("qp-control-pictures-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -901,6 +901,14 @@ fn control_pictures_are_drawn_not_missing_glyph_boxes() {
         );
         assert_ne!(nul, box_a, "{name}: ␀ is drawn as a missing glyph");
     }
+    // The icons: two of them drawn differently, neither a missing glyph.
+    use quietpost::widget::icon::Icon;
+    let icons = quietpost::theme::ICONS;
+    let archive = draw("icon-archive", &Icon::Archive.char().to_string(), icons);
+    let trash = draw("icon-trash", &Icon::Trash.char().to_string(), icons);
+    let missing = draw("icon-missing", "\u{E000}", icons);
+    assert_ne!(archive, trash, "the icons are missing-glyph boxes");
+    assert_ne!(archive, missing);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

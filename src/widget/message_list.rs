@@ -6,7 +6,10 @@
 
 use crate::theme;
 use crate::widget::ellipsis::ellipsis;
-use iced::widget::{Space, button, column, container, keyed_column, scrollable, text, tooltip};
+use crate::widget::icon::{Icon, icon};
+use iced::widget::{
+    Space, Text, button, column, container, keyed_column, scrollable, text, tooltip,
+};
 use iced::{Element, Length};
 use quietpost_model::{Flags, MessageRow};
 use std::ops::Range;
@@ -118,10 +121,10 @@ pub fn row<'a, Message: Clone + 'a>(
     let s = &r.summary;
     let unread = !s.flags.contains(Flags::SEEN);
     let weight = if unread { theme::BOLD } else { theme::FONT };
-    let marker = |on: bool, glyph: &'static str, tip: &'static str| -> Element<'a, Message> {
+    let marker = |on: bool, glyph: Text<'a>, tip: &'static str| -> Element<'a, Message> {
         if on {
             tooltip(
-                text(glyph).size(12),
+                glyph,
                 container(text(tip).size(12))
                     .padding(4)
                     .style(container::bordered_box),
@@ -204,9 +207,19 @@ pub fn row<'a, Message: Clone + 'a>(
         s.subject.as_str()
     };
     let first = iced::widget::row![
-        container(marker(unread, "●", "Unread")).width(14),
-        container(marker(s.flags.contains(Flags::FLAGGED), "★", "Starred")).width(16),
-        container(marker(s.attachments, "▤", "Has attachments")).width(16),
+        container(marker(unread, text("●").size(12), "Unread")).width(14),
+        container(marker(
+            s.flags.contains(Flags::FLAGGED),
+            text("★").size(12),
+            "Starred"
+        ))
+        .width(16),
+        container(marker(
+            s.attachments,
+            icon(Icon::Paperclip, 13.0),
+            "Has attachments"
+        ))
+        .width(16),
         container(sender).width(Length::Fill),
     ]
     .spacing(6)

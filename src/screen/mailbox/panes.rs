@@ -7,6 +7,7 @@ use super::{
 };
 use crate::keys::{HELP, Shortcut};
 use crate::theme;
+use crate::widget::icon::{Icon, icon};
 use crate::widget::message_list;
 use iced::widget::{
     Id, Space, button, center, column, container, mouse_area, opaque, pick_list, responsive, row,
@@ -190,11 +191,19 @@ impl Mailbox {
             };
             let selected = self.folder == Some(i) && self.results.is_none();
             list = list.push(
-                button(row![text(&f.label).width(Length::Fill), count].spacing(4))
-                    .width(Length::Fill)
-                    .padding([4, 8])
-                    .style(move |t, s| theme::list_row(t, s, selected))
-                    .on_press(Message::SelectFolder(i)),
+                button(
+                    row![
+                        icon(folder_icon(f.role), 14.0),
+                        text(&f.label).width(Length::Fill),
+                        count
+                    ]
+                    .spacing(8)
+                    .align_y(iced::Alignment::Center),
+                )
+                .width(Length::Fill)
+                .padding([4, 8])
+                .style(move |t, s| theme::list_row(t, s, selected))
+                .on_press(Message::SelectFolder(i)),
             );
         }
         let add = button(
@@ -249,9 +258,13 @@ impl Mailbox {
                 .font(theme::BOLD)
                 .wrapping(text::Wrapping::None)
                 .width(Length::Fill),
-                button(text("Search  /").size(12))
-                    .style(theme::secondary)
-                    .on_press(Message::Shortcut(Shortcut::Search)),
+                button(
+                    row![icon(Icon::Search, 13.0), text("Search  /").size(12)]
+                        .spacing(6)
+                        .align_y(iced::Alignment::Center),
+                )
+                .style(theme::secondary)
+                .on_press(Message::Shortcut(Shortcut::Search)),
                 button(text("?").size(12))
                     .style(theme::secondary)
                     .on_press(Message::Shortcut(Shortcut::Help)),
@@ -360,7 +373,12 @@ impl Mailbox {
             bars = bars.push(
                 container(
                     column![
-                        text(head).font(theme::BOLD).size(13),
+                        row![
+                            icon(Icon::Offline, 14.0),
+                            text(head).font(theme::BOLD).size(13)
+                        ]
+                        .spacing(6)
+                        .align_y(iced::Alignment::Center),
                         text(format!(
                             "{words} You are seeing the mail saved on this computer."
                         ))
@@ -433,11 +451,15 @@ impl Mailbox {
             .and_then(|i| self.rows.get(i))
             .map(|r| r.summary.flags)
             .unwrap_or_default();
-        let action = |label: &'static str, key: &'static str, act: Act| {
+        let action = |glyph: Icon, label: &'static str, key: &'static str, act: Act| {
             iced::widget::tooltip(
-                button(text(label).size(13))
-                    .style(theme::secondary)
-                    .on_press(Message::Act(act)),
+                button(
+                    row![icon(glyph, 14.0), text(label).size(13)]
+                        .spacing(6)
+                        .align_y(iced::Alignment::Center),
+                )
+                .style(theme::secondary)
+                .on_press(Message::Act(act)),
                 container(text(format!("Shortcut: {key}")).size(12))
                     .padding(4)
                     .style(container::bordered_box),
@@ -446,9 +468,10 @@ impl Mailbox {
         };
         container(
             row![
-                action("Archive", "a", Act::Archive),
-                action("Delete", "Delete", Act::Delete),
+                action(Icon::Archive, "Archive", "a", Act::Archive),
+                action(Icon::Trash, "Delete", "Delete", Act::Delete),
                 action(
+                    Icon::Star,
                     if flags.contains(Flags::FLAGGED) {
                         "Unstar"
                     } else {
@@ -458,6 +481,11 @@ impl Mailbox {
                     Act::ToggleStar
                 ),
                 action(
+                    if flags.contains(Flags::SEEN) {
+                        Icon::Mail
+                    } else {
+                        Icon::MailOpen
+                    },
                     if flags.contains(Flags::SEEN) {
                         "Mark unread"
                     } else {
@@ -726,6 +754,20 @@ impl Mailbox {
             .max_width(560)
             .style(theme::dialog)
             .into()
+    }
+}
+
+/// A folder's icon, by what it is for.
+fn folder_icon(role: Option<quietpost_model::Role>) -> Icon {
+    use quietpost_model::Role;
+    match role {
+        Some(Role::Inbox) => Icon::Inbox,
+        Some(Role::Drafts) => Icon::Drafts,
+        Some(Role::Sent) => Icon::Send,
+        Some(Role::Archive) => Icon::Archive,
+        Some(Role::Junk) => Icon::Junk,
+        Some(Role::Trash) => Icon::Trash,
+        _ => Icon::Folder,
     }
 }
 

@@ -153,6 +153,21 @@ pub async fn load_remote(
     })
 }
 
+/// A preview of an image attachment, ready to show (decoded in memory, within bounds).
+pub async fn preview(
+    cache: PathBuf,
+    id: MessageId,
+    path: Vec<usize>,
+    declared: String,
+) -> Result<iced::widget::image::Handle, Error> {
+    let image = reading::preview(cache, id, path, declared).await?;
+    Ok(iced::widget::image::Handle::from_rgba(
+        image.width,
+        image.height,
+        image.rgba,
+    ))
+}
+
 /// Saves an attachment as `dir/safe_name` (0600, never replacing a file, marked as from the
 /// internet).
 pub async fn save_attachment(

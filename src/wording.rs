@@ -335,6 +335,7 @@ pub fn app_error(e: &crate::backend::Error) -> String {
         }
         Error::Launch(e) => format!("The system viewer could not be started ({e})."),
         Error::Core(Core::Stopped) => "The task was stopped.".to_owned(),
+        Error::Core(Core::Preview(why)) => why.clone(),
     }
 }
 

@@ -962,3 +962,34 @@ fn a_click_on_a_link_in_the_text_asks_to_open_it() {
     ui.send(to_reader(ReaderMessage::Body(Action::Click(line(n, x)))));
     assert_eq!(ui.mailbox().dialog(), Some(Dialog::Link(0)));
 }
+
+/// A picture attached to a message is previewed under its name, decoded in memory within the
+/// bounds remote images have; a program is not.
+#[test]
+fn an_attached_picture_is_previewed_and_a_program_is_not() {
+    let mut ui = Ui::open_demo("preview");
+    ui.read("The view from the cottage");
+    let Reader::Open(r) = ui.mailbox().reader() else {
+        unreachable!()
+    };
+    let photo = r
+        .message()
+        .attachments
+        .iter()
+        .position(quietpost_core::reading::previewable)
+        .expect("a picture");
+    assert!(
+        matches!(r.previews.as_slice(), [(i, Ok(_))] if *i == photo),
+        "{:?}",
+        r.previews
+            .iter()
+            .map(|(i, p)| (i, p.as_ref().err()))
+            .collect::<Vec<_>>()
+    );
+    assert!(ui.text_containing("No preview").is_none());
+    ui.read("Overdue invoice");
+    let Reader::Open(r) = ui.mailbox().reader() else {
+        unreachable!()
+    };
+    assert!(r.previews.is_empty(), "a program is never decoded");
+}

@@ -29,6 +29,9 @@ pub enum Error {
     NotOpenable,
     /// A background task ended before it finished (the program is closing).
     Stopped,
+    /// An image attachment could not be previewed (damaged, not the picture it claims, or
+    /// beyond the decoder's bounds): why, in words.
+    Preview(String),
 }
 
 impl From<StoreError> for Error {
@@ -267,6 +270,35 @@ pub fn attachment_bytes(
 /// Attachment `index` of the message `raw`.
 pub fn attachment_in(raw: &[u8], index: usize) -> Result<Vec<u8>, Error> {
     quietpost_render::attachment_data(raw, index, &Limits::default()).ok_or(Error::NoAttachment)
+}
+
+/// The pictures a preview is made of: what the renderer lets go to a viewer, whose content
+/// is one of the raster types the bounded decoder reads.
+pub fn previewable(a: &quietpost_model::Attachment) -> bool {
+    a.opening == quietpost_model::Opening::Viewer
+        && matches!(
+            a.detected_type.unwrap_or(a.content_type.as_str()),
+            "image/png" | "image/jpeg" | "image/gif" | "image/webp"
+        )
+}
+
+/// A preview of the image attachment at `path` (as [`attachment_bytes`] takes it): decoded in
+/// memory with the bounds remote images have (size read from the header before any pixel is
+/// allocated; PNG, JPEG, GIF or WebP by content), nothing written anywhere.
+pub async fn preview(
+    file: PathBuf,
+    id: MessageId,
+    path: Vec<usize>,
+    declared: String,
+) -> Result<remote::Image, Error> {
+    blocking(move || {
+        let bytes = attachment_bytes(&Mailbox::open_file(&file)?, id, &path)?;
+        let limits = quietpost_net::fetch::Limits::default();
+        let budget = quietpost_net::fetch::Budget::new(limits.max_decoded);
+        quietpost_net::fetch::decode_bytes(&bytes, &declared, &limits, &budget)
+            .map_err(|e| Error::Preview(e.to_string()))
+    })
+    .await
 }
 
 /// Saves an attachment (at `path`, as [`attachment_bytes`] takes it) as `dir/safe_name` (mode

@@ -461,7 +461,27 @@ fn decode(
         }));
     }
     let body = decoded_body(&response, limits.max_bytes)?;
-    let format = match image::guess_format(&body) {
+    let mut img = decode_bytes(&body, &declared, limits, budget)?;
+    img.url = url.to_string();
+    img.bytes = response.body.len();
+    Ok(img)
+}
+
+/// Bytes that should be a PNG, JPEG, GIF or WebP image (by their content, whatever `what` says
+/// they are), decoded within the limits and the budget: the size is read from the image's
+/// header and judged before any pixel memory is allocated. No I/O: the window's previews of
+/// image attachments use it too.
+pub fn decode_bytes(
+    body: &[u8],
+    what: &str,
+    limits: &Limits,
+    budget: &Budget,
+) -> Result<Image, Error> {
+    let declared = what;
+    if body.len() > limits.max_bytes {
+        return Err(Error::TooLarge(limits.max_bytes));
+    }
+    let format = match image::guess_format(body) {
         Ok(
             f @ (image::ImageFormat::Png
             | image::ImageFormat::Jpeg
@@ -475,7 +495,7 @@ fn decode(
         }
     };
     let undecodable = |e: image::ImageError| Error::Undecodable(e.to_string());
-    let mut reader = image::ImageReader::with_format(std::io::Cursor::new(&body), format);
+    let mut reader = image::ImageReader::with_format(std::io::Cursor::new(body), format);
     let mut bounds = image::Limits::default();
     bounds.max_image_width = Some(limits.max_width);
     bounds.max_image_height = Some(limits.max_height);
@@ -502,8 +522,8 @@ fn decode(
         }
     };
     Ok(Image {
-        url: url.to_string(),
-        bytes: response.body.len(),
+        url: String::new(),
+        bytes: body.len(),
         width: rgba.width(),
         height: rgba.height(),
         rgba: rgba.into_raw(),
@@ -513,6 +533,27 @@ fn decode(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bounded decoder reads content, not claims: text named a PNG is refused, and a PNG
+    /// header announcing 100,000 × 100,000 pixels is refused before any pixel is allocated.
+    #[test]
+    fn decoding_bytes_judges_the_content_and_the_size_first() {
+        let limits = Limits::default();
+        let budget = Budget::new(limits.max_decoded);
+        let text = decode_bytes(b"<html>not a picture</html>", "image/png", &limits, &budget);
+        assert!(matches!(text, Err(Error::NotAnImage(_))), "{text:?}");
+        let mut huge = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        huge.extend_from_slice(&100_000u32.to_be_bytes());
+        huge.extend_from_slice(&100_000u32.to_be_bytes());
+        huge.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+        let refused = decode_bytes(&huge, "image/png", &limits, &budget);
+        assert!(refused.is_err(), "{refused:?}");
+        assert_eq!(
+            budget.left(),
+            limits.max_decoded,
+            "nothing taken from the budget"
+        );
+    }
 
     #[test]
     fn only_public_web_addresses() {

@@ -85,6 +85,13 @@ pub enum Message {
     AttachedOpened(MessageId, Vec<usize>, Result<Arc<Opened>, Error>),
     /// From an attached message back to the message it came in.
     BackToMessage,
+    /// A preview of an image attachment (of the message or attached message at `within`).
+    Previewed(
+        MessageId,
+        Vec<usize>,
+        usize,
+        Result<iced::widget::image::Handle, Error>,
+    ),
 }
 
 /// What the reading pane asks of the mailbox.
@@ -352,6 +359,18 @@ impl Pane {
                 self.back_to_message();
                 Task::none()
             }
+            Message::Previewed(id, within, i, result) => {
+                // Only onto the message (or attached message) it was made for.
+                if let Reader::Open(r) = &mut self.shown
+                    && r.opened.id == id
+                    && r.opened.within == within
+                {
+                    r.previews
+                        .push((i, result.map_err(|e| crate::wording::app_error(&e))));
+                    r.previews.sort_by_key(|(i, _)| *i);
+                }
+                Task::none()
+            }
             Message::Saved(result) => {
                 notice(
                     &mut events,
@@ -389,13 +408,48 @@ impl Pane {
                 } else {
                     Task::none()
                 };
-                (task, vec![Event::Opened(Box::new(row))])
+                (
+                    Task::batch([task, self.previews(cx)]),
+                    vec![Event::Opened(Box::new(row))],
+                )
             }
             Err(e) => {
                 self.shown = Reader::Failed(e);
                 (Task::none(), Vec::new())
             }
         }
+    }
+
+    /// Previews of the open message's image attachments (a few at most), decoded off the
+    /// window's thread.
+    fn previews(&self, cx: &Context<'_>) -> Task<Message> {
+        /// More pictures than this are saved or opened, not previewed.
+        const AT_MOST: usize = 6;
+        let Some(r) = self.reading() else {
+            return Task::none();
+        };
+        let (id, within) = (r.opened.id, r.opened.within.clone());
+        Task::batch(
+            r.message()
+                .attachments
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| quietpost_core::reading::previewable(a))
+                .take(AT_MOST)
+                .map(|(i, a)| {
+                    let path = [within.as_slice(), &[i]].concat();
+                    let within = within.clone();
+                    Task::perform(
+                        backend::preview(
+                            cx.places.cache.clone(),
+                            id,
+                            path,
+                            a.content_type.as_str().to_owned(),
+                        ),
+                        move |r| Message::Previewed(id, within.clone(), i, r),
+                    )
+                }),
+        )
     }
 
     fn link_url(&self, i: usize) -> Option<String> {

@@ -335,7 +335,10 @@ fn links(m: &SafeMessage) -> Option<Element<'_, Message>> {
     Some(list.into())
 }
 
-fn attachments(m: &SafeMessage) -> Option<Element<'_, Message>> {
+fn attachments<'a>(
+    m: &'a SafeMessage,
+    previews: &'a [(usize, Result<image::Handle, String>)],
+) -> Option<Element<'a, Message>> {
     if m.attachments.is_empty() {
         return None;
     }
@@ -397,6 +400,24 @@ fn attachments(m: &SafeMessage) -> Option<Element<'_, Message>> {
         }
         for code in &a.warnings {
             item = item.push(text(format!("⚠ {}", explain(*code))).size(12));
+        }
+        // A picture is previewed here (decoded in memory, within bounds), or says why not.
+        match previews.iter().find(|(p, _)| *p == i).map(|(_, r)| r) {
+            Some(Ok(handle)) => {
+                item = item.push(
+                    container(image(handle.clone()).content_fit(iced::ContentFit::ScaleDown))
+                        .max_height(PREVIEW_HEIGHT)
+                        .padding([4, 0]),
+                );
+            }
+            Some(Err(why)) => {
+                item = item.push(
+                    text(format!("No preview: {why}"))
+                        .size(12)
+                        .style(theme::muted),
+                );
+            }
+            None => {}
         }
         list = list.push(item);
     }
@@ -500,7 +521,7 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
         page = page.push(rule::horizontal(1));
         page = page.push(l);
     }
-    if let Some(a) = attachments(m) {
+    if let Some(a) = attachments(m, &r.previews) {
         page = page.push(rule::horizontal(1));
         page = page.push(a);
     }
@@ -510,6 +531,9 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
         .height(Length::Fill)
         .into()
 }
+
+/// How tall an image attachment's preview is, at most.
+const PREVIEW_HEIGHT: f32 = 220.0;
 
 /// The reading pane's widest page (its padding included), in logical pixels.
 pub const MEASURE: f32 = 640.0;

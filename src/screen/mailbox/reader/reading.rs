@@ -19,6 +19,8 @@ pub struct Reading {
     /// Where the link markers are, for styling.
     pub(super) markers: MarkerLines,
     pub remote: Remote,
+    /// Previews of its image attachments, by attachment: shown, or why not.
+    pub previews: Vec<(usize, Result<image::Handle, String>)>,
     pub show_ledger: bool,
     /// For an attached message shown inside Quietpost: the reading of the message it came in.
     pub back: Option<Box<Reading>>,
@@ -57,6 +59,7 @@ impl Reading {
             shown,
             markers,
             remote: Remote::Idle,
+            previews: Vec::new(),
             show_ledger: false,
             back: None,
         }

@@ -176,7 +176,7 @@ impl Window {
         let mut ui = UserInterface::build(self.app.view(), SIZE, cache, &mut self.renderer);
         ui.draw(
             &mut self.renderer,
-            &Theme::Light,
+            &quietpost::theme::light(),
             &iced_test::core::renderer::Style {
                 text_color: Color::BLACK,
             },
@@ -309,7 +309,7 @@ fn naive(dir: &Path) {
     let draw = |ui: &mut UserInterface<'_, (), Theme, iced::Renderer>, r: &mut iced::Renderer| {
         ui.draw(
             r,
-            &Theme::Light,
+            &quietpost::theme::light(),
             &iced_test::core::renderer::Style {
                 text_color: Color::BLACK,
             },

@@ -65,6 +65,8 @@ pub struct App {
     engines: Vec<(String, engine::Handle)>,
     /// How many times each account's sync was started again (Retry after it stopped).
     restarts: std::collections::HashMap<String, u32>,
+    /// Whether the desktop is light or dark (followed when the person chose neither).
+    system_mode: iced::theme::Mode,
 }
 
 pub enum Screen {
@@ -108,6 +110,8 @@ pub enum Message {
     /// The appearance was saved for the next start (or could not be: it is only how the
     /// window looks, so the window goes on as it is).
     AppearanceSaved(Result<(), crate::backend::Error>),
+    /// The desktop is light or dark (at the start, and when it changes).
+    SystemTheme(iced::theme::Mode),
 }
 
 /// What an account's sync reports to the window.
@@ -130,21 +134,29 @@ impl App {
             screen: Screen::Starting,
             engines: Vec::new(),
             restarts: std::collections::HashMap::new(),
+            system_mode: iced::theme::Mode::None,
         };
         let task = if app.launch.demo {
             app.open_demo()
         } else {
             app.open_configured()
         };
-        (app, Task::batch([task, fit_to_screen()]))
+        (
+            app,
+            Task::batch([
+                task,
+                fit_to_screen(),
+                iced::system::theme().map(Message::SystemTheme),
+            ]),
+        )
     }
 
-    /// The theme chosen (`None`: the desktop's light or dark).
-    pub fn theme(&self) -> Option<iced::Theme> {
+    /// The theme chosen, or the desktop's light or dark.
+    pub fn theme(&self) -> iced::Theme {
         match self.launch.appearance.theme {
-            ThemeChoice::System => theme::system(),
-            ThemeChoice::Light => Some(iced::Theme::Light),
-            ThemeChoice::Dark => Some(iced::Theme::Dark),
+            ThemeChoice::System => theme::system(self.system_mode),
+            ThemeChoice::Light => theme::light(),
+            ThemeChoice::Dark => theme::dark(),
         }
     }
 
@@ -329,6 +341,10 @@ impl App {
                 zoom: 1.0,
                 ..self.launch.appearance
             }),
+            Message::SystemTheme(mode) => {
+                self.system_mode = mode;
+                Task::none()
+            }
             Message::AppearanceSaved(result) => {
                 if let Err(e) = result {
                     tracing::warn!(
@@ -474,6 +490,7 @@ impl App {
 
     pub fn subscription(&self) -> Subscription<Message> {
         let keys = iced::event::listen_with(keys::from_event).map(Message::Shortcut);
+        let mode = iced::system::theme_changes().map(Message::SystemTheme);
         let engines = match &self.screen {
             // The mailbox's accounts (read from config.toml when it opened): iced asks for
             // the subscription after every update, so nothing here touches the disk.
@@ -499,7 +516,7 @@ impl App {
             Screen::Mailbox(m) => m.subscription().map(Message::Mailbox),
             _ => Subscription::none(),
         };
-        Subscription::batch(std::iter::once(keys).chain([undo]).chain(engines))
+        Subscription::batch(std::iter::once(keys).chain([mode, undo]).chain(engines))
     }
 }
 

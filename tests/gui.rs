@@ -351,7 +351,10 @@ fn both_themes_render_every_pane() {
     let mut ui = Ui::open_demo("themes");
     ui.read("Your account has been limited");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
-    for (theme, name) in [(iced::Theme::Dark, "dark"), (iced::Theme::Light, "light")] {
+    for (theme, name) in [
+        (quietpost::theme::dark(), "dark"),
+        (quietpost::theme::light(), "light"),
+    ] {
         let settings = iced::Settings {
             fonts: quietpost::theme::FONTS.map(Into::into).to_vec(),
             default_font: quietpost::theme::FONT,
@@ -651,7 +654,7 @@ fn warnings_are_as_loud_as_the_danger() {
 
 /// The accent colour of a primary button in the light theme.
 fn is_primary(rgb: [u8; 3]) -> bool {
-    let p = iced::Theme::Light
+    let p = quietpost::theme::light()
         .extended_palette()
         .primary
         .base
@@ -870,7 +873,7 @@ fn control_pictures_and_icons_are_drawn_not_missing_glyph_boxes() {
         let view: iced::Element<'_, ()> = text(content.to_owned()).size(48).font(font).into();
         let mut sim = iced_test::Simulator::with_size(settings, (120.0, 80.0), view);
         let _ = sim
-            .snapshot(&iced::Theme::Light)
+            .snapshot(&quietpost::theme::light())
             .unwrap()
             .matches_image(dir.join(name));
         let png = std::fs::read_dir(&dir)

@@ -170,7 +170,10 @@ fn read(png: &Path, pane: &str, geometry: &str, dark: bool) -> String {
     if dark {
         args.push("-negate");
     }
-    args.extend(["-resize", "200%", "-threshold", "60%", crop]);
+    // The cut between ink and paper: the dark theme's text is lighter than its badges' colours
+    // once inverted, the light theme's muted text needs a higher cut to stay whole.
+    let cut = if dark { "50%" } else { "60%" };
+    args.extend(["-resize", "200%", "-threshold", cut, crop]);
     run("convert", &args, ":0");
     run("tesseract", &[crop, "-"], ":0")
 }

@@ -169,7 +169,7 @@ impl Ui {
             .bounds();
         let dir = self.dir.join("snapshots");
         std::fs::create_dir_all(&dir).unwrap();
-        let snapshot = sim.snapshot(&iced::Theme::Light).unwrap();
+        let snapshot = sim.snapshot(&quietpost::theme::light()).unwrap();
         // iced writes NAME-RENDERER.png beside the name given.
         let _ = snapshot.matches_image(dir.join("button"));
         let png = std::fs::read_dir(&dir)
@@ -286,7 +286,7 @@ impl Window {
         let out = f(&mut ui, &mut self.renderer, self.cursor);
         ui.draw(
             &mut self.renderer,
-            &iced::Theme::Light,
+            &quietpost::theme::light(),
             &iced_test::core::renderer::Style::default(),
             self.cursor,
         );

@@ -120,6 +120,19 @@ pub fn shortcut(
     }
 }
 
+/// For a read-only text editor (a message's text, a fingerprint): what would change the text
+/// is not the editor's to take, so those keys (letters above all) stay free for the window's
+/// shortcuts after a click in the text; moving, selecting and copying stay the editor's.
+pub fn read_only<M: Clone>(
+    key_press: iced::widget::text_editor::KeyPress,
+) -> Option<iced::widget::text_editor::Binding<M>> {
+    use iced::widget::text_editor::Binding::{self, *};
+    match Binding::from_key_press(key_press)? {
+        Insert(_) | Enter | Backspace | Delete | Cut | Paste => None,
+        kept => Some(kept),
+    }
+}
+
 /// For `event::listen_with`: a key press becomes a shortcut. A key a focused field used
 /// (typing "a" into the search box) is not one, except Ctrl+Q and Escape.
 pub fn from_event(

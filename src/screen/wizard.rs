@@ -91,6 +91,8 @@ struct Certificate {
     words: String,
     smtp: bool,
     fingerprint: Option<quietpost_model::Fingerprint>,
+    /// The fingerprint as shown (grouped), selectable: a read-only editor.
+    shown: iced::widget::text_editor::Content,
     compared: bool,
 }
 
@@ -119,6 +121,8 @@ pub enum Message {
     CaFile(bool, String),
     /// Copy this text (a fingerprint, an address) to the clipboard.
     Copy(String),
+    /// Selecting in the fingerprint (it cannot be changed).
+    Fingerprint(iced::widget::text_editor::Action),
     /// Whether the system keychain can be used (checked as the wizard opens).
     Keychain(Result<(), Arc<quietpost_core::accounts::Error>>),
 }
@@ -137,6 +141,15 @@ impl Wizard {
             step: Step::Details { error: None },
             no_keychain: None,
             advanced: false,
+        }
+    }
+
+    /// The fingerprint the certificate step shows (as its selectable text holds it), if that
+    /// step is shown.
+    pub fn fingerprint_shown(&self) -> Option<String> {
+        match &self.step {
+            Step::Certificate(c) if c.fingerprint.is_some() => Some(c.shown.text()),
+            _ => None,
         }
     }
 
@@ -270,6 +283,11 @@ impl Wizard {
                         words,
                         smtp: *smtp,
                         fingerprint: *presented,
+                        shown: iced::widget::text_editor::Content::with_text(
+                            &presented
+                                .map(|fp| grouped(&fp.to_string()))
+                                .unwrap_or_default(),
+                        ),
                         compared: false,
                     })),
                     _ => Step::Servers {
@@ -301,6 +319,13 @@ impl Wizard {
             Message::Advanced => self.advanced = !self.advanced,
             Message::CaFile(smtp, v) => server_mut(f, smtp).ca_file = v,
             Message::Copy(words) => return (iced::clipboard::write(words), None),
+            Message::Fingerprint(action) => {
+                if let Step::Certificate(c) = &mut self.step
+                    && !action.is_edit()
+                {
+                    c.shown.perform(action);
+                }
+            }
         }
         (Task::none(), None)
     }
@@ -556,13 +581,17 @@ impl Wizard {
                 .spacing(10);
                 match &c.fingerprint {
                     Some(fp) => {
-                        let grouped = grouped(&fp.to_string());
                         col = col
                             .push(text("Is this your own server? Then ask its administrator for the certificate's SHA-256 fingerprint and compare every character with this one:").size(13))
                             .push(
                                 container(
                                     row![
-                                        text(grouped.clone()).font(iced::Font::MONOSPACE).size(15).width(Length::Fill),
+                                        iced::widget::text_editor(&c.shown)
+                                            .on_action(Message::Fingerprint)
+                                            .key_binding(crate::keys::read_only)
+                                            .font(iced::Font::MONOSPACE)
+                                            .size(15)
+                                            .padding(0),
                                         button(text("Copy").size(13))
                                             .style(theme::secondary)
                                             .on_press(Message::Copy(fp.to_string())),
@@ -889,5 +918,30 @@ mod tests {
         assert_eq!(g.lines().count(), 4);
         assert_eq!(g.replace("  ", ":").replace('\n', ":"), fp);
         assert!(g.lines().all(|l| l == "AB:AB:AB:AB  AB:AB:AB:AB"), "{g}");
+    }
+
+    /// The fingerprint to compare is text that can be selected and copied, never changed.
+    #[test]
+    fn the_fingerprint_can_be_selected_not_changed() {
+        use iced::widget::text_editor::{Action, Edit};
+        let dir = std::env::temp_dir().join(format!("qp-wizard-fp-{}", std::process::id()));
+        let mut w = Wizard::new(Paths::profile(&dir));
+        let fp = quietpost_model::Fingerprint([0x5A; 32]);
+        w.step = Step::Certificate(Box::new(Certificate {
+            words: "not trusted".into(),
+            smtp: false,
+            fingerprint: Some(fp),
+            shown: iced::widget::text_editor::Content::with_text(&grouped(&fp.to_string())),
+            compared: false,
+        }));
+        let before = w.fingerprint_shown().unwrap();
+        let _ = w.update(Message::Fingerprint(Action::Edit(Edit::Insert('x'))));
+        let _ = w.update(Message::Fingerprint(Action::Edit(Edit::Backspace)));
+        assert_eq!(w.fingerprint_shown().unwrap(), before, "unchanged");
+        let _ = w.update(Message::Fingerprint(Action::SelectAll));
+        let Step::Certificate(c) = &w.step else {
+            unreachable!()
+        };
+        assert_eq!(c.shown.selection().as_deref(), Some(before.as_str()));
     }
 }

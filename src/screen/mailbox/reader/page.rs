@@ -472,7 +472,7 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
                 }
             })
             .on_action(Message::Body)
-            .key_binding(read_only_keys)
+            .key_binding(crate::keys::read_only)
             .height(Length::Shrink)
             .padding(0)
             .style(|t: &iced::Theme, s| {
@@ -537,17 +537,6 @@ const PREVIEW_HEIGHT: f32 = 220.0;
 
 /// The reading pane's widest page (its padding included), in logical pixels.
 pub const MEASURE: f32 = 640.0;
-
-/// The body is read-only: what would change its text is not the editor's to take, so those keys
-/// (letters above all) stay free for the window's shortcuts after a click in the text; moving,
-/// selecting and copying stay the editor's.
-fn read_only_keys(key_press: text_editor::KeyPress) -> Option<text_editor::Binding<Message>> {
-    use text_editor::Binding::*;
-    match text_editor::Binding::from_key_press(key_press)? {
-        Insert(_) | Enter | Backspace | Delete | Cut | Paste => None,
-        kept => Some(kept),
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -211,3 +211,34 @@ fn a_bad_proxy_is_named_and_nothing_is_looked_up() {
     );
     assert!(ui.shows("Find my servers"), "still on the details step");
 }
+
+/// The address field keeps the keyboard when the wizard learns there is no keychain: the
+/// problem shown above the form must not shift the fields (which would hand the focused
+/// field's state to another widget, and what is typed would go nowhere).
+#[test]
+fn the_address_field_keeps_the_keyboard_when_a_problem_appears() {
+    use quietpost::screen::wizard::{EMAIL_ID, Message as W};
+    let mut ui = Ui::start("wizard-focus");
+    ui.click("Add an account");
+    let mut window = gui::Window::new((800.0, 600.0));
+    ui.send(Message::Wizard(W::Keychain(Ok(()))));
+    window.refresh(&ui.app);
+    window.focus(&ui.app, EMAIL_ID);
+    assert_eq!(
+        window.focused(&ui.app),
+        Some(iced::widget::Id::new(EMAIL_ID))
+    );
+    let missing = quietpost_core::accounts::Error::Store(quietpost_core::StoreError::NoKeychain {
+        detail: "no Secret Service".into(),
+    });
+    window.send(
+        &mut ui,
+        Message::Wizard(W::Keychain(Err(std::sync::Arc::new(missing)))),
+    );
+    assert!(ui.text_containing("No system keychain").is_some());
+    assert_eq!(
+        window.focused(&ui.app),
+        Some(iced::widget::Id::new(EMAIL_ID)),
+        "the address field lost the keyboard"
+    );
+}

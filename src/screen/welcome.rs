@@ -13,7 +13,7 @@ pub enum Message {
 pub fn view(note: Option<&str>) -> Element<'_, Message> {
     let mut col = column![
         text("Welcome to Quietpost").size(28).font(theme::BOLD),
-        text("Mail with safe defaults. Messages are shown as plain text, never through a web engine. Remote images and trackers are blocked until you choose to load them through a proxy. Links show where they really go, and senders who pretend to be someone else are pointed out.")
+        text("Mail with safe defaults. Messages are shown as plain text, never through a web engine. Remote images are blocked until you choose to load them through a proxy, and trackers never load. Links show where they really go, and senders who pretend to be someone else are pointed out.")
             .width(Length::Fill),
         button(text("Add an account").size(16))
             .padding([10, 20])

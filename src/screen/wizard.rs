@@ -8,7 +8,8 @@
 use crate::backend::{self, AddFailure, DiscoverFailure};
 use crate::theme;
 use iced::widget::{
-    Column, button, checkbox, column, container, pick_list, row, scrollable, text, text_input,
+    Column, Space, button, checkbox, column, container, pick_list, row, scrollable, text,
+    text_input,
 };
 use iced::{Element, Length, Task};
 use quietpost_core::Paths;
@@ -425,14 +426,11 @@ impl Wizard {
         let title = text("Add an account").size(24).font(theme::BOLD);
         let body: Column<'_, Message> = match &self.step {
             Step::Details { error } => {
-                let mut c = column![].spacing(10);
-                if let Some(why) = &self.no_keychain {
-                    c = c.push(problem(why));
-                }
-                // What went wrong leads, above the form.
-                if let Some(e) = error {
-                    c = c.push(problem(e));
-                }
+                // What went wrong leads, above the form — each in a place of its own that is
+                // always there: a problem that appears must not shift the fields below it,
+                // which would hand the typed-into field's state (its focus) to another widget.
+                let mut c =
+                    column![slot(self.no_keychain.as_deref()), slot(error.as_deref())].spacing(10);
                 let mut fields = column![
                     labelled(
                         "Email address",
@@ -674,6 +672,14 @@ fn labelled<'a>(label: &'a str, input: text_input::TextInput<'a, Message>) -> El
     column![text(label).size(13), input.padding(6)]
         .spacing(4)
         .into()
+}
+
+/// A problem in a place that is always there (empty when there is none).
+fn slot(words: Option<&str>) -> Element<'_, Message> {
+    match words {
+        Some(w) => problem(w),
+        None => Space::new().into(),
+    }
 }
 
 fn problem(words: &str) -> Element<'_, Message> {

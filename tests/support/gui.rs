@@ -313,6 +313,29 @@ impl Window {
         self.with(app, |_, _, _| ());
     }
 
+    /// Gives the keyboard to the widget `id` (as a focus task does), on the kept tree.
+    pub fn focus(&mut self, app: &App, id: &'static str) {
+        use iced_test::core::widget::operation::{black_box, focusable};
+        self.with(app, |ui, renderer, _| {
+            let mut op = focusable::focus::<()>(iced::widget::Id::new(id));
+            ui.operate(renderer, &mut black_box(&mut op));
+        });
+    }
+
+    /// The widget that has the keyboard, if any.
+    pub fn focused(&mut self, app: &App) -> Option<iced::widget::Id> {
+        use iced_test::core::widget::Operation;
+        use iced_test::core::widget::operation::{Outcome, black_box, focusable};
+        self.with(app, |ui, renderer, _| {
+            let mut op = focusable::find_focused();
+            ui.operate(renderer, &mut black_box(&mut op));
+            match op.finish() {
+                Outcome::Some(id) => Some(id),
+                _ => None,
+            }
+        })
+    }
+
     /// Where the text `label` (exactly) is drawn, if it is on screen.
     pub fn bounds_of(&mut self, app: &App, label: &str) -> Option<iced::Rectangle> {
         use iced_test::core::widget::Operation;

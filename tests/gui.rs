@@ -355,12 +355,7 @@ fn both_themes_render_every_pane() {
         (quietpost::theme::dark(), "dark"),
         (quietpost::theme::light(), "light"),
     ] {
-        let settings = iced::Settings {
-            fonts: quietpost::theme::FONTS.map(Into::into).to_vec(),
-            default_font: quietpost::theme::FONT,
-            default_text_size: quietpost::theme::TEXT_SIZE.into(),
-            ..iced::Settings::default()
-        };
+        let settings = gui::settings();
         let mut sim = iced_test::Simulator::with_size(settings, (1280.0, 800.0), ui.app.view());
         // iced names the file demo-NAME-RENDERER.png.
         let written = || {
@@ -864,12 +859,7 @@ fn control_pictures_and_icons_are_drawn_not_missing_glyph_boxes() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let draw = |name: &str, content: &str, font: iced::Font| -> Vec<u8> {
-        let settings = iced::Settings {
-            fonts: quietpost::theme::FONTS.map(Into::into).to_vec(),
-            default_font: quietpost::theme::FONT,
-            default_text_size: quietpost::theme::TEXT_SIZE.into(),
-            ..iced::Settings::default()
-        };
+        let settings = gui::settings();
         let view: iced::Element<'_, ()> = text(content.to_owned()).size(48).font(font).into();
         let mut sim = iced_test::Simulator::with_size(settings, (120.0, 80.0), view);
         let _ = sim

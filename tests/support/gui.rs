@@ -16,6 +16,16 @@ use quietpost_store::paths::Paths;
 use std::collections::VecDeque;
 use std::path::PathBuf;
 
+/// The window's settings for iced's simulator: its embedded fonts, default font and size.
+pub fn settings() -> iced::Settings {
+    iced::Settings {
+        fonts: quietpost::theme::FONTS.map(Into::into).to_vec(),
+        default_font: quietpost::theme::FONT,
+        default_text_size: quietpost::theme::TEXT_SIZE.into(),
+        ..iced::Settings::default()
+    }
+}
+
 pub struct Ui {
     pub app: App,
     pub runtime: tokio::runtime::Runtime,
@@ -156,12 +166,7 @@ impl Ui {
     /// The colour of the button labelled `label` (just inside its left edge), drawn in the
     /// light theme at 1280×800: tells a primary button (the accent) from a secondary one.
     pub fn button_colour(&self, label: &str) -> [u8; 3] {
-        let settings = iced::Settings {
-            fonts: quietpost::theme::FONTS.map(Into::into).to_vec(),
-            default_font: quietpost::theme::FONT,
-            default_text_size: quietpost::theme::TEXT_SIZE.into(),
-            ..iced::Settings::default()
-        };
+        let settings = settings();
         let mut sim = iced_test::Simulator::with_size(settings, (1280.0, 800.0), self.app.view());
         let at = sim
             .find(label)

@@ -4,6 +4,9 @@
 use quietpost_core::{CertProblem, NetError, StoreError, Trust};
 use quietpost_model::Code;
 
+mod sending;
+pub use sending::{Fact, outbox_state, reveal};
+
 /// One calm sentence explaining a warning code.
 pub fn explain(code: Code) -> &'static str {
     use Code::*;

@@ -41,6 +41,12 @@ struct AddArgs {
     name: String,
     #[arg(long)]
     email: String,
+    /// The name shown beside your address in the From line of what you send.
+    #[arg(long, value_name = "TEXT")]
+    display_name: Option<String>,
+    /// A file whose text is added below what you write, after a "-- " line.
+    #[arg(long, value_name = "FILE")]
+    signature_file: Option<PathBuf>,
     /// IMAP server, HOST or HOST:PORT (default port 993, or 143 with --imap-starttls).
     #[arg(long, value_name = "HOST[:PORT]")]
     imap: Option<String>,
@@ -161,7 +167,23 @@ fn add(a: AddArgs, paths: &Paths) -> Result<()> {
                 "--pin-sha256 needs the 64 hex digits of the SHA-256 fingerprint (colons allowed)"
             )
         })?;
+    let display_name =
+        quietpost_core::compose::display_name(a.display_name.as_deref().unwrap_or(""))
+            .map_err(|e| anyhow!("--display-name: {e}"))?;
+    let signature = match &a.signature_file {
+        Some(path) => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| anyhow!("--signature-file: {} is not UTF-8 text", path.display()))?;
+            quietpost_core::compose::signature(&text)
+                .map_err(|e| anyhow!("--signature-file: {e}"))?
+        }
+        None => None,
+    };
     let account = Account {
+        display_name,
+        signature,
         password: match &a.password_command {
             Some(command) => PasswordSource::Command {
                 command: command.clone(),
@@ -271,6 +293,7 @@ fn list(paths: &Paths, json: bool) -> Result<()> {
             .map(|a| {
                 serde_json::json!({
                     "name": a.name, "email": a.email, "user": a.user,
+                    "display_name": a.display_name, "signature": a.signature.is_some(),
                     "imap": server_json(&a.imap), "smtp": server_json(&a.smtp),
                     "proxy": a.proxy.as_ref().map(Route::url),
                     "password": match &a.password { PasswordSource::Keychain => "keychain", PasswordSource::Command { .. } => "command" },
@@ -286,7 +309,11 @@ fn list(paths: &Paths, json: bool) -> Result<()> {
         );
     }
     for a in &accounts {
-        println!("{}  <{}>", a.name, a.email);
+        println!(
+            "{}  {}",
+            a.name,
+            super::term::safe(&quietpost_core::compose::identity(a))
+        );
         println!(
             "  IMAP {}:{} ({})   SMTP {}:{} ({})",
             a.imap.host,

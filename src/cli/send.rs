@@ -6,7 +6,7 @@ use super::term::Out;
 use crate::wording;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
-use quietpost_core::compose::{self, Built, Draft, File};
+use quietpost_core::compose::{self, Draft, File};
 use quietpost_core::mailbox::Sending;
 use quietpost_core::outbox;
 use quietpost_core::{Mailbox, Paths};
@@ -54,6 +54,9 @@ pub struct How {
     /// Save the message in the account's Drafts folder instead of sending it.
     #[arg(long)]
     pub draft: bool,
+    /// Leave out the account's signature.
+    #[arg(long)]
+    pub no_signature: bool,
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +138,15 @@ fn text(how: &How) -> Result<String> {
     String::from_utf8(body).map_err(|_| anyhow!("The body is not UTF-8 text; nothing was sent."))
 }
 
+/// The text with the account's signature, unless `--no-signature`.
+fn signed(text: &str, account: &Account, how: &How) -> String {
+    if how.no_signature {
+        text.to_owned()
+    } else {
+        compose::signed(text, account.signature.as_deref())
+    }
+}
+
 fn files(paths: &[PathBuf]) -> Result<Vec<File>> {
     paths
         .iter()
@@ -149,78 +161,15 @@ fn files(paths: &[PathBuf]) -> Result<Vec<File>> {
         .collect()
 }
 
-/// What the message reveals, in plain words.
-fn reveals(d: &Draft, built: &Built, account: &Account) -> Vec<String> {
-    let raw = String::from_utf8_lossy(&built.raw);
-    let date = raw
-        .lines()
-        .find(|l| l.starts_with("Date:"))
-        .unwrap_or("Date:")
-        .trim_start_matches("Date:")
-        .trim()
-        .to_owned();
-    let mut out = vec![
-        format!("Sent as {} (the From line).", account.email),
-        format!(
-            "Every recipient sees: To {}{}.",
-            d.to.join(", "),
-            if d.cc.is_empty() {
-                String::new()
-            } else {
-                format!("; Cc {}", d.cc.join(", "))
-            }
-        ),
-    ];
-    if !d.bcc.is_empty() {
-        out.push(format!(
-            "Bcc {}: only in the SMTP envelope. No header names them; other recipients cannot see them.",
-            d.bcc.join(", ")
-        ));
-    }
-    out.push(format!(
-        "Date {date}: UTC, rounded to the minute, so your time zone and the exact second are not revealed."
-    ));
-    out.push(format!(
-        "Message-ID {}: random, at your domain; it says nothing about this computer.",
-        built.message_id
-    ));
-    out.push("No User-Agent or X-Mailer: your mail program and system are not named.".into());
-    out.push(if d.read_receipt {
-        "A read receipt is requested (you asked for it).".into()
-    } else {
-        "No read receipt is requested.".into()
-    });
-    for a in &built.attachments {
-        let what = if let Some(why) = &a.unchecked {
-            format!("{why}; it is sent as it is")
-        } else if a.removed.is_empty() {
-            "checked, no hidden metadata found".into()
-        } else {
-            format!("removed: {}", a.removed.join("; "))
-        };
-        out.push(format!(
-            "Attachment {} ({}): {what}.",
-            a.name,
-            crate::wording::size(a.bytes as u64)
-        ));
-    }
-    out.push(format!(
-        "Not in Quietpost's hands: your provider ({}) may add a Received line with your IP address \
-         (many do; some, like Gmail, leave it out), and may sign the message with your domain (DKIM).",
-        account.smtp.host
-    ));
-    out
-}
-
 pub fn send(a: SendArgs, paths: &Paths) -> Result<()> {
     let account = accounts_named(paths, &a.account)?;
     let d = Draft {
-        from: account.email.clone(),
+        from: compose::identity(&account),
         to: a.to.clone(),
         cc: a.cc.clone(),
         bcc: a.bcc.clone(),
         subject: a.subject.clone(),
-        body: text(&a.how)?,
+        body: signed(&text(&a.how)?, &account, &a.how),
         attachments: files(&a.attach)?,
         read_receipt: a.read_receipt,
         ..Draft::default()
@@ -231,7 +180,12 @@ pub fn send(a: SendArgs, paths: &Paths) -> Result<()> {
 pub fn reply(a: ReplyArgs, paths: &Paths) -> Result<()> {
     let (account, raw) = super::mail::raw_message(paths, a.id)?;
     let original = quietpost_render::quote(&raw, &Default::default());
-    let r = compose::reply::reply(&original, &account.email, a.all, &text(&a.how)?);
+    let r = compose::reply::reply(
+        &original,
+        &compose::identity(&account),
+        a.all,
+        &signed(&text(&a.how)?, &account, &a.how),
+    );
     let mut d = r.draft;
     d.attachments = files(&a.attach)?;
     // Where it goes, and why, before anything else.
@@ -270,9 +224,9 @@ pub fn forward(a: ForwardArgs, paths: &Paths) -> Result<()> {
     let mut d = compose::reply::forward(
         &raw,
         &original,
-        &account.email,
+        &compose::identity(&account),
         a.to,
-        &text(&a.how)?,
+        &signed(&text(&a.how)?, &account, &a.how),
         &Default::default(),
     );
     d.cc = a.cc;
@@ -309,8 +263,8 @@ fn deliver(paths: &Paths, account: &Account, d: &Draft, how: &How) -> Result<()>
         let mut out = io::stdout().lock();
         out.write_all(&built.raw)?;
         writeln!(out, "\n──── What this message reveals ────")?;
-        for line in reveals(d, &built, account) {
-            writeln!(out, "- {}", super::term::safe(&line))?;
+        for fact in wording::reveal(&compose::reveal(d, &built, account)) {
+            writeln!(out, "- {}: {}", fact.topic, super::term::safe(&fact.words))?;
         }
         writeln!(out, "(dry run: nothing was sent)")?;
         return Ok(());
@@ -465,17 +419,6 @@ fn send_due(paths: &Paths) -> Result<()> {
     Ok(())
 }
 
-/// How a state reads in the list.
-fn state_words(state: OutboxState) -> &'static str {
-    match state {
-        OutboxState::Queued => "waiting",
-        OutboxState::Sending => "being sent",
-        OutboxState::Sent => "sent, to be filed in Sent",
-        OutboxState::Unknown => "unknown: may have been sent",
-        OutboxState::Failed => "refused",
-    }
-}
-
 fn list(cache: &Mailbox, json: bool) -> Result<()> {
     let items = cache
         .outbox(None)
@@ -510,7 +453,7 @@ fn list(cache: &Mailbox, json: bool) -> Result<()> {
         out.line(&format!(
             "#{}  {}  [{}]  {}",
             m.id,
-            state_words(m.state),
+            wording::outbox_state(m.state),
             m.account,
             subject(&m.raw)
         ))?;

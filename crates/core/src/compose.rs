@@ -10,8 +10,12 @@
 //! Replies and forwards are drafts made by [`reply`] from what the reader was shown; sending
 //! (the outbox, SMTP) is in `outbox`.
 
+pub mod flowed;
 pub mod metadata;
 pub mod reply;
+pub mod reveal;
+
+pub use reveal::{Reveal, reveal};
 
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
@@ -27,6 +31,76 @@ pub enum Error {
     Build(String),
     #[error("no randomness available from the system")]
     Random,
+    #[error("{0}")]
+    Identity(&'static str),
+}
+
+/// Longest display name, in characters, and longest signature, in bytes.
+pub const MAX_DISPLAY_NAME: usize = 100;
+pub const MAX_SIGNATURE: usize = 4096;
+
+/// A display name as typed, made fit for the From line: trimmed, one line. None when empty.
+/// A line break or other control character is refused (in a header it would start another
+/// field), as is a name longer than [`MAX_DISPLAY_NAME`].
+pub fn display_name(typed: &str) -> Result<Option<String>, Error> {
+    let name = typed.trim();
+    if name.chars().any(char::is_control) {
+        return Err(Error::Identity(
+            "a display name is one line, without control characters",
+        ));
+    }
+    if name.chars().count() > MAX_DISPLAY_NAME {
+        return Err(Error::Identity("a display name has at most 100 characters"));
+    }
+    Ok((!name.is_empty()).then(|| name.to_owned()))
+}
+
+/// A signature as typed: line endings made `\n`, blank lines and spaces at its ends removed,
+/// a "-- " separator of its own dropped (one is added when it is used). None when empty.
+/// Refused: control characters other than tabs and line breaks, more than [`MAX_SIGNATURE`]
+/// bytes.
+pub fn signature(typed: &str) -> Result<Option<String>, Error> {
+    let text = typed.replace("\r\n", "\n").replace('\r', "\n");
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(Error::Identity(
+            "a signature cannot contain control characters",
+        ));
+    }
+    if text.len() > MAX_SIGNATURE {
+        return Err(Error::Identity("a signature has at most 4096 bytes"));
+    }
+    let text = text.trim();
+    let text = text
+        .strip_prefix("-- \n")
+        .or_else(|| text.strip_prefix("--\n"))
+        .unwrap_or(text)
+        .trim();
+    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    let text = lines.join("\n");
+    Ok((!text.is_empty()).then_some(text))
+}
+
+/// The account's identity for the From line: `Name <address>` (quoted or encoded as the name
+/// needs), or the bare address when it has no display name.
+pub fn identity(account: &quietpost_model::Account) -> String {
+    match (
+        &account.display_name,
+        account.email.parse::<lettre::Address>(),
+    ) {
+        (Some(name), Ok(address)) => Mailbox::new(Some(name.clone()), address).to_string(),
+        _ => account.email.clone(),
+    }
+}
+
+/// `text` with the account's signature below it, after the "-- " line.
+pub fn signed(text: &str, signature: Option<&str>) -> String {
+    match signature {
+        Some(sig) => format!("{}\n\n-- \n{sig}", text.trim_end()),
+        None => text.to_owned(),
+    }
 }
 
 /// A file to attach, as the user chose it.
@@ -162,9 +236,11 @@ fn build_with(draft: &Draft, now: SystemTime, for_drafts: bool) -> Result<Built,
     if draft.read_receipt {
         b = b.raw_header(raw_header("Disposition-Notification-To", from.to_string()));
     }
+    let flowed = ContentType::parse("text/plain; charset=utf-8; format=flowed")
+        .map_err(|e| Error::Build(e.to_string()))?;
     let text = SinglePart::builder()
-        .header(ContentType::TEXT_PLAIN)
-        .body(draft.body.replace("\r\n", "\n").replace('\n', "\r\n"));
+        .header(flowed)
+        .body(flowed::encode(&draft.body.replace("\r\n", "\n")).replace('\n', "\r\n"));
     let mut attached = Vec::new();
     let message = if draft.attachments.is_empty() {
         b.singlepart(text)
@@ -379,6 +455,77 @@ mod tests {
             build(&empty, SystemTime::now()),
             Err(Error::NoRecipient)
         ));
+    }
+
+    #[test]
+    fn the_identity_carries_the_display_name_safely() {
+        let server = quietpost_model::Server {
+            host: "smtp.example.org".into(),
+            port: 465,
+            security: quietpost_model::Security::ImplicitTls,
+            ca_file: None,
+            pin_sha256: None,
+        };
+        let mut account = quietpost_model::Account::new(
+            "a",
+            "alice@example.org",
+            "alice",
+            server.clone(),
+            server,
+        );
+        assert_eq!(identity(&account), "alice@example.org");
+        account.display_name = display_name("  Émilie Dupont, Reporter ").unwrap();
+        let d = Draft {
+            from: identity(&account),
+            attachments: Vec::new(),
+            ..draft()
+        };
+        let built = build(&d, SystemTime::now()).unwrap();
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&built.raw)
+            .unwrap();
+        let from = parsed.from().unwrap().first().unwrap();
+        assert_eq!(from.name(), Some("Émilie Dupont, Reporter"));
+        assert_eq!(from.address(), Some("alice@example.org"));
+        assert_eq!(built.envelope_from, "alice@example.org");
+        // A line break cannot start another header; an empty name is none.
+        assert!(display_name("Alice\r\nBcc: x@y").is_err());
+        assert_eq!(display_name("   ").unwrap(), None);
+        assert!(display_name(&"x".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn a_signature_is_cleaned_and_added_after_its_separator() {
+        assert_eq!(
+            signature("-- \r\nAlice  \r\nExample Org\n\n")
+                .unwrap()
+                .as_deref(),
+            Some("Alice\nExample Org")
+        );
+        assert_eq!(signature(" \n ").unwrap(), None);
+        assert!(signature("a\u{1b}[31m").is_err());
+        assert_eq!(signed("Hello\n\n", Some("Alice")), "Hello\n\n-- \nAlice");
+        assert_eq!(signed("Hello", None), "Hello");
+    }
+
+    #[test]
+    fn the_text_is_sent_flowed_and_reads_back_as_written() {
+        let para = "This paragraph is long enough to be broken into several lines when it is sent, and a flowed reader joins them again.";
+        let d = Draft {
+            body: format!("{para}\n\n> a quoted line\n-- \nAlice"),
+            attachments: Vec::new(),
+            ..draft()
+        };
+        let built = build(&d, SystemTime::now()).unwrap();
+        let raw = String::from_utf8(built.raw).unwrap();
+        assert!(raw.contains("format=flowed"), "{raw}");
+        let shown = quietpost_render::render(raw.as_bytes(), &Default::default());
+        let body = shown.body.as_str();
+        assert!(body.contains(para), "{body}");
+        assert!(
+            body.contains("> a quoted line") && body.contains("-- \nAlice"),
+            "{body}"
+        );
     }
 
     #[test]

@@ -12,6 +12,13 @@ pub struct Account {
     pub name: String,
     pub email: String,
     pub user: String,
+    /// The name shown beside the address in From ("Alice Example"); none: the bare address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Text added below what the person writes in a new message, reply or forward, after the
+    /// "-- " line (RFC 3676 §4.3); none: no signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
     #[serde(default)]
     pub password: PasswordSource,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,6 +52,8 @@ impl Account {
             name: name.to_owned(),
             email: email.to_owned(),
             user: user.to_owned(),
+            display_name: None,
+            signature: None,
             password: PasswordSource::Keychain,
             proxy: None,
             files_sent: false,

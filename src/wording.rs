@@ -297,6 +297,10 @@ pub fn sync_error_for(e: &quietpost_core::sync::Error, face: Face) -> String {
         Error::NoRole(role) => format!(
             "The server has no {role} folder, so this cannot be done. Use `quietpost move ID FOLDER` instead."
         ),
+        Error::NotADraft => {
+            "This message is not a draft in the Drafts folder: only drafts can be continued."
+                .to_owned()
+        }
         other => other.to_string(),
     }
 }

@@ -8,7 +8,7 @@ mod cli;
 #[path = "support/testbed.rs"]
 mod testbed;
 
-use cli::{ok, profile, quietpost};
+use cli::{ok, profile, profile_with, quietpost};
 use mail_parser::MimeHeaders;
 use std::time::{Duration, Instant};
 
@@ -107,7 +107,20 @@ fn real_server_send_reveals_nothing_and_arrives() {
     let body = dir.join("body.txt");
     std::fs::write(&body, "Hello,\nthe photo from the trip.\n").unwrap();
 
-    let implicit = profile("465", "sync11", "localhost:10465", false);
+    let signature = dir.join("signature.txt");
+    std::fs::write(&signature, "-- \nSync Eleven\nReporter\n").unwrap();
+    let implicit = profile_with(
+        "465",
+        "sync11",
+        "localhost:10465",
+        false,
+        &[
+            "--display-name",
+            "Sync Élevén, Reporter",
+            "--signature-file",
+            signature.to_str().unwrap(),
+        ],
+    );
     let starttls = profile("587", "sync11", "localhost:10587", true);
     // --dry-run shows the whole message and what it reveals, and sends nothing.
     let dry = ok(quietpost(
@@ -147,6 +160,11 @@ fn real_server_send_reveals_nothing_and_arrives() {
     );
     assert!(!dry.contains("no hidden metadata found"), "{dry}");
     assert!(dry.contains("dry run: nothing was sent"));
+    assert!(
+        dry.contains("Sent as: \"Sync Élevén, Reporter\" <sync11@quietpost.test>"),
+        "{dry}"
+    );
+    assert!(dry.contains("Route: Directly to localhost"), "{dry}");
 
     for (profile, subject) in [(&implicit, "Trip via 465"), (&starttls, "Trip via 587")] {
         let out = ok(quietpost(
@@ -173,6 +191,22 @@ fn real_server_send_reveals_nothing_and_arrives() {
 
     let delivered = mailbox("sync12", "INBOX", 2);
     assert_eq!(delivered.len(), 2);
+    // The identity: the display name in From (encoded as the header needs), the signature
+    // below the text of the account that has them.
+    let named = delivered
+        .iter()
+        .map(|raw| mail_parser::MessageParser::default().parse(raw).unwrap())
+        .find(|m| m.subject() == Some("Trip via 465"))
+        .unwrap();
+    let from = named.from().unwrap().first().unwrap();
+    assert_eq!(from.name(), Some("Sync Élevén, Reporter"));
+    assert_eq!(from.address(), Some("sync11@quietpost.test"));
+    let text = named.body_text(0).unwrap().replace("\r\n", "\n");
+    assert!(
+        text.trim_end()
+            .ends_with("the photo from the trip.\n\n-- \nSync Eleven\nReporter"),
+        "{text:?}"
+    );
     let names = machine_names();
     for raw in &delivered {
         let text = String::from_utf8_lossy(raw);
@@ -425,5 +459,52 @@ fn real_server_reply_and_forward_quote_only_what_was_shown() {
     let rows: serde_json::Value =
         serde_json::from_str(&ok(quietpost(&profile, &["list", "--json"]))).unwrap();
     assert_eq!(rows[0]["flags"]["answered"], true);
+
+    // The draft, continued from the CLI: sent with what it had, then gone from Drafts.
+    ok(quietpost(&profile, &["sync"]));
+    let drafts: serde_json::Value = serde_json::from_str(&ok(quietpost(
+        &profile,
+        &["list", "--folder", "Drafts", "--json"],
+    )))
+    .unwrap();
+    let draft = drafts[0]["id"].as_i64().unwrap().to_string();
+    // Only a draft can be continued.
+    let not = quietpost(&profile, &["send", "--draft-id", &id]);
+    assert!(!not.status.success());
+    assert!(
+        String::from_utf8_lossy(&not.stderr).contains("not a draft in the Drafts folder"),
+        "{not:?}"
+    );
+    let sent = ok(quietpost(
+        &profile,
+        &[
+            "send",
+            "--draft-id",
+            &draft,
+            "--cc",
+            "sync16@quietpost.test",
+        ],
+    ));
+    assert!(sent.contains("Sent, and filed in Sent"), "{sent}");
+    let replies = mailbox("sync15", "INBOX", 2);
+    assert_eq!(replies.len(), 2, "the reply and the continued draft");
+    assert!(
+        replies
+            .iter()
+            .all(|r| { header_values(r, "In-Reply-To") == ["<picks-2026-48@shop.example>"] })
+    );
+    assert_eq!(
+        mailbox("sync16", "INBOX", 3).len(),
+        3,
+        "the Cc added to the draft"
+    );
+    ok(quietpost(&profile, &["sync"]));
+    let drafts: serde_json::Value = serde_json::from_str(&ok(quietpost(
+        &profile,
+        &["list", "--folder", "Drafts", "--json"],
+    )))
+    .unwrap();
+    assert_eq!(drafts.as_array().unwrap().len(), 0, "{drafts}");
+    assert!(mailbox("sync14", "Drafts", 0).is_empty());
     let _ = std::fs::remove_dir_all(profile);
 }

@@ -458,7 +458,7 @@ pub(super) fn reading_error(e: &reading::Error, id: MessageId) -> String {
 }
 
 /// The configured account cached message `id` belongs to.
-fn account_of(paths: &Paths, id: MessageId) -> Result<Account> {
+pub(super) fn account_of(paths: &Paths, id: MessageId) -> Result<Account> {
     let row = cache(paths)?
         .message(id)
         .map_err(|e| anyhow!(wording::store_error(&e)))?

@@ -20,11 +20,16 @@ const MAX_ATTACHMENT: u64 = 25 << 20;
 
 #[derive(Debug, Args)]
 pub struct SendArgs {
-    /// The account to send from (its address is the sender).
-    #[arg(long)]
-    pub account: String,
-    #[arg(long, required = true)]
+    /// The account to send from (its identity is the sender).
+    #[arg(long, required_unless_present = "draft_id")]
+    pub account: Option<String>,
+    #[arg(long, required_unless_present = "draft_id")]
     pub to: Vec<String>,
+    /// Send a draft of the Drafts folder (its id as `list` prints it), with its recipients,
+    /// subject, text and attachments; --to, --cc, --bcc and --attach add to them. Once it is
+    /// in the outbox, the draft is removed from Drafts.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["body_file", "draft"])]
+    pub draft_id: Option<MessageId>,
     #[arg(long)]
     pub cc: Vec<String>,
     /// Recipients no other recipient sees (only in the SMTP envelope).
@@ -162,7 +167,10 @@ fn files(paths: &[PathBuf]) -> Result<Vec<File>> {
 }
 
 pub fn send(a: SendArgs, paths: &Paths) -> Result<()> {
-    let account = accounts_named(paths, &a.account)?;
+    if let Some(id) = a.draft_id {
+        return send_draft(a, id, paths);
+    }
+    let account = accounts_named(paths, a.account.as_deref().unwrap_or_default())?;
     let d = Draft {
         from: compose::identity(&account),
         to: a.to.clone(),
@@ -175,6 +183,42 @@ pub fn send(a: SendArgs, paths: &Paths) -> Result<()> {
         ..Draft::default()
     };
     deliver(paths, &account, &d, &a.how)
+}
+
+/// `send --draft-id ID`: the draft as it was saved, with what the options add.
+fn send_draft(a: SendArgs, id: MessageId, paths: &Paths) -> Result<()> {
+    let account = super::mail::account_of(paths, id)?;
+    if a.account.as_ref().is_some_and(|n| *n != account.name) {
+        bail!(
+            "Draft {id} belongs to the account {}, not {}; nothing was sent.",
+            account.name,
+            a.account.as_deref().unwrap_or_default()
+        );
+    }
+    let mut cache = mailbox(paths)?;
+    let resumed = runtime()?
+        .block_on(cache.resume_draft(&account, id))
+        .map_err(|e| anyhow!("{} Nothing was sent.", wording::sync_error(&e)))?;
+    for note in &resumed.notes {
+        eprintln!("Note: {}", super::term::safe(note));
+    }
+    let mut d = resumed.draft;
+    d.to.extend(a.to.iter().cloned());
+    d.cc.extend(a.cc.iter().cloned());
+    d.bcc.extend(a.bcc.iter().cloned());
+    if !a.subject.is_empty() {
+        d.subject = a.subject.clone();
+    }
+    d.attachments.extend(files(&a.attach)?);
+    d.read_receipt |= a.read_receipt;
+    drop(cache);
+    // Once the message is safe in the outbox, the draft goes (on the server at the next sync).
+    deliver_then(paths, &account, &d, &a.how, |cache| {
+        cache
+            .act(id, &quietpost_core::sync::Verb::RemoveDraft)
+            .map(|_| ())
+            .map_err(|e| anyhow!(wording::sync_error(&e)))
+    })
 }
 
 pub fn reply(a: ReplyArgs, paths: &Paths) -> Result<()> {
@@ -236,6 +280,17 @@ pub fn forward(a: ForwardArgs, paths: &Paths) -> Result<()> {
 
 /// Shows (`--dry-run`), saves as a draft (`--draft`) or sends the message.
 fn deliver(paths: &Paths, account: &Account, d: &Draft, how: &How) -> Result<()> {
+    deliver_then(paths, account, d, how, |_| Ok(()))
+}
+
+/// As [`deliver`], with `queued` done once the message is in the outbox, before it is sent.
+fn deliver_then(
+    paths: &Paths,
+    account: &Account,
+    d: &Draft,
+    how: &How,
+    queued: impl FnOnce(&mut Mailbox) -> Result<()>,
+) -> Result<()> {
     let now = std::time::SystemTime::now();
     if how.draft {
         let built = compose::build_draft(d, now)
@@ -273,6 +328,7 @@ fn deliver(paths: &Paths, account: &Account, d: &Draft, how: &How) -> Result<()>
     let lock = send_lock(&mut cache)?;
     // In the outbox before any network step.
     let id = cache.queue(account, &built).map_err(|e| anyhow!("{e}"))?;
+    queued(&mut cache)?;
     submit(&mut cache, &lock, account, id)
 }
 

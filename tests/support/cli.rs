@@ -31,6 +31,11 @@ pub fn ok(out: Output) -> String {
 /// A fresh profile `name` with one account for testbed `user` (password from a command), IMAP
 /// on 10993 and submission on `smtp` (`HOST:PORT`), trusting the testbed's CA.
 pub fn profile(name: &str, user: &str, smtp: &str, starttls: bool) -> PathBuf {
+    profile_with(name, user, smtp, starttls, &[])
+}
+
+/// As [`profile`], with more options for `account add` (a display name, a signature).
+pub fn profile_with(name: &str, user: &str, smtp: &str, starttls: bool, more: &[&str]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("qp-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let email = format!("{user}@quietpost.test");
@@ -55,6 +60,7 @@ pub fn profile(name: &str, user: &str, smtp: &str, starttls: bool) -> PathBuf {
     if starttls {
         args.push("--smtp-starttls");
     }
+    args.extend_from_slice(more);
     ok(quietpost(&dir, &args));
     dir
 }

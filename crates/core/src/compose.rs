@@ -13,6 +13,7 @@
 pub mod flowed;
 pub mod metadata;
 pub mod reply;
+pub mod resume;
 pub mod reveal;
 
 pub use reveal::{Reveal, reveal};

@@ -70,6 +70,35 @@ impl Mailbox {
         sync::raw_message(&mut self.cache, account, id).await
     }
 
+    /// A draft of `account`'s Drafts folder, to go on writing or to send: as it was saved,
+    /// sent as the account's identity. [`sync::Error::NotADraft`] for any other message.
+    pub async fn resume_draft(
+        &mut self,
+        account: &Account,
+        id: MessageId,
+    ) -> sync::Result<crate::compose::resume::Resumed> {
+        let row = self
+            .cache
+            .message(id)?
+            .ok_or(quietpost_store::Error::NoMessage(id))?;
+        let in_drafts = self
+            .folders(std::slice::from_ref(&row.account))?
+            .iter()
+            .any(|f| f.name == row.folder && f.role == Some(quietpost_model::Role::Drafts));
+        if row.account != account.name || !in_drafts {
+            return Err(sync::Error::NotADraft);
+        }
+        let raw = self.raw(account, id).await?;
+        let options = quietpost_render::Options::default();
+        let quoted = quietpost_render::quote(&raw, &options);
+        Ok(crate::compose::resume::resume(
+            &raw,
+            &quoted,
+            &crate::compose::identity(account),
+            &options.limits,
+        ))
+    }
+
     /// Takes an action: in the mailbox at once, on the server at the next sync. `None` when
     /// there was nothing to do.
     pub fn act(&mut self, id: MessageId, verb: &sync::Verb) -> sync::Result<Option<Action>> {

@@ -41,6 +41,8 @@ pub enum Error {
     NoFolder(String),
     #[error("the account has no {0} folder")]
     NoRole(&'static str),
+    #[error("the message is not a draft in the Drafts folder")]
+    NotADraft,
     /// A task ended before it finished (the program is closing).
     #[error("the task was stopped before it finished")]
     Stopped,

@@ -13,6 +13,14 @@ pub(super) fn raw_values(message: &Message<'_>, raw: &[u8], name: &str) -> Vec<S
 
 /// Like [`raw_values`], each with the addresses mail-parser read in it (a second parser's
 /// reading, for the address parser to compare with its own).
+/// The addresses of one field (every copy of it), read as the reader reads From and To.
+pub(super) fn addresses_of(message: &Message<'_>, raw: &[u8], name: &str) -> Vec<Addr> {
+    read_fields(message, raw, name)
+        .iter()
+        .flat_map(|(value, other)| address::parse_field(value, other).0)
+        .collect()
+}
+
 pub(super) fn read_fields(
     message: &Message<'_>,
     raw: &[u8],

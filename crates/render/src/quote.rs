@@ -15,12 +15,17 @@ pub struct Quoted {
     pub timestamp: Option<i64>,
     /// The References field's message ids, `<...>`, oldest first (well-formed ones only).
     pub references: Vec<String>,
+    /// The In-Reply-To field's message id, when it is well formed (a draft going on).
+    pub in_reply_to: Option<String>,
+    /// The Bcc field, read as the reader reads To (only a draft has one: no message sent by
+    /// Quietpost does).
+    pub bcc: Vec<crate::Addr>,
 }
 
 /// Renders a message for quoting (see [`Quoted`]).
 pub fn quote(raw: &[u8], options: &Options) -> Quoted {
     let message = render_for(raw, options, Purpose::Quote);
-    let (timestamp, references) = with_parsed(raw, &options.limits, |m, _| {
+    let (timestamp, references, in_reply_to, bcc) = with_parsed(raw, &options.limits, |m, raw| {
         let timestamp = m.date().filter(|d| d.is_valid()).map(|d| d.to_timestamp());
         let references = m
             .references()
@@ -29,13 +34,17 @@ pub fn quote(raw: &[u8], options: &Options) -> Quoted {
             .iter()
             .filter_map(|id| message_id(id))
             .collect::<Vec<_>>();
-        (timestamp, references)
+        let in_reply_to = m.in_reply_to().as_text().and_then(message_id);
+        let bcc = crate::header::addresses_of(m, raw, "Bcc");
+        (timestamp, references, in_reply_to, bcc)
     })
     .unwrap_or_default();
     Quoted {
         message,
         timestamp,
         references,
+        in_reply_to,
+        bcc,
     }
 }
 

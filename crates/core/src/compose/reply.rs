@@ -271,11 +271,11 @@ fn shown(a: &Addr) -> String {
 }
 
 /// An address and something about it: the mailbox to send to, or why it cannot be used.
-type Pairs = Vec<(String, String)>;
+pub(super) type Pairs = Vec<(String, String)>;
 
 /// `(address, mailbox to send to)` for each address a reply can safely go to, and
 /// `(address, why not)` for each one it cannot.
-fn usable(list: &[Addr]) -> (Pairs, Pairs) {
+pub(super) fn usable(list: &[Addr]) -> (Pairs, Pairs) {
     let mut ok = Vec::new();
     let mut not = Vec::new();
     for a in list {

@@ -80,6 +80,8 @@ pub enum Verb {
     Delete,
     /// To the account's Archive.
     Archive,
+    /// Removed for good: only a draft in the Drafts folder (once it is sent, or discarded).
+    RemoveDraft,
 }
 
 /// Takes an action locally at once and journals it for the server (see `replay`). Deleting a
@@ -130,6 +132,15 @@ pub fn act_undoable(
             }
         }
         Verb::Archive => Action::Move(by_role(Role::Archive, "Archive")?),
+        Verb::RemoveDraft => {
+            let in_drafts = folders
+                .iter()
+                .any(|f| f.info.name == row.folder && f.info.role == Some(Role::Drafts));
+            if !in_drafts {
+                return Err(Error::NotADraft);
+            }
+            Action::Expunge
+        }
     };
     if let Action::Move(to) = &action
         && to == &row.folder

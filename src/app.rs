@@ -330,6 +330,10 @@ impl App {
                 Task::none()
             }
             Message::Mailbox(m) => self.mailbox(m),
+            // The mailbox first keeps what is being written.
+            Message::Shortcut(Shortcut::Quit) if matches!(self.screen, Screen::Mailbox(_)) => {
+                self.mailbox(mailbox::Message::Shortcut(Shortcut::Quit))
+            }
             Message::Shortcut(Shortcut::Quit) => iced::exit(),
             Message::Shortcut(Shortcut::ZoomIn) => {
                 self.set_appearance(self.launch.appearance.zoomed(true))
@@ -413,7 +417,7 @@ impl App {
         let (task, event) = mailbox.update(message);
         let task = task.map(Message::Mailbox);
         match event {
-            Some(mailbox::Event::Quit) => iced::exit(),
+            Some(mailbox::Event::Quit) => task.chain(iced::exit()),
             Some(mailbox::Event::AddAccount) => Task::batch([task, self.open_wizard()]),
             Some(mailbox::Event::Resized { folders, list }) => {
                 let appearance = Appearance {

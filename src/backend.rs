@@ -20,6 +20,10 @@ pub enum Error {
     Core(reading::Error),
     /// The system could not start its viewer or browser.
     Launch(Arc<std::io::Error>),
+    /// A message could not be built, queued or saved as a draft.
+    Send(Arc<quietpost_core::outbox::Error>),
+    /// A file chosen to attach is larger than the composer takes.
+    TooLarge(PathBuf),
 }
 
 impl From<reading::Error> for Error {
@@ -39,6 +43,9 @@ impl From<quietpost_core::sync::Error> for Error {
         Error::Core(e.into())
     }
 }
+
+mod writing;
+pub use writing::*;
 
 /// A folder in the folder pane (core's, shared with the command line).
 pub use quietpost_core::folders::Folder as FolderItem;

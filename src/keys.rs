@@ -33,26 +33,51 @@ pub enum Shortcut {
     /// Tab and Shift+Tab: the next or previous field.
     NextField,
     PreviousField,
+    /// Writing: a new message (c), a reply to the sender (r), to everyone (Shift+R, as in
+    /// Outlook on the web), a forward (f); in the composer, Ctrl+Enter sends and Ctrl+S saves a
+    /// draft (as in Thunderbird).
+    Compose,
+    Reply,
+    ReplyAll,
+    Forward,
+    Send,
+    SaveDraft,
 }
 
-/// What the help overlay lists, in order.
+/// What the help overlay lists, in order — and the README's keyboard table, which a test holds
+/// to this list (`the_readme_lists_the_same_keys`).
 pub const HELP: &[(&str, &str)] = &[
     ("↓  or  j", "Next message"),
     ("↑  or  k", "Previous message"),
     ("Enter", "Open the selected message"),
+    ("c", "Write a new message"),
+    ("r", "Reply to the sender"),
+    ("Shift+R", "Reply to everyone"),
+    ("f", "Forward"),
     ("Delete", "Move to Trash"),
     ("a", "Archive"),
     ("s", "Star or unstar"),
     ("u", "Mark unread or read"),
     ("/  or  Ctrl+F", "Search"),
     ("?", "This help"),
-    ("Esc", "Close a dialog or the search"),
+    ("Esc", "Close a dialog, the search or the composer"),
+    ("Ctrl+Enter", "Send the message being written"),
+    ("Ctrl+S", "Save the message being written as a draft"),
     ("Ctrl+Z", "Undo the last action (a few seconds)"),
     ("F6", "Next pane: folders, list, message"),
     ("Tab", "Next field"),
     ("Ctrl+  Ctrl−  Ctrl+0", "Larger, smaller, usual size"),
     ("Ctrl+Q", "Quit"),
 ];
+
+/// The keyboard table as the README shows it (Markdown), from [`HELP`].
+pub fn help_table() -> String {
+    let mut t = String::from("| Key | Does |\n|---|---|\n");
+    for (key, what) in HELP {
+        t.push_str(&format!("| {} | {what} |\n", key.replace("  ", " ")));
+    }
+    t
+}
 
 /// The shortcut for a key pressed with `modifiers`, when the key was not used by a widget:
 /// `key` is the key without modifiers, `produced` what the layout made of it with them.
@@ -79,10 +104,14 @@ pub fn shortcut(
         }) {
             return Some(z);
         }
+        if matches!(key.as_ref(), Key::Named(Named::Enter)) {
+            return Some(Send);
+        }
         return match key.to_latin(physical) {
             Some('q') => Some(Quit),
             Some('f') => Some(Search),
             Some('z') => Some(Undo),
+            Some('s') => Some(SaveDraft),
             _ => None,
         };
     }
@@ -116,6 +145,10 @@ pub fn shortcut(
         _ if letter("a") => Some(Archive),
         _ if letter("s") => Some(Star),
         _ if letter("u") => Some(Unread),
+        "R" if modifiers.shift() => Some(ReplyAll),
+        _ if letter("r") => Some(Reply),
+        _ if letter("c") => Some(Compose),
+        _ if letter("f") => Some(Forward),
         _ => None,
     }
 }
@@ -163,7 +196,9 @@ pub fn from_event(
             | Shortcut::PreviousPane
             | Shortcut::ZoomIn
             | Shortcut::ZoomOut
-            | Shortcut::ZoomReset,
+            | Shortcut::ZoomReset
+            | Shortcut::Send
+            | Shortcut::SaveDraft,
         ) => Some(s),
         (event::Status::Captured, _) => None,
     }
@@ -270,6 +305,41 @@ mod tests {
         assert_eq!(
             shortcut(&f6, &f6, ANY, Modifiers::SHIFT),
             Some(Shortcut::PreviousPane)
+        );
+    }
+
+    #[test]
+    fn writing_keys_follow_common_clients() {
+        let none = Modifiers::empty();
+        assert_eq!(plain("c", none), Some(Shortcut::Compose));
+        assert_eq!(plain("r", none), Some(Shortcut::Reply));
+        assert_eq!(plain("f", none), Some(Shortcut::Forward));
+        assert_eq!(
+            shortcut(&ch("r"), &ch("R"), ANY, Modifiers::SHIFT),
+            Some(Shortcut::ReplyAll)
+        );
+        assert_eq!(
+            shortcut(&ch("R"), &ch("R"), ANY, none),
+            Some(Shortcut::Reply),
+            "Caps Lock"
+        );
+        let enter = Key::Named(Named::Enter);
+        assert_eq!(
+            shortcut(&enter, &enter, ANY, Modifiers::CTRL),
+            Some(Shortcut::Send)
+        );
+        assert_eq!(shortcut(&enter, &enter, ANY, none), Some(Shortcut::Open));
+        assert_eq!(plain("s", Modifiers::CTRL), Some(Shortcut::SaveDraft));
+    }
+
+    /// The README's keyboard table is the help overlay's list.
+    #[test]
+    fn the_readme_lists_the_same_keys() {
+        let readme = include_str!("../README.md");
+        assert!(
+            readme.contains(&help_table()),
+            "README.md's keyboard table differs from keys::HELP; it should read:\n{}",
+            help_table()
         );
     }
 

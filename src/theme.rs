@@ -14,7 +14,7 @@ pub const BOLD_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.tt
 pub const SYMBOLS_BYTES: &[u8] =
     include_bytes!("../assets/fonts/NotoSansSymbols2-ControlPictures.ttf");
 
-/// The icons (22 of Lucide's, ISC licence): an icon font, drawn as text in the text's colour.
+/// The icons (29 of Lucide's, ISC licence): an icon font, drawn as text in the text's colour.
 pub const ICONS_BYTES: &[u8] = include_bytes!("../assets/fonts/Lucide-Quietpost.ttf");
 pub const ICONS: Font = Font::with_name("lucide");
 

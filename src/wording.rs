@@ -5,7 +5,7 @@ use quietpost_core::{CertProblem, NetError, StoreError, Trust};
 use quietpost_model::Code;
 
 mod sending;
-pub use sending::{Fact, outbox_state, reveal};
+pub use sending::{Fact, outbox_state, reveal, send_error};
 
 /// One calm sentence explaining a warning code.
 pub fn explain(code: Code) -> &'static str {
@@ -343,6 +343,13 @@ pub fn app_error(e: &crate::backend::Error) -> String {
         Error::Launch(e) => format!("The system viewer could not be started ({e})."),
         Error::Core(Core::Stopped) => "The task was stopped.".to_owned(),
         Error::Core(Core::Preview(why)) => why.clone(),
+        Error::Send(e) => send_error(e),
+        Error::TooLarge(path) => format!(
+            "{} is larger than {}: it was not attached.",
+            path.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            size(crate::backend::MAX_ATTACHMENT)
+        ),
     }
 }
 

@@ -222,14 +222,11 @@ fn send_draft(a: SendArgs, id: MessageId, paths: &Paths) -> Result<()> {
 }
 
 pub fn reply(a: ReplyArgs, paths: &Paths) -> Result<()> {
-    let (account, raw) = super::mail::raw_message(paths, a.id)?;
-    let original = quietpost_render::quote(&raw, &Default::default());
-    let r = compose::reply::reply(
-        &original,
-        &compose::identity(&account),
-        a.all,
-        &signed(&text(&a.how)?, &account, &a.how),
-    );
+    let account = super::mail::account_of(paths, a.id)?;
+    let text = signed(&text(&a.how)?, &account, &a.how);
+    let r = runtime()?
+        .block_on(mailbox(paths)?.reply(&account, a.id, a.all, &text))
+        .map_err(|e| anyhow!(wording::sync_error(&e)))?;
     let mut d = r.draft;
     d.attachments = files(&a.attach)?;
     // Where it goes, and why, before anything else.
@@ -263,16 +260,11 @@ pub fn reply(a: ReplyArgs, paths: &Paths) -> Result<()> {
 }
 
 pub fn forward(a: ForwardArgs, paths: &Paths) -> Result<()> {
-    let (account, raw) = super::mail::raw_message(paths, a.id)?;
-    let original = quietpost_render::quote(&raw, &Default::default());
-    let mut d = compose::reply::forward(
-        &raw,
-        &original,
-        &compose::identity(&account),
-        a.to,
-        &signed(&text(&a.how)?, &account, &a.how),
-        &Default::default(),
-    );
+    let account = super::mail::account_of(paths, a.id)?;
+    let text = signed(&text(&a.how)?, &account, &a.how);
+    let mut d = runtime()?
+        .block_on(mailbox(paths)?.forward(&account, a.id, a.to, &text))
+        .map_err(|e| anyhow!(wording::sync_error(&e)))?;
     d.cc = a.cc;
     d.bcc = a.bcc;
     deliver(paths, &account, &d, &a.how)

@@ -1,11 +1,15 @@
 //! The main window: folders, the message list and the reading pane. Actions (star, read,
 //! archive, delete) change the list at once and reach the server at the next sync.
 
+pub mod composer;
+mod outbox_view;
 mod panes;
 pub mod reader;
+mod writing;
 
 pub use panes::{FOLD_BELOW, Layout, layout};
 pub use reader::{Reader, Reading, Remote, annotate};
+pub use writing::Write;
 
 use crate::backend::{self, Error, FolderItem};
 use crate::keys::Shortcut;
@@ -71,6 +75,18 @@ pub struct Mailbox {
     focus_shown: bool,
     /// The newest message of the Inbox was opened at the start (once: never again after).
     launched: bool,
+    /// The message being written, in the place of the list and the reader.
+    composer: Option<Box<composer::Composer>>,
+    /// The outbox view, in the place of the list and the reader, with what it lists.
+    outbox: Option<Arc<Vec<quietpost_model::Outgoing>>>,
+    /// How many messages wait in the outbox.
+    waiting: usize,
+    /// What was being written when the window last closed (kept in the cache), to continue.
+    kept: Vec<(
+        i64,
+        quietpost_model::Unsent,
+        Vec<Arc<quietpost_core::compose::File>>,
+    )>,
 }
 
 /// The widths the person gave the panes by dragging their dividers.
@@ -120,6 +136,8 @@ pub enum Dialog {
     Save(usize),
     /// Deleting the selected message from Trash: for good, so asked first.
     DeleteForGood,
+    /// Closing the composer would lose what was written.
+    Discard,
     Help,
 }
 
@@ -165,6 +183,35 @@ pub enum Message {
     DragEnd,
     /// The folder pane, folded away in a narrow window, shown or hidden.
     ToggleFolders,
+    /// Start writing.
+    Write(Write),
+    /// A reply or forward of a message, ready to write: the draft and where it goes, why.
+    Answered(
+        MessageId,
+        backend::Answer,
+        Result<Arc<(quietpost_core::compose::Draft, Vec<String>)>, Error>,
+    ),
+    /// A draft of the Drafts folder, read back to go on writing it.
+    Resumed(
+        MessageId,
+        Result<Arc<quietpost_core::compose::resume::Resumed>, Error>,
+    ),
+    /// The composer's own messages.
+    Composer(composer::Message),
+    /// Closing the composer after its question: what was written goes.
+    DiscardConfirmed,
+    /// What was being written when the window last closed (read at the start).
+    KeptFound(Result<Vec<backend::KeptMessage>, Error>),
+    /// Open the oldest of those in the composer.
+    ContinueKept,
+    ShowOutbox,
+    CloseOutbox,
+    OutboxLoaded(Result<Arc<Vec<quietpost_model::Outgoing>>, Error>),
+    Outbox(i64, backend::OutboxAct),
+    OutboxActed(backend::OutboxAct, Result<(), Error>),
+    /// Take a message out of the outbox into the composer to change it.
+    EditOutgoing(i64),
+    Editing(Result<Arc<backend::KeptMessage>, Error>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,8 +293,16 @@ impl Mailbox {
             focus: Pane::List,
             focus_shown: false,
             launched: false,
+            composer: None,
+            outbox: None,
+            waiting: 0,
+            kept: Vec::new(),
         };
-        let task = mailbox.load_folders();
+        let task = Task::batch([
+            mailbox.load_folders(),
+            mailbox.load_outbox(),
+            mailbox.find_kept(),
+        ]);
         (mailbox, task)
     }
 
@@ -301,9 +356,9 @@ impl Mailbox {
         &self.folders
     }
 
-    /// Reloads the folders and the list shown (after a sync brought changes).
+    /// Reloads the folders, the list shown and the outbox (after a sync brought changes).
     pub fn refresh(&mut self) -> Task<Message> {
-        Task::batch([self.load_folders(), self.load_list()])
+        Task::batch([self.load_folders(), self.load_list(), self.load_outbox()])
     }
 
     fn load_folders(&self) -> Task<Message> {
@@ -367,6 +422,7 @@ impl Mailbox {
             }
             Message::FoldersLoaded(Err(e)) => self.fail(e),
             Message::SelectFolder(i) => {
+                self.outbox = None;
                 self.folder = Some(i);
                 self.folders_open = false;
                 self.search = None;
@@ -534,6 +590,7 @@ impl Mailbox {
                 self.folders_open = !self.folders_open;
                 Task::none()
             }
+            writing => return self.writing(writing),
         };
         (task, None)
     }
@@ -688,6 +745,12 @@ impl Mailbox {
         } else {
             iced::Subscription::none()
         };
+        let keep = if self.composer.as_ref().is_some_and(|c| c.keeping()) {
+            iced::time::every(Duration::from_millis(500))
+                .map(|now| Message::Composer(composer::Message::Tick(now)))
+        } else {
+            iced::Subscription::none()
+        };
         let drag = if self.drag.is_some() {
             iced::event::listen_with(|event, _, _| match event {
                 iced::Event::Mouse(iced::mouse::Event::CursorMoved { position }) => {
@@ -700,7 +763,7 @@ impl Mailbox {
         } else {
             iced::Subscription::none()
         };
-        iced::Subscription::batch([undo, drag])
+        iced::Subscription::batch([undo, keep, drag])
     }
 
     /// What the reading pane asked for.
@@ -822,6 +885,9 @@ impl Mailbox {
     }
 
     fn shortcut(&mut self, s: Shortcut) -> (Task<Message>, Option<Event>) {
+        if self.composer.is_some() && self.dialog.is_none() {
+            return self.composer_shortcut(s);
+        }
         if self.dialog.is_some() {
             // A dialog takes the keyboard: only closing it (or quitting) works.
             return match s {
@@ -857,6 +923,10 @@ impl Mailbox {
                 None if !self.rows.is_empty() => self.select(0),
                 _ => Task::none(),
             },
+            // A draft shown: Enter goes on writing it.
+            Shortcut::Open if self.selected_is_draft() && self.reader.shown_id().is_some() => {
+                self.write(Write::Draft)
+            }
             Shortcut::Open => match self.selected {
                 Some(i) => self.select(i),
                 None => Task::none(),
@@ -889,6 +959,12 @@ impl Mailbox {
             }
             Shortcut::Quit => return (Task::none(), Some(Event::Quit)),
             Shortcut::Undo => return self.update(Message::Undo),
+            Shortcut::Compose => self.write(Write::New),
+            Shortcut::Reply => self.write(Write::Reply),
+            Shortcut::ReplyAll => self.write(Write::ReplyAll),
+            Shortcut::Forward => self.write(Write::Forward),
+            // The composer's, when it is open.
+            Shortcut::Send | Shortcut::SaveDraft => Task::none(),
             // Moving between fields is the app's (a widget operation).
             Shortcut::NextField | Shortcut::PreviousField => Task::none(),
         };

@@ -21,6 +21,16 @@ pub enum Icon {
     Junk,
     Offline,
     Move,
+    /// What a message reveals.
+    Shield,
+    Reply,
+    ReplyAll,
+    Forward,
+    /// A new message.
+    Write,
+    /// The outbox: waiting to be sent.
+    Clock,
+    Retry,
 }
 
 impl Icon {
@@ -42,6 +52,13 @@ impl Icon {
             Icon::Junk => '\u{e127}',
             Icon::Offline => '\u{e1af}',
             Icon::Move => '\u{e334}',
+            Icon::Shield => '\u{e158}',
+            Icon::Reply => '\u{e22a}',
+            Icon::ReplyAll => '\u{e22b}',
+            Icon::Forward => '\u{e229}',
+            Icon::Write => '\u{e172}',
+            Icon::Clock => '\u{e087}',
+            Icon::Retry => '\u{e145}',
         }
     }
 }

@@ -118,3 +118,31 @@ pub fn outbox_state(state: OutboxState) -> &'static str {
         OutboxState::Failed => "refused",
     }
 }
+
+/// Why a message was not built, queued, saved or sent, in the window's words.
+pub fn send_error(e: &quietpost_core::outbox::Error) -> String {
+    use quietpost_core::outbox::Error;
+    let face = super::Face::Window;
+    match e {
+        Error::Net(n) => super::net_error_for(n, face),
+        Error::Store(s) | Error::Account(quietpost_core::accounts::Error::Store(s)) => {
+            super::store_error_for(s, face)
+        }
+        Error::Account(other) => format!("{}.", capitalised(&other.to_string())),
+        Error::Deferred(r) => format!("Not sent yet ({r}); it is tried again by itself."),
+        Error::Refused(r) => format!("The server refused the message: {r}."),
+        Error::Unknown(r) => format!(
+            "The connection ended before the server confirmed the message ({r}): it may or may not have gone out."
+        ),
+        Error::Build(c) => format!("The message cannot be built: {c}."),
+        Error::NoFolder(f) => format!("The server has no {f} folder."),
+        Error::NoSuchMessage(_) => "This message is no longer in the outbox.".to_owned(),
+        Error::NotQueued(_, state) => format!("This message is {state}."),
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}

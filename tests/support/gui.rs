@@ -59,6 +59,11 @@ impl Ui {
             opener: quietpost::system::Opener::program(dir.join("bin/open")),
             appearance: quietpost_model::Appearance::default(),
         };
+        Ui::launch(dir, launch)
+    }
+
+    /// The real App started with `launch`, its first tasks run.
+    fn launch(dir: PathBuf, launch: Launch) -> Ui {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -73,6 +78,12 @@ impl Ui {
         };
         ui.run(task);
         ui
+    }
+
+    /// A new window on `earlier`'s profile, as the next start finds it (after the earlier
+    /// one died without closing).
+    pub fn restart(earlier: &Ui, launch: Launch) -> Ui {
+        Ui::launch(earlier.dir.clone(), launch)
     }
 
     /// Runs a task and everything the messages it produces start, to the end.

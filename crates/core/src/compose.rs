@@ -96,6 +96,59 @@ pub fn identity(account: &quietpost_model::Account) -> String {
     }
 }
 
+/// Addresses as typed in a field, split at the commas between them (not those inside a
+/// quoted name: `"Doe, Jane" <jane@example.org>` is one), blanks dropped.
+pub fn split_addresses(typed: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let (mut quoted, mut angle, mut escaped) = (false, false, false);
+    for c in typed.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '<' if !quoted => angle = true,
+            '>' if !quoted => angle = false,
+            ',' | ';' if !quoted && !angle => {
+                out.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    out.push(current);
+    out.into_iter()
+        .map(|a| a.trim().to_owned())
+        .filter(|a| !a.is_empty())
+        .collect()
+}
+
+/// The addresses typed in a field, each one checked: all of them, or the ones that are not
+/// addresses (as typed).
+pub fn addresses(typed: &str) -> Result<Vec<String>, Vec<String>> {
+    let (ok, bad): (Vec<String>, Vec<String>) = split_addresses(typed)
+        .into_iter()
+        .partition(|a| mailbox(a).is_ok());
+    if bad.is_empty() { Ok(ok) } else { Err(bad) }
+}
+
+/// The address of a mailbox as typed (`Name <address>` or `address`), if it is one.
+pub fn address_of(typed: &str) -> Option<String> {
+    mailbox(typed).ok().map(|m| m.email.to_string())
+}
+
+/// `Name <address>` as a header would carry it (the name quoted when it must be); the bare
+/// address when it is not a valid one with that name.
+pub fn mailbox_string(name: &str, address: &str) -> String {
+    match address.parse::<lettre::Address>() {
+        Ok(a) if !name.chars().any(char::is_control) => {
+            Mailbox::new(Some(name.to_owned()), a).to_string()
+        }
+        _ => address.to_owned(),
+    }
+}
+
 /// `text` with the account's signature below it, after the "-- " line.
 pub fn signed(text: &str, signature: Option<&str>) -> String {
     match signature {
@@ -250,24 +303,13 @@ fn build_with(draft: &Draft, now: SystemTime, for_drafts: bool) -> Result<Built,
             .boundary(random_hex(16)?)
             .singlepart(text);
         for (i, file) in draft.attachments.iter().enumerate() {
-            let name =
-                quietpost_render::safe_filename(&file.name, &format!("attachment-{}", i + 1)).name;
-            let outcome = metadata::strip(&file.data);
-            let unchecked = outcome.unchecked();
-            let (data, removed) = match outcome {
-                metadata::Outcome::Clean(data, s) => (data, s.removed),
-                _ => (file.data.clone(), Vec::new()),
-            };
+            let (check, data) = prepare(file, i);
             let content_type = ContentType::parse(content_type_of(&data)).unwrap_or(
                 ContentType::parse("application/octet-stream")
                     .map_err(|e| Error::Build(e.to_string()))?,
             );
-            attached.push(Attached {
-                name: name.clone(),
-                bytes: data.len(),
-                removed,
-                unchecked,
-            });
+            let name = check.name.clone();
+            attached.push(check);
             parts = parts.singlepart(Attachment::new(name).body(data, content_type));
         }
         b.multipart(parts)
@@ -281,6 +323,30 @@ fn build_with(draft: &Draft, now: SystemTime, for_drafts: bool) -> Result<Built,
         recipients: envelope.to().iter().map(|a| a.to_string()).collect(),
         attachments: attached,
     })
+}
+
+/// Attachment `i` (from 0) as it will be sent: the name the recipient sees, its size, the
+/// metadata removed or why it cannot be checked — what the composer shows beside it.
+pub fn check(file: &File, i: usize) -> Attached {
+    prepare(file, i).0
+}
+
+/// Attachment `i` as it will be sent, and its bytes (photo metadata removed).
+fn prepare(file: &File, i: usize) -> (Attached, Vec<u8>) {
+    let name = quietpost_render::safe_filename(&file.name, &format!("attachment-{}", i + 1)).name;
+    let outcome = metadata::strip(&file.data);
+    let unchecked = outcome.unchecked();
+    let (data, removed) = match outcome {
+        metadata::Outcome::Clean(data, s) => (data, s.removed),
+        _ => (file.data.clone(), Vec::new()),
+    };
+    let check = Attached {
+        name,
+        bytes: data.len(),
+        removed,
+        unchecked,
+    };
+    (check, data)
 }
 
 /// The content type an attachment is declared with: from its bytes, never from its name.
@@ -526,6 +592,27 @@ mod tests {
         assert!(
             body.contains("> a quoted line") && body.contains("-- \nAlice"),
             "{body}"
+        );
+    }
+
+    #[test]
+    fn typed_addresses_are_split_and_checked() {
+        assert_eq!(
+            split_addresses("\"Doe, Jane\" <jane@example.org>, bob@example.net; ,"),
+            ["\"Doe, Jane\" <jane@example.org>", "bob@example.net"]
+        );
+        assert_eq!(
+            addresses("a@example.org, not an address, b@").unwrap_err(),
+            ["not an address", "b@"]
+        );
+        assert_eq!(addresses(" ").unwrap(), Vec::<String>::new());
+        assert_eq!(
+            address_of("Jane <jane@example.org>").as_deref(),
+            Some("jane@example.org")
+        );
+        assert_eq!(
+            mailbox_string("Doe, Jane", "jane@example.org"),
+            "\"Doe, Jane\" <jane@example.org>"
         );
     }
 

@@ -59,6 +59,34 @@ pub fn settle(path: &Path) -> Result<usize, quietpost_store::Error> {
     Cache::open_file(path)?.settle_locally(ACCOUNT)
 }
 
+/// The demo has no server: a draft saved in the window is filed in the demo's Drafts folder
+/// as a server would store it (the next UID, \Draft and \Seen), so it can be opened again.
+pub fn file_draft(path: &Path, raw: &[u8]) -> Result<(), quietpost_store::Error> {
+    let mut cache = Cache::open_file(path)?;
+    let drafts = cache
+        .folders(ACCOUNT)?
+        .into_iter()
+        .find(|f| f.info.role == Some(Role::Drafts))
+        .ok_or_else(|| quietpost_store::Error::Cache {
+            path: path.to_owned(),
+            detail: "the demo has no Drafts folder".to_owned(),
+        })?;
+    let uid = drafts.uidnext.unwrap_or(1);
+    let (text, attachments) = quietpost_render::search_text(raw, &Limits::default());
+    let mut summary = summarize(&Fetched {
+        uid,
+        flags: vec!["\\Draft".to_owned(), "\\Seen".to_owned()],
+        modseq: None,
+        received: Some(crate::time::now()),
+        size: raw.len() as u64,
+        header: raw.to_vec(),
+    });
+    summary.attachments = attachments;
+    cache.store_summaries(drafts.id, &[summary], Indexing::WithBody)?;
+    cache.store_bodies(drafts.id, &[(uid, raw.to_vec(), text, attachments)])?;
+    cache.set_folder_state(drafts.id, Some(uid + 1), None)
+}
+
 /// Writes a fresh demo cache at `path` (any previous one is replaced) from `messages` (file
 /// name, raw bytes): every message in the Inbox, newest first by its Date, the newest few
 /// unread, the welcome message flagged; empty Sent, Drafts, Archive, Trash and Junk so moving

@@ -3,6 +3,8 @@
 //! ledger, a sync pass, the outbox). The faces never open the cache or call the store
 //! themselves: what they can do to local mail is what this type offers.
 
+mod writing;
+
 use crate::compose::Built;
 use crate::{StoreError, folders, outbox, remote, sync};
 use quietpost_model::{

@@ -38,6 +38,9 @@ pub enum Error {
     NoSuchMessage(i64),
     #[error("the server has no {0} folder")]
     NoFolder(&'static str),
+    /// The message could not be built (an address that is not one, no recipient).
+    #[error("the message cannot be built: {0}")]
+    Build(#[from] crate::compose::Error),
 }
 
 /// Puts a built message into the outbox, before any network step.

@@ -12,6 +12,7 @@ pub mod message;
 pub mod secret;
 pub mod sender;
 pub mod text;
+pub mod unsent;
 
 pub use account::{Account, PasswordSource, RemoteContent, Server};
 pub use appearance::{Appearance, ThemeChoice};
@@ -27,3 +28,4 @@ pub use message::{
 pub use secret::Secret;
 pub use sender::{ListSender, SenderSummary, Severity};
 pub use text::{Findings, SafeLine, SafeText};
+pub use unsent::{Unsent, Writing};

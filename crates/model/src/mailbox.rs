@@ -146,6 +146,12 @@ impl serde::Serialize for MessageId {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for MessageId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        i64::deserialize(d).map(MessageId)
+    }
+}
+
 /// One cached message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageRow {

@@ -12,6 +12,7 @@
 //! of bodies never spills mid-transaction, statement journals in memory, and a checkpoint every
 //! 32 MB of WAL rather than every 4 MB (pages rewritten in between are copied once).
 
+mod composing;
 mod journal;
 mod ledger;
 mod messages;
@@ -141,6 +142,26 @@ const MIGRATIONS: &[&str] = &[
     // them without a scan).
     "ALTER TABLE message ADD COLUMN sender TEXT;
     CREATE INDEX message_unanalysed ON message (folder) WHERE sender IS NULL;",
+    // 5: what the window's composer holds (see `composing.rs`), and what the person has seen
+    // of what their messages reveal.
+    "CREATE TABLE composing (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        state TEXT NOT NULL,
+        updated INTEGER NOT NULL
+    );
+    CREATE TABLE composing_file (
+        composing INTEGER NOT NULL REFERENCES composing(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (composing, position)
+    );
+    CREATE TABLE reveal_seen (
+        account TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        PRIMARY KEY (account, kind)
+    );",
 ];
 
 /// The cache database of one profile.

@@ -117,6 +117,32 @@ impl Mailbox {
                 .push(divider(Splitter::Folders));
         }
         let left = l.folders.map_or(0.0, |f| f + DIVIDER);
+        let instead: Option<Element<'_, Message>> = match (&self.composer, &self.outbox) {
+            (Some(c), _) => Some(c.view().map(Message::Composer)),
+            (None, Some(items)) => Some(self.outbox_view(items)),
+            _ => None,
+        };
+        if let Some(view) = instead {
+            // Writing (or the outbox) takes the list's and the reader's place; in a narrow
+            // window the folders stay folded behind their button.
+            let mut main = column![].height(Length::Fill);
+            if l.folders.is_none() {
+                main = main.push(
+                    container(
+                        button(text("Folders").size(12))
+                            .style(theme::secondary)
+                            .on_press(Message::ToggleFolders),
+                    )
+                    .padding([6, 8]),
+                );
+            }
+            panes = panes.push(
+                container(main.push(view))
+                    .width(Length::Fill)
+                    .height(Length::Fill),
+            );
+            return self.with_folded_folders(panes, l);
+        }
         panes = panes
             .push(
                 container(self.list_view(l.folders.is_none()))
@@ -129,11 +155,20 @@ impl Mailbox {
                 both: l.list + l.reader,
             }))
             .push(
-                container(self.reader_view())
+                container(self.reader_view(l.reader))
                     .width(Length::Fill)
                     .height(Length::Fill)
                     .style(theme::focusable(theme::plain, focused(Pane::Reader))),
             );
+        self.with_folded_folders(panes, l)
+    }
+
+    /// The panes, with the folded folders over them while they are shown.
+    fn with_folded_folders<'a>(
+        &'a self,
+        panes: iced::widget::Row<'a, Message>,
+        l: Layout,
+    ) -> Element<'a, Message> {
         if l.folders.is_none() && self.folders_open {
             // Folded away: the folders over the list, until one is chosen (or Esc, or a
             // click beside them).
@@ -206,6 +241,27 @@ impl Mailbox {
                 .on_press(Message::SelectFolder(i)),
             );
         }
+        let outbox_shown = self.outbox.is_some();
+        list = list.push(Space::new().height(8));
+        list = list.push(
+            button(
+                row![
+                    icon(Icon::Clock, 14.0),
+                    text("Outbox").width(Length::Fill),
+                    if self.waiting > 0 {
+                        text(self.waiting.to_string()).font(theme::BOLD).size(12)
+                    } else {
+                        text("").size(12)
+                    }
+                ]
+                .spacing(8)
+                .align_y(iced::Alignment::Center),
+            )
+            .width(Length::Fill)
+            .padding([4, 8])
+            .style(move |t, s| theme::list_row(t, s, outbox_shown))
+            .on_press(Message::ShowOutbox),
+        );
         let add = button(
             text(if self.demo {
                 "Add your account"
@@ -258,6 +314,12 @@ impl Mailbox {
                 .font(theme::BOLD)
                 .wrapping(text::Wrapping::None)
                 .width(Length::Fill),
+                button(
+                    row![icon(Icon::Write, 13.0), text("Write").size(12)]
+                        .spacing(6)
+                        .align_y(iced::Alignment::Center),
+                )
+                .on_press(Message::Write(super::Write::New)),
                 button(
                     row![icon(Icon::Search, 13.0), text("Search  /").size(12)]
                         .spacing(6)
@@ -397,7 +459,7 @@ impl Mailbox {
         any.then(|| bars.into())
     }
 
-    fn reader_view(&self) -> Element<'_, Message> {
+    fn reader_view(&self, width: f32) -> Element<'_, Message> {
         match self.reader() {
             Reader::Empty => center(
                 text(if self.rows.is_empty() {
@@ -419,7 +481,11 @@ impl Mailbox {
                     .as_deref()
                     .and_then(quietpost_core::time::parse_rfc3339)
                     .map_or_else(|| "(no valid date)".to_owned(), long_date);
-                column![self.actions(), reader::view(r, date).map(Message::Reader)].into()
+                column![
+                    self.actions(width),
+                    reader::view(r, date).map(Message::Reader)
+                ]
+                .into()
             }
         }
     }
@@ -439,72 +505,117 @@ impl Mailbox {
             .collect()
     }
 
-    fn actions(&self) -> Element<'_, Message> {
+    /// The action bar above the message, `width` wide: the answers first, then the actions.
+    /// Each button has its name beside its icon when the pane is wide enough for all of them
+    /// (the actions lose theirs first, then the answers); a tooltip always names it, with its
+    /// key.
+    fn actions(&self, width: f32) -> Element<'_, Message> {
         if self.selected().is_some_and(|r| r.pending) {
             // No button that would do nothing: says why there are none.
             return container(text(super::PENDING).size(13).style(theme::muted))
                 .padding([8, 16])
                 .into();
         }
+        let (answers_named, actions_named) = (width >= 560.0, width >= 780.0);
         let flags = self
             .selected
             .and_then(|i| self.rows.get(i))
             .map(|r| r.summary.flags)
             .unwrap_or_default();
-        let action = |glyph: Icon, label: &'static str, key: &'static str, act: Act| {
+        let named = |glyph: Icon,
+                     label: &'static str,
+                     key: &'static str,
+                     m: Message,
+                     shown: bool,
+                     primary: bool| {
+            let face = if shown {
+                row![icon(glyph, 14.0), text(label).size(13)]
+            } else {
+                row![icon(glyph, 14.0)]
+            };
+            let tip = if shown {
+                format!("Shortcut: {key}")
+            } else {
+                format!("{label} — shortcut: {key}")
+            };
             iced::widget::tooltip(
-                button(
-                    row![icon(glyph, 14.0), text(label).size(13)]
-                        .spacing(6)
-                        .align_y(iced::Alignment::Center),
-                )
-                .style(theme::secondary)
-                .on_press(Message::Act(act)),
-                container(text(format!("Shortcut: {key}")).size(12))
+                button(face.spacing(6).align_y(iced::Alignment::Center))
+                    .style(if primary {
+                        button::primary
+                    } else {
+                        theme::secondary
+                    })
+                    .on_press(m),
+                container(text(tip).size(12))
                     .padding(4)
                     .style(container::bordered_box),
                 iced::widget::tooltip::Position::Bottom,
             )
         };
-        container(
-            row![
-                action(Icon::Archive, "Archive", "a", Act::Archive),
-                action(Icon::Trash, "Delete", "Delete", Act::Delete),
-                action(
-                    Icon::Star,
-                    if flags.contains(Flags::FLAGGED) {
-                        "Unstar"
-                    } else {
-                        "Star"
-                    },
-                    "s",
-                    Act::ToggleStar
-                ),
-                action(
-                    if flags.contains(Flags::SEEN) {
-                        Icon::Mail
-                    } else {
-                        Icon::MailOpen
-                    },
-                    if flags.contains(Flags::SEEN) {
-                        "Mark unread"
-                    } else {
-                        "Mark read"
-                    },
-                    "u",
-                    Act::ToggleRead
-                ),
+        let action = |glyph: Icon, label: &'static str, key: &'static str, act: Act| {
+            named(glyph, label, key, Message::Act(act), actions_named, false)
+        };
+        let write = |glyph: Icon, label: &'static str, key: &'static str, w: super::Write| {
+            named(glyph, label, key, Message::Write(w), answers_named, false)
+        };
+        let mut bar = row![].spacing(6).align_y(iced::Alignment::Center);
+        if self.selected_is_draft() {
+            bar = bar.push(named(
+                Icon::Write,
+                "Continue writing",
+                "Enter",
+                Message::Write(super::Write::Draft),
+                true,
+                true,
+            ));
+        } else {
+            bar = bar
+                .push(write(Icon::Reply, "Reply", "r", super::Write::Reply))
+                .push(write(
+                    Icon::ReplyAll,
+                    "Reply all",
+                    "Shift+R",
+                    super::Write::ReplyAll,
+                ))
+                .push(write(Icon::Forward, "Forward", "f", super::Write::Forward));
+        }
+        bar = bar
+            .push(Space::new().width(6))
+            .push(action(Icon::Archive, "Archive", "a", Act::Archive))
+            .push(action(Icon::Trash, "Delete", "Delete", Act::Delete))
+            .push(action(
+                Icon::Star,
+                if flags.contains(Flags::FLAGGED) {
+                    "Unstar"
+                } else {
+                    "Star"
+                },
+                "s",
+                Act::ToggleStar,
+            ))
+            .push(action(
+                if flags.contains(Flags::SEEN) {
+                    Icon::Mail
+                } else {
+                    Icon::MailOpen
+                },
+                if flags.contains(Flags::SEEN) {
+                    "Mark unread"
+                } else {
+                    "Mark read"
+                },
+                "u",
+                Act::ToggleRead,
+            ))
+            .push(
                 pick_list(self.destinations(), None::<Destination>, |d| {
                     Message::Act(Act::Move(d.name))
                 })
                 .placeholder("Move to…")
                 .style(theme::pick)
                 .text_size(13),
-            ]
-            .spacing(6),
-        )
-        .padding([8, 16])
-        .into()
+            );
+        container(bar).padding([8, 16]).into()
     }
 
     fn status_bar(&self) -> Element<'_, Message> {
@@ -530,6 +641,19 @@ impl Mailbox {
         ]
         .spacing(8)
         .align_y(iced::Alignment::Center);
+        if self.waiting > 0 && self.outbox.is_none() {
+            bar = bar.push(
+                button(text(format!("Outbox: {} waiting", self.waiting)).size(12))
+                    .style(theme::secondary)
+                    .on_press(Message::ShowOutbox),
+            );
+        }
+        if !self.kept.is_empty() && self.composer.is_none() {
+            bar = bar.push(
+                button(text("Continue the message you were writing").size(12))
+                    .on_press(Message::ContinueKept),
+            );
+        }
         if let Some(n) = &self.notice {
             let (t, failed) = match n {
                 Notice::Done(t) => (t.as_str(), false),
@@ -633,6 +757,7 @@ impl Mailbox {
                     )
                     .into()
             }
+            Dialog::Discard => super::writing::discard_dialog(),
             Dialog::DeleteForGood => column![
                 text("Delete this message for good?")
                     .size(18)

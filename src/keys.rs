@@ -42,6 +42,8 @@ pub enum Shortcut {
     Forward,
     Send,
     SaveDraft,
+    /// Ctrl+Shift+A in the composer: attach a file (as in Thunderbird).
+    Attach,
 }
 
 /// What the help overlay lists, in order — and the README's keyboard table, which a test holds
@@ -63,6 +65,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("Esc", "Close a dialog, the search or the composer"),
     ("Ctrl+Enter", "Send the message being written"),
     ("Ctrl+S", "Save the message being written as a draft"),
+    ("Ctrl+Shift+A", "Attach a file to the message being written"),
     ("Ctrl+Z", "Undo the last action (a few seconds)"),
     ("F6", "Next pane: folders, list, message"),
     ("Tab", "Next field"),
@@ -112,6 +115,7 @@ pub fn shortcut(
             Some('f') => Some(Search),
             Some('z') => Some(Undo),
             Some('s') => Some(SaveDraft),
+            Some('a') if modifiers.shift() => Some(Attach),
             _ => None,
         };
     }
@@ -198,7 +202,8 @@ pub fn from_event(
             | Shortcut::ZoomOut
             | Shortcut::ZoomReset
             | Shortcut::Send
-            | Shortcut::SaveDraft,
+            | Shortcut::SaveDraft
+            | Shortcut::Attach,
         ) => Some(s),
         (event::Status::Captured, _) => None,
     }
@@ -330,6 +335,11 @@ mod tests {
         );
         assert_eq!(shortcut(&enter, &enter, ANY, none), Some(Shortcut::Open));
         assert_eq!(plain("s", Modifiers::CTRL), Some(Shortcut::SaveDraft));
+        assert_eq!(
+            shortcut(&ch("a"), &ch("A"), ANY, Modifiers::CTRL | Modifiers::SHIFT),
+            Some(Shortcut::Attach)
+        );
+        assert_eq!(plain("a", Modifiers::CTRL), None, "Ctrl+A selects all");
     }
 
     /// The README's keyboard table is the help overlay's list.

@@ -8,6 +8,8 @@
 mod gui;
 #[path = "support/photo.rs"]
 mod photo;
+#[path = "support/testbed.rs"]
+mod testbed;
 
 use gui::Ui;
 use iced::widget::text_editor::{Action, Edit};
@@ -196,7 +198,6 @@ fn a_forward_carries_the_attachments_and_the_reveal_names_hidden_recipients_and_
             .is_some(),
         "a type it cannot read is never said clean"
     );
-    ui.click("Cc, Bcc");
     ui.send(composer(C::Address(Field::To, "sam@example.org".into())));
     ui.send(composer(C::Address(
         Field::Bcc,
@@ -224,7 +225,6 @@ fn a_forward_carries_the_attachments_and_the_reveal_names_hidden_recipients_and_
 fn a_draft_is_saved_continued_and_sent() {
     let mut ui = Ui::open_demo("compose-draft");
     ui.send(Message::Shortcut(Shortcut::Compose));
-    ui.click("Cc, Bcc");
     ui.send(composer(C::Address(Field::To, "ana@example.net".into())));
     ui.send(composer(C::Address(Field::Bcc, "sam@example.org".into())));
     ui.send(composer(C::Subject("Half written".into())));
@@ -331,4 +331,180 @@ fn what_is_typed_survives_a_window_that_dies() {
     again.click("Discard message");
     let third = Ui::restart(&again, again.launch.clone());
     assert!(!third.shows("Continue the message you were writing"));
+}
+
+/// The account's live sync as the window would run it (iced does not run subscriptions in the
+/// simulator): the engine's messages, one at a time, handed to the window until `until` says
+/// enough (or 60 seconds pass).
+fn pump(
+    ui: &mut Ui,
+    engine: &mut futures::stream::BoxStream<'static, Message>,
+    until: impl Fn(&Message) -> bool,
+) {
+    use futures::StreamExt;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let next = ui
+            .runtime
+            .block_on(async { tokio::time::timeout(left, engine.next()).await });
+        let message = match next {
+            Ok(Some(m)) => m,
+            other => panic!("the engine stopped or went quiet: {:?}", other.map(|_| ())),
+        };
+        let done = until(&message);
+        ui.send(message);
+        if done {
+            return;
+        }
+    }
+}
+
+fn engine_event(m: &Message) -> Option<&quietpost_core::engine::Event> {
+    match m {
+        Message::Engine(_, quietpost::app::EngineUpdate::Event(e)) => Some(e),
+        _ => None,
+    }
+}
+
+/// End to end: written in the window, queued, sent by the account's engine through the real
+/// Postfix, delivered by Dovecot — in the recipient's Inbox and the sender's Sent, with the
+/// display name in From and nothing it must not carry.
+#[test]
+#[ignore]
+fn real_server_a_message_written_in_the_window_arrives_as_written() {
+    let ca = std::env::var("QUIETPOST_TESTBED_CA")
+        .expect("QUIETPOST_TESTBED_CA is not set: run the real-server tests through scripts/test");
+    let config = format!(
+        r#"[[account]]
+name = "sync23"
+email = "sync23@quietpost.test"
+user = "sync23"
+display_name = "Sync Twenty-Three"
+signature = "S. 23"
+password = {{ command = "echo sync23-Test-pw" }}
+
+[account.imap]
+host = "localhost"
+port = 10993
+security = "tls"
+ca_file = "{ca}"
+
+[account.smtp]
+host = "localhost"
+port = 10465
+security = "tls"
+ca_file = "{ca}"
+"#
+    );
+    let mut ui = Ui::start_with_config("compose-real", Some(&config));
+    let mut engine = quietpost::app::account_sync(ui.launch.paths.clone(), "sync23".into());
+    pump(&mut ui, &mut engine, |m| {
+        matches!(
+            engine_event(m),
+            Some(quietpost_core::engine::Event::Synced(_))
+        )
+    });
+    assert!(ui.mailbox().folders().iter().any(|f| f.label == "Sent"));
+
+    ui.send(Message::Shortcut(Shortcut::Compose));
+    ui.send(composer(C::Address(
+        Field::To,
+        "sync24@quietpost.test".into(),
+    )));
+    ui.send(composer(C::Address(
+        Field::Bcc,
+        "sync22@quietpost.test".into(),
+    )));
+    ui.send(composer(C::Subject("Written in the window".into())));
+    type_body(&mut ui, "Sent through the outbox.");
+    ui.send(Message::Shortcut(Shortcut::Send));
+    assert!(ui.shows("What this message reveals"));
+    ui.click("Send");
+    assert!(ui.mailbox().composer().is_none());
+    assert_eq!(ui.mailbox().sync_of("sync23").unwrap().1, "sending…");
+    pump(&mut ui, &mut engine, |m| {
+        matches!(
+            engine_event(m),
+            Some(quietpost_core::engine::Event::Outbox(_))
+        )
+    });
+    let words = ui.mailbox().sync_of("sync23").unwrap().1.to_owned();
+    assert!(words.starts_with("sent 1 message"), "{words}");
+
+    // Delivered as written: the name in From, the signature, Bcc named nowhere, no program.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let inbox = |user: &'static str, folder: &'static str| {
+        rt.block_on(async move {
+            for _ in 0..100 {
+                let mut m = testbed::connect(user).await;
+                m.select(folder, None).await.unwrap();
+                let mut got = Vec::new();
+                if !m.uids().await.unwrap().is_empty() {
+                    m.bodies(&["1:*".to_owned()], |_, raw| {
+                        got.push(raw);
+                        Ok(())
+                    })
+                    .await
+                    .unwrap();
+                }
+                m.logout().await;
+                if !got.is_empty() {
+                    return got;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            }
+            panic!("nothing arrived in {user}'s {folder}");
+        })
+    };
+    let raw = &inbox("sync24", "INBOX")[0];
+    let parsed = mail_parser::MessageParser::default().parse(raw).unwrap();
+    let from = parsed.from().unwrap().first().unwrap();
+    assert_eq!(from.name(), Some("Sync Twenty-Three"));
+    assert_eq!(from.address(), Some("sync23@quietpost.test"));
+    let head = String::from_utf8_lossy(raw)
+        .split("\r\n\r\n")
+        .next()
+        .unwrap()
+        .to_lowercase();
+    for forbidden in ["\r\nbcc:", "\r\nuser-agent:", "\r\nx-mailer:", "sync22"] {
+        assert!(!head.contains(forbidden), "{forbidden} in:\n{head}");
+    }
+    assert!(parsed.date().unwrap().to_rfc822().ends_with(":00 +0000"));
+    let text = parsed.body_text(0).unwrap().replace("\r\n", "\n");
+    assert!(
+        text.trim_end()
+            .ends_with("Sent through the outbox.\n\n-- \nS. 23"),
+        "{text:?}"
+    );
+    assert_eq!(
+        inbox("sync22", "INBOX").len(),
+        1,
+        "the Bcc recipient has it"
+    );
+
+    // The sender's Sent, as the window shows it after the next sync.
+    ui.send(Message::Mailbox(M::Retry("sync23".into())));
+    pump(&mut ui, &mut engine, |m| {
+        matches!(
+            engine_event(m),
+            Some(quietpost_core::engine::Event::Synced(_))
+        )
+    });
+    let sent = ui
+        .mailbox()
+        .folders()
+        .iter()
+        .position(|f| f.label == "Sent")
+        .unwrap();
+    ui.send(Message::Mailbox(M::SelectFolder(sent)));
+    assert_eq!(ui.mailbox().rows().len(), 1);
+    assert_eq!(
+        ui.mailbox().rows()[0].summary.subject,
+        "Written in the window"
+    );
+    assert_eq!(ui.mailbox().waiting(), 0, "the outbox is empty");
 }

@@ -9,6 +9,9 @@
 //! `scripts/test` installs.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
+#[path = "support/photo.rs"]
+mod photo;
+
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -47,107 +50,163 @@ fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
     }
 }
 
+/// The demo running on a private X display, the keyboard given to its window.
+struct Session {
+    display: String,
+    window: String,
+    profile: std::path::PathBuf,
+    // Dropped in this order: the app, then its display.
+    _app: Kill,
+    _xvfb: Kill,
+}
+
+impl Session {
+    /// The demo on a `width`×`height` screen in `theme`, named `name` (its profile's).
+    fn start(name: &str, width: u32, height: u32, theme: &str) -> Session {
+        // Xvfb picks a free display itself and says which (-displayfd): no clash with another
+        // server or a stale lock.
+        let mut xvfb = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                &format!("{width}x{height}x24"),
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb (scripts/test installs it)");
+        let mut number = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(xvfb.stdout.take().unwrap()),
+            &mut number,
+        )
+        .unwrap();
+        let display = format!(":{}", number.trim());
+        assert!(display.len() > 1, "Xvfb did not start");
+        let xvfb = Kill(xvfb);
+
+        let profile = std::env::temp_dir().join(format!(
+            "qp-window-{}-{name}-{width}-{theme}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&profile);
+        // The theme as the person chose it (window.toml, what the window remembers).
+        let paths = quietpost_store::paths::Paths::profile(&profile);
+        quietpost_store::appearance::save(
+            &paths,
+            &quietpost_model::Appearance {
+                theme: match theme {
+                    "dark" => quietpost_model::ThemeChoice::Dark,
+                    _ => quietpost_model::ThemeChoice::Light,
+                },
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let app = Kill(
+            Command::new(env!("CARGO_BIN_EXE_quietpost"))
+                .arg("--profile")
+                .arg(&profile)
+                .arg("--demo")
+                .env("DISPLAY", &display)
+                .env_remove("WAYLAND_DISPLAY")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        let mut window = String::new();
+        wait_for("the Quietpost window", || {
+            window = Command::new("xdotool")
+                .args(["search", "--name", "Quietpost"])
+                .env("DISPLAY", &display)
+                .output()
+                .map(|o| {
+                    String::from_utf8_lossy(&o.stdout)
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .to_owned()
+                })
+                .unwrap_or_default();
+            !window.is_empty()
+        });
+        // No window manager: the window gets the keyboard only when given focus.
+        std::thread::sleep(Duration::from_millis(1500));
+        run("xdotool", &["windowfocus", "--sync", &window], &display);
+        Session {
+            display,
+            window,
+            profile,
+            _app: app,
+            _xvfb: xvfb,
+        }
+    }
+
+    /// Keys pressed one after the other (xdotool's names: "j", "ctrl+Return").
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            run("xdotool", &["key", k], &self.display);
+            std::thread::sleep(Duration::from_millis(400));
+        }
+    }
+
+    /// Text typed as a keyboard would.
+    fn type_text(&self, text: &str) {
+        run("xdotool", &["type", "--delay", "30", text], &self.display);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+
+    /// The window's size.
+    fn size(&self) -> (u32, u32) {
+        let geometry = run(
+            "xdotool",
+            &["getwindowgeometry", &self.window],
+            &self.display,
+        );
+        geometry
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Geometry: "))
+            .and_then(|g| g.split_once('x'))
+            .map(|(w, h)| (w.parse().unwrap(), h.parse().unwrap()))
+            .unwrap_or_else(|| panic!("no geometry in {geometry}"))
+    }
+
+    /// The screen as `target/screenshots/NAME.png`.
+    fn shoot(&self, name: &str) -> std::path::PathBuf {
+        std::thread::sleep(Duration::from_millis(1500));
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let png = dir.join(format!("{name}.png"));
+        let _ = std::fs::remove_file(&png);
+        run(
+            "import",
+            &["-window", "root", png.to_str().unwrap()],
+            &self.display,
+        );
+        png
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
 /// One screenshot: the demo on a `width`×`height` screen in `theme`, the phishing message
 /// open. Returns the PNG and the window's size.
 fn screenshot(width: u32, height: u32, theme: &str) -> (std::path::PathBuf, (u32, u32)) {
-    // Xvfb picks a free display itself and says which (-displayfd): no clash with another
-    // server or a stale lock.
-    let mut xvfb = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            &format!("{width}x{height}x24"),
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb (scripts/test installs it)");
-    let mut number = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(xvfb.stdout.take().unwrap()),
-        &mut number,
-    )
-    .unwrap();
-    let display = format!(":{}", number.trim());
-    assert!(display.len() > 1, "Xvfb did not start");
-    let _xvfb = Kill(xvfb);
-
-    let profile =
-        std::env::temp_dir().join(format!("qp-window-{}-{width}-{theme}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&profile);
-    // The theme as the person chose it (window.toml, what the window remembers).
-    let paths = quietpost_store::paths::Paths::profile(&profile);
-    quietpost_store::appearance::save(
-        &paths,
-        &quietpost_model::Appearance {
-            theme: match theme {
-                "dark" => quietpost_model::ThemeChoice::Dark,
-                _ => quietpost_model::ThemeChoice::Light,
-            },
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let _app = Kill(
-        Command::new(env!("CARGO_BIN_EXE_quietpost"))
-            .arg("--profile")
-            .arg(&profile)
-            .arg("--demo")
-            .env("DISPLAY", &display)
-            .env_remove("WAYLAND_DISPLAY")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let mut window = String::new();
-    wait_for("the Quietpost window", || {
-        window = Command::new("xdotool")
-            .args(["search", "--name", "Quietpost"])
-            .env("DISPLAY", &display)
-            .output()
-            .map(|o| {
-                String::from_utf8_lossy(&o.stdout)
-                    .lines()
-                    .next()
-                    .unwrap_or("")
-                    .to_owned()
-            })
-            .unwrap_or_default();
-        !window.is_empty()
-    });
-    // No window manager: the window gets the keyboard only when given focus.
-    std::thread::sleep(Duration::from_millis(1500));
-    run("xdotool", &["windowfocus", "--sync", &window], &display);
+    let session = Session::start("read", width, height, theme);
     // The newest message (the welcome) is open from the start; the newsletter and the
     // phishing attempt follow.
-    for _ in 0..2 {
-        run("xdotool", &["key", "j"], &display);
-        std::thread::sleep(Duration::from_millis(400));
-    }
-    std::thread::sleep(Duration::from_millis(1500));
-    let geometry = run("xdotool", &["getwindowgeometry", &window], &display);
-    let size = geometry
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Geometry: "))
-        .and_then(|g| g.split_once('x'))
-        .map(|(w, h)| (w.parse().unwrap(), h.parse().unwrap()))
-        .unwrap_or_else(|| panic!("no geometry in {geometry}"));
-
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    let png = dir.join(format!("window-{width}x{height}-{theme}.png"));
-    let _ = std::fs::remove_file(&png);
-    run(
-        "import",
-        &["-window", "root", png.to_str().unwrap()],
-        &display,
-    );
-    let _ = std::fs::remove_dir_all(&profile);
+    session.keys(&["j", "j"]);
+    let size = session.size();
+    let png = session.shoot(&format!("window-{width}x{height}-{theme}"));
     (png, size)
 }
 
@@ -240,5 +299,46 @@ fn real_window_shows_the_demo_at_two_sizes_in_both_themes() {
                 }
             }
         }
+    }
+}
+
+/// Writing, as a person at the keyboard does: `c`, the addresses (a Bcc), the subject and the
+/// text, a photo with its GPS position attached through the window's own picker
+/// (Ctrl+Shift+A: no desktop portal under Xvfb), Ctrl+Enter — the first message from the
+/// account shows what it reveals before it goes. The screenshot
+/// (`target/screenshots/composer-reveal.png`) must read back the Bcc line and the photo's
+/// metadata line.
+#[test]
+#[ignore = "needs Xvfb, xdotool, ImageMagick and tesseract (scripts/test installs them)"]
+fn real_window_writes_a_message_and_shows_what_it_reveals() {
+    let session = Session::start("compose", 1280, 800, "light");
+    let photo = session.profile.join("IMG_2041.jpg");
+    std::fs::write(&photo, photo::with_gps(b"")).unwrap();
+    session.keys(&["c"]);
+    session.type_text("sam@example.org");
+    session.keys(&["Tab", "Tab"]);
+    session.type_text("editor@example.net");
+    session.keys(&["Tab"]);
+    session.type_text("Photos from the trip");
+    session.keys(&["Tab"]);
+    session.type_text("Here is the view.");
+    session.keys(&["ctrl+shift+a", "ctrl+a"]);
+    session.type_text(photo.to_str().unwrap());
+    session.keys(&["Return", "ctrl+Return"]);
+    let png = session.shoot("composer-reveal");
+    let (w, h) = session.size();
+    let seen = read(&png, "reveal", &format!("{w}x{}+0+0", h - 30), false);
+    let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+    for e in [
+        "What this message reveals",
+        "editor@example.net: hidden from the other recipients",
+        "IMG_2041.jpg",
+        "the GPS position where the photo was taken",
+    ] {
+        assert!(
+            squeeze(&seen).contains(&squeeze(e)),
+            "{e:?} is not readable in {}; OCR read:\n{seen}",
+            png.display()
+        );
     }
 }

@@ -964,7 +964,7 @@ impl Mailbox {
             Shortcut::ReplyAll => self.write(Write::ReplyAll),
             Shortcut::Forward => self.write(Write::Forward),
             // The composer's, when it is open.
-            Shortcut::Send | Shortcut::SaveDraft => Task::none(),
+            Shortcut::Send | Shortcut::SaveDraft | Shortcut::Attach => Task::none(),
             // Moving between fields is the app's (a widget operation).
             Shortcut::NextField | Shortcut::PreviousField => Task::none(),
         };

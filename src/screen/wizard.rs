@@ -34,6 +34,10 @@ pub struct Wizard {
 struct Form {
     name: String,
     email: String,
+    /// The name shown beside the address in what is sent.
+    display_name: String,
+    /// Text below what is written, after "-- ".
+    signature: iced::widget::text_editor::Content,
     password: Zeroizing<String>,
     user: String,
     proxy: String,
@@ -100,6 +104,8 @@ struct Certificate {
 #[derive(Debug, Clone)]
 pub enum Message {
     Name(String),
+    DisplayName(String),
+    Signature(iced::widget::text_editor::Action),
     Email(String),
     Password(String),
     User(String),
@@ -165,6 +171,8 @@ impl Wizard {
         let f = &mut self.form;
         match message {
             Message::Name(v) => f.name = v,
+            Message::DisplayName(v) => f.display_name = v,
+            Message::Signature(action) => f.signature.perform(action),
             Message::Keychain(Ok(())) => self.no_keychain = None,
             Message::Keychain(Err(e)) => {
                 self.no_keychain = Some(match &*e {
@@ -395,6 +403,10 @@ impl Wizard {
             server(&f.imap, "IMAP")?,
             server(&f.smtp, "SMTP")?,
         );
+        account.display_name = quietpost_core::compose::display_name(&f.display_name)
+            .map_err(|e| format!("Your name: {e}."))?;
+        account.signature = quietpost_core::compose::signature(&f.signature.text())
+            .map_err(|e| format!("Signature: {e}."))?;
         account.proxy = match f.proxy.trim() {
             "" => None,
             typed => Some(quietpost_core::accounts::parse_proxy(typed).map_err(|e| e.to_string())?),
@@ -455,12 +467,29 @@ impl Wizard {
                 {
                     fields = fields.push(app_password(a));
                 }
-                fields = fields.push(labelled(
-                    "Account name",
-                    text_input("Personal", &f.name)
-                        .on_input(Message::Name)
-                        .on_submit(Message::FindServers),
-                ));
+                fields = fields
+                    .push(labelled(
+                        "Account name",
+                        text_input("Personal", &f.name)
+                            .on_input(Message::Name)
+                            .on_submit(Message::FindServers),
+                    ))
+                    .push(labelled(
+                        "Your name, as recipients see it beside your address (optional)",
+                        text_input("Alex Example", &f.display_name)
+                            .on_input(Message::DisplayName)
+                            .on_submit(Message::FindServers),
+                    ))
+                    .push(
+                        column![
+                            text("Signature, added below what you write (optional)").size(13),
+                            iced::widget::text_editor(&f.signature)
+                                .on_action(Message::Signature)
+                                .height(64)
+                                .padding(6),
+                        ]
+                        .spacing(4),
+                    );
                 // The proxy is an advanced option, shown at once when one is set.
                 if self.advanced || !f.proxy.is_empty() {
                     fields = fields

@@ -96,7 +96,7 @@ pub fn reveal(r: &Reveal) -> Vec<Fact> {
     out.push(fact(
         "Not in Quietpost's hands",
         format!(
-            "your provider ({}) may add a Received line with the address it was sent from{} (many do; some, like Gmail, leave it out), and may sign the message with your domain (DKIM).",
+            "Your provider ({}) may add a Received line with the address it was sent from{} (many do; some, like Gmail, leave it out), and may sign the message with your domain (DKIM).",
             r.provider,
             if r.route == Route::Direct {
                 " — your IP address"

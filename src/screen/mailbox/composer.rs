@@ -62,8 +62,6 @@ pub struct Composer {
     pub fields: Unsent,
     pub body: text_editor::Content,
     pub attachments: Vec<Attachment>,
-    /// Cc and Bcc shown (always, once either has text).
-    pub show_copies: bool,
     /// Where the reply goes and why, what was left out (from core's reply).
     pub notes: Vec<String>,
     /// Why the last Send or Save did not go ahead.
@@ -92,7 +90,6 @@ pub enum Message {
     Address(Field, String),
     Subject(String),
     Body(text_editor::Action),
-    ShowCopies,
     /// A suggestion chosen for a field.
     Complete(Field, String),
     Contacts(Result<Arc<Vec<String>>, Error>),
@@ -150,7 +147,6 @@ impl Composer {
             .collect();
         let c = Composer {
             body: text_editor::Content::with_text(&fields.body),
-            show_copies: !fields.cc.is_empty() || !fields.bcc.is_empty(),
             initial: elsewhere.then(|| (fields.clone(), attachments.len())),
             account,
             fields,
@@ -342,10 +338,6 @@ impl Composer {
                     self.field = None;
                     self.changed();
                 }
-                Task::none()
-            }
-            Message::ShowCopies => {
-                self.show_copies = true;
                 Task::none()
             }
             Message::Complete(field, chosen) => {

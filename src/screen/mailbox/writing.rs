@@ -330,6 +330,7 @@ impl Mailbox {
             Shortcut::Close => composer::Message::Discard,
             Shortcut::Send => composer::Message::Send,
             Shortcut::SaveDraft => composer::Message::SaveDraft,
+            Shortcut::Attach => composer::Message::Attach,
             Shortcut::Quit => return (self.keep_now(), Some(Event::Quit)),
             _ => return (Task::none(), None),
         };

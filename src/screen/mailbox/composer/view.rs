@@ -108,46 +108,32 @@ impl Composer {
                 .on_submit(Message::Send)
                 .size(14)
         };
-        let mut to = row![label("To"), address(Field::To, TO_ID)]
-            .spacing(8)
-            .align_y(Alignment::Center);
-        if !self.show_copies {
-            to = to.push(
-                button(text("Cc, Bcc").size(12))
-                    .style(theme::secondary)
-                    .on_press(Message::ShowCopies),
-            );
-        }
-        let mut fields = column![
+        // Cc and Bcc always there: reachable with Tab, and nothing moves when they fill.
+        let fields = column![
             row![
                 label("From"),
                 text(quietpost_core::compose::identity(&self.account)).size(14)
             ]
             .spacing(8),
-            to
+            row![label("To"), address(Field::To, TO_ID)]
+                .spacing(8)
+                .align_y(Alignment::Center),
+            row![label("Cc"), address(Field::Cc, CC_ID)]
+                .spacing(8)
+                .align_y(Alignment::Center),
+            row![
+                label("Bcc"),
+                column![
+                    address(Field::Bcc, BCC_ID),
+                    text("Hidden: no other recipient sees these addresses.")
+                        .size(11)
+                        .style(theme::muted),
+                ]
+                .spacing(2)
+            ]
+            .spacing(8),
         ]
         .spacing(6);
-        if self.show_copies {
-            fields = fields
-                .push(
-                    row![label("Cc"), address(Field::Cc, CC_ID)]
-                        .spacing(8)
-                        .align_y(Alignment::Center),
-                )
-                .push(
-                    row![
-                        label("Bcc"),
-                        column![
-                            address(Field::Bcc, BCC_ID),
-                            text("Hidden: no other recipient sees these addresses.")
-                                .size(11)
-                                .style(theme::muted),
-                        ]
-                        .spacing(2)
-                    ]
-                    .spacing(8),
-                );
-        }
         // The suggestions' place is always there (empty when there are none).
         let mut suggestions = row![Space::new().width(LABEL)].spacing(6);
         if let Some(field) = self.field {

@@ -225,6 +225,7 @@ fn ours(dir: &Path) {
         notices: Vec::new(),
         opener: quietpost::system::Opener::program("/bin/false"),
         appearance: quietpost_model::Appearance::default(),
+        mailto: None,
     };
     let start = Instant::now();
     let (app, task) = App::new(launch);

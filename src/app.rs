@@ -33,6 +33,8 @@ pub struct Launch {
     pub opener: crate::system::Opener,
     /// How the window looked when it was last closed: theme, zoom, pane widths.
     pub appearance: Appearance,
+    /// A `mailto:` link to start writing to once the mailbox is open.
+    pub mailto: Option<String>,
 }
 
 impl Launch {
@@ -55,6 +57,7 @@ impl Launch {
             downloads,
             notices: Vec::new(),
             opener: crate::system::Opener::default(),
+            mailto: None,
         }
     }
 }
@@ -263,16 +266,22 @@ impl App {
         let cache = quietpost_core::Mailbox::file(&self.launch.paths);
         let (mailbox, task) =
             Mailbox::new(self.places(cache), accounts, false, &self.launch.appearance);
-        self.show_mailbox(mailbox);
-        task.map(Message::Mailbox)
+        let write = self.show_mailbox(mailbox);
+        Task::batch([task.map(Message::Mailbox), write])
     }
 
-    /// Shows `mailbox`, with what the start changed said once.
-    fn show_mailbox(&mut self, mut mailbox: Mailbox) {
+    /// Shows `mailbox`, with what the start changed said once, and the composer for the
+    /// `mailto:` link the window was started with.
+    fn show_mailbox(&mut self, mut mailbox: Mailbox) -> Task<Message> {
         if !self.launch.notices.is_empty() {
             mailbox.tell(self.launch.notices.drain(..).collect::<Vec<_>>().join(" "));
         }
+        let write = match self.launch.mailto.take() {
+            Some(url) => mailbox.write_to(&url).map(Message::Mailbox),
+            None => Task::none(),
+        };
         self.screen = Screen::Mailbox(Box::new(mailbox));
+        write
     }
 
     pub fn screen(&self) -> &Screen {
@@ -315,8 +324,8 @@ impl App {
                     true,
                     &self.launch.appearance,
                 );
-                self.show_mailbox(mailbox);
-                task.map(Message::Mailbox)
+                let write = self.show_mailbox(mailbox);
+                Task::batch([task.map(Message::Mailbox), write])
             }
             Message::Configured(config) => self.configured(config),
             Message::DemoReady(Err(e)) => {

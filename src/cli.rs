@@ -14,7 +14,12 @@ use std::path::PathBuf;
 
 /// Quietpost: mail with safe defaults.
 #[derive(Debug, Parser)]
-#[command(name = "quietpost", version, about)]
+#[command(
+    name = "quietpost",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Args {
     /// Keep config, data and cache in this one directory.
     #[arg(long, global = true, value_name = "DIR")]
@@ -27,6 +32,10 @@ pub struct Args {
     /// (Not with a subcommand: clap cannot say so of a subcommand, `run` does.)
     #[arg(long)]
     pub demo: bool,
+    /// A mailto: link (as the desktop hands it to its mail program): the window opens with a
+    /// message to that address — only its recipients, subject and text are taken.
+    #[arg(value_name = "MAILTO", value_parser = mailto_link)]
+    pub mailto: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -68,6 +77,17 @@ pub enum Command {
     Remote(remote::RemoteArgs),
 }
 
+/// A `mailto:` link, the only thing the window takes as an argument.
+fn mailto_link(s: &str) -> std::result::Result<String, String> {
+    if s.get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("mailto:"))
+    {
+        Ok(s.to_owned())
+    } else {
+        Err("not a subcommand or a mailto: link (see quietpost --help)".to_owned())
+    }
+}
+
 pub fn run(args: Args) -> Result<()> {
     if args.demo && args.command.is_some() {
         anyhow::bail!(
@@ -107,6 +127,7 @@ pub fn run(args: Args) -> Result<()> {
         None => {
             let mut launch = crate::app::Launch::new(paths()?, args.demo);
             launch.notices = notices.take();
+            launch.mailto = args.mailto;
             crate::app::open(launch)
         }
     }
@@ -139,5 +160,24 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_valid() {
         Args::command().debug_assert();
+    }
+
+    /// As a desktop file's `Exec=quietpost %u` hands a link: the link alone opens the window
+    /// writing to it; anything else that is not a subcommand is refused.
+    #[test]
+    fn a_mailto_link_is_the_one_argument_besides_subcommands() {
+        let a = Args::try_parse_from(["quietpost", "mailto:ana@example.net?subject=Hi"]).unwrap();
+        assert_eq!(
+            a.mailto.as_deref(),
+            Some("mailto:ana@example.net?subject=Hi")
+        );
+        assert!(a.command.is_none());
+        let a = Args::try_parse_from(["quietpost", "--profile", "/tmp/p", "MAILTO:a@b.example"])
+            .unwrap();
+        assert!(a.mailto.is_some());
+        let a = Args::try_parse_from(["quietpost", "list"]).unwrap();
+        assert!(a.mailto.is_none() && a.command.is_some());
+        assert!(Args::try_parse_from(["quietpost", "https://example.org"]).is_err());
+        assert!(Args::try_parse_from(["quietpost", "lsit"]).is_err());
     }
 }

@@ -508,3 +508,44 @@ ca_file = "{ca}"
     );
     assert_eq!(ui.mailbox().waiting(), 0, "the outbox is empty");
 }
+
+#[test]
+fn a_mailto_link_fills_in_only_recipients_subject_and_text() {
+    let mut ui = Ui::open_demo("compose-mailto");
+    ui.read("[bakers] Sourdough starter tips");
+    let i = match ui.mailbox().reader() {
+        quietpost::screen::mailbox::Reader::Open(r) => r
+            .message()
+            .links
+            .iter()
+            .position(|l| l.url.as_str().starts_with("mailto:"))
+            .expect("the mailto link"),
+        _ => unreachable!(),
+    };
+    ui.send(Message::Mailbox(M::Reader(
+        quietpost::screen::mailbox::reader::Message::Link(i),
+    )));
+    // Asked first, like any link, with what the link tried to add named.
+    assert!(ui.shows("Open this link?"));
+    ui.click("Write a message");
+    let c = ui.mailbox().composer().expect("the composer");
+    let f = c.unsent();
+    assert_eq!(f.to, "bakers-leave@lists.example");
+    assert_eq!(f.subject, "leave");
+    assert_eq!(f.body, "Please remove me.");
+    assert_eq!(f.bcc, "", "a link never adds a hidden recipient");
+    assert!(c.attachments.is_empty(), "a link never attaches a file");
+    assert!(
+        ui.text_containing("The link also asked for attach, bcc: ignored")
+            .is_some()
+    );
+    // As the desktop hands a link to its mail program: quietpost 'mailto:…'.
+    let ui = Ui::start_as("compose-mailto-arg", None, |l| {
+        l.demo = true;
+        l.mailto = Some("mailto:ana@example.net?subject=Hello&attach=~/.ssh/id_rsa".into());
+    });
+    let c = ui.mailbox().composer().expect("opened writing to the link");
+    assert_eq!(c.unsent().to, "ana@example.net");
+    assert_eq!(c.unsent().subject, "Hello");
+    assert!(c.attachments.is_empty());
+}

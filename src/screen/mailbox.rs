@@ -185,6 +185,9 @@ pub enum Message {
     ToggleFolders,
     /// Start writing.
     Write(Write),
+    /// Start writing to a `mailto:` link's address (a link in a message, or the one the
+    /// desktop handed Quietpost).
+    Mailto(String),
     /// A reply or forward of a message, ready to write: the draft and where it goes, why.
     Answered(
         MessageId,

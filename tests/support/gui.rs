@@ -41,6 +41,12 @@ impl Ui {
 
     /// The window as it starts with `config` as config.toml (none: no file).
     pub fn start_with_config(name: &str, config: Option<&str>) -> Ui {
+        Ui::start_as(name, config, |_| {})
+    }
+
+    /// As [`Ui::start_with_config`], with the launch changed by `how` (the demo, a mailto:
+    /// link as the desktop hands it).
+    pub fn start_as(name: &str, config: Option<&str>, how: impl FnOnce(&mut Launch)) -> Ui {
         let dir = std::env::temp_dir().join(format!("qp-gui-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("downloads")).unwrap();
@@ -58,7 +64,10 @@ impl Ui {
             // A stand-in that notes what it was given (in DIR/opened), never the desktop's.
             opener: quietpost::system::Opener::program(dir.join("bin/open")),
             appearance: quietpost_model::Appearance::default(),
+            mailto: None,
         };
+        let mut launch = launch;
+        how(&mut launch);
         Ui::launch(dir, launch)
     }
 

@@ -857,6 +857,15 @@ impl Mailbox {
                         .on_press(Message::Reader(reader::Message::CopyLink(i))),
                 ]
                 .spacing(8);
+                if link.url.as_str().starts_with("mailto:") {
+                    // Written in Quietpost: only its address, copies, subject and text are
+                    // taken (never an attachment, a hidden recipient or another header).
+                    buttons = buttons.push(
+                        button(text("Write a message"))
+                            .style(emphasis(!warned))
+                            .on_press(Message::Mailto(link.url.as_str().to_owned())),
+                    );
+                }
                 if web {
                     if link.original.is_some() {
                         buttons = buttons.push(

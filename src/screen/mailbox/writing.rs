@@ -135,10 +135,43 @@ impl Mailbox {
         }
     }
 
+    /// Starts writing to a `mailto:` link: its To, Cc, subject and text only; what else it
+    /// asked for is said and ignored.
+    pub fn write_to(&mut self, url: &str) -> Task<Message> {
+        self.set_dialog(None);
+        if self.composer.is_some() {
+            return self.write(Write::New);
+        }
+        let Some(account) = self.writing_account() else {
+            return Task::none();
+        };
+        let Some(link) = compose::parse_mailto(url) else {
+            self.notice = Some(Notice::Failed("This is not a mailto: link.".to_owned()));
+            return Task::none();
+        };
+        let mut notes = Vec::new();
+        if !link.ignored.is_empty() {
+            notes.push(format!(
+                "The link also asked for {}: ignored — a link can only fill in the recipients, the subject and the text.",
+                link.ignored.join(", ")
+            ));
+        }
+        let fields = Unsent {
+            account: account.name.clone(),
+            to: link.to.join(", "),
+            cc: link.cc.join(", "),
+            subject: link.subject.unwrap_or_default(),
+            body: compose::signed(&link.body.unwrap_or_default(), account.signature.as_deref()),
+            ..Unsent::default()
+        };
+        self.open_composer(account, fields, Vec::new(), notes, None)
+    }
+
     /// Routes the writing side's messages (see `Message`).
     pub(super) fn writing(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
         let task = match message {
             Message::Write(what) => self.write(what),
+            Message::Mailto(url) => self.write_to(&url),
             Message::Answered(id, answer, Ok(ready)) => {
                 let Some(account) = self.writing_account() else {
                     return (Task::none(), None);

@@ -462,18 +462,39 @@ pub fn engine_event(e: &quietpost_core::engine::Event) -> (String, bool) {
             format!("stopped — {}", sync_error_for(error, Face::Window)),
             false,
         ),
-        Event::Outbox(results) => {
-            let sent = results.iter().filter(|(_, r)| r.is_ok()).count();
-            let failed = results.len() - sent;
-            let words = match (sent, failed) {
-                (s, 0) => format!("sent {s} message{}", if s == 1 { "" } else { "s" }),
-                (s, f) => format!(
-                    "sent {s}, {f} not sent yet (they stay in the outbox and are tried again)"
-                ),
-            };
-            (words, true)
-        }
+        Event::Outbox(results) => (outbox_words(results), true),
     }
+}
+
+/// What the engine's sending did, for the status line: sent (and filed in Sent), or the first
+/// reason one was not, in plain words, and where it is now.
+fn outbox_words(results: &[(i64, Result<(), quietpost_core::outbox::Error>)]) -> String {
+    use quietpost_core::outbox::Error;
+    let sent = results.iter().filter(|(_, r)| r.is_ok()).count();
+    let plural = |n: usize| if n == 1 { "message" } else { "messages" };
+    let Some(e) = results.iter().find_map(|(_, r)| r.as_ref().err()) else {
+        return format!("sent {sent} {}, filed in Sent", plural(sent));
+    };
+    let failed = results.len() - sent;
+    let what = match e {
+        Error::Refused(_) => "refused",
+        Error::Unknown(_) => "perhaps not sent",
+        _ => "not sent yet",
+    };
+    let next = match e {
+        Error::Refused(_) | Error::Unknown(_) => "see the Outbox to decide",
+        _ => "it waits in the Outbox and is tried again",
+    };
+    let done = if sent > 0 {
+        format!("sent {sent} {}; ", plural(sent))
+    } else {
+        String::new()
+    };
+    format!(
+        "{done}{failed} {} {what} — {} — {next}",
+        plural(failed),
+        send_error(e).trim_end_matches('.')
+    )
 }
 
 /// What checking one server found, in lines for people: the server and its TLS mode first,
@@ -693,5 +714,35 @@ pub fn size(bytes: u64) -> String {
         b if b < 1024 => format!("{b} bytes"),
         b if b < 1024 * 1024 => format!("{:.0} KB", b as f64 / 1024.0),
         b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quietpost_core::outbox::Error;
+
+    /// The status line after sending: what went, and for what did not, why and where it is.
+    #[test]
+    fn sending_is_said_in_plain_words() {
+        assert_eq!(
+            outbox_words(&[(1, Ok(()))]),
+            "sent 1 message, filed in Sent"
+        );
+        let words = outbox_words(&[
+            (1, Ok(())),
+            (2, Err(Error::Deferred("451 try later".into()))),
+        ]);
+        assert_eq!(
+            words,
+            "sent 1 message; 1 message not sent yet — The server did not take it yet (451 try later) — it waits in the Outbox and is tried again"
+        );
+        let refused = outbox_words(&[(3, Err(Error::Refused("550 no such user".into())))]);
+        assert!(
+            refused.starts_with(
+                "1 message refused — The server refused the message: 550 no such user"
+            ) && refused.ends_with("see the Outbox to decide"),
+            "{refused}"
+        );
     }
 }

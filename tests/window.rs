@@ -114,6 +114,8 @@ impl Session {
                 .arg("--demo")
                 .env("DISPLAY", &display)
                 .env_remove("WAYLAND_DISPLAY")
+                // No desktop portal here: files are chosen in the window's own picker.
+                .env_remove("DBUS_SESSION_BUS_ADDRESS")
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()

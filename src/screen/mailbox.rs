@@ -766,7 +766,20 @@ impl Mailbox {
         } else {
             iced::Subscription::none()
         };
-        iced::Subscription::batch([undo, keep, drag])
+        // Files dropped on the window while writing are attached (as if chosen).
+        let dropped = if self.composer.is_some() {
+            iced::event::listen_with(|event, _, _| match event {
+                iced::Event::Window(iced::window::Event::FileDropped(path)) => {
+                    Some(Message::Composer(composer::Message::Chosen(
+                        crate::system::Chosen::Files(vec![path]),
+                    )))
+                }
+                _ => None,
+            })
+        } else {
+            iced::Subscription::none()
+        };
+        iced::Subscription::batch([undo, keep, drag, dropped])
     }
 
     /// What the reading pane asked for.

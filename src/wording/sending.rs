@@ -129,7 +129,7 @@ pub fn send_error(e: &quietpost_core::outbox::Error) -> String {
             super::store_error_for(s, face)
         }
         Error::Account(other) => format!("{}.", capitalised(&other.to_string())),
-        Error::Deferred(r) => format!("Not sent yet ({r}); it is tried again by itself."),
+        Error::Deferred(r) => format!("The server did not take it yet ({r})."),
         Error::Refused(r) => format!("The server refused the message: {r}."),
         Error::Unknown(r) => format!(
             "The connection ended before the server confirmed the message ({r}): it may or may not have gone out."

@@ -83,6 +83,8 @@ pub struct Composer {
     initial: Option<(Unsent, usize)>,
     /// Sending or saving is under way: the buttons wait.
     pub busy: bool,
+    /// Files are chosen with the desktop's chooser (until it turns out there is none).
+    desktop_chooser: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -94,6 +96,8 @@ pub enum Message {
     Complete(Field, String),
     Contacts(Result<Arc<Vec<String>>, Error>),
     Attach,
+    /// What the desktop's file chooser gave.
+    Chosen(crate::system::Chosen),
     Picker(picker::Message),
     Attached(Result<Vec<(Arc<File>, Attached)>, Error>),
     Remove(usize),
@@ -136,6 +140,7 @@ impl Composer {
         notes: Vec<String>,
         slot: Option<i64>,
         elsewhere: bool,
+        desktop_chooser: bool,
     ) -> (Composer, Task<Message>) {
         let attachments: Vec<Attachment> = files
             .into_iter()
@@ -160,6 +165,7 @@ impl Composer {
             slot,
             keep_at: None,
             busy: false,
+            desktop_chooser,
         };
         let name = c.account.name.clone();
         let first = if c.fields.to.is_empty() {
@@ -364,9 +370,22 @@ impl Composer {
                 tracing::warn!("no address completion: {}", crate::wording::app_error(&e));
                 Task::none()
             }
-            Message::Attach => {
+            Message::Attach if self.desktop_chooser => Task::perform(
+                async { crate::system::choose_files("Attach files").await },
+                Message::Chosen,
+            ),
+            Message::Attach | Message::Chosen(crate::system::Chosen::Unavailable(_)) => {
+                if let Message::Chosen(crate::system::Chosen::Unavailable(why)) = &message {
+                    // No desktop chooser: the window's own, from now on.
+                    tracing::info!("no desktop file chooser ({why}): the window's own is used");
+                    self.desktop_chooser = false;
+                }
                 self.picker = Some(Picker::at_home());
                 iced::widget::operation::focus(picker::PATH_ID)
+            }
+            Message::Chosen(crate::system::Chosen::Cancelled) => Task::none(),
+            Message::Chosen(crate::system::Chosen::Files(paths)) => {
+                Task::perform(backend::read_files(paths), Message::Attached)
             }
             Message::Picker(m) => match self.picker.as_mut().map(|p| p.update(m)) {
                 Some(picker::Outcome::Chosen(path)) => {

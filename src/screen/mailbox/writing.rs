@@ -79,6 +79,7 @@ impl Mailbox {
             notes,
             slot,
             slot.is_none(),
+            self.places.opener.uses_desktop_chooser(),
         );
         self.composer = Some(Box::new(c));
         self.outbox = None;

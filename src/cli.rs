@@ -14,12 +14,7 @@ use std::path::PathBuf;
 
 /// Quietpost: mail with safe defaults.
 #[derive(Debug, Parser)]
-#[command(
-    name = "quietpost",
-    version,
-    about,
-    args_conflicts_with_subcommands = true
-)]
+#[command(name = "quietpost", version, about)]
 pub struct Args {
     /// Keep config, data and cache in this one directory.
     #[arg(long, global = true, value_name = "DIR")]
@@ -32,9 +27,11 @@ pub struct Args {
     /// (Not with a subcommand: clap cannot say so of a subcommand, `run` does.)
     #[arg(long)]
     pub demo: bool,
-    /// A mailto: link (as the desktop hands it to its mail program): the window opens with a
-    /// message to that address — only its recipients, subject and text are taken.
-    #[arg(value_name = "MAILTO", value_parser = mailto_link)]
+    /// A mailto: link, as the desktop hands it to its mail program (`quietpost 'mailto:…'`,
+    /// alone or with --profile, --demo, --trace): the window opens with a message to that
+    /// address — only its recipients, subject and text are taken. Not a clap argument: a
+    /// positional beside the subcommands would make clap refuse `--profile DIR SUBCOMMAND`.
+    #[arg(skip)]
     pub mailto: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -77,15 +74,40 @@ pub enum Command {
     Remote(remote::RemoteArgs),
 }
 
-/// A `mailto:` link, the only thing the window takes as an argument.
-fn mailto_link(s: &str) -> std::result::Result<String, String> {
-    if s.get(..7)
-        .is_some_and(|p| p.eq_ignore_ascii_case("mailto:"))
-    {
-        Ok(s.to_owned())
-    } else {
-        Err("not a subcommand or a mailto: link (see quietpost --help)".to_owned())
+impl Args {
+    /// The command line: a `mailto:` link with only the window's own options beside it opens
+    /// the window writing to it; anything else is clap's.
+    pub fn parse_from_os(args: impl IntoIterator<Item = std::ffi::OsString>) -> Args {
+        let mut args: Vec<std::ffi::OsString> = args.into_iter().collect();
+        let link = mailto_position(&args).map(|i| args.remove(i));
+        let mut parsed = Args::parse_from(args);
+        parsed.mailto = link.map(|l| l.to_string_lossy().into_owned());
+        parsed
     }
+}
+
+/// Where the `mailto:` link is, when it is the one argument besides --profile DIR, --demo and
+/// --trace (the program's name first).
+fn mailto_position(args: &[std::ffi::OsString]) -> Option<usize> {
+    let mut link = None;
+    let mut i = 1;
+    while i < args.len() {
+        let a = args[i].to_string_lossy();
+        match a.as_ref() {
+            "--profile" => i += 1,
+            "--demo" | "--trace" => {}
+            _ if a.starts_with("--profile=") => {}
+            _ if link.is_none()
+                && a.get(..7)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("mailto:")) =>
+            {
+                link = Some(i)
+            }
+            _ => return None,
+        }
+        i += 1;
+    }
+    link
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -162,22 +184,45 @@ mod tests {
         Args::command().debug_assert();
     }
 
-    /// As a desktop file's `Exec=quietpost %u` hands a link: the link alone opens the window
-    /// writing to it; anything else that is not a subcommand is refused.
+    /// As a desktop file's `Exec=quietpost %u` hands a link: the link alone (with the
+    /// window's own options) opens the window writing to it; anything else is clap's.
     #[test]
-    fn a_mailto_link_is_the_one_argument_besides_subcommands() {
-        let a = Args::try_parse_from(["quietpost", "mailto:ana@example.net?subject=Hi"]).unwrap();
+    fn a_mailto_link_is_the_one_argument_besides_the_windows_options() {
+        let parse = |a: &[&str]| Args::parse_from_os(a.iter().map(std::ffi::OsString::from));
+        let a = parse(&["quietpost", "mailto:ana@example.net?subject=Hi"]);
         assert_eq!(
             a.mailto.as_deref(),
             Some("mailto:ana@example.net?subject=Hi")
         );
         assert!(a.command.is_none());
-        let a = Args::try_parse_from(["quietpost", "--profile", "/tmp/p", "MAILTO:a@b.example"])
-            .unwrap();
-        assert!(a.mailto.is_some());
-        let a = Args::try_parse_from(["quietpost", "list"]).unwrap();
+        let a = parse(&[
+            "quietpost",
+            "--profile",
+            "/tmp/p",
+            "--demo",
+            "MAILTO:a@b.example",
+        ]);
+        assert!(a.mailto.is_some() && a.demo);
+        let a = parse(&["quietpost", "--profile", "/tmp/p", "account", "list"]);
         assert!(a.mailto.is_none() && a.command.is_some());
-        assert!(Args::try_parse_from(["quietpost", "https://example.org"]).is_err());
-        assert!(Args::try_parse_from(["quietpost", "lsit"]).is_err());
+        // A subject that happens to start with mailto: stays the subject.
+        let a = parse(&[
+            "quietpost",
+            "send",
+            "--account",
+            "a",
+            "--to",
+            "b@example.org",
+            "--subject",
+            "mailto:x",
+        ]);
+        assert!(a.mailto.is_none() && a.command.is_some());
+        let bad = |a: &[&str]| {
+            Args::try_parse_from(a).is_err()
+                && mailto_position(&a.iter().map(std::ffi::OsString::from).collect::<Vec<_>>())
+                    .is_none()
+        };
+        assert!(bad(&["quietpost", "https://example.org"]));
+        assert!(bad(&["quietpost", "mailto:a@b.example", "list"]));
     }
 }

@@ -549,3 +549,53 @@ fn a_mailto_link_fills_in_only_recipients_subject_and_text() {
     assert_eq!(c.unsent().subject, "Hello");
     assert!(c.attachments.is_empty());
 }
+
+/// The outbox view after what a real server can do: a refusal (with the server's words) and a
+/// connection that died after the message may have gone out (the person decides).
+#[test]
+fn the_outbox_says_refused_and_unknown_and_lets_the_person_decide() {
+    let mut ui = Ui::open_demo("compose-outbox-states");
+    for to in ["nobody@example.org", "ana@example.net"] {
+        ui.send(Message::Shortcut(Shortcut::Compose));
+        ui.send(composer(C::Address(Field::To, to.into())));
+        type_body(&mut ui, "Hello");
+        ui.send(Message::Shortcut(Shortcut::Send));
+        if ui.mailbox().composer().is_some() {
+            ui.click("Send");
+        }
+    }
+    // What the engine records after a 5xx, and after a connection lost during DATA.
+    let demo = ui.launch.paths.cache.join("demo.sqlite3");
+    let mut cache = quietpost_store::cache::Cache::open_file(&demo).unwrap();
+    let ids: Vec<i64> = cache.outbox(None).unwrap().iter().map(|m| m.id).collect();
+    cache
+        .failed(
+            ids[0],
+            "550 5.1.1 <nobody@example.org>: Recipient address rejected",
+        )
+        .unwrap();
+    cache.unknown(ids[1], "connection reset").unwrap();
+    drop(cache);
+    ui.send(Message::Mailbox(M::ShowOutbox));
+    assert!(
+        ui.text_containing("The server refused it: 550 5.1.1")
+            .is_some(),
+        "the server's words"
+    );
+    assert!(ui.text_containing("it may have been sent").is_some());
+    assert!(ui.shows("Mark sent") && ui.shows("Send again"));
+    ui.click("Mark sent");
+    assert!(ui.shows("Marked sent: it is filed in Sent and never sent again."));
+    let states: Vec<_> = ui
+        .mailbox()
+        .outbox()
+        .unwrap()
+        .iter()
+        .map(|m| m.state)
+        .collect();
+    assert!(
+        states.contains(&quietpost_model::OutboxState::Sent),
+        "{states:?}"
+    );
+    assert!(states.contains(&quietpost_model::OutboxState::Failed));
+}

@@ -42,10 +42,14 @@ fn run(program: &str, args: &[&str], display: &str) -> String {
 fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
     let start = Instant::now();
     while !ready() {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "{what} never came"
-        );
+        if start.elapsed() > Duration::from_secs(60) {
+            let log = what
+                .split("its log: ")
+                .nth(1)
+                .and_then(|p| std::fs::read_to_string(p.trim_end_matches(')')).ok())
+                .unwrap_or_default();
+            panic!("{what} never came\n{log}");
+        }
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -94,6 +98,17 @@ impl Session {
         let display = format!(":{}", number.trim());
         assert!(display.len() > 1, "Xvfb did not start");
         let xvfb = Kill(xvfb);
+        // Xvfb names its display before it takes connections: a window opened at once found
+        // no display (its log said so) when the machine was busy.
+        wait_for("the X display", || {
+            Command::new("xdotool")
+                .arg("getdisplaygeometry")
+                .env("DISPLAY", &display)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        });
 
         let profile = std::env::temp_dir().join(format!(
             "qp-window-{}-{name}-{width}-{theme}",
@@ -113,6 +128,11 @@ impl Session {
             },
         )
         .unwrap();
+        // What the app says, to show when its window does not come.
+        let log = std::env::temp_dir().join(format!(
+            "qp-window-{}-{name}-{width}-{theme}.log",
+            std::process::id()
+        ));
         let app = Kill(
             Command::new(env!("CARGO_BIN_EXE_quietpost"))
                 .arg("--profile")
@@ -123,12 +143,12 @@ impl Session {
                 // No desktop portal here: files are chosen in the window's own picker.
                 .env_remove("DBUS_SESSION_BUS_ADDRESS")
                 .stdout(Stdio::null())
-                .stderr(Stdio::null())
+                .stderr(std::fs::File::create(&log).unwrap())
                 .spawn()
                 .unwrap(),
         );
         let mut window = String::new();
-        wait_for("the Quietpost window", || {
+        wait_for(&format!("the Quietpost window (its log: {})", log.display()), || {
             window = Command::new("xdotool")
                 .args(["search", "--name", "Quietpost"])
                 .env("DISPLAY", &display)

@@ -148,21 +148,24 @@ impl Session {
                 .unwrap(),
         );
         let mut window = String::new();
-        wait_for(&format!("the Quietpost window (its log: {})", log.display()), || {
-            window = Command::new("xdotool")
-                .args(["search", "--name", "Quietpost"])
-                .env("DISPLAY", &display)
-                .output()
-                .map(|o| {
-                    String::from_utf8_lossy(&o.stdout)
-                        .lines()
-                        .next()
-                        .unwrap_or("")
-                        .to_owned()
-                })
-                .unwrap_or_default();
-            !window.is_empty()
-        });
+        wait_for(
+            &format!("the Quietpost window (its log: {})", log.display()),
+            || {
+                window = Command::new("xdotool")
+                    .args(["search", "--name", "Quietpost"])
+                    .env("DISPLAY", &display)
+                    .output()
+                    .map(|o| {
+                        String::from_utf8_lossy(&o.stdout)
+                            .lines()
+                            .next()
+                            .unwrap_or("")
+                            .to_owned()
+                    })
+                    .unwrap_or_default();
+                !window.is_empty()
+            },
+        );
         // No window manager: the window gets the keyboard only when given focus.
         std::thread::sleep(Duration::from_millis(1500));
         run("xdotool", &["windowfocus", "--sync", &window], &display);

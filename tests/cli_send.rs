@@ -12,35 +12,10 @@ mod testbed;
 
 use cli::{ok, profile, profile_with, quietpost};
 use mail_parser::MimeHeaders;
-use std::time::{Duration, Instant};
 
 /// The raw messages in `user`'s `folder`, waiting up to 30 s for at least `n` of them.
 fn mailbox(user: &str, folder: &str, n: usize) -> Vec<Vec<u8>> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let started = Instant::now();
-        loop {
-            let mut m = testbed::connect(user).await;
-            m.select(folder, None).await.unwrap();
-            let mut got = Vec::new();
-            if !m.uids().await.unwrap().is_empty() {
-                m.bodies(&["1:*".to_owned()], |_, raw| {
-                    got.push(raw);
-                    Ok(())
-                })
-                .await
-                .unwrap();
-            }
-            m.logout().await;
-            if got.len() >= n || started.elapsed() > Duration::from_secs(30) {
-                return got;
-            }
-            tokio::time::sleep(Duration::from_millis(300)).await;
-        }
-    })
+    testbed::messages(user, folder, n)
 }
 
 fn headers(raw: &[u8]) -> String {

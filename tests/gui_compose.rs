@@ -433,34 +433,7 @@ ca_file = "{ca}"
     assert!(words.starts_with("sent 1 message"), "{words}");
 
     // Delivered as written: the name in From, the signature, Bcc named nowhere, no program.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let inbox = |user: &'static str, folder: &'static str| {
-        rt.block_on(async move {
-            for _ in 0..100 {
-                let mut m = testbed::connect(user).await;
-                m.select(folder, None).await.unwrap();
-                let mut got = Vec::new();
-                if !m.uids().await.unwrap().is_empty() {
-                    m.bodies(&["1:*".to_owned()], |_, raw| {
-                        got.push(raw);
-                        Ok(())
-                    })
-                    .await
-                    .unwrap();
-                }
-                m.logout().await;
-                if !got.is_empty() {
-                    return got;
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-            }
-            panic!("nothing arrived in {user}'s {folder}");
-        })
-    };
-    let raw = &inbox("sync24", "INBOX")[0];
+    let raw = &testbed::messages("sync24", "INBOX", 1)[0];
     let parsed = mail_parser::MessageParser::default().parse(raw).unwrap();
     let from = parsed.from().unwrap().first().unwrap();
     assert_eq!(from.name(), Some("Sync Twenty-Three"));
@@ -481,7 +454,7 @@ ca_file = "{ca}"
         "{text:?}"
     );
     assert_eq!(
-        inbox("sync22", "INBOX").len(),
+        testbed::messages("sync22", "INBOX", 1).len(),
         1,
         "the Bcc recipient has it"
     );

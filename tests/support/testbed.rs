@@ -52,3 +52,32 @@ pub async fn connect(user: &str) -> quietpost_net::imap::mailbox::Mail {
     .await
     .unwrap()
 }
+
+/// The raw messages in `user`'s `folder`, waiting up to 30 s for at least `n` of them.
+pub fn messages(user: &str, folder: &str, n: usize) -> Vec<Vec<u8>> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let started = std::time::Instant::now();
+        loop {
+            let mut m = connect(user).await;
+            m.select(folder, None).await.unwrap();
+            let mut got = Vec::new();
+            if !m.uids().await.unwrap().is_empty() {
+                m.bodies(&["1:*".to_owned()], |_, raw| {
+                    got.push(raw);
+                    Ok(())
+                })
+                .await
+                .unwrap();
+            }
+            m.logout().await;
+            if got.len() >= n || started.elapsed() > std::time::Duration::from_secs(30) {
+                return got;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        }
+    })
+}

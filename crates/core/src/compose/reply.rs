@@ -204,17 +204,7 @@ pub fn forward(
     if !m.cc.is_empty() {
         header.push_str(&format!("Cc: {}\n", list(&m.cc)));
     }
-    let attachments = m
-        .attachments
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| {
-            Some(File {
-                name: a.safe_filename.as_str().to_owned(),
-                data: quietpost_render::attachment_data(raw, i, limits)?,
-            })
-        })
-        .collect();
+    let attachments = attachments_of(raw, m, limits);
     Draft {
         from: from.to_owned(),
         to,
@@ -223,6 +213,25 @@ pub fn forward(
         attachments,
         ..Draft::default()
     }
+}
+
+/// The attachments of `raw` (rendered as `m`) by their safe names, for a forward or a draft
+/// read back.
+pub(super) fn attachments_of(
+    raw: &[u8],
+    m: &quietpost_model::SafeMessage,
+    limits: &Limits,
+) -> Vec<File> {
+    m.attachments
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| {
+            Some(File {
+                name: a.safe_filename.as_str().to_owned(),
+                data: quietpost_render::attachment_data(raw, i, limits)?,
+            })
+        })
+        .collect()
 }
 
 /// The user's text, a blank line, then what it answers.

@@ -4,8 +4,8 @@
 //! through the reader's address analysis, its attachments by their safe names. Its From is not kept:
 //! the account it is sent from decides the identity.
 
-use super::reply::usable;
-use super::{Draft, File};
+use super::Draft;
+use super::reply::{attachments_of, usable};
 use quietpost_render::{Limits, Quoted};
 
 /// A draft read back, with what could not be carried over.
@@ -30,17 +30,7 @@ pub fn resume(raw: &[u8], quoted: &Quoted, from: &str, limits: &Limits) -> Resum
     let to = take("To", &m.to);
     let cc = take("Cc", &m.cc);
     let bcc = take("Bcc", &quoted.bcc);
-    let attachments = m
-        .attachments
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| {
-            Some(File {
-                name: a.safe_filename.as_str().to_owned(),
-                data: quietpost_render::attachment_data(raw, i, limits)?,
-            })
-        })
-        .collect();
+    let attachments = attachments_of(raw, m, limits);
     Resumed {
         draft: Draft {
             from: from.to_owned(),
@@ -61,7 +51,7 @@ pub fn resume(raw: &[u8], quoted: &Quoted, from: &str, limits: &Limits) -> Resum
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compose::{build_draft, metadata};
+    use crate::compose::{File, build_draft, metadata};
 
     #[test]
     fn a_saved_draft_comes_back_as_it_was_written() {

@@ -242,7 +242,7 @@ impl Composer {
             text(if r.before_sending {
                 "Read this once before it goes: it is shown before the first message from an account, and again when something here is new."
             } else {
-                "The same facts as quietpost send --dry-run, for this message as it is now."
+                "What this message tells its recipients and the servers on its way, as it is now."
             })
             .size(12)
             .style(theme::muted),

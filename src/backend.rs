@@ -101,8 +101,9 @@ pub async fn open_attached(
     outer: MessageRow,
     within: Vec<usize>,
     prefer: quietpost_render::Prefer,
+    documents: quietpost_model::Documents,
 ) -> Result<Opened, Error> {
-    Ok(reading::open_attached(cache, outer, within, prefer).await?)
+    Ok(reading::open_attached(cache, outer, within, prefer, documents).await?)
 }
 
 /// Takes an action on a message: in the cache at once, on the server at the next sync; with
@@ -302,8 +303,10 @@ mod tests {
             ca_file: None,
             pin_sha256: None,
         };
-        let before = Account::new("work", "a@example.org", "a", server(993), server(465));
-        assert_eq!(before.remote_content, RemoteContent::Blocked);
+        let before = Account {
+            remote_content: RemoteContent::Never,
+            ..Account::new("work", "a@example.org", "a", server(993), server(465))
+        };
         Config {
             accounts: vec![before.clone()],
         }

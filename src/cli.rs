@@ -2,6 +2,7 @@
 //! subcommand the window opens (`app`).
 
 mod account;
+mod account_set;
 mod inspect;
 mod mail;
 mod remote;

@@ -5,6 +5,7 @@ use quietpost_core::{CertProblem, NetError, StoreError, Trust};
 use quietpost_model::Code;
 
 mod sending;
+pub mod settings;
 pub use sending::{Fact, outbox_state, reveal, send_error};
 
 /// One calm sentence explaining a warning code.
@@ -429,6 +430,45 @@ pub fn add_error(e: &quietpost_core::accounts::AddError, face: Face) -> String {
     }
 }
 
+/// Why the provider self-test did not finish, in words.
+pub fn selftest_error(e: &quietpost_core::selftest::Error) -> String {
+    use quietpost_core::selftest::Error;
+    match e {
+        Error::Net(n) => format!("The test could not run: {}", net_error_for(n, Face::Cli)),
+        Error::Account(quietpost_core::accounts::Error::Store(s)) => store_error_for(s, Face::Cli),
+        Error::Account(other) => format!("The test could not run: {other}."),
+        Error::Compose(c) => format!("The test message could not be made: {c}."),
+        Error::Refused(r) => format!("Your server refused the test message: {r}."),
+        Error::NotArrived(s) => format!(
+            "The test message did not arrive in your Inbox within {s} seconds. It may still come: its subject says what it is, and you may delete it."
+        ),
+    }
+}
+
+/// Why a password was not changed, in words; the old password stays in every case.
+pub fn password_error(e: &quietpost_core::accounts::PasswordError) -> String {
+    use quietpost_core::accounts::{Error, PasswordError};
+    let account_error = |e: &Error| match e {
+        Error::Store(e) => store_error_for(e, Face::Cli),
+        other => other.to_string(),
+    };
+    match e {
+        PasswordError::FromCommand(name) => format!(
+            "The password of {name} comes from its password command: change it there. Nothing was changed."
+        ),
+        PasswordError::Before(e) | PasswordError::Saving(e) => {
+            format!("{} The password was not changed.", account_error(e))
+        }
+        PasswordError::Server { check, .. } => match &check.result {
+            Err(n) => format!(
+                "{} The password was not changed.",
+                net_error_for(n, Face::Cli)
+            ),
+            Ok(_) => format!("{e}. The password was not changed."),
+        },
+    }
+}
+
 /// An account's sync state in a few words for the status bar, and whether the mail shown
 /// may have changed (so the window reloads it).
 pub fn engine_event(e: &quietpost_core::engine::Event) -> (String, bool) {
@@ -650,6 +690,9 @@ pub fn save_only(why: quietpost_model::SaveOnly) -> &'static str {
         }
         OtherType => {
             "Quietpost opens only pictures, plain text, PDF and office documents it has checked; other files could run code or contact the internet when opened."
+        }
+        DocumentsSaveOnly => {
+            "this account's settings save documents only (a document's viewer can contact the internet and reveal where you are)."
         }
     }
 }

@@ -69,10 +69,16 @@ fn real_server_remote_load_through_the_proxy_then_the_kill_switch() {
     let id = ids(&profile).remove(0);
     let via = proxy.url();
 
-    // Blocked by default: nothing is loaded, and the error says how to allow it.
+    // Set to never: nothing is loaded, and the error says how to allow it.
+    ok(quietpost(
+        &profile,
+        &["account", "set", "sync19", "--remote", "never"],
+    ));
     let out = quietpost(&profile, &["remote", "load", &id, "--proxy", &via]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("remote policy sync19 on-request"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("account set sync19 --remote on-request")
+    );
     assert!(server.requests.lock().unwrap().is_empty());
     ok(quietpost(
         &profile,

@@ -133,7 +133,7 @@ pub async fn prepare(cache: PathBuf, account: Account, draft: Draft) -> Result<P
         let built =
             compose::build(&draft, std::time::SystemTime::now()).map_err(outbox::Error::from)?;
         let reveal = compose::reveal(&draft, &built, &account);
-        let new = Mailbox::open_file(&cache)?.reveal_is_new(&account.name, &reveal)?;
+        let new = Mailbox::open_file(&cache)?.reveal_is_new(&account, &reveal)?;
         Ok(Prepared { reveal, new })
     })
     .await

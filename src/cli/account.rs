@@ -28,6 +28,22 @@ enum AccountCommand {
     },
     /// Remove an account and its keychain entries.
     Remove { name: String },
+    /// Change an account's settings (identity, proxy, trust, remote content, documents,
+    /// notifications, the journalist preset, the password) and print what changed; with no
+    /// option, print them.
+    Set(Box<super::account_set::SetArgs>),
+    /// Check what your provider reveals: sends a test message to yourself (through the
+    /// account's proxy when it has one), reads the lines the provider added — the address it
+    /// records for you, how it checks mail — and deletes it. Learns the provider's
+    /// authentication id.
+    Selftest {
+        name: String,
+        #[arg(long)]
+        json: bool,
+        /// How long to wait for the test message to arrive, in seconds.
+        #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+        wait: u64,
+    },
     /// Connect and log in to the account's IMAP and SMTP servers, and show what protects them.
     Check {
         name: String,
@@ -90,6 +106,10 @@ pub fn run(args: AccountArgs, paths: &Paths) -> Result<()> {
         AccountCommand::Add(a) => add(*a, paths),
         AccountCommand::List { json } => list(paths, json),
         AccountCommand::Remove { name } => remove(&name, paths),
+        AccountCommand::Set(a) => super::account_set::set(*a, paths),
+        AccountCommand::Selftest { name, json, wait } => {
+            super::account_set::selftest(&name, paths, json, wait)
+        }
         AccountCommand::Check { name, json } => check(&name, paths, json),
     }
 }
@@ -271,7 +291,7 @@ fn discover(a: &mut AddArgs) -> Result<bool> {
     Ok(true)
 }
 
-fn read_password_line() -> Result<Secret> {
+pub(super) fn read_password_line() -> Result<Secret> {
     // Both the read buffer and the Secret are zeroized when dropped.
     let mut line = zeroize::Zeroizing::new(String::new());
     std::io::stdin()

@@ -36,7 +36,8 @@ pub enum RemoteCommand {
     /// Show or set an account's remote content policy.
     Policy {
         account: String,
-        /// blocked (the default: nothing loads, even on request) or on-request.
+        /// on-request (the default: one message's images, when you ask, through the proxy
+        /// only) or never (nothing loads, even on request; "blocked" is the same).
         #[arg(value_enum)]
         set: Option<Policy>,
         /// Load images from this sender without asking, when your provider vouches for it
@@ -51,7 +52,8 @@ pub enum RemoteCommand {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Policy {
-    Blocked,
+    #[value(alias = "blocked")]
+    Never,
     OnRequest,
 }
 
@@ -85,8 +87,8 @@ fn load_images(
     )) {
         Ok(l) => l,
         Err(reading::Error::Remote(e)) if matches!(*e, remote::Error::Blocked(_)) => bail!(
-            "Remote content is blocked for the account {name}: nothing was loaded. To load \
-             images when you ask, through your proxy only: `quietpost remote policy {name} on-request`."
+            "Remote content is set to never load for the account {name}: nothing was loaded. To \
+             load images when you ask, through your proxy only: `quietpost account set {name} --remote on-request`."
         ),
         Err(e) => bail!(super::mail::reading_error(&e, id)),
     };
@@ -122,7 +124,7 @@ fn policy(
         quietpost_core::accounts::update(paths, name, |account| {
             if let Some(p) = set {
                 account.remote_content = match p {
-                    Policy::Blocked => RemoteContent::Blocked,
+                    Policy::Never => RemoteContent::Never,
                     Policy::OnRequest => RemoteContent::OnRequest,
                 };
             }
@@ -137,7 +139,7 @@ fn policy(
             .ok_or_else(|| anyhow!("There is no account named {name:?}."))?
     };
     let words = match account.remote_content {
-        RemoteContent::Blocked => "blocked: nothing loads, even when you ask",
+        RemoteContent::Never => "never: nothing loads, even when you ask",
         RemoteContent::OnRequest => "loaded when you ask, through the account's proxy only",
     };
     println!("Remote content for {name}: {words}.");

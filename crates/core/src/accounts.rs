@@ -12,6 +12,9 @@ pub enum Error {
     Proxy(String),
     #[error("invalid SHA-256 fingerprint {0:?}: expected 64 hex digits")]
     Pin(String),
+    /// The account requires a proxy for every connection and has none: nothing connects.
+    #[error("the account {0} connects only through a proxy, and none is set")]
+    ProxyRequired(String),
     #[error(transparent)]
     Store(#[from] quietpost_store::Error),
     /// A task ended before it finished (the program is closing).
@@ -34,14 +37,42 @@ fn trust(server: &Server) -> Result<Trust, Error> {
     })
 }
 
-/// The endpoint for one of the account's servers.
+/// The route every connection of the account takes: its proxy, or direct — unless the
+/// account requires a proxy and has none, when nothing may connect.
+pub fn route(account: &Account) -> Result<Route, Error> {
+    match &account.proxy {
+        Some(r) if *r != Route::Direct => Ok(r.clone()),
+        _ if account.proxy_required => Err(Error::ProxyRequired(account.name.clone())),
+        _ => Ok(Route::Direct),
+    }
+}
+
+/// The endpoint for one of the account's servers (the submission server's credentials for
+/// stream isolation when `server` is the account's SMTP server, the IMAP server's otherwise).
 pub fn endpoint(account: &Account, server: &Server) -> Result<Endpoint, Error> {
+    use crate::isolation::Purpose;
+    let purpose = if *server == account.smtp && *server != account.imap {
+        Purpose::Smtp
+    } else {
+        Purpose::Imap
+    };
+    endpoint_for(account, server, purpose)
+}
+
+/// The endpoint for one of the account's servers, for `purpose`.
+pub fn endpoint_for(
+    account: &Account,
+    server: &Server,
+    purpose: crate::isolation::Purpose,
+) -> Result<Endpoint, Error> {
+    let route = route(account)?;
     Ok(Endpoint {
         host: server.host.clone(),
         port: server.port,
         security: server.security,
         trust: trust(server)?,
-        route: account.proxy.clone().unwrap_or_default(),
+        isolation: crate::isolation::credentials(account, &route, purpose),
+        route,
     })
 }
 
@@ -229,6 +260,69 @@ pub fn remove(paths: &Paths, name: &str) -> Result<(), Error> {
     config.accounts.retain(|a| a.name != name);
     config.save(paths)?;
     Ok(())
+}
+
+/// Why a password was not changed.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordError {
+    /// The account's password comes from the person's own command: change it there.
+    #[error("the password of {0} comes from its password command; change it there")]
+    FromCommand(String),
+    /// Nothing was sent: the keychain or the settings could not be read.
+    #[error(transparent)]
+    Before(Error),
+    /// A server refused the new password (or could not be reached): the old one stays.
+    #[error("the {} server did not accept it", if *smtp { "SMTP" } else { "IMAP" })]
+    Server { smtp: bool, check: Box<ServerCheck> },
+    /// Both servers accepted it, but the keychain could not store it.
+    #[error(transparent)]
+    Saving(Error),
+}
+
+/// Changes account `name`'s password in the keychain — only after both servers accept it (a
+/// mistyped password never replaces a working one).
+pub async fn change_password(
+    paths: &Paths,
+    name: &str,
+    password: &Secret,
+) -> Result<(ServerCheck, ServerCheck), PasswordError> {
+    let account = named(paths, name).map_err(|e| PasswordError::Before(e.into()))?;
+    if let PasswordSource::Command { .. } = account.password {
+        return Err(PasswordError::FromCommand(account.name));
+    }
+    let asking = account.clone();
+    let keychain = tokio::task::spawn_blocking(move || keychain_for(&asking))
+        .await
+        .map_err(|_| PasswordError::Before(Error::Stopped))?
+        .map_err(PasswordError::Before)?;
+    let (imap, smtp) = check(&account, password, password)
+        .await
+        .map_err(PasswordError::Before)?;
+    if imap.result.is_err() {
+        return Err(PasswordError::Server {
+            smtp: false,
+            check: Box::new(imap),
+        });
+    }
+    if smtp.result.is_err() {
+        return Err(PasswordError::Server {
+            smtp: true,
+            check: Box::new(smtp),
+        });
+    }
+    let password = password.clone();
+    tokio::task::spawn_blocking(move || -> Result<(), Error> {
+        if let Some(keychain) = keychain {
+            for s in [&account.imap, &account.smtp] {
+                keychain.save(&credential_key(&account, s), &password)?;
+            }
+        }
+        Ok(())
+    })
+    .await
+    .map_err(|_| PasswordError::Saving(Error::Stopped))?
+    .map_err(PasswordError::Saving)?;
+    Ok((imap, smtp))
 }
 
 /// What checking one server found.

@@ -18,11 +18,14 @@ pub mod compose;
 pub mod demo;
 pub mod engine;
 pub mod folders;
+pub mod isolation;
 pub mod mailbox;
 pub mod outbox;
 pub mod profile;
 pub mod reading;
 pub mod remote;
+pub mod selftest;
+pub mod settings;
 pub mod sync;
 pub mod time;
 

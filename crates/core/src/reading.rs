@@ -122,7 +122,8 @@ pub async fn open(
             limits: Limits::default(),
             prefer,
         };
-        let message = quietpost_render::render(&raw, &options);
+        let mut message = quietpost_render::render(&raw, &options);
+        save_only_documents(&mut message, account.documents);
         // The list names the sender from the header's analysis; the reader has just made it
         // from the whole message. Should they ever differ, the list takes the reader's.
         let mut row = row;
@@ -165,11 +166,13 @@ pub async fn open_attached(
     outer: MessageRow,
     within: Vec<usize>,
     prefer: Prefer,
+    documents: quietpost_model::Documents,
 ) -> Result<Opened, Error> {
     blocking(move || {
         let mailbox = Mailbox::open_file(&file)?;
         let raw = attachment_bytes(&mailbox, outer.id, &within)?;
-        let message = attached_message(&raw, prefer);
+        let mut message = attached_message(&raw, prefer);
+        save_only_documents(&mut message, documents);
         let ledger = mailbox.ledger(outer.id, &message)?;
         Ok(Opened {
             id: outer.id,
@@ -183,6 +186,18 @@ pub async fn open_attached(
         })
     })
     .await
+}
+
+/// With the account's documents saved only, a document is offered for saving alone (the
+/// renderer's "open after a warning" becomes "save only, by your settings").
+pub fn save_only_documents(message: &mut SafeMessage, documents: quietpost_model::Documents) {
+    if documents == quietpost_model::Documents::SaveOnly {
+        for a in &mut message.attachments {
+            if a.opening == Opening::Document {
+                a.opening = Opening::SaveOnly(quietpost_model::SaveOnly::DocumentsSaveOnly);
+            }
+        }
+    }
 }
 
 /// An attached message rendered for reading: no Authentication-Results believed, every remote

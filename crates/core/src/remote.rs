@@ -41,7 +41,7 @@ pub enum Permission {
 /// `trusted_authserv_ids` (untrusted authentication results never count).
 pub fn permission(account: &Account, message: &SafeMessage) -> Permission {
     match account.remote_content {
-        RemoteContent::Blocked => Permission::Blocked,
+        RemoteContent::Never => Permission::Blocked,
         RemoteContent::OnRequest if vouched_for(account, message) => Permission::Always,
         RemoteContent::OnRequest => Permission::OnRequest,
     }
@@ -137,9 +137,12 @@ pub async fn load(
             // The futures are made first: a closure inside the stream's type would keep this
             // future from being `Send` (the window runs it on its executor).
             let budget = fetch::Budget::new(limits.max_decoded_total);
+            // One message's load: its own circuit when the account isolates streams.
+            let isolation =
+                crate::isolation::credentials(account, via, crate::isolation::Purpose::Images);
             let fetches: Vec<_> = images
                 .iter()
-                .map(|url| fetch::image(url, via, &limits.image, &budget))
+                .map(|url| fetch::image(url, via, isolation.as_ref(), &limits.image, &budget))
                 .collect();
             futures::stream::iter(fetches)
                 .buffered(limits.parallel.max(1))
@@ -323,7 +326,7 @@ mod tests {
         let m = message("News <news@shop.example>", pass);
         assert_eq!(permission(&listed, &m), Permission::Always);
         // The default policy blocks everything, even a listed, authenticated sender.
-        let blocked = account(RemoteContent::Blocked, &["news@shop.example"]);
+        let blocked = account(RemoteContent::Never, &["news@shop.example"]);
         assert_eq!(permission(&blocked, &m), Permission::Blocked);
         // Not listed; listed but failing; a pass written by someone else; a DKIM pass for
         // another domain: on request only.

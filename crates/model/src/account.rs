@@ -27,9 +27,9 @@ pub struct Account {
     /// a second copy.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub files_sent: bool,
-    /// Remote content (images) of this account's mail: blocked (the default), or loaded when
-    /// the user asks, through the proxy only.
-    #[serde(default, skip_serializing_if = "RemoteContent::is_blocked")]
+    /// Remote content (images) of this account's mail: loaded when the user asks, for one
+    /// message, through the proxy only (the default), or never.
+    #[serde(default, skip_serializing_if = "RemoteContent::is_default")]
     pub remote_content: RemoteContent,
     /// Senders whose images load without asking — only when the user's own provider (one of
     /// `trusted_authserv_ids`) vouches for them with a DKIM or DMARC pass. Empty by default.
@@ -39,14 +39,34 @@ pub struct Account {
     /// these are believed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trusted_authserv_ids: Vec<String>,
+    /// Every connection of the account needs its proxy: with none set, nothing connects (a
+    /// configured proxy is always a kill-switch; this also forbids having none).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub proxy_required: bool,
+    /// Tor stream isolation: each purpose (IMAP, SMTP, each message's image load, the
+    /// self-test) gives the SOCKS5 proxy its own username and password, so Tor puts it on its
+    /// own circuit and exit.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub isolate_streams: bool,
+    /// Whether documents (PDF, office files) may be handed to a viewer, or only saved.
+    #[serde(default, skip_serializing_if = "Documents::is_default")]
+    pub documents: Documents,
+    /// Desktop notifications of new mail.
+    #[serde(default, skip_serializing_if = "Notifications::is_default")]
+    pub notifications: Notifications,
+    /// Show what a message reveals before every send, not only the first from the account and
+    /// when something new would be revealed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reveal_every_send: bool,
     pub imap: Server,
     pub smtp: Server,
 }
 
 impl Account {
     /// An account with the safe defaults for everything else: the password in the keychain, no
-    /// proxy, Quietpost files sent mail, remote content blocked, no sender loaded without
-    /// asking, no authentication results believed.
+    /// proxy, Quietpost files sent mail, remote content only on request through a proxy, no
+    /// sender loaded without asking, no authentication results believed, content-free
+    /// notifications.
     pub fn new(name: &str, email: &str, user: &str, imap: Server, smtp: Server) -> Account {
         Account {
             name: name.to_owned(),
@@ -57,29 +77,74 @@ impl Account {
             password: PasswordSource::Keychain,
             proxy: None,
             files_sent: false,
-            remote_content: RemoteContent::Blocked,
+            remote_content: RemoteContent::OnRequest,
             always_load_from: Vec::new(),
             trusted_authserv_ids: Vec::new(),
+            proxy_required: false,
+            isolate_streams: false,
+            documents: Documents::Open,
+            notifications: Notifications::NewMail,
+            reveal_every_send: false,
             imap,
             smtp,
         }
     }
 }
 
-/// The remote content policy of an account (safety-rules §2).
+/// The remote content policy of an account (safety-rules §2). Nothing ever loads by itself
+/// (but for senders on the always-load list, vouched for by the provider).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RemoteContent {
-    /// Nothing is ever loaded, even on request.
+    /// Nothing is ever loaded, even on request. `"blocked"` in files written before 0.3.
+    #[serde(alias = "blocked")]
+    Never,
+    /// Loaded when the user asks, for that message, through the account's proxy only. The
+    /// default.
     #[default]
-    Blocked,
-    /// Loaded when the user asks, for that message, through the account's proxy only.
     OnRequest,
 }
 
 impl RemoteContent {
-    pub fn is_blocked(&self) -> bool {
-        *self == RemoteContent::Blocked
+    pub fn is_default(&self) -> bool {
+        *self == RemoteContent::default()
+    }
+}
+
+/// What may happen to a document attachment (PDF, office files: formats that can run code or
+/// load remote content in their viewer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Documents {
+    /// Opened in the system's viewer from a private copy (the default), or saved.
+    #[default]
+    Open,
+    /// Saved only: never handed to a viewer by Quietpost.
+    SaveOnly,
+}
+
+impl Documents {
+    pub fn is_default(&self) -> bool {
+        *self == Documents::default()
+    }
+}
+
+/// Desktop notifications of new mail, through the desktop's notification service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Notifications {
+    Off,
+    /// "New mail in ACCOUNT", with neither sender nor subject: what a screen shows to anyone
+    /// near it. The default.
+    #[default]
+    NewMail,
+    /// With the sender and subject of the newest message.
+    WithSender,
+}
+
+impl Notifications {
+    pub fn is_default(&self) -> bool {
+        *self == Notifications::default()
     }
 }
 

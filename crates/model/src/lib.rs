@@ -14,7 +14,7 @@ pub mod sender;
 pub mod text;
 pub mod unsent;
 
-pub use account::{Account, PasswordSource, RemoteContent, Server};
+pub use account::{Account, Documents, Notifications, PasswordSource, RemoteContent, Server};
 pub use appearance::{Appearance, ThemeChoice};
 pub use connection::{BadFingerprint, BadProxy, Fingerprint, Protocol, Route, Security};
 pub use ledger::{LedgerEntry, LedgerState};

@@ -326,6 +326,8 @@ pub enum SaveOnly {
     Markup,
     /// Not a type Quietpost knows to be safe to open.
     OtherType,
+    /// A document, and the account's settings save documents only (the journalist preset).
+    DocumentsSaveOnly,
 }
 
 /// Authentication results written by the user's own provider (matched authserv-id).

@@ -16,6 +16,8 @@ pub struct Endpoint {
     pub trust: Trust,
     /// Direct, or through the account's proxy (a kill-switch).
     pub route: Route,
+    /// Tor stream isolation for this purpose (SOCKS5 routes only).
+    pub isolation: Option<route::Isolation>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +53,14 @@ impl Endpoint {
         F: FnOnce(TcpStream) -> Fut,
         Fut: std::future::Future<Output = Result<TcpStream>>,
     {
-        let tcp = route::open(&self.route, &self.host, self.port, t.connect).await?;
+        let tcp = route::open(
+            &self.route,
+            self.isolation.as_ref(),
+            &self.host,
+            self.port,
+            t.connect,
+        )
+        .await?;
         match self.security {
             Security::ImplicitTls => Ok(tcp),
             Security::StartTlsRequired => starttls(tcp).await,

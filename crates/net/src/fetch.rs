@@ -198,11 +198,12 @@ pub enum Error {
     Connection(String),
 }
 
-/// Loads the image at `url` through `via`, its pixels counted against `budget` (see the
-/// module documentation).
+/// Loads the image at `url` through `via` (with `isolation`'s SOCKS5 credentials, when given),
+/// its pixels counted against `budget` (see the module documentation).
 pub async fn image(
     url: &str,
     via: &Route,
+    isolation: Option<&route::Isolation>,
     limits: &Limits,
     budget: &Budget,
 ) -> Result<Image, Error> {
@@ -213,7 +214,7 @@ pub async fn image(
     let work = async {
         let mut redirects = 0;
         loop {
-            let response = get(&current, via, limits).await?;
+            let response = get(&current, via, isolation, limits).await?;
             match response.status {
                 200 => return decode(&current, response, limits, budget),
                 301 | 302 | 303 | 307 | 308 => {
@@ -364,11 +365,16 @@ fn is_public(ip: IpAddr) -> bool {
 }
 
 /// One request, through the proxy.
-async fn get(url: &Url, via: &Route, limits: &Limits) -> Result<https::Response, Error> {
+async fn get(
+    url: &Url,
+    via: &Route,
+    isolation: Option<&route::Isolation>,
+    limits: &Limits,
+) -> Result<https::Response, Error> {
     let host = url.host_str().ok_or(Error::BadUrl)?;
     let host = host.trim_start_matches('[').trim_end_matches(']');
     let port = url.port_or_known_default().ok_or(Error::BadUrl)?;
-    let tcp = route::open(via, host, port, limits.timeout)
+    let tcp = route::open(via, isolation, host, port, limits.timeout)
         .await
         .map_err(net_error)?;
     let request = request(url);
@@ -662,6 +668,7 @@ mod tests {
             image(
                 "https://img.example/a.png",
                 &Route::Direct,
+                None,
                 &Limits::default(),
                 &Budget::new(1 << 20)
             )

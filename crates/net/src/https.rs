@@ -103,7 +103,7 @@ pub async fn get(
         return Err(protocol("invalid request path"));
     }
     let work = async {
-        let tcp = route::open(via, host, port, t.connect).await?;
+        let tcp = route::open(via, None, host, port, t.connect).await?;
         let stream = tls::handshake(tcp, host, port, trust, via).await?;
         let authority = if port == 443 {
             host.to_owned()

@@ -19,5 +19,5 @@ mod wire;
 
 pub use endpoint::{Endpoint, Timeouts};
 pub use error::{CertProblem, Error, Result};
-pub use route::Route;
+pub use route::{Isolation, Route};
 pub use tls::{Security, TlsDetails, Trust};

@@ -24,9 +24,33 @@ fn proxy_url(route: &Route) -> String {
     route.url()
 }
 
-/// Opens a TCP stream to `host:port` along `route`.
-pub async fn open(route: &Route, host: &str, port: u16, limit: Duration) -> Result<TcpStream> {
-    tracing::debug!(host, port, route = %proxy_url(route), "connecting");
+/// Tor stream isolation: a SOCKS5 username and password (RFC 1929) that authenticate nothing
+/// but keep apart what should not share a circuit. Tor (`IsolateSOCKSAuth`, on by default)
+/// never puts streams with different credentials on the same circuit, so the provider, the
+/// submission server and each message's image hosts see different exits. A proxy that does
+/// not ask for a password (offered "no authentication" as well) is unaffected.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Isolation {
+    pub user: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for Isolation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Isolation({}/{})", self.user, self.password)
+    }
+}
+
+/// Opens a TCP stream to `host:port` along `route`; through SOCKS5 with `isolation`'s
+/// credentials when given (ignored on other routes).
+pub async fn open(
+    route: &Route,
+    isolation: Option<&Isolation>,
+    host: &str,
+    port: u16,
+    limit: Duration,
+) -> Result<TcpStream> {
+    tracing::debug!(host, port, route = %proxy_url(route), ?isolation, "connecting");
     match route {
         Route::Direct => direct(host, port, limit).await,
         Route::Socks5 {
@@ -34,7 +58,7 @@ pub async fn open(route: &Route, host: &str, port: u16, limit: Duration) -> Resu
             port: p_port,
         } => {
             let mut s = to_proxy(route, p_host, *p_port, limit).await?;
-            timeout(limit, socks5_connect(&mut s, host, port))
+            timeout(limit, socks5_connect(&mut s, isolation, host, port))
                 .await
                 .map_err(|_| proxy_error(route, "did not answer in time"))?
                 .map_err(|detail| proxy_error(route, &detail))?;
@@ -116,18 +140,42 @@ pub(crate) async fn direct(host: &str, port: u16, limit: Duration) -> Result<Tcp
 }
 
 /// RFC 1928 CONNECT with the destination as a domain name (ATYP 3), or as the literal address
-/// when `host` is one. Reads exactly the reply's bytes, so nothing of the server's is consumed.
+/// when `host` is one; with `isolation`, username/password authentication (RFC 1929) is
+/// offered beside none. Reads exactly the reply's bytes, so nothing of the server's is consumed.
 async fn socks5_connect(
     s: &mut TcpStream,
+    isolation: Option<&Isolation>,
     host: &str,
     port: u16,
 ) -> std::result::Result<(), String> {
     let io = |e: std::io::Error| format!("connection lost ({e})");
-    s.write_all(&[5, 1, 0]).await.map_err(io)?;
+    match isolation {
+        Some(_) => s.write_all(&[5, 2, 0, 2]).await.map_err(io)?,
+        None => s.write_all(&[5, 1, 0]).await.map_err(io)?,
+    }
     let mut choice = [0u8; 2];
     s.read_exact(&mut choice).await.map_err(io)?;
-    if choice != [5, 0] {
-        return Err("is not a SOCKS5 proxy that accepts connections without a password".into());
+    match (choice, isolation) {
+        ([5, 0], _) => {}
+        ([5, 2], Some(i)) => {
+            let (user, password) = (i.user.as_bytes(), i.password.as_bytes());
+            let (Ok(ul), Ok(pl)) = (u8::try_from(user.len()), u8::try_from(password.len())) else {
+                return Err("was given stream-isolation credentials too long for SOCKS5".into());
+            };
+            let mut auth = vec![1, ul];
+            auth.extend_from_slice(user);
+            auth.push(pl);
+            auth.extend_from_slice(password);
+            s.write_all(&auth).await.map_err(io)?;
+            let mut status = [0u8; 2];
+            s.read_exact(&mut status).await.map_err(io)?;
+            if status[1] != 0 {
+                return Err("refused the stream-isolation credentials".into());
+            }
+        }
+        _ => {
+            return Err("is not a SOCKS5 proxy that accepts connections without a password".into());
+        }
     }
     let mut request = vec![5, 1, 0];
     match host

@@ -22,6 +22,7 @@ fn endpoint(port: u16, security: Security, trust: Trust) -> Endpoint {
         security,
         trust,
         route: Route::Direct,
+        isolation: None,
     }
 }
 

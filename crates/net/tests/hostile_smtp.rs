@@ -32,6 +32,7 @@ async fn attempt(fake: FakeSmtp, security: Security, trust: Trust) -> (Result<()
         security,
         trust,
         route: Route::Direct,
+        isolation: None,
     };
     let result = smtp::login(&ep, USER, &Secret::new(PASSWORD.into()), &quick())
         .await
@@ -206,6 +207,7 @@ async fn credentials_with_line_breaks_never_leave() {
         security: Security::ImplicitTls,
         trust: Trust::System,
         route: Route::Direct,
+        isolation: None,
     };
     let r = smtp::login(
         &ep,

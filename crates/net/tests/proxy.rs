@@ -30,6 +30,7 @@ async fn login(port: u16, trust: Trust, route: Route) -> Result<(), Error> {
         security: Security::ImplicitTls,
         trust,
         route,
+        isolation: None,
     };
     imap::login(&ep, USER, &Secret::new(PASSWORD.into()), &timeouts())
         .await

@@ -41,6 +41,7 @@ fn endpoint(port: u16, security: Security, trust: Trust) -> Endpoint {
         security,
         trust,
         route: Route::Direct,
+        isolation: None,
     }
 }
 

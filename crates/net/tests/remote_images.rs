@@ -28,6 +28,7 @@ async fn loaded_through_the_proxy_which_resolves_the_name() {
     let img = fetch::image(
         "http://news.invalid/img/hero.png?u=alice",
         &socks(&proxy),
+        None,
         &Limits::default(),
         &plenty(),
     )
@@ -41,7 +42,7 @@ async fn loaded_through_the_proxy_which_resolves_the_name() {
         ("http://news.invalid/to-pixel", (3, 2)),
         ("http://news.invalid/gzip.png", (3, 2)),
     ] {
-        let img = fetch::image(url, &socks(&proxy), &Limits::default(), &plenty())
+        let img = fetch::image(url, &socks(&proxy), None, &Limits::default(), &plenty())
             .await
             .unwrap_or_else(|e| panic!("{url}: {e}"));
         assert_eq!((img.width, img.height), size);
@@ -90,6 +91,7 @@ async fn proxy_down_means_nothing_leaves() {
     let err = fetch::image(
         "http://news.invalid/img/a.png",
         &route,
+        None,
         &Limits::default(),
         &plenty(),
     )
@@ -147,6 +149,7 @@ async fn hostile_answers_are_refused() {
         let err = fetch::image(
             &format!("http://news.invalid{path}"),
             &socks(&proxy),
+            None,
             &limits,
             &plenty(),
         )
@@ -174,6 +177,7 @@ async fn a_server_that_keeps_the_connection_open_is_not_waited_for() {
     let img = fetch::image(
         "http://news.invalid/img/held-open.png",
         &socks(&proxy),
+        None,
         &Limits::default(),
         &plenty(),
     )
@@ -196,7 +200,7 @@ async fn decoded_pixels_are_bounded_per_image_and_per_message() {
     let bombs = (0..12).map(|i| format!("http://news.invalid/grey-8192-{i}.png"));
     let results = futures::future::join_all(bombs.map(|u| {
         let (route, limits, budget) = (&route, &limits, &budget);
-        async move { fetch::image(&u, route, limits, budget).await }
+        async move { fetch::image(&u, route, None, limits, budget).await }
     }))
     .await;
     assert_eq!(budget.left(), 100 << 20);
@@ -207,7 +211,7 @@ async fn decoded_pixels_are_bounded_per_image_and_per_message() {
     let large = (0..6).map(|i| format!("http://news.invalid/grey-3000-{i}.png"));
     let results = futures::future::join_all(large.map(|u| {
         let (route, limits, budget) = (&route, &limits, &budget);
-        async move { fetch::image(&u, route, limits, budget).await }
+        async move { fetch::image(&u, route, None, limits, budget).await }
     }))
     .await;
     let kept: usize = results

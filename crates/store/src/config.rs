@@ -7,7 +7,13 @@
 //! user = "alice"
 //! password = "keychain"                 # or { command = "pass show mail/alice" }
 //! proxy = "socks5://127.0.0.1:9050"     # optional: a kill-switch, never bypassed
-//! remote_content = "on-request"         # default "blocked": images never load
+//! remote_content = "never"              # default "on-request": one message's images, when
+//!                                       # asked, through the proxy ("blocked" = "never")
+//! proxy_required = true                 # optional: with no proxy set, nothing connects
+//! isolate_streams = true                # optional: Tor stream isolation per purpose
+//! documents = "save-only"               # default "open"
+//! notifications = "off"                 # default "new-mail"; or "with-sender"
+//! reveal_every_send = true              # optional
 //! always_load_from = ["news@shop.example"]  # only with a trusted DKIM/DMARC pass
 //! trusted_authserv_ids = ["mx.example.org"] # your provider's Authentication-Results
 //!
@@ -123,6 +129,21 @@ mod tests {
         let text = toml::to_string_pretty(&c).unwrap();
         assert_eq!(parse(Path::new("c.toml"), &text).unwrap(), c);
         assert!(text.contains("password = \"keychain\""), "{text}");
+    }
+
+    #[test]
+    fn files_written_before_say_blocked_for_never() {
+        let text = "[[account]]\nname = \"w\"\nemail = \"a@b\"\nuser = \"a\"\nremote_content = \"blocked\"\n[account.imap]\nhost = \"h\"\nport = 993\nsecurity = \"tls\"\n[account.smtp]\nhost = \"h\"\nport = 465\nsecurity = \"tls\"\n";
+        let c = parse(Path::new("c.toml"), text).unwrap();
+        assert_eq!(c.accounts[0].remote_content, RemoteContent::Never);
+        let written = toml::to_string_pretty(&c).unwrap();
+        assert!(written.contains("remote_content = \"never\""), "{written}");
+        let default = parse(
+            Path::new("c.toml"),
+            &text.replace("remote_content = \"blocked\"\n", ""),
+        )
+        .unwrap();
+        assert_eq!(default.accounts[0].remote_content, RemoteContent::OnRequest);
     }
 
     #[test]

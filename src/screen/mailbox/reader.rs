@@ -492,7 +492,13 @@ impl Pane {
             self.back_to_message();
             let path = within.clone();
             return Task::perform(
-                backend::open_attached(cx.places.cache.clone(), row, path, other),
+                backend::open_attached(
+                    cx.places.cache.clone(),
+                    row,
+                    path,
+                    other,
+                    account.documents,
+                ),
                 move |result| Message::AttachedOpened(id, within, result.map(Arc::new)),
             );
         }
@@ -582,8 +588,16 @@ impl Pane {
             ),
             Opening::Quietpost => {
                 let within = path.clone();
+                let documents = (cx.account(&r.opened.row.account))
+                    .map_or(quietpost_model::Documents::SaveOnly, |a| a.documents);
                 Task::perform(
-                    backend::open_attached(cache, r.opened.row.clone(), path, Prefer::default()),
+                    backend::open_attached(
+                        cache,
+                        r.opened.row.clone(),
+                        path,
+                        Prefer::default(),
+                        documents,
+                    ),
                     move |result| Message::AttachedOpened(id, within, result.map(Arc::new)),
                 )
             }

@@ -80,14 +80,19 @@ impl Mailbox {
         self.cache.forget_composing(id)
     }
 
-    /// Whether `reveal` has something the person has not seen for its account yet (the first
-    /// message from it, a new route, a kind of attachment that cannot be checked).
+    /// Whether what `reveal` says must be shown before sending: always when the account asks
+    /// for it before every send (the journalist preset), else when it has something the person
+    /// has not seen for the account yet (the first message from it, a new route, a kind of
+    /// attachment that cannot be checked).
     pub fn reveal_is_new(
         &self,
-        account: &str,
+        account: &quietpost_model::Account,
         reveal: &compose::Reveal,
     ) -> Result<bool, StoreError> {
-        let seen = self.cache.reveal_seen(account)?;
+        if account.reveal_every_send {
+            return Ok(true);
+        }
+        let seen = self.cache.reveal_seen(&account.name)?;
         Ok(reveal.kinds().iter().any(|k| !seen.contains(k)))
     }
 

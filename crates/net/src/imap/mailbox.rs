@@ -421,6 +421,20 @@ impl Mail {
         self.uid_search(&format!("UID {from}:*")).await
     }
 
+    /// UIDs of the messages in the selected folder whose Message-ID is `message_id` (only the
+    /// characters of an id Quietpost made are accepted: nothing to quote).
+    pub async fn uids_with_message_id(&mut self, message_id: &str) -> Result<Vec<u32>> {
+        if message_id.is_empty()
+            || !message_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"<>@.-_".contains(&b))
+        {
+            return Err(self.protocol(format!("not a Message-ID to search for: {message_id:?}")));
+        }
+        self.uid_search(&format!("HEADER Message-ID \"{message_id}\""))
+            .await
+    }
+
     async fn uid_search(&mut self, criteria: &str) -> Result<Vec<u32>> {
         let tag = self.send(&format!("UID SEARCH {criteria}")).await?;
         let mut out = Vec::new();

@@ -1,8 +1,10 @@
 //! A test SOCKS5 proxy and a test web server for remote images.
 //!
 //! The proxy resolves names itself, as Tor does: names under `.invalid` (which never resolve
-//! anywhere else) lead to the web server on 127.0.0.1; anything else is refused. It records
-//! every CONNECT it gets. The web server serves good and hostile images and records every
+//! anywhere else) lead to the web server on 127.0.0.1; `localhost` and 127.0.0.1 lead to the
+//! port asked on 127.0.0.1 (the testbed's mail servers); anything else is refused. It records
+//! every CONNECT it gets, with the username and password a client gave (RFC 1929) — what Tor
+//! isolates circuits by. The web server serves good and hostile images and records every
 //! request head.
 #![allow(dead_code)]
 
@@ -14,9 +16,19 @@ use tokio::net::{TcpListener, TcpStream};
 /// A CONNECT the proxy received: address type (1 IPv4, 3 name, 4 IPv6), host, port.
 pub type Connect = (u8, String, u16);
 
+/// A stream the proxy was asked for: the credentials given (none: no authentication), host,
+/// port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stream {
+    pub credentials: Option<(String, String)>,
+    pub host: String,
+    pub port: u16,
+}
+
 pub struct Proxy {
     pub port: u16,
     pub connects: Arc<Mutex<Vec<Connect>>>,
+    pub streams: Arc<Mutex<Vec<Stream>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -36,12 +48,13 @@ pub async fn proxy(web_port: u16) -> Proxy {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let connects = Arc::new(Mutex::new(Vec::new()));
-    let seen = connects.clone();
+    let streams = Arc::new(Mutex::new(Vec::new()));
+    let (seen, asked) = (connects.clone(), streams.clone());
     let task = tokio::spawn(async move {
         while let Ok((client, _)) = listener.accept().await {
-            let seen = seen.clone();
+            let (seen, asked) = (seen.clone(), asked.clone());
             tokio::spawn(async move {
-                let _ = socks(client, web_port, seen).await;
+                let _ = socks(client, web_port, seen, asked).await;
             });
         }
     });
@@ -50,20 +63,43 @@ pub async fn proxy(web_port: u16) -> Proxy {
     Proxy {
         port,
         connects,
+        streams,
         task,
     }
+}
+
+/// A length-prefixed RFC 1929 field.
+async fn field(c: &mut TcpStream) -> std::io::Result<String> {
+    let mut len = [0u8; 1];
+    c.read_exact(&mut len).await?;
+    let mut bytes = vec![0u8; len[0] as usize];
+    c.read_exact(&mut bytes).await?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 async fn socks(
     mut c: TcpStream,
     web_port: u16,
     seen: Arc<Mutex<Vec<Connect>>>,
+    asked: Arc<Mutex<Vec<Stream>>>,
 ) -> std::io::Result<()> {
     let mut head = [0u8; 2];
     c.read_exact(&mut head).await?;
     let mut methods = vec![0u8; head[1] as usize];
     c.read_exact(&mut methods).await?;
-    c.write_all(&[5, 0]).await?;
+    // As Tor does: username/password when offered (to isolate by it), else none.
+    let credentials = if methods.contains(&2) {
+        c.write_all(&[5, 2]).await?;
+        let mut version = [0u8; 1];
+        c.read_exact(&mut version).await?;
+        let user = field(&mut c).await?;
+        let password = field(&mut c).await?;
+        c.write_all(&[1, 0]).await?;
+        Some((user, password))
+    } else {
+        c.write_all(&[5, 0]).await?;
+        None
+    };
     let mut req = [0u8; 4];
     c.read_exact(&mut req).await?;
     let host = match req[3] {
@@ -87,14 +123,25 @@ async fn socks(
     };
     let mut port = [0u8; 2];
     c.read_exact(&mut port).await?;
-    seen.lock()
-        .unwrap()
-        .push((req[3], host.clone(), u16::from_be_bytes(port)));
-    if !host.ends_with(".invalid") {
+    let port = u16::from_be_bytes(port);
+    seen.lock().unwrap().push((req[3], host.clone(), port));
+    asked.lock().unwrap().push(Stream {
+        credentials,
+        host: host.clone(),
+        port,
+    });
+    let to = if host.ends_with(".invalid") {
+        web_port
+    } else if host == "localhost" || host == "127.0.0.1" {
+        port
+    } else {
         c.write_all(&[5, 4, 0, 1, 0, 0, 0, 0, 0, 0]).await?; // host unreachable
         return Ok(());
-    }
-    let mut upstream = TcpStream::connect(("127.0.0.1", web_port)).await?;
+    };
+    let Ok(mut upstream) = TcpStream::connect(("127.0.0.1", to)).await else {
+        c.write_all(&[5, 5, 0, 1, 0, 0, 0, 0, 0, 0]).await?; // refused
+        return Ok(());
+    };
     c.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, 0, 0]).await?;
     tokio::io::copy_bidirectional(&mut c, &mut upstream).await?;
     Ok(())

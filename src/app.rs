@@ -445,6 +445,22 @@ impl App {
                 }
                 task
             }
+            Some(mailbox::Event::Reconfigured(account)) => {
+                // Its sync starts again from the settings as saved: the running one stops
+                // (a new subscription key), and the new one reads config.toml.
+                if let Some((_, handle)) = self.engines.iter().find(|(a, _)| *a == account) {
+                    handle.send(engine::Command::Shutdown);
+                }
+                self.engines.retain(|(a, _)| *a != account);
+                *self.restarts.entry(account).or_default() += 1;
+                task
+            }
+            Some(mailbox::Event::AccountRemoved) => {
+                for (_, handle) in self.engines.drain(..) {
+                    handle.send(engine::Command::Shutdown);
+                }
+                Task::batch([task, self.open_configured()])
+            }
             Some(mailbox::Event::Changed) => {
                 for (_, handle) in &self.engines {
                     handle.send(engine::Command::SyncNow);

@@ -24,6 +24,8 @@ pub enum Error {
     Send(Arc<quietpost_core::outbox::Error>),
     /// A file chosen to attach is larger than the composer takes.
     TooLarge(PathBuf),
+    /// A setting, a check or the self-test of the settings pane.
+    Settings(SettingsError),
 }
 
 impl From<reading::Error> for Error {
@@ -44,7 +46,9 @@ impl From<quietpost_core::sync::Error> for Error {
     }
 }
 
+pub mod settings;
 mod writing;
+pub use settings::SettingsError;
 pub use writing::*;
 
 /// A folder in the folder pane (core's, shared with the command line).

@@ -44,6 +44,8 @@ pub enum Shortcut {
     SaveDraft,
     /// Ctrl+Shift+A in the composer: attach a file (as in Thunderbird).
     Attach,
+    /// Ctrl+, (comma): the settings of the account shown (as in most desktop programs).
+    Settings,
 }
 
 /// What the help overlay lists, in order — and the README's keyboard table, which a test holds
@@ -67,6 +69,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("Ctrl+S", "Save the message being written as a draft"),
     ("Ctrl+Shift+A", "Attach a file to the message being written"),
     ("Ctrl+Z", "Undo the last action (a few seconds)"),
+    ("Ctrl+,", "Settings of the account shown"),
     ("F6", "Next pane: folders, list, message"),
     ("Tab", "Next field"),
     ("Ctrl+  Ctrl−  Ctrl+0", "Larger, smaller, usual size"),
@@ -109,6 +112,12 @@ pub fn shortcut(
         }
         if matches!(key.as_ref(), Key::Named(Named::Enter)) {
             return Some(Send);
+        }
+        if matches!(produced.as_ref(), Key::Character(","))
+            || matches!(key.as_ref(), Key::Character(","))
+            || physical == Physical::Code(keyboard::key::Code::Comma)
+        {
+            return Some(Settings);
         }
         return match key.to_latin(physical) {
             Some('q') => Some(Quit),

@@ -351,6 +351,42 @@ pub fn app_error(e: &crate::backend::Error) -> String {
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
             size(crate::backend::MAX_ATTACHMENT)
         ),
+        Error::Settings(e) => settings_error(e),
+    }
+}
+
+/// What went wrong in the settings pane, in the window's words.
+pub fn settings_error(e: &crate::backend::SettingsError) -> String {
+    use crate::backend::SettingsError;
+    use quietpost_core::settings::{EditError, SaveError};
+    match e {
+        SettingsError::Save(e) => match &**e {
+            SaveError::Edit(EditError::Preset(_)) => {
+                "Set a proxy first: with this switch on, every connection goes through it (Tor: socks5://127.0.0.1:9050). Nothing was changed."
+                    .to_owned()
+            }
+            SaveError::Edit(EditError::ProxyRequired) => {
+                "This account connects only through a proxy: turn that off first to remove it. Nothing was changed."
+                    .to_owned()
+            }
+            SaveError::Edit(edit) => {
+                let mut words = edit.to_string();
+                if let Some(first) = words.get_mut(0..1) {
+                    first.make_ascii_uppercase();
+                }
+                format!("{words}. Nothing was changed.")
+            }
+            SaveError::Account(quietpost_core::accounts::Error::Store(s)) => {
+                format!("{} Nothing was changed.", store_error_for(s, Face::Window))
+            }
+            SaveError::Account(other) => format!("{other}. Nothing was changed."),
+        },
+        SettingsError::Account(e) => match &**e {
+            quietpost_core::accounts::Error::Store(s) => store_error_for(s, Face::Window),
+            other => format!("{other}."),
+        },
+        SettingsError::Password(e) => password_error(e, Face::Window),
+        SettingsError::SelfTest(e) => selftest_error(e, Face::Window),
     }
 }
 
@@ -431,11 +467,11 @@ pub fn add_error(e: &quietpost_core::accounts::AddError, face: Face) -> String {
 }
 
 /// Why the provider self-test did not finish, in words.
-pub fn selftest_error(e: &quietpost_core::selftest::Error) -> String {
+pub fn selftest_error(e: &quietpost_core::selftest::Error, face: Face) -> String {
     use quietpost_core::selftest::Error;
     match e {
-        Error::Net(n) => format!("The test could not run: {}", net_error_for(n, Face::Cli)),
-        Error::Account(quietpost_core::accounts::Error::Store(s)) => store_error_for(s, Face::Cli),
+        Error::Net(n) => format!("The test could not run: {}", net_error_for(n, face)),
+        Error::Account(quietpost_core::accounts::Error::Store(s)) => store_error_for(s, face),
         Error::Account(other) => format!("The test could not run: {other}."),
         Error::Compose(c) => format!("The test message could not be made: {c}."),
         Error::Refused(r) => format!("Your server refused the test message: {r}."),
@@ -446,10 +482,10 @@ pub fn selftest_error(e: &quietpost_core::selftest::Error) -> String {
 }
 
 /// Why a password was not changed, in words; the old password stays in every case.
-pub fn password_error(e: &quietpost_core::accounts::PasswordError) -> String {
+pub fn password_error(e: &quietpost_core::accounts::PasswordError, face: Face) -> String {
     use quietpost_core::accounts::{Error, PasswordError};
     let account_error = |e: &Error| match e {
-        Error::Store(e) => store_error_for(e, Face::Cli),
+        Error::Store(e) => store_error_for(e, face),
         other => other.to_string(),
     };
     match e {
@@ -460,10 +496,7 @@ pub fn password_error(e: &quietpost_core::accounts::PasswordError) -> String {
             format!("{} The password was not changed.", account_error(e))
         }
         PasswordError::Server { check, .. } => match &check.result {
-            Err(n) => format!(
-                "{} The password was not changed.",
-                net_error_for(n, Face::Cli)
-            ),
+            Err(n) => format!("{} The password was not changed.", net_error_for(n, face)),
             Ok(_) => format!("{e}. The password was not changed."),
         },
     }

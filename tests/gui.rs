@@ -103,10 +103,14 @@ fn the_tracking_newsletter_shows_the_blocked_count_and_cannot_load_without_a_pro
         !ui.shows("Load through proxy"),
         "no proxy: no button that could not do anything"
     );
-    assert!(ui.text_containing("No proxy is configured").is_none());
+    assert!(ui.text_containing("No proxy is set").is_none());
+    assert!(
+        ui.shows("Set a proxy to load…"),
+        "the button says why, and leads on"
+    );
     ui.click("Details");
     assert!(
-        ui.text_containing("No proxy is configured").is_some(),
+        ui.text_containing("No proxy is set").is_some(),
         "Details says why nothing can load"
     );
     assert!(ui.shows("Network ledger: every remote item in this message"));

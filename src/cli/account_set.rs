@@ -3,12 +3,12 @@
 
 use super::account::{account_error, read_password_line, runtime};
 use crate::wording;
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use clap::{Args, ValueEnum};
 use quietpost_core::Paths;
 use quietpost_core::accounts;
-use quietpost_core::settings::{self, Preset};
-use quietpost_model::{Account, Documents, Fingerprint, Notifications, RemoteContent, Route};
+use quietpost_core::settings::{self, Edit, EditError, Preset, SaveError};
+use quietpost_model::{Documents, Fingerprint, Notifications, RemoteContent, Route};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -128,35 +128,37 @@ enum PresetArg {
     None,
 }
 
-/// The account as `a` would leave it (nothing saved yet); errors name the option.
-fn changed(before: &Account, a: &SetArgs) -> Result<Account> {
-    let mut account = before.clone();
+/// The changes `a` asks for, in the order the options are listed.
+fn edits(a: &SetArgs) -> Result<Vec<Edit>> {
+    let mut edits = Vec::new();
+    // Off first (so that what it required can then be changed), on last (so it holds).
+    if let Some(PresetArg::None) = a.preset {
+        edits.push(Edit::Preset(None));
+    }
     if let Some(name) = &a.display_name {
-        account.display_name = quietpost_core::compose::display_name(name)
-            .map_err(|e| anyhow!("--display-name: {e}"))?;
+        edits.push(Edit::DisplayName(name.clone()));
     }
     if let Some(path) = &a.signature_file {
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         let text = String::from_utf8(bytes)
             .map_err(|_| anyhow!("--signature-file: {} is not UTF-8 text", path.display()))?;
-        account.signature = quietpost_core::compose::signature(&text)
-            .map_err(|e| anyhow!("--signature-file: {e}"))?;
+        edits.push(Edit::Signature(Some(text)));
     }
     if a.no_signature {
-        account.signature = None;
+        edits.push(Edit::Signature(None));
     }
     if let Some(p) = &a.proxy {
-        account.proxy = Some(p.clone());
-    }
-    if a.no_proxy {
-        account.proxy = None;
+        edits.push(Edit::Proxy(Some(p.clone())));
     }
     if let Some(on) = a.require_proxy {
-        account.proxy_required = matches!(on, OnOff::On);
+        edits.push(Edit::RequireProxy(matches!(on, OnOff::On)));
+    }
+    if a.no_proxy {
+        edits.push(Edit::Proxy(None));
     }
     if let Some(on) = a.isolate_streams {
-        account.isolate_streams = matches!(on, OnOff::On);
+        edits.push(Edit::IsolateStreams(matches!(on, OnOff::On)));
     }
     if let Some(pin) = &a.pin_sha256 {
         let pin: Fingerprint = pin.parse().map_err(|_| {
@@ -164,117 +166,82 @@ fn changed(before: &Account, a: &SetArgs) -> Result<Account> {
                 "--pin-sha256 needs the 64 hex digits of a SHA-256 fingerprint (colons allowed)"
             )
         })?;
-        for s in [&mut account.imap, &mut account.smtp] {
-            s.pin_sha256 = Some(pin);
-        }
+        edits.push(Edit::Pin(Some(pin)));
     }
     if a.no_pin {
-        for s in [&mut account.imap, &mut account.smtp] {
-            s.pin_sha256 = None;
-        }
+        edits.push(Edit::Pin(None));
     }
     if let Some(ca) = &a.ca_file {
-        let ca = std::path::absolute(ca).context("invalid --ca-file")?;
-        std::fs::metadata(&ca).with_context(|| format!("cannot read {}", ca.display()))?;
-        for s in [&mut account.imap, &mut account.smtp] {
-            s.ca_file = Some(ca.clone());
-        }
+        edits.push(Edit::CaFile(Some(ca.clone())));
     }
     if a.no_ca_file {
-        for s in [&mut account.imap, &mut account.smtp] {
-            s.ca_file = None;
-        }
+        edits.push(Edit::CaFile(None));
     }
     if let Some(r) = a.remote {
-        account.remote_content = match r {
+        edits.push(Edit::Remote(match r {
             Remote::OnRequest => RemoteContent::OnRequest,
             Remote::Never => RemoteContent::Never,
-        };
+        }));
     }
-    for address in &a.always_load {
-        let address = address.trim().to_lowercase();
-        if quietpost_core::compose::address_of(&address).is_none() {
-            bail!("--always-load: {address:?} is not an email address");
-        }
-        if !account.always_load_from.contains(&address) {
-            account.always_load_from.push(address);
-        }
-    }
-    account.always_load_from.retain(|x| {
-        !a.no_always_load
+    edits.extend(a.always_load.iter().cloned().map(Edit::AlwaysLoad));
+    edits.extend(a.no_always_load.iter().cloned().map(Edit::NoAlwaysLoad));
+    edits.extend(a.trust_authserv.iter().cloned().map(Edit::TrustAuthserv));
+    edits.extend(
+        a.no_trust_authserv
             .iter()
-            .any(|n| n.trim().eq_ignore_ascii_case(x))
-    });
-    for id in &a.trust_authserv {
-        let id = id.trim();
-        if id.is_empty() || id.contains(|c: char| c.is_whitespace() || c == ';') {
-            bail!(
-                "--trust-authserv: {id:?} is not an authserv-id (a host name such as mx.example.org)"
-            );
-        }
-        if !account
-            .trusted_authserv_ids
-            .iter()
-            .any(|t| t.eq_ignore_ascii_case(id))
-        {
-            account.trusted_authserv_ids.push(id.to_owned());
-        }
-    }
-    account.trusted_authserv_ids.retain(|x| {
-        !a.no_trust_authserv
-            .iter()
-            .any(|n| n.trim().eq_ignore_ascii_case(x))
-    });
+            .cloned()
+            .map(Edit::NoTrustAuthserv),
+    );
     if let Some(d) = a.documents {
-        account.documents = match d {
+        edits.push(Edit::Documents(match d {
             DocumentsArg::Open => Documents::Open,
             DocumentsArg::SaveOnly => Documents::SaveOnly,
-        };
+        }));
     }
     if let Some(n) = a.notifications {
-        account.notifications = match n {
+        edits.push(Edit::Notifications(match n {
             NotificationsArg::Off => Notifications::Off,
             NotificationsArg::NewMail => Notifications::NewMail,
             NotificationsArg::WithSender => Notifications::WithSender,
-        };
+        }));
     }
     if let Some(r) = a.reveal {
-        account.reveal_every_send = matches!(r, RevealArg::EverySend);
+        edits.push(Edit::RevealEverySend(matches!(r, RevealArg::EverySend)));
     }
-    match a.preset {
-        Some(PresetArg::Journalist) => {
-            account = settings::turn_on(&account, Preset::Journalist).map_err(|_| {
-                anyhow!(
-                    "The journalist preset needs a proxy to send everything through: give one with --proxy (Tor: --proxy socks5://127.0.0.1:9050)."
-                )
-            })?;
-        }
-        Some(PresetArg::None) => account = settings::turn_off(&account, Preset::Journalist),
-        None => {}
+    if let Some(PresetArg::Journalist) = a.preset {
+        edits.push(Edit::Preset(Some(Preset::Journalist)));
     }
-    if account.proxy_required && account.proxy.is_none() && a.no_proxy {
-        bail!(
-            "{} requires a proxy for every connection: turn that off first (--require-proxy off, or --preset none).",
-            account.name
-        );
+    Ok(edits)
+}
+
+/// A refused change in the command line's words (the option named).
+fn edit_error(e: &EditError, name: &str) -> anyhow::Error {
+    match e {
+        EditError::Preset(_) => anyhow!(
+            "The journalist preset needs a proxy to send everything through: give one with --proxy (Tor: --proxy socks5://127.0.0.1:9050)."
+        ),
+        EditError::ProxyRequired => anyhow!(
+            "{name} requires a proxy for every connection: turn that off first (--require-proxy off, or --preset none)."
+        ),
+        EditError::NotAnAddress(_) => anyhow!("--always-load: {e}"),
+        EditError::NotAnAuthservId(_) => anyhow!("--trust-authserv: {e}"),
+        EditError::CaFile(_) => anyhow!("--ca-file: {e}"),
+        EditError::DisplayName(_) | EditError::Signature(_) => anyhow!("{e}"),
     }
-    Ok(account)
 }
 
 pub fn set(a: SetArgs, paths: &Paths) -> Result<()> {
-    let before = super::account::accounts_named(paths, &a.name)?;
-    let wanted = changed(&before, &a)?;
-    let account = if wanted != before {
-        accounts::update(paths, &a.name, |x| *x = wanted.clone()).map_err(account_error)?
-    } else {
-        before.clone()
+    let (before, account) = match settings::save(paths, &a.name, &edits(&a)?) {
+        Ok(both) => both,
+        Err(SaveError::Edit(e)) => return Err(edit_error(&e, &a.name)),
+        Err(SaveError::Account(e)) => return Err(account_error(e)),
     };
     let changes = settings::changes(&before, &account);
     let password = if a.password_stdin {
         let password = read_password_line()?;
         runtime()?
             .block_on(accounts::change_password(paths, &a.name, &password))
-            .map_err(|e| anyhow!(wording::password_error(&e)))?;
+            .map_err(|e| anyhow!(wording::password_error(&e, wording::Face::Cli)))?;
         true
     } else {
         false
@@ -360,7 +327,7 @@ pub fn selftest(name: &str, paths: &Paths, json: bool, wait: u64) -> Result<()> 
             &smtp,
             std::time::Duration::from_secs(wait),
         ))
-        .map_err(|e| anyhow!(wording::selftest_error(&e)))?;
+        .map_err(|e| anyhow!(wording::selftest_error(&e, wording::Face::Cli)))?;
     let (_, learnt) =
         quietpost_core::selftest::learn(paths, name, &report).map_err(account_error)?;
     let f = &report.findings;

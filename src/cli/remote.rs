@@ -105,7 +105,7 @@ fn load_images(
     if loaded.route.is_none() && !loaded.ledger.is_empty() {
         bail!(
             "No proxy is configured for the account {name}: Quietpost never loads remote content \
-             directly. Add one (e.g. Tor: `proxy = \"socks5://127.0.0.1:9050\"` in the account) or \
+             directly. Set one with `quietpost account set {name} --proxy socks5://127.0.0.1:9050` (Tor) or \
              pass --proxy."
         );
     }

@@ -7,6 +7,7 @@ mod dialogs;
 mod outbox_view;
 mod panes;
 pub mod reader;
+pub mod settings;
 mod writing;
 
 pub use panes::{FOLD_BELOW, Layout, layout};
@@ -83,6 +84,8 @@ pub struct Mailbox {
     outbox: Option<Arc<Vec<quietpost_model::Outgoing>>>,
     /// How many messages wait in the outbox.
     waiting: usize,
+    /// An account's settings, in the place of the list and the reader.
+    settings: Option<Box<settings::Settings>>,
     /// What was being written when the window last closed (kept in the cache), to continue.
     kept: Vec<(
         i64,
@@ -217,6 +220,10 @@ pub enum Message {
     /// Take a message out of the outbox into the composer to change it.
     EditOutgoing(i64),
     Editing(Result<Arc<backend::KeptMessage>, Error>),
+    /// Show the settings of this account (none: the account of the folder shown).
+    OpenSettings(Option<String>),
+    /// The settings pane's own messages.
+    Settings(settings::Message),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,6 +252,10 @@ pub enum Event {
     },
     /// Try this account's sync again now.
     Retry(String),
+    /// The account's settings changed: its sync starts again with them.
+    Reconfigured(String),
+    /// An account was removed: what the configuration now holds is opened again.
+    AccountRemoved,
 }
 
 /// An action the person can still take back, and until when.
@@ -301,6 +312,7 @@ impl Mailbox {
             composer: None,
             outbox: None,
             waiting: 0,
+            settings: None,
             kept: Vec::new(),
         };
         let task = Task::batch([
@@ -428,6 +440,7 @@ impl Mailbox {
             Message::FoldersLoaded(Err(e)) => self.fail(e),
             Message::SelectFolder(i) => {
                 self.outbox = None;
+                self.settings = None;
                 self.folder = Some(i);
                 self.folders_open = false;
                 self.search = None;
@@ -473,10 +486,20 @@ impl Mailbox {
                     accounts: &self.accounts,
                 };
                 let (task, events) = self.reader.update(message, &cx);
+                let mut settings = None;
                 for event in events {
-                    self.reader_event(event);
+                    match event {
+                        reader::Event::OpenSettings(account) => settings = Some(account),
+                        other => self.reader_event(other),
+                    }
                 }
-                task.map(Message::Reader)
+                let task = task.map(Message::Reader);
+                match settings {
+                    Some(account) => {
+                        Task::batch([task, Task::done(Message::OpenSettings(Some(account)))])
+                    }
+                    None => task,
+                }
             }
             Message::CloseDialog => {
                 self.set_dialog(None);
@@ -595,6 +618,34 @@ impl Mailbox {
                 self.folders_open = !self.folders_open;
                 Task::none()
             }
+            Message::OpenSettings(name) => {
+                let name = name.or_else(|| {
+                    (self.folder.and_then(|i| self.folders.get(i))).map(|f| f.account.clone())
+                });
+                let account = name
+                    .and_then(|n| self.account(&n).cloned())
+                    .or_else(|| self.accounts.first().cloned());
+                match account {
+                    _ if self.demo => {
+                        self.notice = Some(Notice::Done(
+                            "The demo mailbox has no settings: add your own account (Add your account, in the folder pane) to set a proxy and the rest."
+                                .to_owned(),
+                        ));
+                        Task::none()
+                    }
+                    Some(a) => {
+                        self.outbox = None;
+                        self.folders_open = false;
+                        self.settings = Some(Box::new(settings::Settings::new(
+                            self.places.paths.clone(),
+                            a,
+                        )));
+                        iced::widget::operation::focus(settings::view::FIRST_FIELD)
+                    }
+                    _ => Task::none(),
+                }
+            }
+            Message::Settings(m) => return self.settings(m),
             writing => return self.writing(writing),
         };
         (task, None)
@@ -756,6 +807,8 @@ impl Mailbox {
             reader::Event::Notice(n) => self.notice = Some(n),
             reader::Event::Dialog(d) => self.set_dialog(d),
             reader::Event::BrowserFailed => self.browser_failed = true,
+            // Taken where the reader's messages are (it opens a pane).
+            reader::Event::OpenSettings(_) => {}
             reader::Event::AccountChanged(account) => {
                 if let Some(a) = self.accounts.iter_mut().find(|a| a.name == account.name) {
                     *a = Account::clone(&account);

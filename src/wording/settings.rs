@@ -136,6 +136,43 @@ pub fn selftest(report: &quietpost_core::selftest::Report) -> Vec<String> {
     out
 }
 
+/// What a change of settings did, in one line ("Saved: proxy none (direct) → socks5://…").
+pub fn changed(changes: &[quietpost_core::settings::Change]) -> String {
+    let parts: Vec<String> = changes
+        .iter()
+        .map(|c| format!("{} {} → {}", label(c.setting), c.before, c.after))
+        .collect();
+    format!("Saved: {}.", parts.join("; "))
+}
+
+/// A setting's name as the window says it.
+pub fn label(setting: &str) -> &str {
+    match setting {
+        "display-name" => "name",
+        "require-proxy" => "proxy required",
+        "isolate-streams" => "stream isolation",
+        "remote" => "remote content",
+        "always-load" => "always load from",
+        "trust-authserv" => "believed authentication results",
+        "reveal" => "what a message reveals is shown",
+        "imap-trust" => "IMAP trusts",
+        "smtp-trust" => "SMTP trusts",
+        other => other,
+    }
+}
+
+/// What removing the account deletes.
+pub fn removal(account: &Account) -> String {
+    let password = match account.password {
+        quietpost_model::PasswordSource::Keychain => "its password in the system keychain, ",
+        quietpost_model::PasswordSource::Command { .. } => "",
+    };
+    format!(
+        "Removing {} deletes {password}the mail downloaded for it on this computer, the messages waiting in its outbox, and its settings. Nothing is deleted on the server.",
+        account.name
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

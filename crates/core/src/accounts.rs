@@ -325,6 +325,25 @@ pub async fn change_password(
     Ok((imap, smtp))
 }
 
+/// Connects through `proxy` to the account's IMAP server, up to a verified TLS handshake
+/// (nothing is sent inside it: no login), for a settings page's *Test* of a proxy not saved
+/// yet. The account's own trust settings decide whether the certificate is believed.
+pub async fn test_proxy(account: &Account, proxy: &Route) -> Result<ServerCheck, Error> {
+    let mut trying = account.clone();
+    trying.proxy = Some(proxy.clone());
+    let ep = endpoint(&trying, &trying.imap)?;
+    let result = imap::connect(&ep, &Timeouts::default())
+        .await
+        .map(|c| Checked {
+            tls: c.tls,
+            capabilities: c.capabilities,
+        });
+    Ok(ServerCheck {
+        endpoint: ep,
+        result,
+    })
+}
+
 /// What checking one server found.
 #[derive(Debug)]
 pub struct ServerCheck {

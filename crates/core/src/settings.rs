@@ -3,7 +3,171 @@
 //! a named bundle of ordinary settings, never a separate code path: turning it on sets them,
 //! and it is "on" exactly while every one of them holds.
 
-use quietpost_model::{Account, Documents, Notifications, RemoteContent, Route};
+use quietpost_model::{Account, Documents, Fingerprint, Notifications, RemoteContent, Route};
+use std::path::PathBuf;
+
+/// One change a person asks for: the window's controls and `account set`'s options are both
+/// lists of these, applied by [`apply`] and saved by [`save`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    /// The name in From, as typed ("" removes it).
+    DisplayName(String),
+    /// The signature, as typed (none or blank: no signature).
+    Signature(Option<String>),
+    Proxy(Option<Route>),
+    RequireProxy(bool),
+    IsolateStreams(bool),
+    /// A certificate (or key) pin for both servers; none removes it.
+    Pin(Option<Fingerprint>),
+    /// A CA file for both servers; none removes it.
+    CaFile(Option<PathBuf>),
+    Remote(RemoteContent),
+    AlwaysLoad(String),
+    NoAlwaysLoad(String),
+    TrustAuthserv(String),
+    NoTrustAuthserv(String),
+    Documents(Documents),
+    Notifications(Notifications),
+    RevealEverySend(bool),
+    /// Turn a preset on (`Some`) or the journalist preset off (`None`).
+    Preset(Option<Preset>),
+}
+
+/// Why a change was refused (nothing is saved).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("display name: {0}")]
+    DisplayName(String),
+    #[error("signature: {0}")]
+    Signature(String),
+    #[error("{0:?} is not an email address")]
+    NotAnAddress(String),
+    #[error("{0:?} is not an authserv-id (a host name such as mx.example.org)")]
+    NotAnAuthservId(String),
+    #[error("the CA file {0} cannot be read")]
+    CaFile(PathBuf),
+    #[error(transparent)]
+    Preset(#[from] PresetError),
+    /// Removing the proxy of an account that requires one.
+    #[error("the account requires a proxy for every connection")]
+    ProxyRequired,
+}
+
+/// `account` with `edits` applied in order (nothing is saved).
+pub fn apply(account: &Account, edits: &[Edit]) -> Result<Account, EditError> {
+    let mut a = account.clone();
+    for edit in edits {
+        match edit {
+            Edit::DisplayName(typed) => {
+                a.display_name = crate::compose::display_name(typed)
+                    .map_err(|e| EditError::DisplayName(e.to_string()))?;
+            }
+            Edit::Signature(typed) => {
+                a.signature = match typed {
+                    Some(t) => crate::compose::signature(t)
+                        .map_err(|e| EditError::Signature(e.to_string()))?,
+                    None => None,
+                };
+            }
+            Edit::Proxy(route) => {
+                let route = route.clone().filter(|r| *r != Route::Direct);
+                if route.is_none() && a.proxy_required {
+                    return Err(EditError::ProxyRequired);
+                }
+                a.proxy = route;
+            }
+            Edit::RequireProxy(on) => a.proxy_required = *on,
+            Edit::IsolateStreams(on) => a.isolate_streams = *on,
+            Edit::Pin(pin) => {
+                for s in [&mut a.imap, &mut a.smtp] {
+                    s.pin_sha256 = *pin;
+                }
+            }
+            Edit::CaFile(ca) => {
+                let ca = match ca {
+                    Some(p) => {
+                        let p = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+                        if !p.is_file() {
+                            return Err(EditError::CaFile(p));
+                        }
+                        Some(p)
+                    }
+                    None => None,
+                };
+                for s in [&mut a.imap, &mut a.smtp] {
+                    s.ca_file = ca.clone();
+                }
+            }
+            Edit::Remote(r) => a.remote_content = *r,
+            Edit::AlwaysLoad(typed) => {
+                let address = crate::compose::address_of(typed.trim())
+                    .ok_or_else(|| EditError::NotAnAddress(typed.clone()))?
+                    .to_lowercase();
+                if !a.always_load_from.contains(&address) {
+                    a.always_load_from.push(address);
+                }
+            }
+            Edit::NoAlwaysLoad(x) => a
+                .always_load_from
+                .retain(|y| !y.eq_ignore_ascii_case(x.trim())),
+            Edit::TrustAuthserv(typed) => {
+                let id = typed.trim();
+                if id.is_empty() || id.contains(|c: char| c.is_whitespace() || c == ';') {
+                    return Err(EditError::NotAnAuthservId(typed.clone()));
+                }
+                if !a
+                    .trusted_authserv_ids
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(id))
+                {
+                    a.trusted_authserv_ids.push(id.to_owned());
+                }
+            }
+            Edit::NoTrustAuthserv(x) => a
+                .trusted_authserv_ids
+                .retain(|y| !y.eq_ignore_ascii_case(x.trim())),
+            Edit::Documents(d) => a.documents = *d,
+            Edit::Notifications(n) => a.notifications = *n,
+            Edit::RevealEverySend(on) => a.reveal_every_send = *on,
+            Edit::Preset(Some(p)) => a = turn_on(&a, *p)?,
+            Edit::Preset(None) => a = turn_off(&a, Preset::Journalist),
+        }
+    }
+    Ok(a)
+}
+
+/// Why settings were not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error(transparent)]
+    Edit(#[from] EditError),
+    #[error(transparent)]
+    Account(#[from] crate::accounts::Error),
+}
+
+/// Applies `edits` to account `name` and saves it in config.toml (nothing is saved when one is
+/// refused). Returns the account before and after. Blocking.
+pub fn save(
+    paths: &quietpost_store::paths::Paths,
+    name: &str,
+    edits: &[Edit],
+) -> Result<(Account, Account), SaveError> {
+    let before = crate::accounts::named(paths, name).map_err(crate::accounts::Error::from)?;
+    let after = apply(&before, edits)?;
+    if after == before {
+        return Ok((before, after));
+    }
+    // Applied again to the account as the file holds it at the moment of saving.
+    let mut refused = None;
+    let after = crate::accounts::update(paths, name, |a| match apply(a, edits) {
+        Ok(x) => *a = x,
+        Err(e) => refused = Some(e),
+    })?;
+    match refused {
+        Some(e) => Err(e.into()),
+        None => Ok((before, after)),
+    }
+}
 
 /// One setting that differs between two versions of an account, in plain words.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -526,8 +526,15 @@ impl Cache {
         let tx = self.conn.transaction().map_err(&err)?;
         tx.execute("DELETE FROM folder WHERE account = ?1", [account])
             .map_err(&err)?;
-        tx.execute("DELETE FROM journal WHERE account = ?1", [account])
+        // What waits to be sent, what was being written and what was seen of reveals go with
+        // it: nothing of a removed account is sent later or kept.
+        for table in ["journal", "outbox", "composing", "reveal_seen"] {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE account = ?1"),
+                [account],
+            )
             .map_err(&err)?;
+        }
         tx.commit().map_err(&err)
     }
 }

@@ -131,6 +131,11 @@ impl Mailbox {
         if self.composer.is_some() && self.dialog.is_none() {
             return self.composer_shortcut(s);
         }
+        if self.dialog.is_none()
+            && let Some(done) = self.settings_shortcut(s)
+        {
+            return done;
+        }
         if self.dialog.is_some() {
             // A dialog takes the keyboard: only closing it (or quitting) works.
             return match s {
@@ -208,6 +213,7 @@ impl Mailbox {
             Shortcut::Forward => self.write(Write::Forward),
             // The composer's, when it is open.
             Shortcut::Send | Shortcut::SaveDraft | Shortcut::Attach => Task::none(),
+            Shortcut::Settings => return self.update(Message::OpenSettings(None)),
             // Moving between fields is the app's (a widget operation).
             Shortcut::NextField | Shortcut::PreviousField => Task::none(),
         };

@@ -117,11 +117,13 @@ impl Mailbox {
                 .push(divider(Splitter::Folders));
         }
         let left = l.folders.map_or(0.0, |f| f + DIVIDER);
-        let instead: Option<Element<'_, Message>> = match (&self.composer, &self.outbox) {
-            (Some(c), _) => Some(c.view().map(Message::Composer)),
-            (None, Some(items)) => Some(self.outbox_view(items)),
-            _ => None,
-        };
+        let instead: Option<Element<'_, Message>> =
+            match (&self.composer, self.settings_pane(), &self.outbox) {
+                (Some(c), _, _) => Some(c.view().map(Message::Composer)),
+                (None, Some(s), _) => Some(s.view(self.accounts.len()).map(Message::Settings)),
+                (None, None, Some(items)) => Some(self.outbox_view(items)),
+                _ => None,
+            };
         if let Some(view) = instead {
             // Writing (or the outbox) takes the list's and the reader's place; in a narrow
             // window the folders stay folded behind their button.
@@ -197,14 +199,25 @@ impl Mailbox {
             let title = text(if self.demo { "Demo mailbox" } else { name })
                 .font(theme::BOLD)
                 .size(13);
+            let mut col = column![title];
+            // Where its connections go: direct, or which proxy (the demo has none to make).
+            if !self.demo
+                && let Some(a) = self.accounts.iter().find(|a| a.name == name)
+            {
+                col = col.push(
+                    text(crate::wording::settings::route(a))
+                        .size(11)
+                        .style(theme::muted),
+                );
+            }
             match self.sync_of(name) {
-                Some((Health::Offline, _)) => {
-                    column![title, text("offline").size(12).style(theme::muted)].into()
-                }
-                Some((Health::Stopped, _)) => {
-                    column![title, text("not syncing").size(12).style(theme::muted)].into()
-                }
-                _ => title.into(),
+                Some((Health::Offline, _)) => col
+                    .push(text("offline").size(12).style(theme::muted))
+                    .into(),
+                Some((Health::Stopped, _)) => col
+                    .push(text("not syncing").size(12).style(theme::muted))
+                    .into(),
+                _ => col.into(),
             }
         };
         for a in &self.accounts {
@@ -272,9 +285,15 @@ impl Mailbox {
         )
         .style(theme::secondary)
         .on_press(Message::AddAccount);
+        // The demo has no settings to change: its button would do nothing.
+        let settings = (!self.demo).then(|| {
+            button(text("Settings").size(13))
+                .style(theme::secondary)
+                .on_press(Message::OpenSettings(None))
+        });
         column![
             scrollable(list).height(Length::Fill),
-            container(add).padding(8)
+            container(row![add, settings].spacing(6)).padding(8)
         ]
         .into()
     }

@@ -65,6 +65,8 @@ pub enum Message {
     LoadRemote,
     /// Allow the account of the message shown to load remote content on request.
     AllowOnRequest,
+    /// The settings of the shown message's account (to set a proxy).
+    OpenSettings,
     AllowedOnRequest(Result<Arc<Account>, Error>),
     RemoteLoaded(MessageId, Result<Arc<RemoteLoaded>, Error>),
     ToggleLedger,
@@ -108,6 +110,8 @@ pub enum Event {
     AccountChanged(Arc<Account>),
     /// The browser could not be started for the link in the dialog (which stays open).
     BrowserFailed,
+    /// Show this account's settings.
+    OpenSettings(String),
 }
 
 /// What the pane needs of the mailbox to act.
@@ -240,6 +244,12 @@ impl Pane {
                 }
             }
             Message::LoadRemote => self.load_remote(cx),
+            Message::OpenSettings => {
+                if let Reader::Open(r) = &self.shown {
+                    events.push(Event::OpenSettings(r.opened.row.account.clone()));
+                }
+                Task::none()
+            }
             Message::AllowOnRequest => match &self.shown {
                 Reader::Open(r) => Task::perform(
                     backend::allow_on_request(

@@ -241,6 +241,14 @@ fn banner(r: &Reading) -> Option<Element<'_, Message>> {
     if !nothing_loads && r.can_load().is_ok() {
         line = line.push(button(text("Load through proxy").size(13)).on_press(Message::LoadRemote));
     }
+    // No proxy: the button says why nothing loads, and leads to where one is set.
+    if !nothing_loads && r.opened.cannot_load == Some(CannotLoad::NoProxy) {
+        line = line.push(
+            button(text("Set a proxy to load…").size(13))
+                .style(theme::secondary)
+                .on_press(Message::OpenSettings),
+        );
+    }
     line = line.push(
         button(text(details_label).size(13))
             .style(theme::secondary)

@@ -116,10 +116,10 @@ impl Reading {
             ),
             _ if own == 0 => Err("Only images ever load; nothing else here can."),
             Some(CannotLoad::Policy) => Err(
-                "Remote content is blocked for this account: nothing loads, even when you ask. Allow loading on request to load images through the account's proxy, one message at a time.",
+                "This account is set never to load remote content, even when you ask. Allow loading on request to load images through the account's proxy, one message at a time.",
             ),
             Some(CannotLoad::NoProxy) => Err(
-                "No proxy is configured, and images never load directly (that would show the sender your IP address). Set a proxy such as Tor for the account to load them.",
+                "No proxy is set for this account, and images never load directly (that would show the sender your IP address). Set a proxy such as Tor in the account's settings to load them.",
             ),
             None if self.remote == Remote::Loading => Err("Loading through your proxy…"),
             None => Ok(()),

@@ -1,0 +1,106 @@
+//! The settings pane's side effects: each one core function, the same `account set`,
+//! `account check`, `account selftest` and `account remove` call.
+
+use super::Error;
+use quietpost_core::reading::blocking;
+use quietpost_core::settings::{self, Edit};
+use quietpost_core::{Paths, accounts, selftest};
+use quietpost_model::{Account, Route, Secret};
+use std::sync::Arc;
+
+/// What went wrong in the settings pane (cheap to clone; the app words it).
+#[derive(Debug, Clone)]
+pub enum SettingsError {
+    Save(Arc<settings::SaveError>),
+    Account(Arc<accounts::Error>),
+    Password(Arc<accounts::PasswordError>),
+    SelfTest(Arc<selftest::Error>),
+}
+
+impl From<SettingsError> for Error {
+    fn from(e: SettingsError) -> Self {
+        Error::Settings(e)
+    }
+}
+
+fn account_error(e: accounts::Error) -> Error {
+    SettingsError::Account(Arc::new(e)).into()
+}
+
+/// Applies `edits` to account `name` and saves it: the account before and after.
+pub async fn save(
+    paths: Paths,
+    name: String,
+    edits: Vec<Edit>,
+) -> Result<Arc<(Account, Account)>, Error> {
+    blocking(move || {
+        settings::save(&paths, &name, &edits)
+            .map(Arc::new)
+            .map_err(|e| SettingsError::Save(Arc::new(e)).into())
+    })
+    .await
+}
+
+/// Both servers' checks, with the account's own password (as `account check`).
+pub async fn check(
+    account: Account,
+) -> Result<Arc<(accounts::ServerCheck, accounts::ServerCheck)>, Error> {
+    let asking = account.clone();
+    let (imap, smtp) = blocking(move || {
+        let imap = accounts::password_for(&asking, &asking.imap).map_err(account_error)?;
+        let smtp = accounts::password_for(&asking, &asking.smtp).map_err(account_error)?;
+        Ok::<_, Error>((imap, smtp))
+    })
+    .await?;
+    accounts::check(&account, &imap, &smtp)
+        .await
+        .map(Arc::new)
+        .map_err(account_error)
+}
+
+/// The account's IMAP server reached through `proxy` (a verified TLS handshake, no login).
+pub async fn test_proxy(
+    account: Account,
+    proxy: Route,
+) -> Result<Arc<accounts::ServerCheck>, Error> {
+    accounts::test_proxy(&account, &proxy)
+        .await
+        .map(Arc::new)
+        .map_err(account_error)
+}
+
+/// A new password, kept only once both servers accept it.
+pub async fn change_password(paths: Paths, name: String, password: Secret) -> Result<(), Error> {
+    accounts::change_password(&paths, &name, &password)
+        .await
+        .map(|_| ())
+        .map_err(|e| SettingsError::Password(Arc::new(e)).into())
+}
+
+/// Removes the account: keychain entries, cached mail, its settings.
+pub async fn remove(paths: Paths, name: String) -> Result<(), Error> {
+    blocking(move || accounts::remove(&paths, &name).map_err(account_error)).await
+}
+
+/// The provider self-test; the authserv-id it finds is believed from then on. The report and
+/// the account as saved.
+pub async fn selftest(
+    paths: Paths,
+    account: Account,
+) -> Result<Arc<(selftest::Report, Account)>, Error> {
+    let asking = account.clone();
+    let (imap, smtp) = blocking(move || {
+        let imap = accounts::password_for(&asking, &asking.imap).map_err(account_error)?;
+        let smtp = accounts::password_for(&asking, &asking.smtp).map_err(account_error)?;
+        Ok::<_, Error>((imap, smtp))
+    })
+    .await?;
+    let report = selftest::run(&account, &imap, &smtp, std::time::Duration::from_secs(60))
+        .await
+        .map_err(|e| SettingsError::SelfTest(Arc::new(e)))?;
+    let name = account.name.clone();
+    let learnt = report.clone();
+    let (saved, _) =
+        blocking(move || selftest::learn(&paths, &name, &learnt).map_err(account_error)).await?;
+    Ok(Arc::new((report, saved)))
+}

@@ -1,0 +1,207 @@
+//! The settings pane, in iced's simulator on the real App (see `support/gui.rs`): each setting
+//! changed in the window, saved in config.toml as `account set` would, and shown where it
+//! acts — the From line, the folder pane's route, the checklist of "Protect my location and
+//! identity" (on: every item; off: what changes, asked first), removing the account.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly
+
+#[path = "support/gui.rs"]
+mod gui;
+
+use gui::Ui;
+use iced::widget::text_editor::{Action, Edit as Typing};
+use quietpost::app::Message;
+use quietpost::keys::Shortcut;
+use quietpost::screen::mailbox::Message as M;
+use quietpost::screen::mailbox::settings::{Field, Message as S, Section};
+use quietpost_core::settings::{Edit, Preset};
+use quietpost_model::{Account, Documents, Notifications, RemoteContent};
+use std::sync::Arc;
+
+const CONFIG: &str = r#"
+[[account]]
+name = "work"
+email = "me@quietpost.invalid"
+user = "me"
+password = { command = "echo pw" }
+
+[account.imap]
+host = "127.0.0.1"
+port = 1
+security = "tls"
+
+[account.smtp]
+host = "127.0.0.1"
+port = 1
+security = "tls"
+"#;
+
+fn settings(m: S) -> Message {
+    Message::Mailbox(M::Settings(m))
+}
+
+/// The account as config.toml holds it now.
+fn saved(ui: &Ui) -> Account {
+    quietpost_core::accounts::named(&ui.launch.paths, "work").unwrap()
+}
+
+fn said(ui: &Ui, section: Section) -> String {
+    match ui.mailbox().settings_pane().unwrap().said(section) {
+        Some(quietpost::screen::mailbox::Notice::Done(w)) => w.clone(),
+        Some(quietpost::screen::mailbox::Notice::Failed(w)) => format!("FAILED {w}"),
+        None => String::new(),
+    }
+}
+
+#[test]
+fn every_setting_changes_in_the_window_and_shows_where_it_acts() {
+    let mut ui = Ui::start_with_config("settings", Some(CONFIG));
+    assert!(
+        ui.shows("direct"),
+        "the folder pane says where connections go"
+    );
+    ui.send(Message::Shortcut(Shortcut::Settings));
+    assert!(ui.shows("Settings"));
+    assert!(ui.shows("Identity"), "the settings pane is open");
+    // While the pane is open, letters do nothing to the list behind it.
+    ui.send(Message::Shortcut(Shortcut::Archive));
+
+    // Identity: the From line of a new message.
+    ui.send(settings(S::Typed(Field::DisplayName, "Mia Example".into())));
+    ui.send(settings(S::Signature(Action::Edit(Typing::Paste(
+        Arc::new("Mia\nNewsdesk".into()),
+    )))));
+    ui.send(settings(S::SaveIdentity));
+    assert!(said(&ui, Section::Identity).starts_with("Saved: name none → Mia Example"));
+    assert_eq!(saved(&ui).signature.as_deref(), Some("Mia\nNewsdesk"));
+
+    // A proxy: the folder pane says it; a bad one is refused in words, nothing saved.
+    ui.send(settings(S::Typed(Field::Proxy, "socks4://x:1".into())));
+    ui.send(settings(S::SaveField(Field::Proxy)));
+    assert!(said(&ui, Section::Connection).starts_with("FAILED invalid proxy"));
+    assert_eq!(saved(&ui).proxy, None);
+    ui.send(settings(S::Typed(
+        Field::Proxy,
+        "socks5://127.0.0.1:9050".into(),
+    )));
+    ui.send(settings(S::SaveField(Field::Proxy)));
+    assert!(ui.shows("via Tor at 127.0.0.1:9050"), "the folder pane");
+    assert!(ui.shows("Now: via Tor at 127.0.0.1:9050."));
+
+    // Each switch and choice, saved at once.
+    for (edit, check) in [
+        (
+            Edit::Remote(RemoteContent::Never),
+            (|a: &Account| a.remote_content == RemoteContent::Never) as fn(&Account) -> bool,
+        ),
+        (Edit::Documents(Documents::SaveOnly), |a| {
+            a.documents == Documents::SaveOnly
+        }),
+        (Edit::Notifications(Notifications::Off), |a| {
+            a.notifications == Notifications::Off
+        }),
+        (Edit::RevealEverySend(true), |a| a.reveal_every_send),
+        (Edit::IsolateStreams(true), |a| a.isolate_streams),
+        (Edit::RequireProxy(true), |a| a.proxy_required),
+    ] {
+        ui.send(settings(S::Edit(Section::Other, vec![edit.clone()])));
+        assert!(check(&saved(&ui)), "{edit:?}");
+        assert!(said(&ui, Section::Other).starts_with("Saved: "), "{edit:?}");
+    }
+    // Required: the proxy cannot be taken away, and the window says so.
+    ui.send(settings(S::Edit(
+        Section::Connection,
+        vec![Edit::Proxy(None)],
+    )));
+    assert!(said(&ui, Section::Connection).contains("connects only through a proxy"));
+    assert!(saved(&ui).proxy.is_some());
+
+    // The always-load list and the believed authentication results: added, shown, removed.
+    ui.send(settings(S::Edit(
+        Section::Remote,
+        vec![Edit::Remote(RemoteContent::OnRequest)],
+    )));
+    ui.send(settings(S::Typed(
+        Field::AlwaysLoad,
+        "News@Shop.example".into(),
+    )));
+    ui.send(settings(S::SaveField(Field::AlwaysLoad)));
+    assert!(ui.shows("news@shop.example"));
+    ui.send(settings(S::Typed(
+        Field::AlwaysLoad,
+        "not an address".into(),
+    )));
+    ui.send(settings(S::SaveField(Field::AlwaysLoad)));
+    assert!(said(&ui, Section::Remote).contains("is not an email address"));
+    ui.send(settings(S::Typed(
+        Field::Authserv,
+        "mx.quietpost.test".into(),
+    )));
+    ui.send(settings(S::SaveField(Field::Authserv)));
+    assert_eq!(saved(&ui).trusted_authserv_ids, ["mx.quietpost.test"]);
+    assert!(ui.shows("Authentication results believed from: mx.quietpost.test."));
+
+    // The preset: on, every item of the checklist holds (the list emptied).
+    assert!(
+        ui.text_containing("Images of news@shop.example load without asking")
+            .is_some()
+    );
+    ui.send(settings(S::Preset(true)));
+    let a = saved(&ui);
+    assert!(quietpost_core::settings::is_on(&a, Preset::Journalist));
+    assert!(a.always_load_from.is_empty());
+    assert!(!ui.shows("✗"), "every item holds");
+    assert!(
+        ui.text_containing("Every connection goes through socks5://127.0.0.1:9050")
+            .is_some()
+    );
+    // Its last item ran: the provider check (its server is not there, and it says so).
+    assert!(
+        ui.text_containing("The test could not run").is_some(),
+        "the self-test ran and said why it could not finish"
+    );
+
+    // Off: what would change is shown first; cancelled, nothing changes.
+    ui.send(settings(S::Preset(false)));
+    assert!(ui.shows("Turn off “Protect my location and identity”?"));
+    assert!(ui.shows("proxy required: on → off"));
+    ui.click("Cancel");
+    assert!(quietpost_core::settings::is_on(
+        &saved(&ui),
+        Preset::Journalist
+    ));
+    ui.send(settings(S::Preset(false)));
+    ui.click("Turn it off");
+    let a = saved(&ui);
+    assert!(!a.proxy_required && !a.isolate_streams && !a.reveal_every_send);
+    assert_eq!(a.documents, Documents::Open);
+    assert!(a.proxy.is_some(), "the proxy stays");
+    assert!(ui.shows("✗"));
+
+    // Esc closes the pane; the From line of a new message has the name.
+    ui.send(Message::Shortcut(Shortcut::Close));
+    assert!(ui.mailbox().settings_pane().is_none());
+    ui.send(Message::Shortcut(Shortcut::Compose));
+    assert!(
+        ui.shows("\"Mia Example\" <me@quietpost.invalid>")
+            || ui.shows("Mia Example <me@quietpost.invalid>")
+    );
+    ui.send(Message::Shortcut(Shortcut::Close));
+
+    // Removing: asked first, with what it deletes; then the welcome screen.
+    ui.send(Message::Mailbox(M::OpenSettings(None)));
+    ui.send(settings(S::AskRemove));
+    assert!(
+        ui.text_containing("Removing work deletes the mail downloaded for it")
+            .is_some()
+    );
+    ui.click("Remove");
+    assert!(
+        quietpost_core::accounts::load(&ui.launch.paths)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        ui.app.screen(),
+        quietpost::app::Screen::Welcome { .. }
+    ));
+}

@@ -6,6 +6,10 @@
 
 #[path = "support/gui.rs"]
 mod gui;
+#[path = "support/testbed.rs"]
+mod testbed;
+#[path = "../crates/net/tests/support/web.rs"]
+mod web;
 
 use gui::Ui;
 use iced::widget::text_editor::{Action, Edit as Typing};
@@ -204,4 +208,84 @@ fn every_setting_changes_in_the_window_and_shows_where_it_acts() {
         ui.app.screen(),
         quietpost::app::Screen::Welcome { .. }
     ));
+}
+
+/// A message whose images need a proxy, in the real Dovecot: its "Set a proxy to load…" leads
+/// to the settings, the proxy typed there is saved, and back in the message "Load through
+/// proxy" loads the images through it (the test proxy sees them; the web server serves them).
+/// User sync27.
+#[test]
+#[ignore]
+fn real_server_a_proxy_set_in_settings_makes_load_through_proxy_work() {
+    let config = format!(
+        "[[account]]\nname = \"sync27\"\nemail = \"sync27@quietpost.test\"\nuser = \"sync27\"\npassword = {{ command = \"echo sync27-Test-pw\" }}\n\n[account.imap]\nhost = \"localhost\"\nport = 10993\nsecurity = \"tls\"\nca_file = \"{ca}\"\n\n[account.smtp]\nhost = \"localhost\"\nport = 10465\nsecurity = \"tls\"\nca_file = \"{ca}\"\n",
+        ca = testbed::ca()
+    );
+    let mut ui = Ui::start_with_config("settings-proxy", Some(&config));
+    let server = ui.runtime.block_on(web::web());
+    let proxy = ui.runtime.block_on(web::proxy(server.port));
+    let newsletter = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/newsletter.eml"
+    ))
+    .unwrap()
+    .replace('\n', "\r\n");
+    ui.runtime.block_on(async {
+        let mut m = testbed::connect("sync27").await;
+        m.append("INBOX", "()", newsletter.as_bytes())
+            .await
+            .unwrap();
+        m.logout().await;
+    });
+    // Synced as the window's engine would be (the simulator runs no subscription).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quietpost"))
+        .arg("--profile")
+        .arg(ui.dir.join("profile"))
+        .arg("sync")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let accounts = quietpost_core::accounts::load(&ui.launch.paths).unwrap();
+    ui.send(Message::Configured(Ok(accounts)));
+    ui.read("This week: five pictures");
+    assert!(
+        !ui.shows("Load through proxy"),
+        "no proxy: nothing that could not work"
+    );
+    ui.click("Set a proxy to load…");
+    assert!(
+        ui.mailbox().settings_pane().is_some(),
+        "it leads to the settings"
+    );
+    ui.send(settings(S::Typed(Field::Proxy, proxy.url())));
+    ui.send(settings(S::SaveField(Field::Proxy)));
+    assert!(ui.shows(&format!("via the SOCKS5 proxy at 127.0.0.1:{}", proxy.port)));
+    // Its Test reaches the real IMAP server through the proxy.
+    ui.send(settings(S::TestProxy));
+    assert!(
+        said(&ui, Section::Connection).contains("reached localhost:10993"),
+        "{}",
+        said(&ui, Section::Connection)
+    );
+    ui.click("Close");
+    assert!(ui.shows("Load through proxy"));
+    assert!(server.requests.lock().unwrap().is_empty());
+    ui.click("Load through proxy");
+    assert!(
+        !server.requests.lock().unwrap().is_empty(),
+        "the images came through the proxy"
+    );
+    assert!(
+        proxy
+            .connects
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|(_, host, _)| host.ends_with(".invalid")),
+        "the proxy was asked for the image hosts by name"
+    );
 }

@@ -616,6 +616,26 @@ impl Pane {
         (task, None)
     }
 
+    /// An account's settings changed: what the message shown can load follows them (its policy,
+    /// its proxy).
+    pub fn account_changed(&mut self, account: &Account) {
+        use quietpost_core::remote::{self, Permission};
+        if let Reader::Open(r) = &mut self.shown
+            && r.opened.row.account == account.name
+            && r.opened.cannot_load != Some(CannotLoad::Attached)
+        {
+            let permission = remote::permission(account, &r.opened.message);
+            r.opened.permission = permission;
+            r.opened.cannot_load = if permission == Permission::Blocked {
+                Some(CannotLoad::Policy)
+            } else if remote::route(account, None).is_none() {
+                Some(CannotLoad::NoProxy)
+            } else {
+                None
+            };
+        }
+    }
+
     /// From an attached message back to the message it came in; false when the pane shows no
     /// attached message.
     pub fn back_to_message(&mut self) -> bool {

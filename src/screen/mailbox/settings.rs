@@ -466,6 +466,7 @@ impl super::Mailbox {
         for event in events {
             match event {
                 Event::Changed(account) => {
+                    self.reader.account_changed(&account);
                     let name = account.name.clone();
                     if let Some(a) = self.accounts.iter_mut().find(|a| a.name == name) {
                         *a = *account;

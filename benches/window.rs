@@ -37,6 +37,7 @@ fn seed(dir: &Path, messages: usize) -> Paths {
         security: Security::ImplicitTls,
         ca_file: None,
         pin_sha256: None,
+        pin_key_sha256: None,
     };
     Config {
         accounts: vec![Account::new(

@@ -476,6 +476,10 @@ impl App {
             return Task::none();
         };
         use mailbox::Health;
+        // A changed server key is shown for what it is (above the list), not only in words.
+        if let EngineUpdate::Event(engine::Event::Failed(e)) = &update {
+            mailbox.sync_failed(&account, e);
+        }
         let (health, words, refresh) = match update {
             EngineUpdate::Started(handle) => {
                 self.engines.retain(|(a, _)| *a != account);
@@ -499,6 +503,7 @@ impl App {
             // The engine has ended: a Retry starts it again.
             self.engines.retain(|(a, _)| *a != account);
         }
+
         mailbox.set_sync(&account, health, words);
         if refresh {
             mailbox.refresh().map(Message::Mailbox)

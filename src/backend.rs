@@ -306,6 +306,7 @@ mod tests {
             security: Security::ImplicitTls,
             ca_file: None,
             pin_sha256: None,
+            pin_key_sha256: None,
         };
         let before = Account {
             remote_content: RemoteContent::Never,

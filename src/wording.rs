@@ -166,8 +166,14 @@ pub fn net_error_for(e: &NetError, face: Face) -> String {
                 }
                 CertProblem::WrongHost => "was issued for a different server name".to_owned(),
                 CertProblem::Revoked => "has been revoked".to_owned(),
-                CertProblem::PinMismatch { expected, actual } => format!(
-                    "is not the one you pinned.\n  pinned:    {expected}\n  presented: {actual}\n  If the server's certificate really changed, ask its administrator and add the account again with the new fingerprint"
+                CertProblem::PinMismatch {
+                    expected,
+                    actual,
+                    key,
+                    ..
+                } => format!(
+                    "{} is not the one you pinned.\n  pinned:    {expected}\n  presented: {actual}\n  If you did not change your server's certificate, someone may be intercepting the connection: nothing was sent. If it really changed, compare the new fingerprint with your administrator's, then pin it in the account's settings",
+                    if *key { "has a key that" } else { "" }
                 ),
                 CertProblem::WeakKey { bits } => format!(
                     "uses a {bits}-bit key, too weak to protect the connection (2,048 bits is the least accepted). This is not necessarily an attack: ask the server's administrator to renew the certificate with a stronger key"
@@ -268,6 +274,7 @@ pub fn trust(t: &Trust) -> String {
         Trust::System => "signed by an authority your system trusts".to_owned(),
         Trust::CaFile(p) => format!("signed by the CA in {}", p.display()),
         Trust::PinnedSha256(_) => "it is exactly the certificate you pinned".to_owned(),
+        Trust::PinnedKey(_) => "it carries exactly the key you pinned".to_owned(),
     }
 }
 
@@ -587,6 +594,7 @@ pub fn server_check(role: &str, c: &quietpost_core::accounts::ServerCheck) -> Ve
                 ));
             }
             lines.push(format!("certificate SHA-256 {}", ok.tls.fingerprint_sha256));
+            lines.push(format!("key SHA-256 {}", ok.tls.key_sha256));
             lines.push(format!("trusted because: {}", trust(&ep.trust)));
             if let quietpost_model::Route::Socks5 { .. }
             | quietpost_model::Route::HttpConnect { .. } = ep.route

@@ -24,6 +24,7 @@ fn profile(name: &str, messages: &[&str]) -> (PathBuf, Vec<i64>) {
         security: Security::ImplicitTls,
         ca_file: None,
         pin_sha256: None,
+        pin_key_sha256: None,
     };
     Config {
         accounts: vec![Account::new(

@@ -11,7 +11,7 @@ mod photo;
 #[path = "support/testbed.rs"]
 mod testbed;
 
-use gui::Ui;
+use gui::{Ui, engine_event};
 use iced::widget::text_editor::{Action, Edit};
 use quietpost::app::Message;
 use quietpost::keys::Shortcut;
@@ -336,37 +336,6 @@ fn what_is_typed_survives_a_window_that_dies() {
 /// The account's live sync as the window would run it (iced does not run subscriptions in the
 /// simulator): the engine's messages, one at a time, handed to the window until `until` says
 /// enough (or 60 seconds pass).
-fn pump(
-    ui: &mut Ui,
-    engine: &mut futures::stream::BoxStream<'static, Message>,
-    until: impl Fn(&Message) -> bool,
-) {
-    use futures::StreamExt;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    loop {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        let next = ui
-            .runtime
-            .block_on(async { tokio::time::timeout(left, engine.next()).await });
-        let message = match next {
-            Ok(Some(m)) => m,
-            other => panic!("the engine stopped or went quiet: {:?}", other.map(|_| ())),
-        };
-        let done = until(&message);
-        ui.send(message);
-        if done {
-            return;
-        }
-    }
-}
-
-fn engine_event(m: &Message) -> Option<&quietpost_core::engine::Event> {
-    match m {
-        Message::Engine(_, quietpost::app::EngineUpdate::Event(e)) => Some(e),
-        _ => None,
-    }
-}
-
 /// End to end: written in the window, queued, sent by the account's engine through the real
 /// Postfix, delivered by Dovecot — in the recipient's Inbox and the sender's Sent, with the
 /// display name in From and nothing it must not carry.
@@ -399,7 +368,7 @@ ca_file = "{ca}"
     );
     let mut ui = Ui::start_with_config("compose-real", Some(&config));
     let mut engine = quietpost::app::account_sync(ui.launch.paths.clone(), "sync23".into());
-    pump(&mut ui, &mut engine, |m| {
+    ui.pump(&mut engine, |m| {
         matches!(
             engine_event(m),
             Some(quietpost_core::engine::Event::Synced(_))
@@ -423,7 +392,7 @@ ca_file = "{ca}"
     ui.click("Send");
     assert!(ui.mailbox().composer().is_none());
     assert_eq!(ui.mailbox().sync_of("sync23").unwrap().1, "sending…");
-    pump(&mut ui, &mut engine, |m| {
+    ui.pump(&mut engine, |m| {
         matches!(
             engine_event(m),
             Some(quietpost_core::engine::Event::Outbox(_))
@@ -461,7 +430,7 @@ ca_file = "{ca}"
 
     // The sender's Sent, as the window shows it after the next sync.
     ui.send(Message::Mailbox(M::Retry("sync23".into())));
-    pump(&mut ui, &mut engine, |m| {
+    ui.pump(&mut engine, |m| {
         matches!(
             engine_event(m),
             Some(quietpost_core::engine::Event::Synced(_))

@@ -11,7 +11,7 @@ mod testbed;
 #[path = "../crates/net/tests/support/web.rs"]
 mod web;
 
-use gui::Ui;
+use gui::{Ui, engine_event};
 use iced::widget::text_editor::{Action, Edit as Typing};
 use quietpost::app::Message;
 use quietpost::keys::Shortcut;
@@ -288,4 +288,90 @@ fn real_server_a_proxy_set_in_settings_makes_load_through_proxy_work() {
             .any(|(_, host, _)| host.ends_with(".invalid")),
         "the proxy was asked for the image hosts by name"
     );
+}
+
+/// The testbed server's key fingerprint (SHA-256 of its SubjectPublicKeyInfo), by openssl.
+fn testbed_key() -> String {
+    let dir = std::env::var("QUIETPOST_TESTBED").unwrap();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "openssl x509 -in {dir}/ssl/server.pem -pubkey -noout | openssl pkey -pubin -outform DER | openssl dgst -sha256 -r"
+        ))
+        .output()
+        .unwrap();
+    let hex = String::from_utf8(out.stdout).unwrap();
+    let hex = hex.split_whitespace().next().unwrap().to_uppercase();
+    (0..32)
+        .map(|i| &hex[2 * i..2 * i + 2])
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// A certificate pin becomes a pin of its key after a connection it verified; then a key that
+/// is not the pinned one is shown for what it is — both fingerprints, side by side — nothing
+/// connects, and *Pin the new key* (after comparing) lets the account sync again. User sync27
+/// (only logged in to).
+#[test]
+#[ignore]
+fn real_server_a_changed_key_is_shown_and_pinned_again_in_the_window() {
+    let certificate = std::env::var("QUIETPOST_TESTBED_FINGERPRINT").unwrap();
+    let config = format!(
+        "[[account]]\nname = \"sync27\"\nemail = \"sync27@quietpost.test\"\nuser = \"sync27\"\npassword = {{ command = \"echo sync27-Test-pw\" }}\n\n[account.imap]\nhost = \"localhost\"\nport = 10993\nsecurity = \"tls\"\npin_sha256 = \"{certificate}\"\n\n[account.smtp]\nhost = \"localhost\"\nport = 10465\nsecurity = \"tls\"\nca_file = \"{ca}\"\n",
+        ca = testbed::ca()
+    );
+    let mut ui = Ui::start_with_config("settings-key", Some(&config));
+    let paths = ui.launch.paths.clone();
+    let synced = |m: &Message| {
+        matches!(
+            engine_event(m),
+            Some(quietpost_core::engine::Event::Synced(_))
+        )
+    };
+    let mut engine = quietpost::app::account_sync(paths.clone(), "sync27".into());
+    ui.pump(&mut engine, synced);
+    drop(engine);
+    let key = testbed_key();
+    let imap = quietpost_core::accounts::named(&paths, "sync27")
+        .unwrap()
+        .imap;
+    assert_eq!(
+        imap.pin_sha256, None,
+        "the certificate pin became a key pin"
+    );
+    assert_eq!(imap.pin_key_sha256.unwrap().to_string(), key);
+
+    // The server's key is not the pinned one any more (as after an interception, or a new
+    // key): pinned here to another key.
+    let other: quietpost_model::Fingerprint = "AB".repeat(32).parse().unwrap();
+    quietpost_core::accounts::update(&paths, "sync27", |a| a.imap.pin_key_sha256 = Some(other))
+        .unwrap();
+    let accounts = quietpost_core::accounts::load(&paths).unwrap();
+    ui.send(Message::Configured(Ok(accounts)));
+    let mut engine = quietpost::app::account_sync(paths.clone(), "sync27".into());
+    ui.pump(&mut engine, |m| {
+        matches!(
+            engine_event(m),
+            Some(quietpost_core::engine::Event::Failed(_))
+        )
+    });
+    drop(engine);
+    assert!(ui.shows("sync27: the server's key changed"));
+    assert!(ui.shows("Pinned") && ui.shows("Presented now"));
+    let change = ui.mailbox().key_changes()[0].clone();
+    assert_eq!(change.pinned, other.to_string());
+    assert_eq!(change.presented_key, key);
+    assert!(
+        ui.text_containing(&key[..47]).is_some(),
+        "the presented fingerprint, to compare by eye"
+    );
+    ui.click("Pin the new key");
+    assert!(!ui.shows("sync27: the server's key changed"));
+    let imap = quietpost_core::accounts::named(&paths, "sync27")
+        .unwrap()
+        .imap;
+    assert_eq!(imap.pin_key_sha256.unwrap().to_string(), key);
+    // And it syncs again.
+    let mut engine = quietpost::app::account_sync(paths, "sync27".into());
+    ui.pump(&mut engine, synced);
 }

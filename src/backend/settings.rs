@@ -41,10 +41,13 @@ pub async fn save(
     .await
 }
 
-/// Both servers' checks, with the account's own password (as `account check`).
+/// Both servers' checks, with the account's own password (as `account check`); a
+/// certificate pin that verified becomes a pin of its key (the account as saved after).
+#[allow(clippy::type_complexity)]
 pub async fn check(
+    paths: Paths,
     account: Account,
-) -> Result<Arc<(accounts::ServerCheck, accounts::ServerCheck)>, Error> {
+) -> Result<Arc<(accounts::ServerCheck, accounts::ServerCheck, Account)>, Error> {
     let asking = account.clone();
     let (imap, smtp) = blocking(move || {
         let imap = accounts::password_for(&asking, &asking.imap).map_err(account_error)?;
@@ -52,10 +55,27 @@ pub async fn check(
         Ok::<_, Error>((imap, smtp))
     })
     .await?;
-    accounts::check(&account, &imap, &smtp)
+    let (i, s) = accounts::check(&account, &imap, &smtp)
         .await
-        .map(Arc::new)
-        .map_err(account_error)
+        .map_err(account_error)?;
+    let tls = |c: &accounts::ServerCheck| c.result.as_ref().ok().map(|c| c.tls.clone());
+    let (ti, ts, name) = (tls(&i), tls(&s), account.name.clone());
+    let saved = blocking(move || {
+        accounts::learn_key_pins(&paths, &name, ti.as_ref(), ts.as_ref()).map_err(account_error)?;
+        accounts::named(&paths, &name).map_err(|e| account_error(e.into()))
+    })
+    .await?;
+    Ok(Arc::new((i, s, saved)))
+}
+
+/// Pins the key a server presents now, after the person compared it (a changed key).
+pub async fn pin_key(
+    paths: Paths,
+    name: String,
+    smtp: bool,
+    key: quietpost_model::Fingerprint,
+) -> Result<Account, Error> {
+    blocking(move || accounts::pin_key(&paths, &name, smtp, key).map_err(account_error)).await
 }
 
 /// The account's IMAP server reached through `proxy` (a verified TLS handshake, no login).

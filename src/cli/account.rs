@@ -147,6 +147,7 @@ fn server(
         security,
         ca_file: ca.clone(),
         pin_sha256: *pin,
+        pin_key_sha256: None,
     })
 }
 
@@ -351,7 +352,7 @@ fn list(paths: &Paths, json: bool) -> Result<()> {
 }
 
 fn server_json(s: &Server) -> serde_json::Value {
-    serde_json::json!({ "host": s.host, "port": s.port, "security": security(s.security), "ca_file": s.ca_file, "pin_sha256": s.pin_sha256 })
+    serde_json::json!({ "host": s.host, "port": s.port, "security": security(s.security), "ca_file": s.ca_file, "pin_sha256": s.pin_sha256, "pin_key_sha256": s.pin_key_sha256 })
 }
 
 fn security(s: Security) -> &'static str {
@@ -375,6 +376,15 @@ fn check(name: &str, paths: &Paths, json: bool) -> Result<()> {
         .block_on(accounts::check(&account, &imap_pw, &smtp_pw))
         .map_err(|e| anyhow!("{e}"))?;
     let ok = imap_check.result.is_ok() && smtp_check.result.is_ok();
+    // A certificate pin that verified becomes a pin of its key.
+    let tls = |c: &accounts::ServerCheck| c.result.as_ref().ok().map(|c| c.tls.clone());
+    accounts::learn_key_pins(
+        paths,
+        name,
+        tls(&imap_check).as_ref(),
+        tls(&smtp_check).as_ref(),
+    )
+    .map_err(account_error)?;
     if json {
         let v = serde_json::json!({ "account": account.name, "ok": ok, "imap": check_json(&imap_check), "smtp": check_json(&smtp_check) });
         println!("{}", serde_json::to_string_pretty(&v)?);
@@ -417,6 +427,7 @@ fn check_json(c: &accounts::ServerCheck) -> serde_json::Value {
             v["tls_version"] = ok.tls.version.clone().into();
             v["cipher_suite"] = ok.tls.cipher_suite.clone().into();
             v["fingerprint_sha256"] = ok.tls.fingerprint_sha256.clone().into();
+            v["key_sha256"] = ok.tls.key_sha256.clone().into();
             v["certificate_subject"] = ok.tls.subject.clone().into();
             v["certificate_issuer"] = ok.tls.issuer.clone().into();
             v["certificate_not_after"] = ok.tls.not_after.clone().into();

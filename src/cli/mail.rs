@@ -206,6 +206,15 @@ pub fn sync(a: SyncArgs, paths: &Paths) -> Result<()> {
         };
         let result = rt.block_on(async {
             let mut mail = sync::connect(&account, &pw, options.timeouts).await?;
+            // A certificate pin that verified becomes a pin of its key.
+            if let Err(e) = quietpost_core::accounts::learn_key_pins(
+                paths,
+                &account.name,
+                Some(&mail.tls),
+                None,
+            ) {
+                tracing::warn!(error = %e, "the key pin was not saved");
+            }
             let report = cache
                 .sync_account(&mut mail, &account, &options, &mut |u| progress.update(&u))
                 .await;

@@ -4,6 +4,7 @@
 mod acting;
 pub mod composer;
 mod dialogs;
+pub mod keychange;
 mod outbox_view;
 mod panes;
 pub mod reader;
@@ -86,6 +87,8 @@ pub struct Mailbox {
     waiting: usize,
     /// An account's settings, in the place of the list and the reader.
     settings: Option<Box<settings::Settings>>,
+    /// Servers whose certificate key is not the one pinned, by account.
+    key_changes: Vec<keychange::KeyChange>,
     /// What was being written when the window last closed (kept in the cache), to continue.
     kept: Vec<(
         i64,
@@ -224,6 +227,9 @@ pub enum Message {
     OpenSettings(Option<String>),
     /// The settings pane's own messages.
     Settings(settings::Message),
+    /// Pin the key an account's server presents now (after comparing it).
+    PinNewKey(String),
+    KeyPinned(Result<Arc<Account>, Error>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -313,6 +319,7 @@ impl Mailbox {
             outbox: None,
             waiting: 0,
             settings: None,
+            key_changes: Vec::new(),
             kept: Vec::new(),
         };
         let task = Task::batch([
@@ -646,6 +653,8 @@ impl Mailbox {
                 }
             }
             Message::Settings(m) => return self.settings(m),
+            Message::PinNewKey(account) => self.pin_new_key(account),
+            Message::KeyPinned(result) => return self.key_pinned(result),
             writing => return self.writing(writing),
         };
         (task, None)

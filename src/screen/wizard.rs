@@ -390,6 +390,7 @@ impl Wizard {
                 security: s.security.0,
                 ca_file,
                 pin_sha256: s.pin,
+                pin_key_sha256: None,
             })
         };
         let mut account = Account::new(

@@ -186,6 +186,7 @@ mod tests {
             security: Security::ImplicitTls,
             ca_file: None,
             pin_sha256: None,
+            pin_key_sha256: None,
         };
         let mut a = Account::new("w", "a@b", "a", s(993), s(465));
         assert_eq!(route(&a), "direct");

@@ -246,6 +246,42 @@ impl Ui {
     }
 }
 
+impl Ui {
+    /// Feeds an account's engine (`app::account_sync`, which the simulator does not run as a
+    /// subscription) into the window until `until` holds of a message (at most a minute).
+    pub fn pump(
+        &mut self,
+        engine: &mut futures::stream::BoxStream<'static, Message>,
+        until: impl Fn(&Message) -> bool,
+    ) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let next = self
+                .runtime
+                .block_on(async { tokio::time::timeout(left, engine.next()).await });
+            let message = match next {
+                Ok(Some(m)) => m,
+                other => panic!("the engine stopped or went quiet: {:?}", other.map(|_| ())),
+            };
+            let done = until(&message);
+            self.send(message);
+            if done {
+                return;
+            }
+        }
+    }
+}
+
+/// The engine's event a window message carries, if it carries one.
+#[allow(dead_code)]
+pub fn engine_event(m: &Message) -> Option<&quietpost_core::engine::Event> {
+    match m {
+        Message::Engine(_, quietpost::app::EngineUpdate::Event(e)) => Some(e),
+        _ => None,
+    }
+}
+
 impl Drop for Ui {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);

@@ -18,6 +18,7 @@ pub fn account(user: &str, imap_port: u16) -> Account {
         security: Security::ImplicitTls,
         ca_file: Some(ca().into()),
         pin_sha256: None,
+        pin_key_sha256: None,
     };
     Account::new(
         user,

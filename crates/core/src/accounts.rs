@@ -30,10 +30,69 @@ pub fn parse_proxy(s: &str) -> Result<Route, Error> {
 }
 
 fn trust(server: &Server) -> Result<Trust, Error> {
-    Ok(match (&server.pin_sha256, &server.ca_file) {
-        (Some(pin), _) => Trust::PinnedSha256(pin.0),
-        (None, Some(ca)) => Trust::CaFile(ca.clone()),
-        (None, None) => Trust::System,
+    Ok(
+        match (&server.pin_key_sha256, &server.pin_sha256, &server.ca_file) {
+            (Some(key), _, _) => Trust::PinnedKey(key.0),
+            (None, Some(pin), _) => Trust::PinnedSha256(pin.0),
+            (None, None, Some(ca)) => Trust::CaFile(ca.clone()),
+            (None, None, None) => Trust::System,
+        },
+    )
+}
+
+/// After a connection that a certificate pin verified: the pin becomes a pin of that
+/// certificate's key (so a renewal that keeps the key does not break it), in config.toml.
+/// `imap` and `smtp` are what each server's verified handshake presented, when one was made.
+/// Returns whether anything changed. Blocking.
+pub fn learn_key_pins(
+    paths: &Paths,
+    name: &str,
+    imap: Option<&TlsDetails>,
+    smtp: Option<&TlsDetails>,
+) -> Result<bool, Error> {
+    let learnt = |s: &Server, tls: Option<&TlsDetails>| -> Option<quietpost_model::Fingerprint> {
+        let (pin, tls) = (s.pin_sha256?, tls?);
+        let pin = pin.to_string();
+        if s.pin_key_sha256.is_some() || (tls.fingerprint_sha256 != pin && tls.key_sha256 != pin) {
+            return None;
+        }
+        tls.key_sha256.parse().ok()
+    };
+    let account = named(paths, name)?;
+    let (i, m) = (learnt(&account.imap, imap), learnt(&account.smtp, smtp));
+    if i.is_none() && m.is_none() {
+        return Ok(false);
+    }
+    update(paths, name, |a| {
+        for (server, key) in [(&mut a.imap, i), (&mut a.smtp, m)] {
+            if let Some(key) = key
+                && server.pin_key_sha256.is_none()
+            {
+                server.pin_key_sha256 = Some(key);
+                server.pin_sha256 = None;
+            }
+        }
+    })?;
+    tracing::info!(
+        account = name,
+        "certificate pin replaced by a pin of its key"
+    );
+    Ok(true)
+}
+
+/// Pins the key presented by one of the account's servers (`smtp`: the submission server),
+/// after the person compared it: it replaces that server's certificate pin (and is trusted
+/// before its CA file). Blocking.
+pub fn pin_key(
+    paths: &Paths,
+    name: &str,
+    smtp: bool,
+    key: quietpost_model::Fingerprint,
+) -> Result<Account, Error> {
+    update(paths, name, |a| {
+        let server = if smtp { &mut a.smtp } else { &mut a.imap };
+        server.pin_key_sha256 = Some(key);
+        server.pin_sha256 = None;
     })
 }
 

@@ -532,6 +532,7 @@ mod tests {
             security: quietpost_model::Security::ImplicitTls,
             ca_file: None,
             pin_sha256: None,
+            pin_key_sha256: None,
         };
         let mut account = quietpost_model::Account::new(
             "a",

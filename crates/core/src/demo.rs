@@ -27,6 +27,7 @@ pub fn account() -> Account {
         security: Security::ImplicitTls,
         ca_file: None,
         pin_sha256: None,
+        pin_key_sha256: None,
     };
     let mut account = Account::new(
         ACCOUNT,

@@ -101,6 +101,9 @@ pub struct EngineOptions {
     /// `backoff` again. A shorter one (a server that drops IDLE right after each pass) keeps
     /// doubling the delay, however well its pass went.
     pub stable: Duration,
+    /// The profile, when the engine may update the account's settings: a certificate pin
+    /// becomes a key pin after a connection it verified.
+    pub profile: Option<quietpost_store::paths::Paths>,
 }
 
 impl Default for EngineOptions {
@@ -112,6 +115,7 @@ impl Default for EngineOptions {
             backoff: Duration::from_secs(2),
             max_backoff: Duration::from_secs(5 * 60),
             stable: Duration::from_secs(2 * 60),
+            profile: None,
         }
     }
 }
@@ -154,9 +158,14 @@ pub async fn start_for(
     options: EngineOptions,
 ) -> Result<(Account, Handle, impl Stream<Item = Event> + Send), crate::accounts::Error> {
     let cache = Cache::file(&paths);
+    let profile = paths.clone();
     let (account, passwords) = tokio::task::spawn_blocking(move || prepare(&paths, &name))
         .await
         .map_err(|_| crate::accounts::Error::Stopped)??;
+    let options = EngineOptions {
+        profile: options.profile.or(Some(profile)),
+        ..options
+    };
     let (handle, events) = start(account.clone(), passwords, cache, options);
     Ok((account, handle, events))
 }
@@ -247,6 +256,19 @@ async fn session(
         Err(e) => return classify(e, events),
     };
     tracing::debug!(account = account.name, "connected");
+    if let Some(paths) = &options.profile
+        && account.imap.pin_sha256.is_some()
+        && account.imap.pin_key_sha256.is_none()
+    {
+        let (paths, name, tls) = (paths.clone(), account.name.clone(), mail.tls.clone());
+        let learnt = tokio::task::spawn_blocking(move || {
+            crate::accounts::learn_key_pins(&paths, &name, Some(&tls), None)
+        })
+        .await;
+        if let Ok(Err(e)) = learnt {
+            tracing::warn!(account = account.name, error = %e, "the key pin was not saved");
+        }
+    }
     let mut full_pass = true;
     loop {
         if full_pass {

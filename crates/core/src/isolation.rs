@@ -82,6 +82,7 @@ mod tests {
             security: Security::ImplicitTls,
             ca_file: None,
             pin_sha256: None,
+            pin_key_sha256: None,
         };
         Account {
             isolate_streams: isolate,

@@ -293,6 +293,7 @@ mod tests {
             security: quietpost_store::config::Security::ImplicitTls,
             ca_file: None,
             pin_sha256: None,
+            pin_key_sha256: None,
         };
         Account {
             proxy: Some(Route::Socks5 {

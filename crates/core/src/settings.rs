@@ -79,8 +79,11 @@ pub fn apply(account: &Account, edits: &[Edit]) -> Result<Account, EditError> {
             Edit::RequireProxy(on) => a.proxy_required = *on,
             Edit::IsolateStreams(on) => a.isolate_streams = *on,
             Edit::Pin(pin) => {
+                // A fingerprint typed is of the certificate (what administrators give and
+                // `openssl x509 -fingerprint` prints); it becomes a key pin once it verified.
                 for s in [&mut a.imap, &mut a.smtp] {
                     s.pin_sha256 = *pin;
+                    s.pin_key_sha256 = None;
                 }
             }
             Edit::CaFile(ca) => {
@@ -203,10 +206,11 @@ fn described(a: &Account) -> Vec<(&'static str, String)> {
             }
         )
     };
-    let trust = |s: &quietpost_model::Server| match (&s.pin_sha256, &s.ca_file) {
-        (Some(p), _) => format!("pinned certificate {p}"),
-        (None, Some(ca)) => format!("CA file {}", ca.display()),
-        (None, None) => "the system's authorities".to_owned(),
+    let trust = |s: &quietpost_model::Server| match (&s.pin_key_sha256, &s.pin_sha256, &s.ca_file) {
+        (Some(k), _, _) => format!("pinned key {k}"),
+        (None, Some(p), _) => format!("pinned certificate {p}"),
+        (None, None, Some(ca)) => format!("CA file {}", ca.display()),
+        (None, None, None) => "the system's authorities".to_owned(),
     };
     vec![
         (
@@ -426,6 +430,7 @@ mod tests {
             security: Security::ImplicitTls,
             ca_file: None,
             pin_sha256: None,
+            pin_key_sha256: None,
         };
         Account::new("work", "a@example.org", "a", s(993), s(465))
     }

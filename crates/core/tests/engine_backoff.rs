@@ -85,6 +85,7 @@ async fn a_server_that_drops_every_idle_is_not_hammered() {
         security: Security::ImplicitTls,
         ca_file: Some(pki.ca_file.clone()),
         pin_sha256: None,
+        pin_key_sha256: None,
     };
     let account = Account::new("flaky", "f@example.org", "f", server.clone(), server);
     let dir = std::env::temp_dir().join(format!("qp-backoff-{}", std::process::id()));

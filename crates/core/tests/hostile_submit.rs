@@ -29,6 +29,7 @@ async fn attempt(fake: FakeSmtp, ca_file: &std::path::Path, name: &str) -> (Stri
         security: Security::StartTlsRequired,
         ca_file: Some(ca_file.to_owned()),
         pin_sha256: None,
+        pin_key_sha256: None,
     };
     let account = Account::new(
         "h",

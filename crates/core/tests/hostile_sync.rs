@@ -137,6 +137,7 @@ async fn attempt(attack: Attack) {
         security: Security::ImplicitTls,
         ca_file: Some(pki.ca_file.clone()),
         pin_sha256: None,
+        pin_key_sha256: None,
     };
     let account = Account::new("h", "h@example.org", "h", server.clone(), server);
     let timeouts = Timeouts {

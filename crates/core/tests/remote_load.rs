@@ -16,6 +16,7 @@ fn account() -> Account {
         security: Security::ImplicitTls,
         ca_file: None,
         pin_sha256: None,
+        pin_key_sha256: None,
     };
     Account {
         remote_content: RemoteContent::OnRequest,

@@ -156,8 +156,15 @@ pub struct Server {
     pub security: Security,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<PathBuf>,
+    /// Trust exactly the certificate with this SHA-256 (a pin typed or learnt before 0.3, or
+    /// an administrator's certificate fingerprint): replaced by `pin_key_sha256` after the next
+    /// connection that verifies with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin_sha256: Option<crate::Fingerprint>,
+    /// Trust exactly the server key whose SubjectPublicKeyInfo has this SHA-256: a renewed
+    /// certificate with the same key still matches. Takes precedence over `pin_sha256`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin_key_sha256: Option<crate::Fingerprint>,
 }
 
 /// Where the password comes from. Never the configuration file itself.

@@ -17,10 +17,14 @@ pub enum CertProblem {
     /// The signature on the certificate does not verify: forged (an issuer name copied from a
     /// trusted authority) or corrupted.
     BadSignature,
-    /// The certificate is not the one pinned for this account. Never a prompt to re-accept.
+    /// The certificate (or key, `key`) is not the one pinned for this account. Never a prompt
+    /// to re-accept: the person compares `expected` and `actual` and may pin `actual_key`, the
+    /// presented certificate's key, in the settings.
     PinMismatch {
         expected: String,
         actual: String,
+        key: bool,
+        actual_key: String,
     },
     /// The server's key (or a key in its chain) is too weak to be safe: an RSA key under 2,048
     /// bits. Not a forgery, but nothing protects the connection well enough to use it.
@@ -47,10 +51,16 @@ impl std::fmt::Display for CertProblem {
             CertProblem::WrongHost => f.write_str("issued for another host name"),
             CertProblem::Revoked => f.write_str("revoked"),
             CertProblem::BadSignature => f.write_str("signature does not verify"),
-            CertProblem::PinMismatch { expected, actual } => {
+            CertProblem::PinMismatch {
+                expected,
+                actual,
+                key,
+                ..
+            } => {
                 write!(
                     f,
-                    "SHA-256 fingerprint {actual} is not the pinned {expected}"
+                    "{} SHA-256 fingerprint {actual} is not the pinned {expected}",
+                    if *key { "key" } else { "certificate" }
                 )
             }
             CertProblem::WeakKey { bits } => write!(f, "{bits}-bit key, too weak"),

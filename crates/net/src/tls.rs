@@ -35,11 +35,16 @@ pub enum Trust {
     /// Only the CAs in this PEM file (a self-hosted server's private CA). Host name and validity
     /// are still checked.
     CaFile(PathBuf),
-    /// Exactly the certificate with this SHA-256 fingerprint (self-signed or onion servers).
+    /// Exactly the certificate with this SHA-256 fingerprint (self-signed or onion servers), or
+    /// any certificate whose key has it (a fingerprint typed may be of either).
     /// Host name and dates are not checked — the pin is the identity — but the handshake
     /// signature is, so only the holder of that certificate's key can answer. A changed
     /// certificate is an error, never a prompt.
     PinnedSha256([u8; 32]),
+    /// Exactly the server key whose SubjectPublicKeyInfo has this SHA-256 (RFC 7469's
+    /// pin-sha256): as a certificate pin, but a renewal that keeps the key still matches. A
+    /// changed key is an error, never a prompt.
+    PinnedKey([u8; 32]),
 }
 
 /// What a finished handshake negotiated, for `account check` and logs.
@@ -51,6 +56,9 @@ pub struct TlsDetails {
     pub certificates: Vec<Vec<u8>>,
     /// SHA-256 of the leaf certificate, as `AB:CD:...`.
     pub fingerprint_sha256: String,
+    /// SHA-256 of the leaf's public key (its SubjectPublicKeyInfo), as `AB:CD:...`: what a
+    /// key pin holds.
+    pub key_sha256: String,
     /// The leaf certificate's subject and issuer (RFC 4514), and its expiry (RFC 3339), when
     /// it parses.
     pub subject: Option<String>,
@@ -152,11 +160,12 @@ pub fn client_config(trust: &Trust, via: &Route) -> Result<Arc<ClientConfig>> {
                 }))
                 .with_no_client_auth()
         }
-        Trust::PinnedSha256(pin) => builder
+        Trust::PinnedSha256(pin) | Trust::PinnedKey(pin) => builder
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(Diagnosing {
                 inner: Arc::new(PinnedCertVerifier {
                     pin: *pin,
+                    key: matches!(trust, Trust::PinnedKey(_)),
                     provider: provider.clone(),
                 }),
                 ca_subjects: None,
@@ -396,30 +405,46 @@ impl ServerCertVerifier for Diagnosing {
     }
 }
 
-/// The pinned certificate is not the one presented.
+/// The pinned certificate (or key) is not the one presented.
 #[derive(Debug)]
 struct PinMismatch {
     expected: String,
     actual: String,
+    key: bool,
+    actual_key: String,
 }
 
 impl std::fmt::Display for PinMismatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "certificate fingerprint {} is not the pinned {}",
-            self.actual, self.expected
+            "{} fingerprint {} is not the pinned {}",
+            if self.key { "key" } else { "certificate" },
+            self.actual,
+            self.expected
         )
     }
 }
 
+/// The SHA-256 of a certificate's SubjectPublicKeyInfo (RFC 7469's pin-sha256), when it
+/// parses.
+pub fn key_sha256(der: &[u8]) -> Option<[u8; 32]> {
+    use x509_cert::der::{Decode, Encode};
+    let c = x509_cert::Certificate::from_der(der).ok()?;
+    let spki = c.tbs_certificate.subject_public_key_info.to_der().ok()?;
+    Some(fingerprint_sha256(&spki))
+}
+
 impl std::error::Error for PinMismatch {}
 
-/// Accepts exactly one certificate, by SHA-256, and still verifies the handshake signature
-/// with it (so a copied certificate without its key does not pass).
+/// Accepts exactly one certificate (or one key: any certificate for it), by SHA-256, and
+/// still verifies the handshake signature with it (so a copied certificate without its key
+/// does not pass).
 #[derive(Debug)]
 struct PinnedCertVerifier {
     pin: [u8; 32],
+    /// The pin is of the key (SPKI), not the whole certificate.
+    key: bool,
     provider: Arc<CryptoProvider>,
 }
 
@@ -432,15 +457,26 @@ impl ServerCertVerifier for PinnedCertVerifier {
         _ocsp_response: &[u8],
         _now: UnixTime,
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        let actual = fingerprint_sha256(end_entity);
-        // Not secret data: a plain comparison is fine.
-        if actual == self.pin {
+        let key = key_sha256(end_entity);
+        let actual = if self.key {
+            key
+        } else {
+            Some(fingerprint_sha256(end_entity))
+        };
+        // Not secret data: a plain comparison is fine. A certificate pin also takes the key's
+        // fingerprint (what some administrators publish): both name one server key alone.
+        if actual == Some(self.pin) || (!self.key && key == Some(self.pin)) {
             Ok(ServerCertVerified::assertion())
         } else {
+            let words = |f: Option<[u8; 32]>| {
+                f.map_or_else(|| "(unreadable)".to_owned(), |f| format_fingerprint(&f))
+            };
             Err(rustls::Error::InvalidCertificate(CertificateError::Other(
                 rustls::OtherError(Arc::new(PinMismatch {
                     expected: format_fingerprint(&self.pin),
-                    actual: format_fingerprint(&actual),
+                    actual: words(actual),
+                    key: self.key,
+                    actual_key: words(key),
                 })),
             )))
         }
@@ -618,6 +654,8 @@ fn classify_handshake_error(e: std::io::Error, host: &str, port: u16) -> Error {
                     CertProblem::PinMismatch {
                         expected: p.expected.clone(),
                         actual: p.actual.clone(),
+                        key: p.key,
+                        actual_key: p.actual_key.clone(),
                     }
                 } else if let Some(w) = other.0.downcast_ref::<WeakKey>() {
                     CertProblem::WeakKey { bits: w.bits }
@@ -696,6 +734,11 @@ pub fn details(stream: &TlsStream<TcpStream>) -> TlsDetails {
         .first()
         .map(|c| format_fingerprint(&fingerprint_sha256(c)))
         .unwrap_or_default();
+    let key_sha256 = certificates
+        .first()
+        .and_then(|c| key_sha256(c))
+        .map(|k| format_fingerprint(&k))
+        .unwrap_or_default();
     TlsDetails {
         version: conn
             .protocol_version()
@@ -708,6 +751,7 @@ pub fn details(stream: &TlsStream<TcpStream>) -> TlsDetails {
             .unwrap_or_default(),
         certificates,
         fingerprint_sha256,
+        key_sha256,
         subject,
         issuer,
         not_after,

@@ -279,9 +279,65 @@ async fn a_pin_accepts_exactly_one_certificate() {
     // Any other certificate, even from the same CA for the same name: refused, fingerprint shown.
     let (other, _) = pki.good();
     match certificate_problem(other, Trust::PinnedSha256(pin)).await {
-        CertProblem::PinMismatch { expected, actual } => {
+        CertProblem::PinMismatch {
+            expected, actual, ..
+        } => {
             assert_eq!(expected, quietpost_net::tls::format_fingerprint(&pin));
             assert_ne!(expected, actual);
+        }
+        p => panic!("expected a pin mismatch, got {p:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_key_pin_survives_a_renewal_with_the_same_key_and_refuses_another_key() {
+    let pki = pki();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let params = |year| {
+        let mut p = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
+        p.not_before = rcgen::date_time_ymd(year, 1, 1);
+        p.not_after = rcgen::date_time_ymd(2099, 1, 1);
+        p
+    };
+    let (first, der) = pki.server_with_key(params(2020), &key);
+    let pin = quietpost_net::tls::key_sha256(&der).unwrap();
+    let (renewed, renewed_der) = pki.server_with_key(params(2024), &key);
+    assert_ne!(
+        quietpost_net::tls::fingerprint_sha256(&der),
+        quietpost_net::tls::fingerprint_sha256(&renewed_der),
+        "a new certificate"
+    );
+    for config in [first.clone(), renewed] {
+        let fake = Fake {
+            implicit: Some(config),
+            ..Fake::default()
+        };
+        let (r, _) = attempt(fake, Security::ImplicitTls, Trust::PinnedKey(pin)).await;
+        assert!(matches!(r, Err(Error::Login { .. })), "{r:?}");
+    }
+    // A fingerprint typed as a certificate pin may be the key's (what some administrators
+    // publish): it names the same server key alone.
+    let fake = Fake {
+        implicit: Some(first),
+        ..Fake::default()
+    };
+    let (r, _) = attempt(fake, Security::ImplicitTls, Trust::PinnedSha256(pin)).await;
+    assert!(matches!(r, Err(Error::Login { .. })), "{r:?}");
+    let (other, other_der) = pki.good();
+    match certificate_problem(other, Trust::PinnedKey(pin)).await {
+        CertProblem::PinMismatch {
+            expected,
+            actual,
+            key,
+            actual_key,
+        } => {
+            assert!(key);
+            assert_eq!(expected, quietpost_net::tls::format_fingerprint(&pin));
+            let presented = quietpost_net::tls::format_fingerprint(
+                &quietpost_net::tls::key_sha256(&other_der).unwrap(),
+            );
+            assert_eq!(actual, presented);
+            assert_eq!(actual_key, presented);
         }
         p => panic!("expected a pin mismatch, got {p:?}"),
     }

@@ -103,6 +103,7 @@ mod tests {
                 security: Security::ImplicitTls,
                 ca_file: None,
                 pin_sha256: None,
+                pin_key_sha256: None,
             },
             Server {
                 host: "smtp.example.org".into(),
@@ -110,6 +111,7 @@ mod tests {
                 security: Security::StartTlsRequired,
                 ca_file: None,
                 pin_sha256: Some(quietpost_model::Fingerprint([0xAB; 32])),
+                pin_key_sha256: None,
             },
         )
     }

@@ -442,6 +442,11 @@ impl Mailbox {
         let mut bars = column![].spacing(4).padding([0, 8]);
         let mut any = false;
         for account in self.shown_accounts() {
+            if let Some(panel) = self.key_change_view(account) {
+                any = true;
+                bars = bars.push(panel);
+                continue;
+            }
             let Some((health, words)) = self.sync_of(account) else {
                 continue;
             };

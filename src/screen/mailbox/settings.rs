@@ -95,7 +95,7 @@ pub enum Message {
     Confirmed,
     Cancel,
     CheckNow,
-    Checked(Result<Arc<(ServerCheck, ServerCheck)>, Error>),
+    Checked(Result<Arc<(ServerCheck, ServerCheck, Account)>, Error>),
     TestProxy,
     ProxyTested(Result<Arc<ServerCheck>, Error>),
     ChangePassword,
@@ -146,7 +146,9 @@ impl Settings {
         self.display_name = a.display_name.clone().unwrap_or_default();
         self.signature = text_editor::Content::with_text(a.signature.as_deref().unwrap_or(""));
         self.proxy = a.proxy.as_ref().map(Route::url).unwrap_or_default();
-        self.pin = a.imap.pin_sha256.map(|p| p.to_string()).unwrap_or_default();
+        self.pin = (a.imap.pin_key_sha256.or(a.imap.pin_sha256))
+            .map(|p| p.to_string())
+            .unwrap_or_default();
         self.ca_file = (a.imap.ca_file.as_ref())
             .map(|p| p.display().to_string())
             .unwrap_or_default();
@@ -316,7 +318,7 @@ impl Settings {
                 self.busy = Some(Busy::Checking);
                 self.check = None;
                 Task::perform(
-                    backend_settings::check(self.account.clone()),
+                    backend_settings::check(self.paths.clone(), self.account.clone()),
                     Message::Checked,
                 )
             }
@@ -324,7 +326,12 @@ impl Settings {
                 self.busy = None;
                 self.check = Some(match result {
                     Ok(both) => {
-                        let (imap, smtp) = &*both;
+                        let (imap, smtp, saved) = &*both;
+                        if *saved != self.account {
+                            self.account = saved.clone();
+                            self.fill();
+                            events.push(Event::Changed(Box::new(saved.clone())));
+                        }
                         let mut lines = crate::wording::server_check("IMAP", imap);
                         lines.extend(crate::wording::server_check("SMTP", smtp));
                         lines

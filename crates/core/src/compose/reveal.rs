@@ -84,6 +84,7 @@ mod tests {
             security: Security::ImplicitTls,
             ca_file: None,
             pin_sha256: None,
+            pin_key_sha256: None,
         };
         Account {
             proxy,

@@ -36,6 +36,8 @@ pub struct Mail {
     qresync: bool,
     /// The selected mailbox changed under us (EXISTS, EXPUNGE, VANISHED) during a command.
     pub changed: bool,
+    /// What the connection's TLS handshake negotiated and verified.
+    pub tls: crate::tls::TlsDetails,
 }
 
 impl std::fmt::Debug for Mail {
@@ -141,6 +143,7 @@ impl Mail {
             timeouts,
             qresync: false,
             changed: false,
+            tls: auth.tls,
         }
     }
 

@@ -63,8 +63,16 @@ impl Pki {
                 .unwrap();
         params.not_before = rcgen::date_time_ymd(years.0, 1, 1);
         params.not_after = rcgen::date_time_ymd(years.1, 1, 1);
-        let key = KeyPair::generate().unwrap();
-        let cert = params.signed_by(&key, &self.ca).unwrap();
+        self.server_with_key(params, &KeyPair::generate().unwrap())
+    }
+
+    /// A server certificate with `params`, for `key` (a renewal keeps the key).
+    pub fn server_with_key(
+        &self,
+        params: CertificateParams,
+        key: &KeyPair,
+    ) -> (Arc<rustls::ServerConfig>, Vec<u8>) {
+        let cert = params.signed_by(key, &self.ca).unwrap();
         let der = cert.der().to_vec();
         let config = rustls::ServerConfig::builder_with_provider(Arc::new(
             rustls::crypto::ring::default_provider(),

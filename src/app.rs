@@ -70,6 +70,9 @@ pub struct App {
     restarts: std::collections::HashMap<String, u32>,
     /// Whether the desktop is light or dark (followed when the person chose neither).
     system_mode: iced::theme::Mode,
+    /// Accounts whose first full pass of this window is done: mail that arrives after it is
+    /// new mail to notify of (what the first pass downloads is not).
+    passed: std::collections::HashSet<String>,
 }
 
 pub enum Screen {
@@ -115,6 +118,8 @@ pub enum Message {
     AppearanceSaved(Result<(), crate::backend::Error>),
     /// The desktop is light or dark (at the start, and when it changes).
     SystemTheme(iced::theme::Mode),
+    /// A new-mail notification was shown (or could not be: logged, never in the way).
+    Notified(Result<(), crate::backend::Error>),
 }
 
 /// What an account's sync reports to the window.
@@ -138,6 +143,7 @@ impl App {
             engines: Vec::new(),
             restarts: std::collections::HashMap::new(),
             system_mode: iced::theme::Mode::None,
+            passed: std::collections::HashSet::new(),
         };
         let task = if app.launch.demo {
             app.open_demo()
@@ -358,6 +364,12 @@ impl App {
                 self.system_mode = mode;
                 Task::none()
             }
+            Message::Notified(result) => {
+                if let Err(e) = result {
+                    tracing::warn!("{}", crate::wording::app_error(&e));
+                }
+                Task::none()
+            }
             Message::AppearanceSaved(result) => {
                 if let Err(e) = result {
                     tracing::warn!(
@@ -480,6 +492,34 @@ impl App {
         if let EngineUpdate::Event(engine::Event::Failed(e)) = &update {
             mailbox.sync_failed(&account, e);
         }
+        // New mail in the Inbox after the first pass: a desktop notification, as the
+        // account's setting says (by default without sender or subject).
+        let arrived = match &update {
+            EngineUpdate::Event(engine::Event::InboxChanged(r)) => r.new,
+            EngineUpdate::Event(engine::Event::Synced(report)) => {
+                let inbox = (report.folders.iter())
+                    .filter(|f| f.folder.eq_ignore_ascii_case("INBOX"))
+                    .map(|f| f.new)
+                    .sum();
+                if self.passed.insert(account.clone()) {
+                    0
+                } else {
+                    inbox
+                }
+            }
+            _ => 0,
+        };
+        let notify = match mailbox.accounts().iter().find(|a| a.name == account) {
+            Some(a) if arrived > 0 && !self.launch.demo => Task::perform(
+                crate::backend::notify_new_mail(
+                    quietpost_core::Mailbox::file(&self.launch.paths),
+                    a.clone(),
+                    arrived,
+                ),
+                Message::Notified,
+            ),
+            _ => Task::none(),
+        };
         let (health, words, refresh) = match update {
             EngineUpdate::Started(handle) => {
                 self.engines.retain(|(a, _)| *a != account);
@@ -506,9 +546,9 @@ impl App {
 
         mailbox.set_sync(&account, health, words);
         if refresh {
-            mailbox.refresh().map(Message::Mailbox)
+            Task::batch([mailbox.refresh().map(Message::Mailbox), notify])
         } else {
-            Task::none()
+            notify
         }
     }
 

@@ -26,6 +26,8 @@ pub enum Error {
     TooLarge(PathBuf),
     /// A setting, a check or the self-test of the settings pane.
     Settings(SettingsError),
+    /// The desktop's notification service could not be reached.
+    Notify(String),
 }
 
 impl From<reading::Error> for Error {
@@ -219,6 +221,72 @@ pub async fn allow_on_request(paths: Paths, name: String) -> Result<Arc<Account>
         .map_err(|e| Error::from(quietpost_core::sync::Error::from(e)))
     })
     .await
+}
+
+/// What a notification of `new` messages in `account`'s Inbox says, by the account's setting:
+/// nothing (off); "New mail" and a count, never a sender or subject (the default); or the
+/// newest unread message's sender address and subject. Never markup: notification services
+/// may read HTML in the text (and some load images it names), so `<`, `>` and `&` are escaped.
+pub async fn new_mail_notice(
+    cache: PathBuf,
+    account: Account,
+    new: usize,
+) -> Result<Option<(String, String)>, Error> {
+    use quietpost_model::{Notifications, Role};
+    let count = match new {
+        1 => "1 new message".to_owned(),
+        n => format!("{n} new messages"),
+    };
+    match account.notifications {
+        Notifications::Off => Ok(None),
+        Notifications::NewMail => Ok(Some(("New mail".to_owned(), count))),
+        Notifications::WithSender => {
+            blocking(move || {
+                let mailbox = Mailbox::open_file(&cache)?;
+                let name = account.name.clone();
+                let inbox = mailbox
+                    .folders(std::slice::from_ref(&name))?
+                    .into_iter()
+                    .find(|f| f.role == Some(Role::Inbox));
+                let newest = match inbox {
+                    Some(f) => mailbox
+                        .list(&ListQuery {
+                            account: Some(name),
+                            folder: Some(f.name),
+                            unread_only: true,
+                            limit: 1,
+                        })?
+                        .into_iter()
+                        .next(),
+                    None => None,
+                };
+                let escape = |s: &str| {
+                    let s: String = s.chars().filter(|c| !c.is_control()).take(200).collect();
+                    s.replace('&', "&amp;")
+                        .replace('<', "&lt;")
+                        .replace('>', "&gt;")
+                };
+                Ok(Some(match newest {
+                    Some(row) => (
+                        escape(row.summary.from_address.split(',').next().unwrap_or("")),
+                        escape(&row.summary.subject),
+                    ),
+                    None => ("New mail".to_owned(), count),
+                }))
+            })
+            .await
+        }
+    }
+}
+
+/// Shows a desktop notification of new mail in `account`'s Inbox (see [`new_mail_notice`]).
+pub async fn notify_new_mail(cache: PathBuf, account: Account, new: usize) -> Result<(), Error> {
+    match new_mail_notice(cache, account, new).await? {
+        Some((summary, body)) => crate::system::notify(summary, body)
+            .await
+            .map_err(Error::Notify),
+        None => Ok(()),
+    }
 }
 
 /// Hands a web address to the system's browser, off the window's thread.

@@ -125,6 +125,64 @@ pub async fn choose_files(_title: &str) -> Chosen {
     Chosen::Unavailable("no desktop portal on this system".to_owned())
 }
 
+/// Shows a desktop notification through the freedesktop notification service
+/// (`org.freedesktop.Notifications` on the session bus, over the zbus already in the tree).
+/// What it shows is the caller's choice (by default no sender or subject). Errors are words: no
+/// session bus, no notification service.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly"
+))]
+pub async fn notify(summary: String, body: String) -> Result<(), String> {
+    use ashpd::zbus::{self, zvariant::Value};
+    let call = async {
+        let bus = zbus::Connection::session().await?;
+        let hints: std::collections::HashMap<&str, Value<'_>> = [
+            ("category", Value::from("email.arrived")),
+            ("desktop-entry", Value::from("quietpost")),
+            ("urgency", Value::U8(1)),
+        ]
+        .into_iter()
+        .collect();
+        bus.call_method(
+            Some("org.freedesktop.Notifications"),
+            "/org/freedesktop/Notifications",
+            Some("org.freedesktop.Notifications"),
+            "Notify",
+            &(
+                "Quietpost",
+                0u32,
+                "mail-unread",
+                summary.as_str(),
+                body.as_str(),
+                Vec::<&str>::new(),
+                hints,
+                -1i32,
+            ),
+        )
+        .await?;
+        Ok::<(), zbus::Error>(())
+    };
+    match tokio::time::timeout(std::time::Duration::from_secs(5), call).await {
+        Ok(r) => r.map_err(|e| e.to_string()),
+        Err(_) => Err("the notification service did not answer".to_owned()),
+    }
+}
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly"
+)))]
+pub async fn notify(_summary: String, _body: String) -> Result<(), String> {
+    Err("desktop notifications are not available on this system yet".to_owned())
+}
+
 /// The path of a `file://` URI (percent-decoded); none for any other URI.
 #[cfg(unix)]
 fn file_path(uri: &str) -> Option<std::path::PathBuf> {

@@ -359,6 +359,7 @@ pub fn app_error(e: &crate::backend::Error) -> String {
             size(crate::backend::MAX_ATTACHMENT)
         ),
         Error::Settings(e) => settings_error(e),
+        Error::Notify(why) => format!("The desktop notification could not be shown ({why})."),
     }
 }
 

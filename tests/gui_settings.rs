@@ -375,3 +375,146 @@ fn real_server_a_changed_key_is_shown_and_pinned_again_in_the_window() {
     let mut engine = quietpost::app::account_sync(paths, "sync27".into());
     ui.pump(&mut engine, synced);
 }
+
+/// A notification service on the session bus, as a desktop has one: it takes the name
+/// `org.freedesktop.Notifications` and notes each Notify call's application, summary and body.
+struct Listener {
+    seen: Arc<std::sync::Mutex<Vec<(String, String, String)>>>,
+    _bus: ashpd::zbus::Connection,
+}
+
+async fn listener() -> Listener {
+    use ashpd::zbus;
+    use futures::StreamExt;
+    let bus = zbus::connection::Builder::session()
+        .expect("a session bus: the tests run inside dbus-run-session (scripts/test)")
+        .name("org.freedesktop.Notifications")
+        .unwrap()
+        .build()
+        .await
+        .expect("the notification service name on the session bus");
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (noted, answering) = (seen.clone(), bus.clone());
+    tokio::spawn(async move {
+        let mut calls = zbus::MessageStream::from(&answering);
+        while let Some(Ok(call)) = calls.next().await {
+            let header = call.header();
+            if header.message_type() != zbus::message::Type::MethodCall {
+                continue;
+            }
+            if header.member().map(|m| m.as_str()) == Some("Notify") {
+                type Notify = (
+                    String,
+                    u32,
+                    String,
+                    String,
+                    String,
+                    Vec<String>,
+                    std::collections::HashMap<String, zbus::zvariant::OwnedValue>,
+                    i32,
+                );
+                if let Ok((app, _, _, summary, body, _, _, _)) = call.body().deserialize::<Notify>()
+                {
+                    noted.lock().unwrap().push((app, summary, body));
+                }
+                let _ = answering.reply(&header, &(7u32)).await;
+            }
+        }
+    });
+    Listener { seen, _bus: bus }
+}
+
+/// New mail in the Inbox (after the first pass) is notified through the desktop's notification
+/// service on the real session bus: by default "New mail" without sender or subject; with the
+/// setting, the sender's address and the subject (never as markup); off, nothing. User sync28.
+#[test]
+#[ignore]
+fn real_server_new_mail_is_notified_on_the_bus_as_the_setting_says() {
+    let config = format!(
+        "[[account]]\nname = \"sync28\"\nemail = \"sync28@quietpost.test\"\nuser = \"sync28\"\npassword = {{ command = \"echo sync28-Test-pw\" }}\n\n[account.imap]\nhost = \"localhost\"\nport = 10993\nsecurity = \"tls\"\nca_file = \"{ca}\"\n\n[account.smtp]\nhost = \"localhost\"\nport = 10465\nsecurity = \"tls\"\nca_file = \"{ca}\"\n",
+        ca = testbed::ca()
+    );
+    let mut ui = Ui::start_with_config("notify", Some(&config));
+    let listener = ui.runtime.block_on(listener());
+    let paths = ui.launch.paths.clone();
+    let mut engine = quietpost::app::account_sync(paths.clone(), "sync28".into());
+    let synced = |m: &Message| {
+        matches!(
+            engine_event(m),
+            Some(quietpost_core::engine::Event::Synced(_))
+        )
+    };
+    ui.pump(&mut engine, synced);
+    let arrive = |ui: &mut Ui, subject: &str| {
+        let raw = format!(
+            "From: Source <source@example.org>\r\nTo: sync28@quietpost.test\r\nSubject: {subject}\r\nMessage-ID: <{}@example.org>\r\n\r\nhello\r\n",
+            subject.len()
+        );
+        ui.runtime.block_on(async {
+            let mut m = testbed::connect("sync28").await;
+            m.append("INBOX", "()", raw.as_bytes()).await.unwrap();
+            m.logout().await;
+        });
+    };
+    let changed = |m: &Message| {
+        matches!(
+            engine_event(m),
+            Some(quietpost_core::engine::Event::InboxChanged(_))
+        )
+    };
+    let wait_for = |listener: &Listener, n: usize| {
+        for _ in 0..100 {
+            if listener.seen.lock().unwrap().len() >= n {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        listener.seen.lock().unwrap().clone()
+    };
+    assert!(
+        listener.seen.lock().unwrap().is_empty(),
+        "the first pass is not new mail"
+    );
+
+    arrive(&mut ui, "A secret subject");
+    ui.pump(&mut engine, changed);
+    let seen = wait_for(&listener, 1);
+    assert_eq!(
+        seen,
+        [(
+            "Quietpost".into(),
+            "New mail".into(),
+            "1 new message".into()
+        )],
+        "by default neither sender nor subject"
+    );
+
+    ui.send(Message::Mailbox(M::OpenSettings(None)));
+    ui.send(settings(S::Edit(
+        Section::Other,
+        vec![Edit::Notifications(Notifications::WithSender)],
+    )));
+    // A changed setting restarts the account's sync (the window's subscription does that).
+    let mut engine = quietpost::app::account_sync(paths.clone(), "sync28".into());
+    ui.pump(&mut engine, synced);
+    arrive(&mut ui, "Second <img src=http://track.invalid/x.png>");
+    ui.pump(&mut engine, changed);
+    let seen = wait_for(&listener, 2);
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert_eq!(seen[1].1, "source@example.org");
+    assert_eq!(
+        seen[1].2, "Second &lt;img src=http://track.invalid/x.png&gt;",
+        "never markup a notification service could act on"
+    );
+
+    ui.send(settings(S::Edit(
+        Section::Other,
+        vec![Edit::Notifications(Notifications::Off)],
+    )));
+    let mut engine = quietpost::app::account_sync(paths, "sync28".into());
+    ui.pump(&mut engine, synced);
+    arrive(&mut ui, "Third, quietly");
+    ui.pump(&mut engine, changed);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(listener.seen.lock().unwrap().len(), 2, "off: nothing");
+}

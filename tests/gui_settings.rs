@@ -518,3 +518,103 @@ fn real_server_new_mail_is_notified_on_the_bus_as_the_setting_says() {
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert_eq!(listener.seen.lock().unwrap().len(), 2, "off: nothing");
 }
+
+/// Two accounts in one profile, synced together: each has its folders in the folder pane under
+/// its name (with its own route), each Inbox lists only its own mail, the window's search finds
+/// in both and says which account each result is from, and the command line's search keeps to
+/// one account when asked. Users sync29 and sync30.
+#[test]
+#[ignore]
+fn real_server_two_accounts_live_side_by_side() {
+    let account = |user: &str, proxy: &str| {
+        format!(
+            "[[account]]\nname = \"{user}\"\nemail = \"{user}@quietpost.test\"\nuser = \"{user}\"\npassword = {{ command = \"echo {user}-Test-pw\" }}\n{proxy}\n[account.imap]\nhost = \"localhost\"\nport = 10993\nsecurity = \"tls\"\nca_file = \"{ca}\"\n\n[account.smtp]\nhost = \"localhost\"\nport = 10465\nsecurity = \"tls\"\nca_file = \"{ca}\"\n\n",
+            ca = testbed::ca()
+        )
+    };
+    let config = account("sync29", "") + &account("sync30", "");
+    let mut ui = Ui::start_with_config("two-accounts", Some(&config));
+    for (user, subject) in [
+        ("sync29", "Budget for the harbour story"),
+        ("sync30", "Harbour photos, second set"),
+    ] {
+        let raw = format!(
+            "From: Desk <desk@example.org>\r\nTo: {user}@quietpost.test\r\nSubject: {subject}\r\nMessage-ID: <{user}-two@example.org>\r\n\r\nAbout the harbour.\r\n"
+        );
+        ui.runtime.block_on(async {
+            let mut m = testbed::connect(user).await;
+            m.append("INBOX", "()", raw.as_bytes()).await.unwrap();
+            m.logout().await;
+        });
+    }
+    let profile = ui.dir.join("profile");
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_quietpost"))
+            .arg("--profile")
+            .arg(&profile)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // Both synced in one command, as the window's engines do side by side.
+    cli(&["sync"]);
+    let accounts = quietpost_core::accounts::load(&ui.launch.paths).unwrap();
+    assert_eq!(accounts.len(), 2);
+    ui.send(Message::Configured(Ok(accounts)));
+    assert!(
+        ui.shows("sync29") && ui.shows("sync30"),
+        "each account by name"
+    );
+    let folders = ui.mailbox().folders().to_vec();
+    for user in ["sync29", "sync30"] {
+        let inbox = folders
+            .iter()
+            .position(|f| f.account == user && f.label == "Inbox")
+            .unwrap_or_else(|| panic!("{user} has its Inbox in the folder pane"));
+        ui.send(Message::Mailbox(M::SelectFolder(inbox)));
+        let rows = ui.mailbox().rows();
+        assert_eq!(rows.len(), 1, "{user}: only its own mail");
+        assert_eq!(rows[0].account, user);
+    }
+    // Search in the window: both accounts, each result saying whose it is.
+    ui.send(Message::Mailbox(M::SearchChanged("harbour".into())));
+    ui.send(Message::Mailbox(M::SearchSubmitted));
+    let found: Vec<_> = ui
+        .mailbox()
+        .rows()
+        .iter()
+        .map(|r| r.account.clone())
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(ui.shows("Inbox · sync29") && ui.shows("Inbox · sync30"));
+    // Within one account: the command line's --account.
+    let within: serde_json::Value = serde_json::from_str(&cli(&[
+        "search",
+        "harbour",
+        "--account",
+        "sync30",
+        "--json",
+    ]))
+    .unwrap();
+    let within = within.as_array().unwrap();
+    assert_eq!(within.len(), 1);
+    assert_eq!(within[0]["account"], "sync30");
+    // Settings are per account: the second's proxy is not the first's.
+    ui.send(Message::Mailbox(M::OpenSettings(Some("sync30".into()))));
+    assert!(ui.shows("Settings of sync30"));
+    ui.send(settings(S::Typed(
+        Field::Proxy,
+        "socks5://127.0.0.1:9050".into(),
+    )));
+    ui.send(settings(S::SaveField(Field::Proxy)));
+    let saved = quietpost_core::accounts::load(&ui.launch.paths).unwrap();
+    assert_eq!(saved[0].proxy, None);
+    assert!(saved[1].proxy.is_some());
+    assert!(ui.shows("direct") && ui.shows("via Tor at 127.0.0.1:9050"));
+}

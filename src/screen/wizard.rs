@@ -41,6 +41,8 @@ struct Form {
     password: Zeroizing<String>,
     user: String,
     proxy: String,
+    /// "Protect my location and identity": the journalist preset, turned on as it is added.
+    protect: bool,
     imap: ServerForm,
     smtp: ServerForm,
 }
@@ -110,6 +112,7 @@ pub enum Message {
     Password(String),
     User(String),
     Proxy(String),
+    Protect(bool),
     FindServers,
     EnterServers,
     Discovered(Result<Arc<Discovered>, DiscoverFailure>),
@@ -195,6 +198,15 @@ impl Wizard {
             Message::Password(v) => f.password = Zeroizing::new(v),
             Message::User(v) => f.user = v,
             Message::Proxy(v) => f.proxy = v,
+            Message::Protect(on) => {
+                f.protect = on;
+                // Tor's usual address, to change if it runs elsewhere: every connection, from
+                // finding the servers on, goes through it.
+                if on && f.proxy.trim().is_empty() {
+                    f.proxy = "socks5://127.0.0.1:9050".to_owned();
+                }
+                self.advanced |= on;
+            }
             Message::FindServers => {
                 if let Err(e) = self.details_ok() {
                     self.step = Step::Details { error: Some(e) };
@@ -412,6 +424,16 @@ impl Wizard {
             "" => None,
             typed => Some(quietpost_core::accounts::parse_proxy(typed).map_err(|e| e.to_string())?),
         };
+        if f.protect {
+            account = quietpost_core::settings::turn_on(
+                &account,
+                quietpost_core::settings::Preset::Journalist,
+            )
+            .map_err(|_| {
+                "Protect my location and identity needs a proxy: give one (Tor: socks5://127.0.0.1:9050)."
+                    .to_owned()
+            })?;
+        }
         Ok(account)
     }
 
@@ -491,6 +513,17 @@ impl Wizard {
                         ]
                         .spacing(4),
                     );
+                fields = fields.push(
+                    column![
+                        checkbox(f.protect)
+                            .label(crate::wording::settings::JOURNALIST)
+                            .on_toggle(Message::Protect),
+                        text("For journalists and anyone who must not be located: every connection through a proxy such as Tor (nothing connects without it), nothing loaded by itself, documents saved only, what a message reveals shown before every send. It can be changed later in the settings.")
+                            .size(12)
+                            .style(theme::muted),
+                    ]
+                    .spacing(4),
+                );
                 // The proxy is an advanced option, shown at once when one is set.
                 if self.advanced || !f.proxy.is_empty() {
                     fields = fields
@@ -873,6 +906,33 @@ mod tests {
         drop(ui);
         let _ = w.update(Message::Keychain(Ok(())));
         assert!(w.no_keychain.is_none());
+    }
+
+    /// "Protect my location and identity" in the wizard: Tor's address offered as the proxy,
+    /// and the account it adds has every item of the preset; without a proxy it is refused.
+    #[test]
+    fn the_preset_is_offered_when_adding_an_account() {
+        let dir = std::env::temp_dir().join(format!("qp-wizard-preset-{}", std::process::id()));
+        let mut w = Wizard::new(Paths::profile(&dir));
+        assert!(shows(&w, crate::wording::settings::JOURNALIST));
+        for m in [
+            Message::Email("a@example.org".into()),
+            Message::Host(false, "imap.example.org".into()),
+            Message::Host(true, "smtp.example.org".into()),
+            Message::Port(false, "993".into()),
+            Message::Port(true, "465".into()),
+            Message::Protect(true),
+        ] {
+            let _ = w.update(m);
+        }
+        assert_eq!(w.form.proxy, "socks5://127.0.0.1:9050");
+        let account = w.account().unwrap();
+        assert!(quietpost_core::settings::is_on(
+            &account,
+            quietpost_core::settings::Preset::Journalist
+        ));
+        let _ = w.update(Message::Proxy(String::new()));
+        assert!(w.account().unwrap_err().contains("needs a proxy"));
     }
 
     fn shows(w: &Wizard, label: &str) -> bool {

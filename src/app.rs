@@ -489,7 +489,10 @@ impl App {
         };
         use mailbox::Health;
         // A changed server key is shown for what it is (above the list), not only in words.
-        if let EngineUpdate::Event(engine::Event::Failed(e)) = &update {
+        if let EngineUpdate::Event(
+            engine::Event::Failed(e) | engine::Event::Offline { error: e, .. },
+        ) = &update
+        {
             mailbox.sync_failed(&account, e);
         }
         // New mail in the Inbox after the first pass: a desktop notification, as the

@@ -184,6 +184,23 @@ fn every_setting_changes_in_the_window_and_shows_where_it_acts() {
     // Esc closes the pane; the From line of a new message has the name.
     ui.send(Message::Shortcut(Shortcut::Close));
     assert!(ui.mailbox().settings_pane().is_none());
+    // The proxy down: the kill-switch is named as such above the list, not "offline".
+    let down = quietpost_core::sync::Error::Net(quietpost_net::Error::ProxyUnreachable {
+        proxy: "socks5://127.0.0.1:9050".into(),
+        reason: "connection refused".into(),
+    });
+    ui.send(Message::Engine(
+        "work".into(),
+        quietpost::app::EngineUpdate::Event(quietpost_core::engine::Event::Offline {
+            error: Arc::new(down),
+            retry_in: std::time::Duration::from_secs(30),
+        }),
+    ));
+    assert!(
+        ui.text_containing("work connects only through its proxy")
+            .is_some(),
+        "the kill-switch, not a generic offline"
+    );
     ui.send(Message::Shortcut(Shortcut::Compose));
     assert!(
         ui.shows("\"Mia Example\" <me@quietpost.invalid>")

@@ -89,6 +89,8 @@ pub struct Mailbox {
     settings: Option<Box<settings::Settings>>,
     /// Servers whose certificate key is not the one pinned, by account.
     key_changes: Vec<keychange::KeyChange>,
+    /// Accounts held by their kill-switch: the proxy is down (or required and not set).
+    proxy_down: Vec<String>,
     /// What was being written when the window last closed (kept in the cache), to continue.
     kept: Vec<(
         i64,
@@ -320,6 +322,7 @@ impl Mailbox {
             waiting: 0,
             settings: None,
             key_changes: Vec::new(),
+            proxy_down: Vec::new(),
             kept: Vec::new(),
         };
         let task = Task::batch([
@@ -353,6 +356,9 @@ impl Mailbox {
 
     /// What an account's sync reports: how it is, in words.
     pub fn set_sync(&mut self, account: &str, health: Health, words: String) {
+        if health == Health::Fine {
+            self.proxy_down.retain(|a| a != account);
+        }
         match self.syncs.iter_mut().find(|(a, _, _)| a == account) {
             Some(entry) => (entry.1, entry.2) = (health, words),
             None => self.syncs.push((account.to_owned(), health, words)),

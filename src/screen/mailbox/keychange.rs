@@ -62,12 +62,30 @@ fn halves(fp: &str) -> String {
 }
 
 impl Mailbox {
-    /// An account's sync stopped: on a changed key, the panel is shown for it.
+    /// An account's sync stopped or is waiting: on a changed key, the panel is shown for it;
+    /// on a proxy that is down (or required and not set), the kill-switch is named as such.
     pub fn sync_failed(&mut self, account: &str, e: &quietpost_core::sync::Error) {
+        use quietpost_core::NetError;
         self.key_changes.retain(|k| k.account != account);
         if let Some(k) = KeyChange::of(account, e) {
             self.key_changes.push(k);
         }
+        self.proxy_down.retain(|a| a != account);
+        if matches!(
+            e,
+            quietpost_core::sync::Error::Net(
+                NetError::ProxyUnreachable { .. } | NetError::Proxy { .. }
+            ) | quietpost_core::sync::Error::Account(
+                quietpost_core::accounts::Error::ProxyRequired(_)
+            )
+        ) {
+            self.proxy_down.push(account.to_owned());
+        }
+    }
+
+    /// Whether `account` is held by its kill-switch (its proxy down, or required and unset).
+    pub fn proxy_down(&self, account: &str) -> bool {
+        self.proxy_down.iter().any(|a| a == account)
     }
 
     pub fn key_changes(&self) -> &[KeyChange] {

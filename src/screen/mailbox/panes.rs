@@ -452,6 +452,10 @@ impl Mailbox {
             };
             let head = match health {
                 Health::Fine => continue,
+                // The kill-switch, named as such: not a generic "offline".
+                _ if self.proxy_down(account) => format!(
+                    "{account} connects only through its proxy: nothing connects until it answers"
+                ),
                 Health::Offline => format!("{account} cannot reach its mail server"),
                 Health::Stopped => format!("{account} is not syncing"),
             };

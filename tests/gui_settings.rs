@@ -227,6 +227,19 @@ fn every_setting_changes_in_the_window_and_shows_where_it_acts() {
     ));
 }
 
+/// config.toml for testbed user `user` (password by command), its IMAP trusted by `imap_trust`
+/// (a `ca_file = …` or `pin_sha256 = …` line), its SMTP by the testbed's CA.
+fn testbed_config(user: &str, imap_trust: &str) -> String {
+    format!(
+        "[[account]]\nname = \"{user}\"\nemail = \"{user}@quietpost.test\"\nuser = \"{user}\"\npassword = {{ command = \"echo {user}-Test-pw\" }}\n\n[account.imap]\nhost = \"localhost\"\nport = 10993\nsecurity = \"tls\"\n{imap_trust}\n\n[account.smtp]\nhost = \"localhost\"\nport = 10465\nsecurity = \"tls\"\nca_file = \"{ca}\"\n\n",
+        ca = testbed::ca()
+    )
+}
+
+fn ca_line() -> String {
+    format!("ca_file = \"{}\"", testbed::ca())
+}
+
 /// A message whose images need a proxy, in the real Dovecot: its "Set a proxy to load…" leads
 /// to the settings, the proxy typed there is saved, and back in the message "Load through
 /// proxy" loads the images through it (the test proxy sees them; the web server serves them).
@@ -234,10 +247,7 @@ fn every_setting_changes_in_the_window_and_shows_where_it_acts() {
 #[test]
 #[ignore]
 fn real_server_a_proxy_set_in_settings_makes_load_through_proxy_work() {
-    let config = format!(
-        "[[account]]\nname = \"sync27\"\nemail = \"sync27@quietpost.test\"\nuser = \"sync27\"\npassword = {{ command = \"echo sync27-Test-pw\" }}\n\n[account.imap]\nhost = \"localhost\"\nport = 10993\nsecurity = \"tls\"\nca_file = \"{ca}\"\n\n[account.smtp]\nhost = \"localhost\"\nport = 10465\nsecurity = \"tls\"\nca_file = \"{ca}\"\n",
-        ca = testbed::ca()
-    );
+    let config = testbed_config("sync27", &ca_line());
     let mut ui = Ui::start_with_config("settings-proxy", Some(&config));
     let server = ui.runtime.block_on(web::web());
     let proxy = ui.runtime.block_on(web::proxy(server.port));
@@ -333,10 +343,7 @@ fn testbed_key() -> String {
 #[ignore]
 fn real_server_a_changed_key_is_shown_and_pinned_again_in_the_window() {
     let certificate = std::env::var("QUIETPOST_TESTBED_FINGERPRINT").unwrap();
-    let config = format!(
-        "[[account]]\nname = \"sync27\"\nemail = \"sync27@quietpost.test\"\nuser = \"sync27\"\npassword = {{ command = \"echo sync27-Test-pw\" }}\n\n[account.imap]\nhost = \"localhost\"\nport = 10993\nsecurity = \"tls\"\npin_sha256 = \"{certificate}\"\n\n[account.smtp]\nhost = \"localhost\"\nport = 10465\nsecurity = \"tls\"\nca_file = \"{ca}\"\n",
-        ca = testbed::ca()
-    );
+    let config = testbed_config("sync27", &format!("pin_sha256 = \"{certificate}\""));
     let mut ui = Ui::start_with_config("settings-key", Some(&config));
     let paths = ui.launch.paths.clone();
     let synced = |m: &Message| {
@@ -447,10 +454,7 @@ async fn listener() -> Listener {
 #[test]
 #[ignore]
 fn real_server_new_mail_is_notified_on_the_bus_as_the_setting_says() {
-    let config = format!(
-        "[[account]]\nname = \"sync28\"\nemail = \"sync28@quietpost.test\"\nuser = \"sync28\"\npassword = {{ command = \"echo sync28-Test-pw\" }}\n\n[account.imap]\nhost = \"localhost\"\nport = 10993\nsecurity = \"tls\"\nca_file = \"{ca}\"\n\n[account.smtp]\nhost = \"localhost\"\nport = 10465\nsecurity = \"tls\"\nca_file = \"{ca}\"\n",
-        ca = testbed::ca()
-    );
+    let config = testbed_config("sync28", &ca_line());
     let mut ui = Ui::start_with_config("notify", Some(&config));
     let listener = ui.runtime.block_on(listener());
     let paths = ui.launch.paths.clone();
@@ -543,13 +547,7 @@ fn real_server_new_mail_is_notified_on_the_bus_as_the_setting_says() {
 #[test]
 #[ignore]
 fn real_server_two_accounts_live_side_by_side() {
-    let account = |user: &str, proxy: &str| {
-        format!(
-            "[[account]]\nname = \"{user}\"\nemail = \"{user}@quietpost.test\"\nuser = \"{user}\"\npassword = {{ command = \"echo {user}-Test-pw\" }}\n{proxy}\n[account.imap]\nhost = \"localhost\"\nport = 10993\nsecurity = \"tls\"\nca_file = \"{ca}\"\n\n[account.smtp]\nhost = \"localhost\"\nport = 10465\nsecurity = \"tls\"\nca_file = \"{ca}\"\n\n",
-            ca = testbed::ca()
-        )
-    };
-    let config = account("sync29", "") + &account("sync30", "");
+    let config = testbed_config("sync29", &ca_line()) + &testbed_config("sync30", &ca_line());
     let mut ui = Ui::start_with_config("two-accounts", Some(&config));
     for (user, subject) in [
         ("sync29", "Budget for the harbour story"),

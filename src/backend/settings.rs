@@ -27,6 +27,17 @@ fn account_error(e: accounts::Error) -> Error {
     SettingsError::Account(Arc::new(e)).into()
 }
 
+/// Both servers' passwords (keychain or command), off the window's thread.
+async fn passwords(account: &Account) -> Result<(Secret, Secret), Error> {
+    let asking = account.clone();
+    blocking(move || {
+        let imap = accounts::password_for(&asking, &asking.imap).map_err(account_error)?;
+        let smtp = accounts::password_for(&asking, &asking.smtp).map_err(account_error)?;
+        Ok((imap, smtp))
+    })
+    .await
+}
+
 /// Applies `edits` to account `name` and saves it: the account before and after.
 pub async fn save(
     paths: Paths,
@@ -48,13 +59,7 @@ pub async fn check(
     paths: Paths,
     account: Account,
 ) -> Result<Arc<(accounts::ServerCheck, accounts::ServerCheck, Account)>, Error> {
-    let asking = account.clone();
-    let (imap, smtp) = blocking(move || {
-        let imap = accounts::password_for(&asking, &asking.imap).map_err(account_error)?;
-        let smtp = accounts::password_for(&asking, &asking.smtp).map_err(account_error)?;
-        Ok::<_, Error>((imap, smtp))
-    })
-    .await?;
+    let (imap, smtp) = passwords(&account).await?;
     let (i, s) = accounts::check(&account, &imap, &smtp)
         .await
         .map_err(account_error)?;
@@ -108,13 +113,7 @@ pub async fn selftest(
     paths: Paths,
     account: Account,
 ) -> Result<Arc<(selftest::Report, Account)>, Error> {
-    let asking = account.clone();
-    let (imap, smtp) = blocking(move || {
-        let imap = accounts::password_for(&asking, &asking.imap).map_err(account_error)?;
-        let smtp = accounts::password_for(&asking, &asking.smtp).map_err(account_error)?;
-        Ok::<_, Error>((imap, smtp))
-    })
-    .await?;
+    let (imap, smtp) = passwords(&account).await?;
     let report = selftest::run(&account, &imap, &smtp, std::time::Duration::from_secs(60))
         .await
         .map_err(|e| SettingsError::SelfTest(Arc::new(e)))?;

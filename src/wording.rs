@@ -394,6 +394,7 @@ pub fn settings_error(e: &crate::backend::SettingsError) -> String {
             other => format!("{other}."),
         },
         SettingsError::Password(e) => password_error(e, Face::Window),
+        SettingsError::Servers(e) => servers_error(e, Face::Window),
         SettingsError::SelfTest(e) => selftest_error(e, Face::Window),
     }
 }
@@ -491,21 +492,34 @@ pub fn selftest_error(e: &quietpost_core::selftest::Error, face: Face) -> String
 
 /// Why a password was not changed, in words; the old password stays in every case.
 pub fn password_error(e: &quietpost_core::accounts::PasswordError, face: Face) -> String {
+    change_error(e, face, "The password was not changed.")
+}
+
+/// Why the servers were not changed, in words; the account stays as it was.
+pub fn servers_error(e: &quietpost_core::accounts::PasswordError, face: Face) -> String {
+    change_error(e, face, "The servers were not changed.")
+}
+
+fn change_error(e: &quietpost_core::accounts::PasswordError, face: Face, tail: &str) -> String {
     use quietpost_core::accounts::{Error, PasswordError};
     let account_error = |e: &Error| match e {
         Error::Store(e) => store_error_for(e, face),
-        other => other.to_string(),
+        other => format!("{other}."),
     };
     match e {
         PasswordError::FromCommand(name) => format!(
             "The password of {name} comes from its password command: change it there. Nothing was changed."
         ),
         PasswordError::Before(e) | PasswordError::Saving(e) => {
-            format!("{} The password was not changed.", account_error(e))
+            format!("{} {tail}", account_error(e))
         }
-        PasswordError::Server { check, .. } => match &check.result {
-            Err(n) => format!("{} The password was not changed.", net_error_for(n, face)),
-            Ok(_) => format!("{e}. The password was not changed."),
+        PasswordError::Server { smtp, check } => match &check.result {
+            Err(n) => format!(
+                "{}: {} {tail}",
+                if *smtp { "SMTP" } else { "IMAP" },
+                net_error_for(n, face)
+            ),
+            Ok(_) => format!("{e}. {tail}"),
         },
     }
 }

@@ -55,8 +55,18 @@ fn real_server_selftest_reads_what_each_kind_of_provider_reveals() {
     );
     assert!(said.contains("records no authentication results"), "{said}");
 
-    // A provider that removes it, and stamps its authentication results.
-    let private = profile("selftest-private", "sync25", "localhost:10466", false);
+    // A provider that removes it, and stamps its authentication results: the same account
+    // moved to that submission server (checked with its password before it is saved).
+    let out = ok(quietpost(
+        &records,
+        &["account", "set", "sync25", "--smtp", "localhost:10466"],
+    ));
+    assert!(out.contains("SMTP localhost:10466"), "{out}");
+    assert!(
+        out.contains("smtp: localhost:10465 (TLS) → localhost:10466 (TLS)"),
+        "{out}"
+    );
+    let private = records.clone();
     let r = json(ok(quietpost(
         &private,
         &["account", "selftest", "sync25", "--json", "--wait", "30"],
@@ -88,7 +98,83 @@ fn real_server_selftest_reads_what_each_kind_of_provider_reveals() {
         m.logout().await;
     });
     let _ = std::fs::remove_dir_all(records);
-    let _ = std::fs::remove_dir_all(private);
+}
+
+/// Other servers for an account whose password is in the keychain (the real Secret Service):
+/// a server that does not answer changes nothing; a good one is checked, then the password
+/// follows it in the keychain. User sync25's login (nothing of its mail is read).
+#[test]
+#[ignore]
+fn real_server_servers_change_only_once_checked_and_the_password_follows() {
+    let dir = std::env::temp_dir().join(format!("qp-cli-servers-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let ca = testbed::ca();
+    let mut add = std::process::Command::new(env!("CARGO_BIN_EXE_quietpost"))
+        .arg("--profile")
+        .arg(&dir)
+        .args([
+            "account",
+            "add",
+            "kc",
+            "--email",
+            "sync25@quietpost.test",
+            "--user",
+            "sync25",
+            "--imap",
+            "localhost:10993",
+            "--smtp",
+            "localhost:10465",
+            "--ca-file",
+            &ca,
+            "--password-stdin",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"sync25-Test-pw\n")
+        .unwrap();
+    let out = add.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Nothing listens there: refused, and the account is as it was.
+    let out = quietpost(&dir, &["account", "set", "kc", "--smtp", "localhost:1"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("The servers were not changed"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = json(ok(quietpost(&dir, &["account", "list", "--json"])));
+    assert_eq!(list[0]["smtp"]["port"], 10465);
+    // STARTTLS on 10587: checked, saved, and the keychain's password found under its name.
+    ok(quietpost(
+        &dir,
+        &[
+            "account",
+            "set",
+            "kc",
+            "--smtp",
+            "localhost:10587",
+            "--smtp-starttls",
+            "on",
+        ],
+    ));
+    let list = json(ok(quietpost(&dir, &["account", "list", "--json"])));
+    assert_eq!(list[0]["smtp"]["port"], 10587);
+    assert_eq!(list[0]["smtp"]["security"], "STARTTLS required");
+    let check = json(ok(quietpost(&dir, &["account", "check", "kc", "--json"])));
+    assert_eq!(check["ok"], true, "{check}");
+    ok(quietpost(&dir, &["account", "remove", "kc"]));
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// The credentials each stream gave the proxy, by where it went.

@@ -91,6 +91,21 @@ fn every_setting_changes_in_the_window_and_shows_where_it_acts() {
     assert!(ui.shows("via Tor at 127.0.0.1:9050"), "the folder pane");
     assert!(ui.shows("Now: via Tor at 127.0.0.1:9050."));
 
+    // Other servers: a port that is not one is said; servers that do not answer change
+    // nothing (they are checked with the password first).
+    ui.send(settings(S::Typed(Field::ImapPort, "99999".into())));
+    ui.send(settings(S::SaveServers));
+    assert!(said(&ui, Section::Servers).contains("the port is a number"));
+    ui.send(settings(S::Typed(Field::ImapPort, "2".into())));
+    ui.send(settings(S::StartTls(true, true)));
+    ui.send(settings(S::SaveServers));
+    assert!(
+        said(&ui, Section::Servers).contains("The servers were not changed"),
+        "{}",
+        said(&ui, Section::Servers)
+    );
+    assert_eq!(saved(&ui).imap.port, 1);
+
     // Each switch and choice, saved at once.
     for (edit, check) in [
         (

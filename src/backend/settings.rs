@@ -14,6 +14,7 @@ pub enum SettingsError {
     Save(Arc<settings::SaveError>),
     Account(Arc<accounts::Error>),
     Password(Arc<accounts::PasswordError>),
+    Servers(Arc<accounts::PasswordError>),
     SelfTest(Arc<selftest::Error>),
 }
 
@@ -92,6 +93,24 @@ pub async fn test_proxy(
         .await
         .map(Arc::new)
         .map_err(account_error)
+}
+
+/// Other servers for the account, kept only once both accept its password (checked inside
+/// TLS): the checks, and the account as saved.
+#[allow(clippy::type_complexity)]
+pub async fn change_servers(
+    paths: Paths,
+    name: String,
+    imap: quietpost_model::Server,
+    smtp: quietpost_model::Server,
+) -> Result<Arc<(accounts::ServerCheck, accounts::ServerCheck, Account)>, Error> {
+    let (i, s) = accounts::change_servers(&paths, &name, imap, smtp)
+        .await
+        .map_err(|e| SettingsError::Servers(Arc::new(e)))?;
+    let saved =
+        blocking(move || accounts::named(&paths, &name).map_err(|e| account_error(e.into())))
+            .await?;
+    Ok(Arc::new((i, s, saved)))
 }
 
 /// A new password, kept only once both servers accept it.

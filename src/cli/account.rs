@@ -119,7 +119,7 @@ pub(super) fn load(paths: &Paths) -> Result<Vec<Account>> {
     accounts::load(paths).map_err(|e| anyhow!(wording::store_error(&e)))
 }
 
-fn server(
+pub(super) fn server(
     spec: &str,
     starttls: bool,
     protocol: Protocol,
@@ -441,7 +441,7 @@ fn check_json(c: &accounts::ServerCheck) -> serde_json::Value {
     v
 }
 
-fn print_checks(imap: &accounts::ServerCheck, smtp: &accounts::ServerCheck) {
+pub(super) fn print_checks(imap: &accounts::ServerCheck, smtp: &accounts::ServerCheck) {
     for (role, c) in [("IMAP", imap), ("SMTP", smtp)] {
         let mut lines = wording::server_check(role, c).into_iter();
         if let Some(first) = lines.next() {

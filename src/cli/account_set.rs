@@ -8,7 +8,9 @@ use clap::{Args, ValueEnum};
 use quietpost_core::Paths;
 use quietpost_core::accounts;
 use quietpost_core::settings::{self, Edit, EditError, Preset, SaveError};
-use quietpost_model::{Documents, Fingerprint, Notifications, RemoteContent, Route};
+use quietpost_model::{
+    Documents, Fingerprint, Notifications, Protocol, RemoteContent, Route, Security, Server,
+};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -22,6 +24,19 @@ pub struct SetArgs {
     signature_file: Option<PathBuf>,
     #[arg(long)]
     no_signature: bool,
+    /// Another IMAP server, HOST or HOST:PORT: checked with the account's password (only
+    /// inside TLS) before anything is saved.
+    #[arg(long, value_name = "HOST[:PORT]")]
+    imap: Option<String>,
+    /// Another SMTP submission server, HOST or HOST:PORT (checked as --imap is).
+    #[arg(long, value_name = "HOST[:PORT]")]
+    smtp: Option<String>,
+    /// STARTTLS (required) for IMAP, or off: TLS from the first byte. Without a port in
+    /// --imap, the mode's usual port.
+    #[arg(long, value_name = "on|off")]
+    imap_starttls: Option<OnOff>,
+    #[arg(long, value_name = "on|off")]
+    smtp_starttls: Option<OnOff>,
     /// Connect through this proxy; if it is down, nothing connects.
     #[arg(
         long,
@@ -230,12 +245,55 @@ fn edit_error(e: &EditError, name: &str) -> anyhow::Error {
     }
 }
 
+/// The account's servers as `a` asks (none: unchanged).
+fn servers(a: &SetArgs, current: &quietpost_model::Account) -> Result<Option<(Server, Server)>> {
+    if a.imap.is_none()
+        && a.smtp.is_none()
+        && a.imap_starttls.is_none()
+        && a.smtp_starttls.is_none()
+    {
+        return Ok(None);
+    }
+    let one = |spec: &Option<String>, starttls: Option<OnOff>, was: &Server, protocol| {
+        if spec.is_none() && starttls.is_none() {
+            return Ok(was.clone());
+        }
+        let starttls = starttls.map_or(was.security == Security::StartTlsRequired, |s| {
+            matches!(s, OnOff::On)
+        });
+        // Only the mode changed: the same host, on the new mode's usual port.
+        let spec = spec.clone().unwrap_or_else(|| was.host.clone());
+        let mut server =
+            super::account::server(&spec, starttls, protocol, &was.ca_file, &was.pin_sha256)?;
+        server.pin_key_sha256 = was.pin_key_sha256;
+        Ok::<_, anyhow::Error>(server)
+    };
+    Ok(Some((
+        one(&a.imap, a.imap_starttls, &current.imap, Protocol::Imap)?,
+        one(
+            &a.smtp,
+            a.smtp_starttls,
+            &current.smtp,
+            Protocol::Submission,
+        )?,
+    )))
+}
+
 pub fn set(a: SetArgs, paths: &Paths) -> Result<()> {
-    let (before, account) = match settings::save(paths, &a.name, &edits(&a)?) {
+    let first = super::account::accounts_named(paths, &a.name)?;
+    if let Some((imap, smtp)) = servers(&a, &first)? {
+        let (i, s) = runtime()?
+            .block_on(accounts::change_servers(paths, &a.name, imap, smtp))
+            .map_err(|e| anyhow!(wording::servers_error(&e, wording::Face::Cli)))?;
+        super::account::print_checks(&i, &s);
+    }
+    let (_, account) = match settings::save(paths, &a.name, &edits(&a)?) {
         Ok(both) => both,
         Err(SaveError::Edit(e)) => return Err(edit_error(&e, &a.name)),
         Err(SaveError::Account(e)) => return Err(account_error(e)),
     };
+    // What changed since before the servers were changed too.
+    let before = first;
     let changes = settings::changes(&before, &account);
     let password = if a.password_stdin {
         let password = read_password_line()?;

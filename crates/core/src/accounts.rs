@@ -321,7 +321,7 @@ pub fn remove(paths: &Paths, name: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Why a password was not changed.
+/// Why a password or the servers were not changed (the old ones stay in every case).
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {
     /// The account's password comes from the person's own command: change it there.
@@ -336,6 +336,25 @@ pub enum PasswordError {
     /// Both servers accepted it, but the keychain could not store it.
     #[error(transparent)]
     Saving(Error),
+}
+
+/// Both checks, when both servers accepted; else the first that did not.
+fn verified(
+    (imap, smtp): (ServerCheck, ServerCheck),
+) -> Result<(ServerCheck, ServerCheck), PasswordError> {
+    if imap.result.is_err() {
+        return Err(PasswordError::Server {
+            smtp: false,
+            check: Box::new(imap),
+        });
+    }
+    if smtp.result.is_err() {
+        return Err(PasswordError::Server {
+            smtp: true,
+            check: Box::new(smtp),
+        });
+    }
+    Ok((imap, smtp))
 }
 
 /// Changes account `name`'s password in the keychain — only after both servers accept it (a
@@ -354,21 +373,11 @@ pub async fn change_password(
         .await
         .map_err(|_| PasswordError::Before(Error::Stopped))?
         .map_err(PasswordError::Before)?;
-    let (imap, smtp) = check(&account, password, password)
-        .await
-        .map_err(PasswordError::Before)?;
-    if imap.result.is_err() {
-        return Err(PasswordError::Server {
-            smtp: false,
-            check: Box::new(imap),
-        });
-    }
-    if smtp.result.is_err() {
-        return Err(PasswordError::Server {
-            smtp: true,
-            check: Box::new(smtp),
-        });
-    }
+    let (imap, smtp) = verified(
+        check(&account, password, password)
+            .await
+            .map_err(PasswordError::Before)?,
+    )?;
     let password = password.clone();
     tokio::task::spawn_blocking(move || -> Result<(), Error> {
         if let Some(keychain) = keychain {
@@ -401,6 +410,81 @@ pub async fn test_proxy(account: &Account, proxy: &Route) -> Result<ServerCheck,
         endpoint: ep,
         result,
     })
+}
+
+/// Moves account `name` to other servers (host, port, TLS mode; each server's trust as it
+/// is in `imap` and `smtp`): both are checked with the account's password first — sent only
+/// inside TLS, to a server trusted as the account says — and only then is the change saved,
+/// the keychain entries moved to the new servers' names. A server that fails leaves
+/// everything as it was.
+pub async fn change_servers(
+    paths: &Paths,
+    name: &str,
+    imap: Server,
+    smtp: Server,
+) -> Result<(ServerCheck, ServerCheck), PasswordError> {
+    let before = named(paths, name).map_err(|e| PasswordError::Before(e.into()))?;
+    let mut after = before.clone();
+    after.imap = imap;
+    after.smtp = smtp;
+    // A required proxy, a bad pin: refused before anything is sent.
+    endpoint(&after, &after.imap).map_err(PasswordError::Before)?;
+    let asking = before.clone();
+    let (imap_password, smtp_password) = tokio::task::spawn_blocking(move || {
+        Ok::<_, Error>((
+            password_for(&asking, &asking.imap)?,
+            password_for(&asking, &asking.smtp)?,
+        ))
+    })
+    .await
+    .map_err(|_| PasswordError::Before(Error::Stopped))?
+    .map_err(PasswordError::Before)?;
+    let (i, s) = verified(
+        check(&after, &imap_password, &smtp_password)
+            .await
+            .map_err(PasswordError::Before)?,
+    )?;
+    let paths = paths.clone();
+    tokio::task::spawn_blocking(move || -> Result<(), Error> {
+        let keychain = keychain_for(&before)?;
+        let moves = [
+            (&before.imap, &after.imap, &imap_password),
+            (&before.smtp, &after.smtp, &smtp_password),
+        ]
+        .map(|(old, new, password)| {
+            (
+                credential_key(&before, old),
+                credential_key(&after, new),
+                password,
+            )
+        });
+        // The new entries first, then the settings, then the old entries go: a crash between
+        // leaves a working account and, at worst, an entry too many.
+        if let Some(k) = &keychain {
+            for (old, new, password) in &moves {
+                if old != new {
+                    k.save(new, password)?;
+                }
+            }
+        }
+        let (imap, smtp) = (after.imap.clone(), after.smtp.clone());
+        update(&paths, &after.name, |a| {
+            a.imap = imap;
+            a.smtp = smtp;
+        })?;
+        if let Some(k) = &keychain {
+            for (old, new, _) in &moves {
+                if old != new && !moves.iter().any(|(_, n, _)| n == old) {
+                    k.delete(old)?;
+                }
+            }
+        }
+        Ok(())
+    })
+    .await
+    .map_err(|_| PasswordError::Saving(Error::Stopped))?
+    .map_err(PasswordError::Saving)?;
+    Ok((i, s))
 }
 
 /// What checking one server found.

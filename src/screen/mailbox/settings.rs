@@ -31,6 +31,12 @@ pub struct Settings {
     always_load: String,
     authserv: String,
     password: String,
+    imap_host: String,
+    imap_port: String,
+    imap_starttls: bool,
+    smtp_host: String,
+    smtp_port: String,
+    smtp_starttls: bool,
     /// What is running (a check, a test), so its button waits.
     busy: Option<Busy>,
     /// What the last change, check or test said, by section.
@@ -48,6 +54,7 @@ pub enum Busy {
     TestingProxy,
     SelfTest,
     Password,
+    Servers,
     Removing,
 }
 
@@ -79,6 +86,10 @@ pub enum Field {
     AlwaysLoad,
     Authserv,
     Password,
+    ImapHost,
+    ImapPort,
+    SmtpHost,
+    SmtpPort,
 }
 
 #[derive(Debug, Clone)]
@@ -100,6 +111,10 @@ pub enum Message {
     ProxyTested(Result<Arc<ServerCheck>, Error>),
     ChangePassword,
     PasswordChanged(Result<(), Error>),
+    /// STARTTLS (required) for the SMTP server (`true`) or the IMAP one.
+    StartTls(bool, bool),
+    SaveServers,
+    ServersChanged(Result<Arc<(ServerCheck, ServerCheck, Account)>, Error>),
     SelfTest,
     SelfTested(Result<Arc<(Report, Account)>, Error>),
     /// Remove, asked first.
@@ -129,6 +144,12 @@ impl Settings {
             always_load: String::new(),
             authserv: String::new(),
             password: String::new(),
+            imap_host: String::new(),
+            imap_port: String::new(),
+            imap_starttls: false,
+            smtp_host: String::new(),
+            smtp_port: String::new(),
+            smtp_starttls: false,
             busy: None,
             said: Vec::new(),
             check: None,
@@ -152,6 +173,54 @@ impl Settings {
         self.ca_file = (a.imap.ca_file.as_ref())
             .map(|p| p.display().to_string())
             .unwrap_or_default();
+        use quietpost_model::Security::StartTlsRequired;
+        self.imap_host = a.imap.host.clone();
+        self.imap_port = a.imap.port.to_string();
+        self.imap_starttls = a.imap.security == StartTlsRequired;
+        self.smtp_host = a.smtp.host.clone();
+        self.smtp_port = a.smtp.port.to_string();
+        self.smtp_starttls = a.smtp.security == StartTlsRequired;
+    }
+
+    /// The servers as the fields have them (each keeps its trust), or what is wrong.
+    fn typed_servers(&self) -> Result<(quietpost_model::Server, quietpost_model::Server), String> {
+        use quietpost_model::Security;
+        let one = |was: &quietpost_model::Server, role, host: &str, port: &str, starttls| {
+            let host = host.trim();
+            if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c == '/') {
+                return Err(format!("{role}: a host name such as mail.example.org."));
+            }
+            let port = match port.trim().parse::<u16>() {
+                Ok(p) if p > 0 => p,
+                _ => return Err(format!("{role}: the port is a number from 1 to 65535.")),
+            };
+            Ok(quietpost_model::Server {
+                host: host.to_owned(),
+                port,
+                security: if starttls {
+                    Security::StartTlsRequired
+                } else {
+                    Security::ImplicitTls
+                },
+                ..was.clone()
+            })
+        };
+        Ok((
+            one(
+                &self.account.imap,
+                "IMAP",
+                &self.imap_host,
+                &self.imap_port,
+                self.imap_starttls,
+            )?,
+            one(
+                &self.account.smtp,
+                "SMTP",
+                &self.smtp_host,
+                &self.smtp_port,
+                self.smtp_starttls,
+            )?,
+        ))
     }
 
     pub fn account(&self) -> &Account {
@@ -192,7 +261,11 @@ impl Settings {
             Field::AlwaysLoad => self.always_load.trim(),
             Field::Authserv => self.authserv.trim(),
             Field::DisplayName => self.display_name.trim(),
-            Field::Password => "",
+            Field::Password
+            | Field::ImapHost
+            | Field::ImapPort
+            | Field::SmtpHost
+            | Field::SmtpPort => "",
         }
         .to_owned();
         Ok(match field {
@@ -216,7 +289,12 @@ impl Settings {
             Field::AlwaysLoad => (Section::Remote, Edit::AlwaysLoad(typed)),
             Field::Authserv => (Section::Remote, Edit::TrustAuthserv(typed)),
             Field::DisplayName => (Section::Identity, Edit::DisplayName(typed)),
-            Field::Password => return Err((Section::Servers, String::new())),
+            // Saved together, checked first (SaveServers); Enter in one of them does that.
+            Field::Password
+            | Field::ImapHost
+            | Field::ImapPort
+            | Field::SmtpHost
+            | Field::SmtpPort => return Err((Section::Servers, String::new())),
         })
     }
 
@@ -232,6 +310,10 @@ impl Settings {
                     Field::AlwaysLoad => &mut self.always_load,
                     Field::Authserv => &mut self.authserv,
                     Field::Password => &mut self.password,
+                    Field::ImapHost => &mut self.imap_host,
+                    Field::ImapPort => &mut self.imap_port,
+                    Field::SmtpHost => &mut self.smtp_host,
+                    Field::SmtpPort => &mut self.smtp_port,
                 } = value;
                 Task::none()
             }
@@ -405,6 +487,78 @@ impl Settings {
                     Err(e) => Notice::Failed(crate::wording::app_error(&e)),
                 };
                 self.say(Section::Servers, notice);
+                Task::none()
+            }
+            Message::StartTls(smtp, on) => {
+                // The mode's usual port, unless another was typed.
+                use quietpost_model::{Protocol, Security};
+                let (port, protocol, was) = if smtp {
+                    (
+                        &mut self.smtp_port,
+                        Protocol::Submission,
+                        &mut self.smtp_starttls,
+                    )
+                } else {
+                    (&mut self.imap_port, Protocol::Imap, &mut self.imap_starttls)
+                };
+                let mode = |tls: bool| {
+                    if tls {
+                        Security::StartTlsRequired
+                    } else {
+                        Security::ImplicitTls
+                    }
+                };
+                if *port == mode(*was).usual_port(protocol).to_string() {
+                    *port = mode(on).usual_port(protocol).to_string();
+                }
+                *was = on;
+                Task::none()
+            }
+            Message::SaveServers => match self.typed_servers() {
+                Ok((imap, smtp)) => {
+                    self.busy = Some(Busy::Servers);
+                    Task::perform(
+                        backend_settings::change_servers(
+                            self.paths.clone(),
+                            self.account.name.clone(),
+                            imap,
+                            smtp,
+                        ),
+                        Message::ServersChanged,
+                    )
+                }
+                Err(words) => {
+                    self.say(Section::Servers, Notice::Failed(words));
+                    Task::none()
+                }
+            },
+            Message::ServersChanged(result) => {
+                self.busy = None;
+                match result {
+                    Ok(done) => {
+                        let (imap, smtp, saved) = &*done;
+                        let mut lines = crate::wording::server_check("IMAP", imap);
+                        lines.extend(crate::wording::server_check("SMTP", smtp));
+                        self.check = Some(lines);
+                        self.account = saved.clone();
+                        self.fill();
+                        events.push(Event::Changed(Box::new(saved.clone())));
+                        self.say(
+                            Section::Servers,
+                            Notice::Done(
+                                "Both servers accepted the password inside TLS: the account uses them now."
+                                    .into(),
+                            ),
+                        );
+                    }
+                    Err(e) => {
+                        self.fill();
+                        self.say(
+                            Section::Servers,
+                            Notice::Failed(crate::wording::app_error(&e)),
+                        );
+                    }
+                }
                 Task::none()
             }
             Message::SelfTest => self.start_selftest(),

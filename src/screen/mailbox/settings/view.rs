@@ -6,8 +6,8 @@ use crate::screen::mailbox::Notice;
 use crate::theme;
 use crate::widget::icon::{Icon, icon};
 use iced::widget::{
-    Space, button, column, container, radio, row, scrollable, text, text_editor, text_input,
-    toggler,
+    Space, button, checkbox, column, container, radio, row, scrollable, text, text_editor,
+    text_input, toggler,
 };
 use iced::{Alignment, Element, Length};
 use quietpost_core::settings::{Edit, Preset};
@@ -57,6 +57,9 @@ impl Settings {
         match field {
             Field::DisplayName => input.id(FIRST_FIELD).into(),
             Field::Password => input.secure(true).on_submit(Message::ChangePassword).into(),
+            Field::ImapHost | Field::ImapPort | Field::SmtpHost | Field::SmtpPort => {
+                input.on_submit(Message::SaveServers).into()
+            }
             _ => input.into(),
         }
     }
@@ -249,26 +252,45 @@ impl Settings {
         col.into()
     }
 
-    fn servers_view(&self) -> Element<'_, Message> {
+    fn servers_view<'a>(&'a self) -> Element<'a, Message> {
         let a = &self.account;
-        let server = |role: &str, s: &quietpost_model::Server| {
-            format!(
-                "{role} {}:{} ({})",
-                s.host,
-                s.port,
-                match s.security {
-                    quietpost_model::Security::ImplicitTls => "TLS from the first byte",
-                    quietpost_model::Security::StartTlsRequired => "STARTTLS, required",
-                }
-            )
+        let server = |role: &'static str,
+                      host: (Field, &'a str),
+                      port: (Field, &'a str),
+                      starttls: bool,
+                      smtp: bool| {
+            row![
+                text(role).size(13).width(44),
+                self.input("mail.example.org", host.0, host.1),
+                container(self.input("port", port.0, port.1)).width(80),
+                checkbox(starttls)
+                    .label("STARTTLS (required)")
+                    .on_toggle(move |on| Message::StartTls(smtp, on))
+                    .text_size(13),
+            ]
+            .spacing(6)
+            .align_y(Alignment::Center)
         };
         let mut col = column![
             heading(
                 "Servers",
-                "Which certificate Quietpost trusts for your servers. A pin trusts one certificate (or key) only: compare it with your administrator's before saving."
+                "Where your mail is and how it is trusted. Other servers are saved only once both accept your password, inside TLS. A pin trusts one server key only: compare it with your administrator's before saving."
             ),
-            text(server("IMAP", &a.imap)).size(13),
-            text(server("SMTP", &a.smtp)).size(13),
+            server(
+                "IMAP",
+                (Field::ImapHost, &self.imap_host),
+                (Field::ImapPort, &self.imap_port),
+                self.imap_starttls,
+                false
+            ),
+            server(
+                "SMTP",
+                (Field::SmtpHost, &self.smtp_host),
+                (Field::SmtpPort, &self.smtp_port),
+                self.smtp_starttls,
+                true
+            ),
+            row![self.act("Check and use these servers", Message::SaveServers, Busy::Servers)],
             text("Pinned SHA-256 fingerprint").size(13),
             row![
                 self.input("AB:CD:… (64 hex digits), or empty", Field::Pin, &self.pin),

@@ -73,6 +73,41 @@ impl Session {
     /// The demo on a `width`×`height` screen in `theme`, named `name` (its profile's).
     fn start(name: &str, width: u32, height: u32, theme: &str) -> Session {
         let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        // Seen in a CI run: a fresh Xvfb answered xdotool, then the app's first connection was
+        // refused ("could not be opened") and it exited. Such a start gets one more display,
+        // never more; any other failure, or a second one, fails the test with the app's log.
+        let (display, window, profile, app, xvfb) =
+            match Session::attempt(name, width, height, theme) {
+                Ok(started) => started,
+                Err(first) => {
+                    eprintln!("the window's first display refused it; one more: {first}");
+                    Session::attempt(name, width, height, theme)
+                        .unwrap_or_else(|log| panic!("the Quietpost window never came\n{log}"))
+                }
+            };
+        // No window manager: the window gets the keyboard only when given focus.
+        std::thread::sleep(Duration::from_millis(1500));
+        run("xdotool", &["windowfocus", "--sync", &window], &display);
+        Session {
+            display,
+            window,
+            profile,
+            _app: app,
+            _xvfb: xvfb,
+            _turn: turn,
+        }
+    }
+
+    /// Xvfb and the app on it, until its window is there: the display, the window, the
+    /// profile and both processes; or, when the app ended without a window because the
+    /// display refused it, its log.
+    #[allow(clippy::type_complexity)]
+    fn attempt(
+        name: &str,
+        width: u32,
+        height: u32,
+        theme: &str,
+    ) -> Result<(String, String, std::path::PathBuf, Kill, Kill), String> {
         // Xvfb picks a free display itself and says which (-displayfd): no clash with another
         // server or a stale lock.
         let mut xvfb = Command::new("Xvfb")
@@ -133,7 +168,7 @@ impl Session {
             "qp-window-{}-{name}-{width}-{theme}.log",
             std::process::id()
         ));
-        let app = Kill(
+        let mut app = Kill(
             Command::new(env!("CARGO_BIN_EXE_quietpost"))
                 .arg("--profile")
                 .arg(&profile)
@@ -147,35 +182,35 @@ impl Session {
                 .spawn()
                 .unwrap(),
         );
-        let mut window = String::new();
-        wait_for(
-            &format!("the Quietpost window (its log: {})", log.display()),
-            || {
-                window = Command::new("xdotool")
-                    .args(["search", "--name", "Quietpost"])
-                    .env("DISPLAY", &display)
-                    .output()
-                    .map(|o| {
-                        String::from_utf8_lossy(&o.stdout)
-                            .lines()
-                            .next()
-                            .unwrap_or("")
-                            .to_owned()
-                    })
-                    .unwrap_or_default();
-                !window.is_empty()
-            },
-        );
-        // No window manager: the window gets the keyboard only when given focus.
-        std::thread::sleep(Duration::from_millis(1500));
-        run("xdotool", &["windowfocus", "--sync", &window], &display);
-        Session {
-            display,
-            window,
-            profile,
-            _app: app,
-            _xvfb: xvfb,
-            _turn: turn,
+        let started = Instant::now();
+        loop {
+            let window = Command::new("xdotool")
+                .args(["search", "--name", "Quietpost"])
+                .env("DISPLAY", &display)
+                .output()
+                .map(|o| {
+                    String::from_utf8_lossy(&o.stdout)
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .to_owned()
+                })
+                .unwrap_or_default();
+            if !window.is_empty() {
+                return Ok((display, window, profile, app, xvfb));
+            }
+            let said = || std::fs::read_to_string(&log).unwrap_or_default();
+            if app.0.try_wait().ok().flatten().is_some() && said().contains("could not be opened") {
+                return Err(said());
+            }
+            if started.elapsed() > Duration::from_secs(60) {
+                panic!(
+                    "the Quietpost window (its log: {}) never came\n{}",
+                    log.display(),
+                    said()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
         }
     }
 

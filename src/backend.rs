@@ -368,14 +368,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("qp-allow-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let paths = Paths::profile(&dir);
-        let server = |port| Server {
-            host: "mail.example.org".into(),
-            port,
-            security: Security::ImplicitTls,
-            ca_file: None,
-            pin_sha256: None,
-            pin_key_sha256: None,
-        };
+        let server = |port| Server::new("mail.example.org", port, Security::ImplicitTls);
         let before = Account {
             remote_content: RemoteContent::Never,
             ..Account::new("work", "a@example.org", "a", server(993), server(465))

@@ -180,14 +180,7 @@ mod tests {
 
     #[test]
     fn the_route_is_said_as_the_folder_pane_shows_it() {
-        let s = |port| Server {
-            host: "h".into(),
-            port,
-            security: Security::ImplicitTls,
-            ca_file: None,
-            pin_sha256: None,
-            pin_key_sha256: None,
-        };
+        let s = |port| Server::new("h", port, Security::ImplicitTls);
         let mut a = Account::new("w", "a@b", "a", s(993), s(465));
         assert_eq!(route(&a), "direct");
         a.proxy_required = true;

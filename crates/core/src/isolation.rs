@@ -76,14 +76,7 @@ mod tests {
     use quietpost_model::{Security, Server};
 
     fn account(name: &str, isolate: bool, proxy: Route) -> Account {
-        let s = Server {
-            host: "h".into(),
-            port: 993,
-            security: Security::ImplicitTls,
-            ca_file: None,
-            pin_sha256: None,
-            pin_key_sha256: None,
-        };
+        let s = Server::new("h", 993, Security::ImplicitTls);
         Account {
             isolate_streams: isolate,
             proxy: Some(proxy.clone()),

@@ -424,14 +424,7 @@ mod tests {
     use quietpost_model::{Security, Server};
 
     fn account() -> Account {
-        let s = |port| Server {
-            host: "mail.example.org".into(),
-            port,
-            security: Security::ImplicitTls,
-            ca_file: None,
-            pin_sha256: None,
-            pin_key_sha256: None,
-        };
+        let s = |port| Server::new("mail.example.org", port, Security::ImplicitTls);
         Account::new("work", "a@example.org", "a", s(993), s(465))
     }
 

@@ -167,6 +167,20 @@ pub struct Server {
     pub pin_key_sha256: Option<crate::Fingerprint>,
 }
 
+impl Server {
+    /// A server trusted by the system's authorities: no CA file, no pin.
+    pub fn new(host: &str, port: u16, security: Security) -> Server {
+        Server {
+            host: host.to_owned(),
+            port,
+            security,
+            ca_file: None,
+            pin_sha256: None,
+            pin_key_sha256: None,
+        }
+    }
+}
+
 /// Where the password comes from. Never the configuration file itself.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum PasswordSource {

@@ -414,3 +414,148 @@ fn a_preset_account_with_its_proxy_down_connects_nowhere() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A relay in front of a real testbed port that counts the connections made to it: the
+/// account's servers as far as it knows (what reaches the relay reaches Dovecot or Postfix).
+struct Relay {
+    port: u16,
+    connections: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+fn relay(to: u16) -> Relay {
+    use std::sync::atomic::Ordering;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = connections.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { continue };
+            counted.fetch_add(1, Ordering::SeqCst);
+            let Ok(server) = std::net::TcpStream::connect(("127.0.0.1", to)) else {
+                continue;
+            };
+            let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let (mut c1, mut s1) = (client, server);
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut c1, &mut s1);
+                let _ = s1.shutdown(std::net::Shutdown::Write);
+            });
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut s2, &mut c2);
+                let _ = c2.shutdown(std::net::Shutdown::Write);
+            });
+        }
+    });
+    Relay { port, connections }
+}
+
+/// The kill-switch against the real servers: an account that reaches Dovecot and Postfix
+/// (through counting relays on its server ports) syncs directly; with the journalist preset
+/// and its proxy down, not one connection reaches either port, whatever is asked. User sync27
+/// (only its login is used).
+#[test]
+#[ignore]
+fn real_server_a_preset_account_with_its_proxy_down_reaches_neither_server() {
+    use std::sync::atomic::Ordering;
+    let (imap, smtp) = (relay(10993), relay(10465));
+    let dir = std::env::temp_dir().join(format!("qp-cli-killswitch-real-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let ca = testbed::ca();
+    let (imap_at, smtp_at) = (
+        format!("localhost:{}", imap.port),
+        format!("localhost:{}", smtp.port),
+    );
+    ok(quietpost(
+        &dir,
+        &[
+            "account",
+            "add",
+            "sync27",
+            "--email",
+            "sync27@quietpost.test",
+            "--imap",
+            &imap_at,
+            "--smtp",
+            &smtp_at,
+            "--ca-file",
+            &ca,
+            "--password-command",
+            "echo sync27-Test-pw",
+        ],
+    ));
+    ok(quietpost(&dir, &["sync"]));
+    assert!(
+        imap.connections.load(Ordering::SeqCst) >= 2,
+        "added, then synced"
+    );
+    assert!(
+        smtp.connections.load(Ordering::SeqCst) >= 1,
+        "checked when added"
+    );
+
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_port = dead.local_addr().unwrap().port();
+    drop(dead);
+    let proxy = format!("socks5://127.0.0.1:{dead_port}");
+    ok(quietpost(
+        &dir,
+        &["account", "set", "sync27", "--proxy", &proxy],
+    ));
+    ok(quietpost(
+        &dir,
+        &[
+            "account",
+            "set",
+            "sync27",
+            "--preset",
+            "journalist",
+            "--no-selftest",
+        ],
+    ));
+    imap.connections.store(0, Ordering::SeqCst);
+    smtp.connections.store(0, Ordering::SeqCst);
+    let body = dir.join("body.txt");
+    std::fs::write(&body, "b").unwrap();
+    let body = body.to_str().unwrap();
+    let tries: [&[&str]; 4] = [
+        &["sync"],
+        &["account", "check", "sync27"],
+        &["account", "selftest", "sync27", "--wait", "1"],
+        &[
+            "send",
+            "--account",
+            "sync27",
+            "--to",
+            "sync27@quietpost.test",
+            "--subject",
+            "s",
+            "--body-file",
+            body,
+        ],
+    ];
+    for args in tries {
+        let out = quietpost(&dir, args);
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            said.contains(&format!("127.0.0.1:{dead_port}")),
+            "{args:?}: {said}"
+        );
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(
+        imap.connections.load(Ordering::SeqCst),
+        0,
+        "IMAP port untouched"
+    );
+    assert_eq!(
+        smtp.connections.load(Ordering::SeqCst),
+        0,
+        "SMTP port untouched"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

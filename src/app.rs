@@ -495,32 +495,40 @@ impl App {
         {
             mailbox.sync_failed(&account, e);
         }
-        // New mail in the Inbox after the first pass: a desktop notification, as the
-        // account's setting says (by default without sender or subject).
-        let arrived = match &update {
-            EngineUpdate::Event(engine::Event::InboxChanged(r)) => r.new,
+        // New mail after the first pass, in the folders the account notifies (the Inbox by
+        // default; a muted folder never): a desktop notification, as the account's setting
+        // says (by default without sender or subject).
+        let arrived: Vec<(String, usize)> = match &update {
+            EngineUpdate::Event(engine::Event::InboxChanged(r)) => vec![(r.folder.clone(), r.new)],
             EngineUpdate::Event(engine::Event::Synced(report)) => {
-                let inbox = (report.folders.iter())
-                    .filter(|f| f.folder.eq_ignore_ascii_case("INBOX"))
-                    .map(|f| f.new)
-                    .sum();
                 if self.passed.insert(account.clone()) {
-                    0
+                    Vec::new()
                 } else {
-                    inbox
+                    (report.folders.iter())
+                        .map(|f| (f.folder.clone(), f.new))
+                        .collect()
                 }
             }
-            _ => 0,
+            _ => Vec::new(),
         };
         let notify = match mailbox.accounts().iter().find(|a| a.name == account) {
-            Some(a) if arrived > 0 && !self.launch.demo => Task::perform(
-                crate::backend::notify_new_mail(
-                    quietpost_core::Mailbox::file(&self.launch.paths),
-                    a.clone(),
-                    arrived,
-                ),
-                Message::Notified,
-            ),
+            Some(a) if !self.launch.demo => {
+                let arrived: Vec<_> = (arrived.into_iter())
+                    .filter(|(folder, new)| *new > 0 && a.notifies(folder))
+                    .collect();
+                if arrived.is_empty() {
+                    Task::none()
+                } else {
+                    Task::perform(
+                        crate::backend::notify_new_mail(
+                            quietpost_core::Mailbox::file(&self.launch.paths),
+                            a.clone(),
+                            arrived,
+                        ),
+                        Message::Notified,
+                    )
+                }
+            }
             _ => Task::none(),
         };
         let (health, words, refresh) = match update {

@@ -223,17 +223,19 @@ pub async fn allow_on_request(paths: Paths, name: String) -> Result<Arc<Account>
     .await
 }
 
-/// What a notification of `new` messages in `account`'s Inbox says, by the account's setting:
-/// nothing (off); "New mail" and a count, never a sender or subject (the default); or the
-/// newest unread message's sender address and subject. Never markup: notification services
-/// may read HTML in the text (and some load images it names), so `<`, `>` and `&` are escaped.
+/// What a notification of new mail in `account`'s folders (`arrived`: each folder's name and
+/// how many arrived) says, by the account's setting: nothing (off); "New mail" and a count,
+/// never a sender, subject or folder (the default); or the newest unread message's sender
+/// address and subject among those folders. Never markup: notification services may read HTML
+/// in the text (and some load images it names), so `<`, `>` and `&` are escaped.
 pub async fn new_mail_notice(
     cache: PathBuf,
     account: Account,
-    new: usize,
+    arrived: Vec<(String, usize)>,
 ) -> Result<Option<(String, String)>, Error> {
-    use quietpost_model::{Notifications, Role};
-    let count = match new {
+    use quietpost_model::Notifications;
+    let count = match arrived.iter().map(|(_, n)| n).sum::<usize>() {
+        0 => return Ok(None),
         1 => "1 new message".to_owned(),
         n => format!("{n} new messages"),
     };
@@ -243,23 +245,26 @@ pub async fn new_mail_notice(
         Notifications::WithSender => {
             blocking(move || {
                 let mailbox = Mailbox::open_file(&cache)?;
-                let name = account.name.clone();
-                let inbox = mailbox
-                    .folders(std::slice::from_ref(&name))?
-                    .into_iter()
-                    .find(|f| f.role == Some(Role::Inbox));
-                let newest = match inbox {
-                    Some(f) => mailbox
+                let mut newest: Option<MessageRow> = None;
+                for (folder, _) in arrived {
+                    let row = mailbox
                         .list(&ListQuery {
-                            account: Some(name),
-                            folder: Some(f.name),
+                            account: Some(account.name.clone()),
+                            folder: Some(folder),
                             unread_only: true,
                             limit: 1,
                         })?
                         .into_iter()
-                        .next(),
-                    None => None,
-                };
+                        .next();
+                    newest = match (newest, row) {
+                        (Some(a), Some(b)) => Some(if b.summary.received > a.summary.received {
+                            b
+                        } else {
+                            a
+                        }),
+                        (a, b) => a.or(b),
+                    };
+                }
                 let escape = |s: &str| {
                     let s: String = s.chars().filter(|c| !c.is_control()).take(200).collect();
                     s.replace('&', "&amp;")
@@ -279,9 +284,13 @@ pub async fn new_mail_notice(
     }
 }
 
-/// Shows a desktop notification of new mail in `account`'s Inbox (see [`new_mail_notice`]).
-pub async fn notify_new_mail(cache: PathBuf, account: Account, new: usize) -> Result<(), Error> {
-    match new_mail_notice(cache, account, new).await? {
+/// Shows a desktop notification of new mail in `account`'s folders (see [`new_mail_notice`]).
+pub async fn notify_new_mail(
+    cache: PathBuf,
+    account: Account,
+    arrived: Vec<(String, usize)>,
+) -> Result<(), Error> {
+    match new_mail_notice(cache, account, arrived).await? {
         Some((summary, body)) => crate::system::notify(summary, body)
             .await
             .map_err(Error::Notify),

@@ -472,6 +472,11 @@ fn real_server_new_mail_is_notified_on_the_bus_as_the_setting_says() {
     let config = testbed_config("sync28", &ca_line());
     let mut ui = Ui::start_with_config("notify", Some(&config));
     let listener = ui.runtime.block_on(listener());
+    ui.runtime.block_on(async {
+        let mut m = testbed::connect("sync28").await;
+        let _ = m.simple("CREATE Lists", "create").await; // there from an earlier run
+        m.logout().await;
+    });
     let paths = ui.launch.paths.clone();
     let mut engine = quietpost::app::account_sync(paths.clone(), "sync28".into());
     let synced = |m: &Message| {
@@ -481,17 +486,18 @@ fn real_server_new_mail_is_notified_on_the_bus_as_the_setting_says() {
         )
     };
     ui.pump(&mut engine, synced);
-    let arrive = |ui: &mut Ui, subject: &str| {
+    let arrive_in = |ui: &mut Ui, folder: &str, subject: &str| {
         let raw = format!(
             "From: Source <source@example.org>\r\nTo: sync28@quietpost.test\r\nSubject: {subject}\r\nMessage-ID: <{}@example.org>\r\n\r\nhello\r\n",
             subject.len()
         );
         ui.runtime.block_on(async {
             let mut m = testbed::connect("sync28").await;
-            m.append("INBOX", "()", raw.as_bytes()).await.unwrap();
+            m.append(folder, "()", raw.as_bytes()).await.unwrap();
             m.logout().await;
         });
     };
+    let arrive = |ui: &mut Ui, subject: &str| arrive_in(ui, "INBOX", subject);
     let changed = |m: &Message| {
         matches!(
             engine_event(m),
@@ -543,16 +549,55 @@ fn real_server_new_mail_is_notified_on_the_bus_as_the_setting_says() {
         "never markup a notification service could act on"
     );
 
+    // The Inbox muted, another folder notified (its new mail is seen on a full pass).
+    let offered = ui.mailbox().settings_pane().unwrap().folders().to_vec();
+    assert_eq!(
+        offered,
+        [
+            ("INBOX".into(), "Inbox".into()),
+            ("Lists".into(), "Lists".into())
+        ],
+        "the Inbox and the person's own folders, not Sent or Trash"
+    );
     ui.send(settings(S::Edit(
         Section::Other,
-        vec![Edit::Notifications(Notifications::Off)],
+        vec![Edit::Mute("INBOX".into())],
+    )));
+    ui.send(settings(S::Edit(
+        Section::Other,
+        vec![Edit::Unmute("Lists".into())],
+    )));
+    assert!(
+        said(&ui, Section::Other).contains("notify-folders"),
+        "{}",
+        said(&ui, Section::Other)
+    );
+    let mut engine = quietpost::app::account_sync(paths.clone(), "sync28".into());
+    ui.pump(&mut engine, synced);
+    arrive(&mut ui, "Into a muted Inbox");
+    ui.pump(&mut engine, changed);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(listener.seen.lock().unwrap().len(), 2, "muted: nothing");
+    arrive_in(&mut ui, "Lists", "On a list");
+    let mut engine = quietpost::app::account_sync(paths.clone(), "sync28".into());
+    ui.pump(&mut engine, synced);
+    let seen = wait_for(&listener, 3);
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert_eq!(seen[2].2, "On a list");
+
+    ui.send(settings(S::Edit(
+        Section::Other,
+        vec![
+            Edit::Notifications(Notifications::Off),
+            Edit::Unmute("INBOX".into()),
+        ],
     )));
     let mut engine = quietpost::app::account_sync(paths, "sync28".into());
     ui.pump(&mut engine, synced);
     arrive(&mut ui, "Third, quietly");
     ui.pump(&mut engine, changed);
     std::thread::sleep(std::time::Duration::from_millis(300));
-    assert_eq!(listener.seen.lock().unwrap().len(), 2, "off: nothing");
+    assert_eq!(listener.seen.lock().unwrap().len(), 3, "off: nothing");
 }
 
 /// Two accounts in one profile, synced together: each has its folders in the folder pane under

@@ -87,6 +87,12 @@ pub struct SetArgs {
     /// Desktop notifications of new mail.
     #[arg(long, value_enum)]
     notifications: Option<NotificationsArg>,
+    /// No notification of new mail in this folder (INBOX: none for the Inbox). Repeatable.
+    #[arg(long, value_name = "FOLDER")]
+    mute: Vec<String>,
+    /// Notify new mail in this folder too (only the Inbox is, by default). Repeatable.
+    #[arg(long, value_name = "FOLDER")]
+    unmute: Vec<String>,
     /// When to show what a message reveals: every-send, or when-new (the first message and
     /// whenever something new would be revealed).
     #[arg(long, value_enum)]
@@ -220,6 +226,8 @@ fn edits(a: &SetArgs) -> Result<Vec<Edit>> {
             NotificationsArg::WithSender => Notifications::WithSender,
         }));
     }
+    edits.extend(a.mute.iter().cloned().map(Edit::Mute));
+    edits.extend(a.unmute.iter().cloned().map(Edit::Unmute));
     if let Some(r) = a.reveal {
         edits.push(Edit::RevealEverySend(matches!(r, RevealArg::EverySend)));
     }

@@ -649,9 +649,15 @@ impl Mailbox {
                     Some(a) => {
                         self.outbox = None;
                         self.folders_open = false;
+                        let folders = (self.folders.iter())
+                            .filter(|f| f.account == a.name)
+                            .filter(|f| matches!(f.role, None | Some(Role::Inbox)))
+                            .map(|f| (f.name.clone(), crate::wording::settings::folder(f)))
+                            .collect();
                         self.settings = Some(Box::new(settings::Settings::new(
                             self.places.paths.clone(),
                             a,
+                            folders,
                         )));
                         iced::widget::operation::focus(settings::view::FIRST_FIELD)
                     }

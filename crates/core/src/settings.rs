@@ -28,6 +28,10 @@ pub enum Edit {
     NoTrustAuthserv(String),
     Documents(Documents),
     Notifications(Notifications),
+    /// No notification of new mail in this folder (by its name).
+    Mute(String),
+    /// Notifications of new mail in this folder too.
+    Unmute(String),
     RevealEverySend(bool),
     /// Turn a preset on (`Some`) or the journalist preset off (`None`).
     Preset(Option<Preset>),
@@ -131,6 +135,18 @@ pub fn apply(account: &Account, edits: &[Edit]) -> Result<Account, EditError> {
                 .retain(|y| !y.eq_ignore_ascii_case(x.trim())),
             Edit::Documents(d) => a.documents = *d,
             Edit::Notifications(n) => a.notifications = *n,
+            Edit::Mute(folder) | Edit::Unmute(folder) => {
+                let mut list = a.notified_folders();
+                let muted = |f: &String| {
+                    f == folder
+                        || (f.eq_ignore_ascii_case("INBOX") && folder.eq_ignore_ascii_case("INBOX"))
+                };
+                list.retain(|f| !muted(f));
+                if matches!(edit, Edit::Unmute(_)) {
+                    list.push(folder.clone());
+                }
+                a.notify_folders = (list != ["INBOX"]).then_some(list);
+            }
             Edit::RevealEverySend(on) => a.reveal_every_send = *on,
             Edit::Preset(Some(p)) => a = turn_on(&a, *p)?,
             Edit::Preset(None) => a = turn_off(&a, Preset::Journalist),
@@ -264,6 +280,7 @@ fn described(a: &Account) -> Vec<(&'static str, String)> {
             }
             .into(),
         ),
+        ("notify-folders", list(&a.notified_folders())),
         (
             "reveal",
             if a.reveal_every_send {
@@ -472,6 +489,43 @@ mod tests {
         let mut http = on;
         http.proxy = Some("http://127.0.0.1:8080".parse().unwrap());
         assert!(!is_on(&http, Preset::Journalist));
+    }
+
+    #[test]
+    fn folders_are_muted_and_unmuted_by_name_and_the_inbox_in_any_case() {
+        let a = account();
+        assert!(a.notifies("INBOX") && a.notifies("Inbox") && !a.notifies("Lists/rust"));
+        let b = apply(&a, &[Edit::Unmute("Lists/rust".into())]).unwrap();
+        assert!(b.notifies("INBOX") && b.notifies("Lists/rust") && !b.notifies("lists/rust"));
+        let c = apply(&b, &[Edit::Mute("inbox".into())]).unwrap();
+        assert!(!c.notifies("INBOX") && c.notifies("Lists/rust"));
+        assert_eq!(
+            changes(&a, &c),
+            [Change {
+                setting: "notify-folders",
+                before: "INBOX".into(),
+                after: "Lists/rust".into()
+            }]
+        );
+        // Back to the Inbox only: the default again, nothing written for it.
+        let d = apply(
+            &c,
+            &[
+                Edit::Mute("Lists/rust".into()),
+                Edit::Unmute("INBOX".into()),
+            ],
+        );
+        assert_eq!(d.unwrap().notify_folders, None);
+        let none = apply(&a, &[Edit::Mute("INBOX".into())]).unwrap();
+        assert!(!none.notifies("INBOX"));
+        assert_eq!(
+            all(&none)
+                .iter()
+                .find(|s| s.0 == "notify-folders")
+                .unwrap()
+                .1,
+            "none"
+        );
     }
 
     #[test]

@@ -54,6 +54,10 @@ pub struct Account {
     /// Desktop notifications of new mail.
     #[serde(default, skip_serializing_if = "Notifications::is_default")]
     pub notifications: Notifications,
+    /// The folders whose new mail is notified (by name, as the server lists them); none: the
+    /// Inbox only (the default). A folder not in it is muted: never notified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_folders: Option<Vec<String>>,
     /// Show what a message reveals before every send, not only the first from the account and
     /// when something new would be revealed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -84,11 +88,35 @@ impl Account {
             isolate_streams: false,
             documents: Documents::Open,
             notifications: Notifications::NewMail,
+            notify_folders: None,
             reveal_every_send: false,
             imap,
             smtp,
         }
     }
+}
+
+impl Account {
+    /// Whether new mail in `folder` is notified (the Inbox by default; "INBOX" in any case,
+    /// RFC 3501 §5.1). A muted folder is not, whatever the notification setting.
+    pub fn notifies(&self, folder: &str) -> bool {
+        let same = |f: &String| f == folder || (is_inbox(f) && is_inbox(folder));
+        match &self.notify_folders {
+            None => is_inbox(folder),
+            Some(list) => list.iter().any(same),
+        }
+    }
+
+    /// The folders whose new mail is notified.
+    pub fn notified_folders(&self) -> Vec<String> {
+        self.notify_folders
+            .clone()
+            .unwrap_or_else(|| vec!["INBOX".to_owned()])
+    }
+}
+
+fn is_inbox(name: &str) -> bool {
+    name.eq_ignore_ascii_case("INBOX")
 }
 
 /// The remote content policy of an account (safety-rules §2). Nothing ever loads by itself

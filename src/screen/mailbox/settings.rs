@@ -23,6 +23,9 @@ pub struct Settings {
     paths: Paths,
     /// The account as saved.
     account: Account,
+    /// The folders whose new mail may be notified (the Inbox and the person's own): the
+    /// server's name and the name shown.
+    folders: Vec<(String, String)>,
     display_name: String,
     signature: text_editor::Content,
     proxy: String,
@@ -133,9 +136,10 @@ pub enum Event {
 }
 
 impl Settings {
-    pub fn new(paths: Paths, account: Account) -> Settings {
+    pub fn new(paths: Paths, account: Account, folders: Vec<(String, String)>) -> Settings {
         let mut s = Settings {
             paths,
+            folders,
             display_name: String::new(),
             signature: text_editor::Content::new(),
             proxy: String::new(),
@@ -225,6 +229,11 @@ impl Settings {
 
     pub fn account(&self) -> &Account {
         &self.account
+    }
+
+    /// The folders whose new mail may be notified: the server's name and the name shown.
+    pub fn folders(&self) -> &[(String, String)] {
+        &self.folders
     }
 
     pub fn confirm(&self) -> Option<&Confirm> {

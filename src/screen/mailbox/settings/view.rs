@@ -424,6 +424,37 @@ impl Settings {
         col.into()
     }
 
+    /// Which folders' new mail is notified: a muted folder never is.
+    fn notified_folders(&self) -> Element<'_, Message> {
+        let a = &self.account;
+        if a.notifications == Notifications::Off || self.folders().is_empty() {
+            return Space::new().into();
+        }
+        let boxes = self.folders().iter().map(|(name, shown)| {
+            let on = a.notifies(name);
+            let name = name.clone();
+            checkbox(on)
+                .label(shown.as_str())
+                .on_toggle(move |on| {
+                    let edit = if on {
+                        Edit::Unmute(name.clone())
+                    } else {
+                        Edit::Mute(name.clone())
+                    };
+                    Message::Edit(Section::Other, vec![edit])
+                })
+                .text_size(13)
+                .into()
+        });
+        column![
+            text("For new mail in (the others are muted):").size(13),
+            iced::widget::Row::with_children(boxes).spacing(14).wrap(),
+        ]
+        .spacing(4)
+        .padding([0, 24])
+        .into()
+    }
+
     fn other_view(&self) -> Element<'_, Message> {
         let a = &self.account;
         let documents = |label, value| {
@@ -455,6 +486,7 @@ impl Settings {
             notifications("Off", Notifications::Off),
             notifications("“New mail”, without sender or subject", Notifications::NewMail),
             notifications("With the sender and subject", Notifications::WithSender),
+            self.notified_folders(),
             Space::new().height(8),
             heading("Before sending", "What a message reveals: who sees whom, your name, the files' hidden data, the route."),
             toggler(a.reveal_every_send)

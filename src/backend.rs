@@ -81,12 +81,18 @@ pub async fn list(
     .await
 }
 
-/// The messages matching `words` in every account, newest first.
-pub async fn search(cache: PathBuf, words: String) -> Result<Arc<Vec<MessageRow>>, Error> {
+/// The messages matching `words` in `account` (`None`: every account), newest first.
+pub async fn search(
+    cache: PathBuf,
+    words: String,
+    account: Option<String>,
+) -> Result<Arc<Vec<MessageRow>>, Error> {
     blocking(move || {
-        Ok(Arc::new(
-            Mailbox::open_file(&cache)?.search(&words, None, 5_000)?,
-        ))
+        Ok(Arc::new(Mailbox::open_file(&cache)?.search(
+            &words,
+            account.as_deref(),
+            5_000,
+        )?))
     })
     .await
 }

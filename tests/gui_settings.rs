@@ -603,7 +603,7 @@ fn real_server_new_mail_is_notified_on_the_bus_as_the_setting_says() {
 /// Two accounts in one profile, synced together: each has its folders in the folder pane under
 /// its name (with its own route), each Inbox lists only its own mail, the window's search finds
 /// in both and says which account each result is from, and the command line's search keeps to
-/// one account when asked. Users sync29 and sync30.
+/// one account when asked, as the window's does. Users sync29 and sync30.
 #[test]
 #[ignore]
 fn real_server_two_accounts_live_side_by_side() {
@@ -668,7 +668,17 @@ fn real_server_two_accounts_live_side_by_side() {
         .collect();
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(ui.shows("Inbox · sync29") && ui.shows("Inbox · sync30"));
-    // Within one account: the command line's --account.
+    // Within one account, in the window: the results follow the choice at once.
+    assert_eq!(ui.mailbox().search_in(), None, "every account by default");
+    ui.send(Message::Mailbox(M::SearchIn(Some("sync30".into()))));
+    let found: Vec<_> = (ui.mailbox().rows().iter())
+        .map(|r| r.account.clone())
+        .collect();
+    assert_eq!(found, ["sync30"]);
+    assert!(ui.shows("1 message with \u{201C}harbour\u{201D}, in every folder of sync30"));
+    ui.send(Message::Mailbox(M::SearchIn(None)));
+    assert_eq!(ui.mailbox().rows().len(), 2, "every account again");
+    // And the command line's --account.
     let within: serde_json::Value = serde_json::from_str(&cli(&[
         "search",
         "harbour",

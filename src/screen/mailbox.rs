@@ -58,6 +58,8 @@ pub struct Mailbox {
     search: Option<String>,
     /// The words whose results the list shows; `None`: the list is the folder's.
     results: Option<String>,
+    /// The account searched; `None`: every account.
+    search_in: Option<String>,
     /// The reading pane (a component with its own messages).
     reader: reader::Pane,
     /// The last action, while it can still be taken back (it is synced after that).
@@ -179,6 +181,8 @@ pub enum Message {
     Shortcut(Shortcut),
     SearchChanged(String),
     SearchSubmitted,
+    /// Search one account (or, `None`, every account): the results follow at once.
+    SearchIn(Option<String>),
     /// The × of the search: back to the folder.
     ClearSearch,
     /// Try an account's sync again now (its infobar's Retry).
@@ -301,6 +305,7 @@ impl Mailbox {
             scroll: Scroll::default(),
             selected: None,
             search: None,
+            search_in: None,
             results: None,
             reader: reader::Pane::default(),
             undo: None,
@@ -404,9 +409,10 @@ impl Mailbox {
         let generation = self.generation;
         let cache = self.places.cache.clone();
         match (&self.results, self.folder.and_then(|i| self.folders.get(i))) {
-            (Some(words), _) => Task::perform(backend::search(cache, words.clone()), move |r| {
-                Message::ListLoaded(generation, true, r)
-            }),
+            (Some(words), _) => Task::perform(
+                backend::search(cache, words.clone(), self.search_in.clone()),
+                move |r| Message::ListLoaded(generation, true, r),
+            ),
             (_, Some(f)) => {
                 // The first screenful at once, then the whole folder (100,000 rows take a few
                 // hundred milliseconds to read).
@@ -584,6 +590,15 @@ impl Mailbox {
                     self.load_list(),
                     scroll_to(LIST_ID, AbsoluteOffset { x: 0.0, y: 0.0 }),
                 ])
+            }
+            Message::SearchIn(account) => {
+                self.search_in = account.filter(|a| self.account(a).is_some());
+                if self.results.is_some() {
+                    self.scroll.offset = 0.0;
+                    self.load_list()
+                } else {
+                    Task::none()
+                }
             }
             Message::ClearSearch => self.clear_search(),
             Message::Retry(account) => {
@@ -767,6 +782,11 @@ impl Mailbox {
     /// The words whose results the list shows, if it shows search results.
     pub fn results(&self) -> Option<&str> {
         self.results.as_deref()
+    }
+
+    /// The account searched; `None`: every account.
+    pub fn search_in(&self) -> Option<&str> {
+        self.search_in.as_deref()
     }
 
     /// Shows a dialog (or none), fresh: no failure of an earlier one carried over.

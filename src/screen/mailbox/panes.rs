@@ -298,6 +298,31 @@ impl Mailbox {
         .into()
     }
 
+    /// What the empty search box says it searches.
+    fn search_hint(&self) -> String {
+        match &self.search_in {
+            Some(account) => format!("Search {account} (Enter)"),
+            None => "Search all mail (Enter)".to_owned(),
+        }
+    }
+
+    /// With more than one account, where to search: every account or one.
+    fn search_scope(&self) -> Option<Element<'_, Message>> {
+        if self.accounts.len() < 2 {
+            return None;
+        }
+        let scopes: Vec<Scope> = std::iter::once(Scope(None))
+            .chain(self.accounts.iter().map(|a| Scope(Some(a.name.clone()))))
+            .collect();
+        let chosen = Scope(self.search_in.clone());
+        Some(
+            iced::widget::pick_list(scopes, Some(chosen), |s: Scope| Message::SearchIn(s.0))
+                .text_size(13)
+                .padding(6)
+                .into(),
+        )
+    }
+
     /// The list with its title and search; `folded`: the folders are folded away, and a
     /// button above the list shows them.
     fn list_view(&self, folded: bool) -> Element<'_, Message> {
@@ -308,12 +333,13 @@ impl Mailbox {
         let mut top = column![].spacing(6);
         top = top.push(match &self.search {
             Some(words) => row![
-                text_input("Search all mail (Enter)", words)
+                text_input(&self.search_hint(), words)
                     .id(SEARCH_ID)
                     .on_input(Message::SearchChanged)
                     .on_submit(Message::SearchSubmitted)
                     .padding(6)
                     .width(Length::Fill),
+                self.search_scope(),
                 button(text("×").size(14))
                     .style(theme::secondary)
                     .on_press(Message::ClearSearch),
@@ -359,14 +385,16 @@ impl Mailbox {
                 1 => "1 message".to_owned(),
                 n => format!("{n} messages"),
             };
+            let r#where = match &self.search_in {
+                Some(account) => format!("in every folder of {account}"),
+                None => "in every folder".to_owned(),
+            };
             top = top.push(
                 row![
-                    text(format!(
-                        "{count} with \u{201C}{words}\u{201D}, in every folder"
-                    ))
-                    .size(12)
-                    .style(theme::muted)
-                    .width(Length::Fill),
+                    text(format!("{count} with \u{201C}{words}\u{201D}, {where}"))
+                        .size(12)
+                        .style(theme::muted)
+                        .width(Length::Fill),
                     button(text(format!("× Back to {folder_label}")).size(12))
                         .style(button::text)
                         .on_press(Message::ClearSearch),
@@ -744,4 +772,17 @@ fn list_date(timestamp: i64) -> String {
 /// The reading pane's date, in local time.
 fn long_date(timestamp: i64) -> String {
     local(timestamp).map_or_else(String::new, |t| t.format("%A %-d %B %Y, %H:%M").to_string())
+}
+
+/// Where the window's search looks: every account, or the one named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Scope(Option<String>);
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            None => f.write_str("All accounts"),
+            Some(a) => write!(f, "In {a}"),
+        }
+    }
 }

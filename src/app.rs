@@ -73,6 +73,9 @@ pub struct App {
     /// Accounts whose first full pass of this window is done: mail that arrives after it is
     /// new mail to notify of (what the first pass downloads is not).
     passed: std::collections::HashSet<String>,
+    /// An account just added with the journalist preset on: its settings open with the
+    /// provider self-test running, as turning the preset on in the settings does.
+    selftest_after: Option<String>,
 }
 
 pub enum Screen {
@@ -144,6 +147,7 @@ impl App {
             restarts: std::collections::HashMap::new(),
             system_mode: iced::theme::Mode::None,
             passed: std::collections::HashSet::new(),
+            selftest_after: None,
         };
         let task = if app.launch.demo {
             app.open_demo()
@@ -270,10 +274,19 @@ impl App {
 
     fn open_accounts(&mut self, accounts: Vec<Account>) -> Task<Message> {
         let cache = quietpost_core::Mailbox::file(&self.launch.paths);
-        let (mailbox, task) =
+        let (mut mailbox, task) =
             Mailbox::new(self.places(cache), accounts, false, &self.launch.appearance);
+        let mut tasks = vec![task];
+        if let Some(name) = self.selftest_after.take() {
+            for m in [
+                mailbox::Message::OpenSettings(Some(name)),
+                mailbox::Message::Settings(mailbox::settings::Message::SelfTest),
+            ] {
+                tasks.push(mailbox.update(m).0);
+            }
+        }
         let write = self.show_mailbox(mailbox);
-        Task::batch([task.map(Message::Mailbox), write])
+        Task::batch([Task::batch(tasks).map(Message::Mailbox), write])
     }
 
     /// Shows `mailbox`, with what the start changed said once, and the composer for the
@@ -316,6 +329,11 @@ impl App {
                 match event {
                     None => task.map(Message::Wizard),
                     Some(wizard::Event::Added(_)) | Some(wizard::Event::Cancelled) => {
+                        if let Some(wizard::Event::Added(a)) = &event {
+                            use quietpost_core::settings::{Preset, is_on};
+                            self.selftest_after =
+                                is_on(a, Preset::Journalist).then(|| a.name.clone());
+                        }
                         // Back to what the configuration now holds.
                         self.launch.demo = false;
                         self.engines.clear();

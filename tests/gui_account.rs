@@ -9,6 +9,8 @@
 mod gui;
 #[path = "support/testbed.rs"]
 mod testbed;
+#[path = "../crates/net/tests/support/web.rs"]
+mod web;
 
 use gui::Ui;
 use quietpost::app::{Message, Screen};
@@ -170,6 +172,84 @@ fn real_server_the_wizard_adds_an_account_only_after_a_compared_pin() {
     assert!(ui.shows("Arrived while you watched"));
     drop(sync);
     // Remove the keychain entries this test made.
+    let keychain = quietpost_store::credentials::Keychain::open().unwrap();
+    for s in [&account.imap, &account.smtp] {
+        keychain
+            .delete(&quietpost_core::accounts::credential_key(&account, s))
+            .unwrap();
+    }
+}
+
+/// "Protect my location and identity" ticked in the wizard: the account is checked and added
+/// through its proxy (the test SOCKS5 proxy; nothing goes direct), with every item of the
+/// preset, and the mailbox opens on its settings with the provider self-test running, whose
+/// answer is shown (the Postfix at :10466 removes the sender's address and stamps its
+/// Authentication-Results). User sync31.
+#[test]
+#[ignore = "needs the testbed and a Secret Service (scripts/test)"]
+fn real_server_the_wizard_preset_adds_through_the_proxy_and_runs_the_selftest() {
+    let user = "sync31";
+    let mut ui = Ui::start("wizard-preset");
+    let server = ui.runtime.block_on(web::web());
+    let proxy = ui.runtime.block_on(web::proxy(server.port));
+    ui.click("Add an account");
+    type_in(&mut ui, W::Email(format!("{user}@quietpost.test")));
+    type_in(&mut ui, W::Password(format!("{user}-Test-pw")));
+    type_in(&mut ui, W::User(user.into()));
+    type_in(&mut ui, W::Protect(true));
+    type_in(&mut ui, W::Proxy(proxy.url()));
+    ui.click("Enter servers myself");
+    for (smtp, port) in [(false, "10993"), (true, "10466")] {
+        type_in(&mut ui, W::Host(smtp, "localhost".into()));
+        type_in(
+            &mut ui,
+            W::Security(smtp, Mode(quietpost_model::Security::ImplicitTls)),
+        );
+        type_in(&mut ui, W::Port(smtp, port.into()));
+    }
+    ui.click("Check and save");
+    for _ in 0..2 {
+        if ui.text_containing("is ready.").is_some() {
+            break;
+        }
+        type_in(&mut ui, W::Compared(true));
+        ui.click("Pin this certificate");
+    }
+    assert!(
+        ui.text_containing("is ready.").is_some(),
+        "both servers checked"
+    );
+    let checked = proxy.streams.lock().unwrap().len();
+    assert!(checked >= 2, "checked through the proxy");
+    ui.click("Open the mailbox");
+    assert!(matches!(ui.app.screen(), Screen::Mailbox(_)));
+
+    let account = quietpost_core::accounts::load(&quietpost_store::paths::Paths::profile(
+        &ui.dir.join("profile"),
+    ))
+    .unwrap()
+    .remove(0);
+    use quietpost_core::settings::{Preset, is_on};
+    assert!(
+        is_on(&account, Preset::Journalist),
+        "every item of the preset"
+    );
+    // Its settings, with the self-test's answer (it ran through the proxy).
+    let pane = ui.mailbox().settings_pane().expect("the settings open");
+    assert_eq!(pane.account().email, format!("{user}@quietpost.test"));
+    assert!(
+        ui.text_containing("does not write the address you send from")
+            .is_some(),
+        "the self-test's answer is shown"
+    );
+    assert!(
+        ui.text_containing("signs the results as mx.quietpost.test")
+            .is_some()
+    );
+    assert!(
+        proxy.streams.lock().unwrap().len() > checked,
+        "the self-test went through it"
+    );
     let keychain = quietpost_store::credentials::Keychain::open().unwrap();
     for s in [&account.imap, &account.smtp] {
         keychain

@@ -442,6 +442,12 @@ impl Mailbox {
                     .and_then(|i| self.folders.get(i))
                     .map(|f| (f.account.clone(), f.name.clone()));
                 self.folders = folders;
+                if let Some(name) = self.settings.as_ref().map(|p| p.account().name.clone()) {
+                    let folders = self.notifiable(&name);
+                    if let Some(pane) = &mut self.settings {
+                        pane.set_folders(folders);
+                    }
+                }
                 self.folder = current
                     .as_ref()
                     .and_then(|(a, n)| {
@@ -664,11 +670,7 @@ impl Mailbox {
                     Some(a) => {
                         self.outbox = None;
                         self.folders_open = false;
-                        let folders = (self.folders.iter())
-                            .filter(|f| f.account == a.name)
-                            .filter(|f| matches!(f.role, None | Some(Role::Inbox)))
-                            .map(|f| (f.name.clone(), crate::wording::settings::folder(f)))
-                            .collect();
+                        let folders = self.notifiable(&a.name);
                         self.settings = Some(Box::new(settings::Settings::new(
                             self.places.paths.clone(),
                             a,
@@ -782,6 +784,16 @@ impl Mailbox {
     /// The words whose results the list shows, if it shows search results.
     pub fn results(&self) -> Option<&str> {
         self.results.as_deref()
+    }
+
+    /// The folders of `account` whose new mail may be notified (the Inbox and the person's
+    /// own, not Sent, Drafts, Junk, Trash or Archive): each one's server name and whole name.
+    fn notifiable(&self, account: &str) -> Vec<(String, String)> {
+        (self.folders.iter())
+            .filter(|f| f.account == account)
+            .filter(|f| matches!(f.role, None | Some(Role::Inbox)))
+            .map(|f| (f.name.clone(), crate::wording::settings::folder(f)))
+            .collect()
     }
 
     /// The account searched; `None`: every account.

@@ -236,6 +236,11 @@ impl Settings {
         &self.folders
     }
 
+    /// The account's folders as the folder pane has them now.
+    pub fn set_folders(&mut self, folders: Vec<(String, String)>) {
+        self.folders = folders;
+    }
+
     pub fn confirm(&self) -> Option<&Confirm> {
         self.confirm.as_ref()
     }

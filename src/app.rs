@@ -513,6 +513,9 @@ impl App {
         {
             mailbox.sync_failed(&account, e);
         }
+        if let EngineUpdate::Event(engine::Event::Outbox(results)) = &update {
+            mailbox.outbox_sent(&account, results);
+        }
         // New mail after the first pass, in the folders the account notifies (the Inbox by
         // default; a muted folder never): a desktop notification, as the account's setting
         // says (by default without sender or subject).

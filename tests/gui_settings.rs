@@ -395,7 +395,7 @@ fn real_server_a_changed_key_is_shown_and_pinned_again_in_the_window() {
         )
     });
     drop(engine);
-    assert!(ui.shows("sync27: the server's key changed"));
+    assert!(ui.shows("sync27: the receiving (IMAP) server's key changed"));
     assert!(ui.shows("Pinned") && ui.shows("Presented now"));
     let change = ui.mailbox().key_changes()[0].clone();
     assert_eq!(change.pinned, other.to_string());
@@ -405,14 +405,69 @@ fn real_server_a_changed_key_is_shown_and_pinned_again_in_the_window() {
         "the presented fingerprint, to compare by eye"
     );
     ui.click("Pin the new key");
-    assert!(!ui.shows("sync27: the server's key changed"));
+    assert!(!ui.shows("sync27: the receiving (IMAP) server's key changed"));
     let imap = quietpost_core::accounts::named(&paths, "sync27")
         .unwrap()
         .imap;
     assert_eq!(imap.pin_key_sha256.unwrap().to_string(), key);
     // And it syncs again.
-    let mut engine = quietpost::app::account_sync(paths, "sync27".into());
+    let mut engine = quietpost::app::account_sync(paths.clone(), "sync27".into());
     ui.pump(&mut engine, synced);
+    drop(engine);
+
+    // The sending server's key, as the outbox meets it: the same panel, for that server; the
+    // message waits in the outbox, and goes once the new key is pinned.
+    quietpost_core::accounts::update(&paths, "sync27", |a| {
+        a.smtp.ca_file = None;
+        a.smtp.pin_key_sha256 = Some(other);
+    })
+    .unwrap();
+    let accounts = quietpost_core::accounts::load(&paths).unwrap();
+    ui.send(Message::Configured(Ok(accounts)));
+    // Queued as the composer queues it; the engine sends it.
+    let account = quietpost_core::accounts::named(&paths, "sync27").unwrap();
+    let draft = quietpost_core::compose::Draft {
+        from: "sync27@quietpost.test".into(),
+        to: vec!["sync27@quietpost.test".into()],
+        subject: "Through a changed key?".into(),
+        body: "Kept until the key is compared.".into(),
+        ..Default::default()
+    };
+    let (id, _) = quietpost_core::Mailbox::open_file(&quietpost_core::Mailbox::file(&paths))
+        .unwrap()
+        .queue_draft(&account, &draft)
+        .unwrap();
+    let outbox = |m: &Message| {
+        matches!(
+            engine_event(m),
+            Some(quietpost_core::engine::Event::Outbox(_))
+        )
+    };
+    let mut engine = quietpost::app::account_sync(paths.clone(), "sync27".into());
+    ui.pump(&mut engine, outbox);
+    drop(engine);
+    assert!(ui.shows("sync27: the sending (SMTP) server's key changed"));
+    assert!(!ui.shows("sync27: the receiving (IMAP) server's key changed"));
+    let change = ui.mailbox().key_changes()[0].clone();
+    assert!(change.smtp);
+    assert_eq!(change.presented_key, key);
+    ui.click("Pin the new key");
+    assert!(!ui.shows("sync27: the sending (SMTP) server's key changed"));
+    let smtp = quietpost_core::accounts::named(&paths, "sync27")
+        .unwrap()
+        .smtp;
+    assert_eq!(smtp.pin_key_sha256.unwrap().to_string(), key);
+    // Sent again from the outbox (a security refusal is never retried by itself).
+    ui.send(Message::Mailbox(M::Outbox(
+        id,
+        quietpost::backend::OutboxAct::Retry,
+    )));
+    let mut engine = quietpost::app::account_sync(paths.clone(), "sync27".into());
+    ui.pump(&mut engine, |m| match engine_event(m) {
+        Some(quietpost_core::engine::Event::Outbox(r)) => r.iter().all(|(_, r)| r.is_ok()),
+        _ => false,
+    });
+    assert!(ui.mailbox().key_changes().is_empty());
 }
 
 /// A notification service on the session bus, as a desktop has one: it takes the name

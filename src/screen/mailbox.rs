@@ -234,7 +234,8 @@ pub enum Message {
     /// The settings pane's own messages.
     Settings(settings::Message),
     /// Pin the key an account's server presents now (after comparing it).
-    PinNewKey(String),
+    /// The account, and whether the sending server's key (else the receiving server's).
+    PinNewKey(String, bool),
     KeyPinned(Result<Arc<Account>, Error>),
 }
 
@@ -682,7 +683,7 @@ impl Mailbox {
                 }
             }
             Message::Settings(m) => return self.settings(m),
-            Message::PinNewKey(account) => self.pin_new_key(account),
+            Message::PinNewKey(account, smtp) => self.pin_new_key(account, smtp),
             Message::KeyPinned(result) => return self.key_pinned(result),
             writing => return self.writing(writing),
         };

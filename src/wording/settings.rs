@@ -173,6 +173,20 @@ pub fn removal(account: &Account) -> String {
     )
 }
 
+/// A folder by its whole path as people read it ("Lists/rust"; the Inbox as "Inbox"), for the
+/// choice of folders whose new mail is notified (the folder pane shows only the last part).
+pub fn folder(f: &crate::backend::FolderItem) -> String {
+    match f.role {
+        Some(quietpost_model::Role::Inbox) => "Inbox".to_owned(),
+        _ => {
+            let decoded = quietpost_core::folders::decoded(&f.name);
+            quietpost_model::SafeLine::new(&decoded, 120)
+                .as_str()
+                .to_owned()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,19 +203,5 @@ mod tests {
         assert_eq!(route(&a), "via Tor at 127.0.0.1:9050");
         a.proxy = Some("http://[::1]:8080".parse().unwrap());
         assert_eq!(route(&a), "via the HTTP proxy at [::1]:8080");
-    }
-}
-
-/// A folder by its whole path as people read it ("Lists/rust"; the Inbox as "Inbox"), for the
-/// choice of folders whose new mail is notified (the folder pane shows only the last part).
-pub fn folder(f: &crate::backend::FolderItem) -> String {
-    match f.role {
-        Some(quietpost_model::Role::Inbox) => "Inbox".to_owned(),
-        _ => {
-            let decoded = quietpost_core::folders::decoded(&f.name);
-            quietpost_model::SafeLine::new(&decoded, 120)
-                .as_str()
-                .to_owned()
-        }
     }
 }

@@ -11,10 +11,12 @@ use iced::widget::{button, column, container, row, text};
 use iced::{Element, Length, Task};
 use quietpost_model::{Account, Fingerprint};
 
-/// What the engine's refusal said: which server, the pin, what was presented.
+/// What a refusal said: which account and server, the pin, what was presented.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyChange {
     pub account: String,
+    /// The sending (SMTP) server's key, else the receiving (IMAP) server's.
+    pub smtp: bool,
     pub host: String,
     /// The pinned fingerprint, and whether it is of a key (else of a whole certificate).
     pub pinned: String,
@@ -25,9 +27,17 @@ pub struct KeyChange {
 }
 
 impl KeyChange {
-    /// The key change an engine failure reports, if it is one.
+    /// The key change the sync engine's failure reports (the IMAP server's), if it is one.
     pub fn of(account: &str, e: &quietpost_core::sync::Error) -> Option<KeyChange> {
-        let quietpost_core::sync::Error::Net(quietpost_core::NetError::Certificate {
+        match e {
+            quietpost_core::sync::Error::Net(n) => KeyChange::of_net(account, false, n),
+            _ => None,
+        }
+    }
+
+    /// The key change a connection's failure reports, if it is one.
+    pub fn of_net(account: &str, smtp: bool, e: &quietpost_core::NetError) -> Option<KeyChange> {
+        let quietpost_core::NetError::Certificate {
             host,
             problem:
                 quietpost_core::CertProblem::PinMismatch {
@@ -36,12 +46,13 @@ impl KeyChange {
                     key,
                     actual_key,
                 },
-        }) = e
+        } = e
         else {
             return None;
         };
         Some(KeyChange {
             account: account.to_owned(),
+            smtp,
             host: host.clone(),
             pinned: expected.clone(),
             pinned_is_key: *key,
@@ -66,7 +77,7 @@ impl Mailbox {
     /// on a proxy that is down (or required and not set), the kill-switch is named as such.
     pub fn sync_failed(&mut self, account: &str, e: &quietpost_core::sync::Error) {
         use quietpost_core::NetError;
-        self.key_changes.retain(|k| k.account != account);
+        self.key_changes.retain(|k| k.account != account || k.smtp);
         if let Some(k) = KeyChange::of(account, e) {
             self.key_changes.push(k);
         }
@@ -83,6 +94,23 @@ impl Mailbox {
         }
     }
 
+    /// The outbox was sent (or not): a sending server whose key changed gets the panel; one
+    /// that took a message has none.
+    pub fn outbox_sent(
+        &mut self,
+        account: &str,
+        results: &[(i64, Result<(), quietpost_core::outbox::Error>)],
+    ) {
+        let changed = results.iter().find_map(|(_, r)| match r {
+            Err(quietpost_core::outbox::Error::Net(n)) => KeyChange::of_net(account, true, n),
+            _ => None,
+        });
+        if changed.is_some() || results.iter().any(|(_, r)| r.is_ok()) {
+            self.key_changes.retain(|k| k.account != account || !k.smtp);
+        }
+        self.key_changes.extend(changed);
+    }
+
     /// Whether `account` is held by its kill-switch (its proxy down, or required and unset).
     pub fn proxy_down(&self, account: &str) -> bool {
         self.proxy_down.iter().any(|a| a == account)
@@ -92,8 +120,9 @@ impl Mailbox {
         &self.key_changes
     }
 
-    pub(super) fn pin_new_key(&mut self, account: String) -> Task<Message> {
-        let Some(k) = self.key_changes.iter().find(|k| k.account == account) else {
+    pub(super) fn pin_new_key(&mut self, account: String, smtp: bool) -> Task<Message> {
+        let Some(k) = (self.key_changes.iter()).find(|k| k.account == account && k.smtp == smtp)
+        else {
             return Task::none();
         };
         let Ok(key) = k.presented_key.parse::<Fingerprint>() else {
@@ -103,7 +132,7 @@ impl Mailbox {
             return Task::none();
         };
         Task::perform(
-            backend::settings::pin_key(self.places.paths.clone(), account, false, key),
+            backend::settings::pin_key(self.places.paths.clone(), account, smtp, key),
             |r| Message::KeyPinned(r.map(std::sync::Arc::new)),
         )
     }
@@ -115,7 +144,13 @@ impl Mailbox {
         match result {
             Ok(account) => {
                 let name = account.name.clone();
-                self.key_changes.retain(|k| k.account != name);
+                // The panel of each server whose new key is now pinned goes.
+                self.key_changes.retain(|k| {
+                    let server = if k.smtp { &account.smtp } else { &account.imap };
+                    k.account != name
+                        || server.pin_key_sha256.map(|p| p.to_string())
+                            != Some(k.presented_key.clone())
+                });
                 if let Some(a) = self.accounts.iter_mut().find(|a| a.name == name) {
                     *a = Account::clone(&account);
                 }
@@ -131,9 +166,27 @@ impl Mailbox {
         }
     }
 
-    /// The panel for `account`'s changed key, when it has one.
+    /// The panels for `account`'s changed keys (the receiving server's, the sending
+    /// server's), when it has any.
     pub(super) fn key_change_view(&self, account: &str) -> Option<Element<'_, Message>> {
-        let k = self.key_changes.iter().find(|k| k.account == account)?;
+        let panels: Vec<Element<'_, Message>> = (self.key_changes.iter())
+            .filter(|k| k.account == account)
+            .map(|k| self.key_change_panel(k))
+            .collect();
+        (!panels.is_empty()).then(|| {
+            iced::widget::Column::with_children(panels)
+                .spacing(4)
+                .into()
+        })
+    }
+
+    fn key_change_panel<'a>(&'a self, k: &'a KeyChange) -> Element<'a, Message> {
+        let account = k.account.as_str();
+        let server = if k.smtp {
+            "sending (SMTP)"
+        } else {
+            "receiving (IMAP)"
+        };
         let what = if k.pinned_is_key {
             "key"
         } else {
@@ -147,19 +200,19 @@ impl Mailbox {
             .spacing(2)
             .width(Length::FillPortion(1))
         };
-        Some(
-            container(
+        container(
                 column![
                     row![
                         icon(Icon::Shield, 14.0),
-                        text(format!("{account}: the server's {what} changed"))
+                        text(format!("{account}: the {server} server's {what} changed"))
                             .font(theme::BOLD)
                             .size(13)
                     ]
                     .spacing(6),
                     text(format!(
-                        "{} presented a {what} that is not the one you pinned, so Quietpost did not connect and sent nothing. If you did not renew your server's certificate with a new key, someone may be intercepting the connection.",
-                        k.host
+                        "{} presented a {what} that is not the one you pinned, so Quietpost did not connect and sent nothing{}. If you did not renew your server's certificate with a new key, someone may be intercepting the connection.",
+                        k.host,
+                        if k.smtp { " (the message stays in your outbox: send it again from there)" } else { "" }
                     ))
                     .size(12),
                     row![
@@ -171,14 +224,13 @@ impl Mailbox {
                         .size(12),
                     button(text("Pin the new key").size(12))
                         .style(theme::secondary)
-                        .on_press(Message::PinNewKey(account.to_owned())),
+                        .on_press(Message::PinNewKey(account.to_owned(), k.smtp)),
                 ]
                 .spacing(6),
             )
             .padding([6, 10])
             .width(Length::Fill)
             .style(theme::severity(quietpost_model::Severity::Danger))
-            .into(),
-        )
+            .into()
     }
 }

@@ -330,6 +330,43 @@ fn real_server_the_journalist_preset_isolates_every_purpose_at_the_proxy() {
     let _ = std::fs::remove_dir_all(p);
 }
 
+/// Sync, check, self-test and send of `account` (in profile `dir`) each fail, naming the
+/// proxy at `dead_port` that nothing answers at.
+fn every_connecting_command_names_the_proxy(dir: &std::path::Path, account: &str, dead_port: u16) {
+    let body = dir.join("body.txt");
+    std::fs::write(&body, "b").unwrap();
+    let body = body.to_str().unwrap();
+    let tries: [&[&str]; 4] = [
+        &["sync"],
+        &["account", "check", account],
+        &["account", "selftest", account, "--wait", "1"],
+        &[
+            "send",
+            "--account",
+            account,
+            "--to",
+            "x@quietpost.test",
+            "--subject",
+            "s",
+            "--body-file",
+            body,
+        ],
+    ];
+    for args in tries {
+        let out = quietpost(dir, args);
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.status.success(), "{args:?} cannot succeed");
+        assert!(
+            said.contains(&format!("127.0.0.1:{dead_port}")),
+            "{args:?} names the proxy: {said}"
+        );
+    }
+}
+
 /// An account that requires its proxy, with the proxy down or not set: nothing reaches its
 /// servers (a listener stands in for them and counts connections), whatever is asked.
 #[test]
@@ -358,37 +395,7 @@ fn a_preset_account_with_its_proxy_down_connects_nowhere() {
             "--no-selftest",
         ],
     ));
-    let body = dir.join("body.txt");
-    std::fs::write(&body, "b").unwrap();
-    let body = body.to_str().unwrap();
-    let tries: [&[&str]; 4] = [
-        &["sync"],
-        &["account", "check", "j"],
-        &["account", "selftest", "j", "--wait", "1"],
-        &[
-            "send",
-            "--account",
-            "j",
-            "--to",
-            "x@quietpost.test",
-            "--subject",
-            "s",
-            "--body-file",
-            body,
-        ],
-    ];
-    for args in tries {
-        let out = quietpost(&dir, args);
-        let said = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(
-            said.contains(&format!("127.0.0.1:{dead_port}")),
-            "{args:?} names the proxy: {said}"
-        );
-    }
+    every_connecting_command_names_the_proxy(&dir, "j", dead_port);
     // The proxy may not be taken away while it is required.
     let out = quietpost(&dir, &["account", "set", "j", "--no-proxy"]);
     assert!(!out.status.success());
@@ -515,37 +522,7 @@ fn real_server_a_preset_account_with_its_proxy_down_reaches_neither_server() {
     ));
     imap.connections.store(0, Ordering::SeqCst);
     smtp.connections.store(0, Ordering::SeqCst);
-    let body = dir.join("body.txt");
-    std::fs::write(&body, "b").unwrap();
-    let body = body.to_str().unwrap();
-    let tries: [&[&str]; 4] = [
-        &["sync"],
-        &["account", "check", "sync27"],
-        &["account", "selftest", "sync27", "--wait", "1"],
-        &[
-            "send",
-            "--account",
-            "sync27",
-            "--to",
-            "sync27@quietpost.test",
-            "--subject",
-            "s",
-            "--body-file",
-            body,
-        ],
-    ];
-    for args in tries {
-        let out = quietpost(&dir, args);
-        let said = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(
-            said.contains(&format!("127.0.0.1:{dead_port}")),
-            "{args:?}: {said}"
-        );
-    }
+    every_connecting_command_names_the_proxy(&dir, "sync27", dead_port);
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert_eq!(
         imap.connections.load(Ordering::SeqCst),

@@ -20,6 +20,19 @@ fn type_in(ui: &mut Ui, m: W) {
     ui.send(Message::Wizard(m));
 }
 
+/// The testbed's servers typed in the wizard: IMAP on 10993 and submission on `smtp_port`,
+/// both with TLS from the start.
+fn enter_servers(ui: &mut Ui, smtp_port: &str) {
+    for (smtp, port) in [(false, "10993"), (true, smtp_port)] {
+        type_in(ui, W::Host(smtp, "localhost".into()));
+        type_in(
+            ui,
+            W::Security(smtp, Mode(quietpost_model::Security::ImplicitTls)),
+        );
+        type_in(ui, W::Port(smtp, port.into()));
+    }
+}
+
 #[test]
 #[ignore = "needs the testbed and a Secret Service (scripts/test)"]
 fn real_server_the_wizard_adds_an_account_only_after_a_compared_pin() {
@@ -34,14 +47,7 @@ fn real_server_the_wizard_adds_an_account_only_after_a_compared_pin() {
         ui.text_containing("Nothing has been sent yet").is_some(),
         "the servers are reviewed before anything is sent"
     );
-    for (smtp, port) in [(false, "10993"), (true, "10465")] {
-        type_in(&mut ui, W::Host(smtp, "localhost".into()));
-        type_in(
-            &mut ui,
-            W::Security(smtp, Mode(quietpost_model::Security::ImplicitTls)),
-        );
-        type_in(&mut ui, W::Port(smtp, port.into()));
-    }
+    enter_servers(&mut ui, "10465");
     ui.click("Check and save");
 
     // The testbed's CA is not in the system store: refused, nothing saved, no way around it
@@ -199,14 +205,7 @@ fn real_server_the_wizard_preset_adds_through_the_proxy_and_runs_the_selftest() 
     type_in(&mut ui, W::Protect(true));
     type_in(&mut ui, W::Proxy(proxy.url()));
     ui.click("Enter servers myself");
-    for (smtp, port) in [(false, "10993"), (true, "10466")] {
-        type_in(&mut ui, W::Host(smtp, "localhost".into()));
-        type_in(
-            &mut ui,
-            W::Security(smtp, Mode(quietpost_model::Security::ImplicitTls)),
-        );
-        type_in(&mut ui, W::Port(smtp, port.into()));
-    }
+    enter_servers(&mut ui, "10466");
     ui.click("Check and save");
     for _ in 0..2 {
         if ui.text_containing("is ready.").is_some() {

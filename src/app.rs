@@ -780,6 +780,12 @@ pub fn run(launch: Launch) -> iced::Result {
         .window(iced::window::Settings {
             size: DEFAULT_SIZE,
             min_size: Some(MIN_SIZE),
+            icon: window_icon(),
+            #[cfg(target_os = "linux")]
+            platform_specific: iced::window::settings::PlatformSpecific {
+                application_id: crate::APP_ID.to_owned(),
+                ..Default::default()
+            },
             ..iced::window::Settings::default()
         })
         .font(theme::REGULAR_BYTES)
@@ -788,6 +794,14 @@ pub fn run(launch: Launch) -> iced::Result {
         .font(theme::ICONS_BYTES)
         .default_font(theme::FONT)
         .run()
+}
+
+/// The icon X11 and Windows show for the window (Wayland desktops find it by the app-id, in
+/// the installed desktop file).
+fn window_icon() -> Option<iced::window::Icon> {
+    const PNG: &[u8] = include_bytes!("../assets/icons/org.quietpost.Quietpost-64.png");
+    let image = quietpost_core::reading::decode_image(PNG, "the window icon").ok()?;
+    iced::window::icon::from_rgba(image.rgba, image.width, image.height).ok()
 }
 
 /// The window's size at the start, unless the screen is smaller.

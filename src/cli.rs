@@ -3,6 +3,7 @@
 
 mod account;
 mod account_set;
+mod generate;
 mod inspect;
 mod mail;
 mod remote;
@@ -15,7 +16,12 @@ use std::path::PathBuf;
 
 /// Quietpost: mail with safe defaults.
 #[derive(Debug, Parser)]
-#[command(name = "quietpost", version, about)]
+#[command(
+    name = "quietpost",
+    version,
+    about,
+    long_about = "A desktop mail client with safe defaults: IMAP and SMTP only over TLS, mail shown as sanitized text, remote content loaded only when asked and only through a proxy, passwords in the system's keychain.\n\nWith no subcommand the window opens (the demo mailbox with --demo). `quietpost mailto:ADDRESS?subject=…` opens it writing to that address, as a desktop's mailto: links do. The subcommands give the same engine a scriptable face; most take --json."
+)]
 pub struct Args {
     /// Keep config, data and cache in this one directory.
     #[arg(long, global = true, value_name = "DIR")]
@@ -25,7 +31,7 @@ pub struct Args {
     pub trace: bool,
     /// Open the demo mailbox: about thirty messages, ordinary and hostile, that show what
     /// Quietpost does. No account, no network.
-    /// (Not with a subcommand: clap cannot say so of a subcommand, `run` does.)
+    // Not with a subcommand: clap cannot say so of a subcommand, `run` does.
     #[arg(long)]
     pub demo: bool,
     /// A mailto: link, as the desktop hands it to its mail program (`quietpost 'mailto:…'`,
@@ -73,6 +79,10 @@ pub enum Command {
     /// Remote content: load a message's images through your proxy (with the network
     /// ledger), or set an account's policy.
     Remote(remote::RemoteArgs),
+    /// Write the manual pages and shell completions into a directory (for packagers: they
+    /// are made from this very command line, so they never fall behind it).
+    #[command(hide = true)]
+    Generate(generate::GenerateArgs),
 }
 
 impl Args {
@@ -147,6 +157,7 @@ pub fn run(args: Args) -> Result<()> {
         Some(Command::Forward(a)) => send::forward(a, &paths()?),
         Some(Command::Outbox(a)) => send::outbox_cmd(a, &paths()?),
         Some(Command::Remote(a)) => remote::run(a, &paths()?),
+        Some(Command::Generate(a)) => generate::run(a),
         None => {
             let mut launch = crate::app::Launch::new(paths()?, args.demo);
             launch.notices = notices.take();

@@ -142,7 +142,7 @@ pub async fn notify(summary: String, body: String) -> Result<(), String> {
         let bus = zbus::Connection::session().await?;
         let hints: std::collections::HashMap<&str, Value<'_>> = [
             ("category", Value::from("email.arrived")),
-            ("desktop-entry", Value::from("quietpost")),
+            ("desktop-entry", Value::from(crate::APP_ID)),
             ("urgency", Value::U8(1)),
         ]
         .into_iter()
@@ -155,7 +155,7 @@ pub async fn notify(summary: String, body: String) -> Result<(), String> {
             &(
                 "Quietpost",
                 0u32,
-                "mail-unread",
+                crate::APP_ID,
                 summary.as_str(),
                 body.as_str(),
                 Vec::<&str>::new(),

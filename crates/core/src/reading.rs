@@ -308,12 +308,18 @@ pub async fn preview(
 ) -> Result<remote::Image, Error> {
     blocking(move || {
         let bytes = attachment_bytes(&Mailbox::open_file(&file)?, id, &path)?;
-        let limits = quietpost_net::fetch::Limits::default();
-        let budget = quietpost_net::fetch::Budget::new(limits.max_decoded);
-        quietpost_net::fetch::decode_bytes(&bytes, &declared, &limits, &budget)
-            .map_err(|e| Error::Preview(e.to_string()))
+        decode_image(&bytes, &declared)
     })
     .await
+}
+
+/// Bytes that should be a PNG, JPEG, GIF or WebP image (`what`: what they were said to be),
+/// decoded in memory within the bounds remote images have. No I/O.
+pub fn decode_image(bytes: &[u8], what: &str) -> Result<remote::Image, Error> {
+    let limits = quietpost_net::fetch::Limits::default();
+    let budget = quietpost_net::fetch::Budget::new(limits.max_decoded);
+    quietpost_net::fetch::decode_bytes(bytes, what, &limits, &budget)
+        .map_err(|e| Error::Preview(e.to_string()))
 }
 
 /// Saves an attachment (at `path`, as [`attachment_bytes`] takes it) as `dir/safe_name` (mode

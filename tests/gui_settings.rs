@@ -244,6 +244,63 @@ fn every_setting_changes_in_the_window_and_shows_where_it_acts() {
 
 /// config.toml for testbed user `user` (password by command), its IMAP trusted by `imap_trust`
 /// (a `ca_file = …` or `pin_sha256 = …` line), its SMTP by the testbed's CA.
+/// Without a mouse: Tab reaches every control of the settings — switches, choices, checkboxes
+/// and buttons, not only the text fields — in an 800-pixel window, and Space on each does
+/// what a click does (its message is the click's); one of them, applied, is saved.
+#[test]
+fn every_setting_is_reached_and_changed_from_the_keyboard() {
+    use iced::keyboard::key::Named;
+    let mut ui = Ui::start_with_config("settings-keys", Some(CONFIG));
+    ui.send(Message::Mailbox(M::OpenSettings(None)));
+    let mut window = gui::Window::new((800.0, 600.0));
+    let space = || {
+        vec![
+            iced_test::simulator::press_key(Named::Space, None),
+            iced_test::simulator::release_key(Named::Space),
+        ]
+    };
+    let mut reached = Vec::new();
+    for _ in 0..60 {
+        window.tab(&ui.app);
+        for m in window.events(&ui.app, iced::Point::ORIGIN, space()) {
+            if let Message::Mailbox(M::Settings(s)) = m {
+                reached.push(s);
+            }
+        }
+    }
+    let said: Vec<String> = reached.iter().map(|m| format!("{m:?}")).collect();
+    for control in [
+        "Preset(true)",
+        "RequireProxy(true)",
+        "IsolateStreams(true)",
+        "StartTls(false, true)",
+        "StartTls(true, true)",
+        "Remote(Never)",
+        "Documents(SaveOnly)",
+        "Notifications(Off)",
+        "RevealEverySend(true)",
+        "SaveIdentity",
+        "SaveField(Proxy)",
+        "TestProxy",
+        "SaveServers",
+        "CheckNow",
+        "SelfTest",
+        "AskRemove",
+        "Close",
+    ] {
+        assert!(
+            said.iter().any(|s| s.contains(control)),
+            "{control} cannot be reached from the keyboard: {said:#?}"
+        );
+    }
+    // What Space sent, applied: saved as a click's would be.
+    let reveal = (reached.into_iter())
+        .find(|m| format!("{m:?}").contains("RevealEverySend(true)"))
+        .unwrap();
+    ui.send(settings(reveal));
+    assert!(saved(&ui).reveal_every_send);
+}
+
 fn testbed_config(user: &str, imap_trust: &str) -> String {
     format!(
         "[[account]]\nname = \"{user}\"\nemail = \"{user}@quietpost.test\"\nuser = \"{user}\"\npassword = {{ command = \"echo {user}-Test-pw\" }}\n\n[account.imap]\nhost = \"localhost\"\nport = 10993\nsecurity = \"tls\"\n{imap_trust}\n\n[account.smtp]\nhost = \"localhost\"\nport = 10465\nsecurity = \"tls\"\nca_file = \"{ca}\"\n\n",

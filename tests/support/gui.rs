@@ -383,6 +383,23 @@ impl Window {
         });
     }
 
+    /// Tab, as the window's keyboard subscription does it (iced's `focus_next`, run to its
+    /// end: it counts the focusable widgets first), on the kept tree.
+    pub fn tab(&mut self, app: &App) {
+        use iced_test::core::widget::Operation;
+        use iced_test::core::widget::operation::{Outcome, black_box, focusable};
+        self.with(app, |ui, renderer, _| {
+            let mut op: Box<dyn Operation<()>> = Box::new(focusable::focus_next::<()>());
+            loop {
+                ui.operate(renderer, &mut black_box(op.as_mut()));
+                match op.finish() {
+                    Outcome::Chain(next) => op = next,
+                    _ => break,
+                }
+            }
+        });
+    }
+
     /// The widget that has the keyboard, if any.
     pub fn focused(&mut self, app: &App) -> Option<iced::widget::Id> {
         use iced_test::core::widget::Operation;

@@ -4,6 +4,7 @@
 use super::{Busy, Confirm, Field, Message, Section, Settings};
 use crate::screen::mailbox::Notice;
 use crate::theme;
+use crate::widget::focusable::focusable;
 use crate::widget::icon::{Icon, icon};
 use iced::widget::{
     Space, button, checkbox, column, container, radio, row, scrollable, text, text_editor,
@@ -32,6 +33,21 @@ fn notice(n: Option<&Notice>) -> Option<Element<'_, Message>> {
     })
 }
 
+/// `b`, pressed by a click, or by Space or Enter once Tab reached it.
+fn pressed<'a>(b: iced::widget::Button<'a, Message>, m: Message) -> Element<'a, Message> {
+    focusable(b.on_press(m.clone()), Some(m)).into()
+}
+
+/// A switch with its label, turned by a click, or by Space or Enter once Tab reached it.
+fn switch<'a>(on: bool, label: &'a str, to: impl Fn(bool) -> Message + 'a) -> Element<'a, Message> {
+    let turned = to(!on);
+    focusable(
+        toggler(on).label(label).on_toggle(to).size(18),
+        Some(turned),
+    )
+    .into()
+}
+
 fn lines<'a>(lines: &[String]) -> Element<'a, Message> {
     column(lines.iter().map(|l| text(l.clone()).size(12).into()))
         .spacing(2)
@@ -42,10 +58,11 @@ impl Settings {
     /// A button that does `m`, or waits (greyed) while `busy` runs.
     fn act<'a>(&self, label: &'a str, m: Message, busy: Busy) -> Element<'a, Message> {
         let waiting = self.busy == Some(busy);
-        button(text(if waiting { "…" } else { label }).size(13))
+        let m = (!waiting).then_some(m);
+        let b = button(text(if waiting { "…" } else { label }).size(13))
             .style(theme::secondary)
-            .on_press_maybe((!waiting).then_some(m))
-            .into()
+            .on_press_maybe(m.clone());
+        focusable(b, m).into()
     }
 
     fn input<'a>(&'a self, hint: &'a str, field: Field, value: &'a str) -> Element<'a, Message> {
@@ -75,9 +92,10 @@ impl Settings {
             .size(18)
             .font(theme::BOLD)
             .width(Length::Fill),
-            button(text("Close").size(13))
-                .style(theme::secondary)
-                .on_press(Message::Close),
+            pressed(
+                button(text("Close").size(13)).style(theme::secondary),
+                Message::Close
+            ),
         ]
         .spacing(8)
         .align_y(Alignment::Center);
@@ -134,10 +152,11 @@ impl Settings {
                 text(title).font(theme::BOLD),
                 lines(&body),
                 row![
-                    button(text(yes).size(13)).on_press(Message::Confirmed),
-                    button(text("Cancel").size(13))
-                        .style(theme::secondary)
-                        .on_press(Message::Cancel),
+                    pressed(button(text(yes).size(13)), Message::Confirmed),
+                    pressed(
+                        button(text("Cancel").size(13)).style(theme::secondary),
+                        Message::Cancel
+                    ),
                 ]
                 .spacing(8),
             ]
@@ -154,10 +173,13 @@ impl Settings {
         let mut col = column![
             row![
                 icon(Icon::Shield, 16.0),
-                toggler(on)
-                    .label(crate::wording::settings::JOURNALIST)
-                    .on_toggle(Message::Preset)
-                    .size(20),
+                focusable(
+                    toggler(on)
+                        .label(crate::wording::settings::JOURNALIST)
+                        .on_toggle(Message::Preset)
+                        .size(20),
+                    Some(Message::Preset(!on)),
+                ),
             ]
             .spacing(8)
             .align_y(Alignment::Center),
@@ -201,7 +223,10 @@ impl Settings {
                 .on_action(Message::Signature)
                 .height(90)
                 .padding(6),
-            row![button(text("Save").size(13)).on_press(Message::SaveIdentity)],
+            row![pressed(
+                button(text("Save").size(13)),
+                Message::SaveIdentity
+            )],
         ]
         .spacing(6);
         if let Some(n) = notice(self.said(Section::Identity)) {
@@ -224,27 +249,28 @@ impl Settings {
             .size(13),
             row![
                 self.input("socks5://127.0.0.1:9050 (Tor)", Field::Proxy, &self.proxy),
-                button(text("Save").size(13)).on_press(Message::SaveField(Field::Proxy)),
+                pressed(button(text("Save").size(13)), Message::SaveField(Field::Proxy)),
                 self.act("Test", Message::TestProxy, Busy::TestingProxy),
             ]
             .spacing(6)
             .align_y(Alignment::Center),
-            toggler(a.proxy_required)
-                .label("Require the proxy: with none set, nothing connects")
-                .on_toggle(|on| Message::Edit(Section::Connection, vec![Edit::RequireProxy(on)]))
-                .size(18),
-            toggler(a.isolate_streams)
-                .label("Tor stream isolation: separate circuits for the mail server, sending and each message's images")
-                .on_toggle(|on| Message::Edit(Section::Connection, vec![Edit::IsolateStreams(on)]))
-                .size(18),
+            switch(
+                a.proxy_required,
+                "Require the proxy: with none set, nothing connects",
+                |on| Message::Edit(Section::Connection, vec![Edit::RequireProxy(on)]),
+            ),
+            switch(
+                a.isolate_streams,
+                "Tor stream isolation: separate circuits for the mail server, sending and each message's images",
+                |on| Message::Edit(Section::Connection, vec![Edit::IsolateStreams(on)]),
+            ),
         ]
         .spacing(8);
         if a.proxy.is_some() && !a.proxy_required {
-            col = col.push(
-                button(text("Connect directly (remove the proxy)").size(12))
-                    .style(theme::link)
-                    .on_press(Message::Edit(Section::Connection, vec![Edit::Proxy(None)])),
-            );
+            col = col.push(pressed(
+                button(text("Connect directly (remove the proxy)").size(12)).style(theme::link),
+                Message::Edit(Section::Connection, vec![Edit::Proxy(None)]),
+            ));
         }
         if let Some(n) = notice(self.said(Section::Connection)) {
             col = col.push(n);
@@ -263,10 +289,13 @@ impl Settings {
                 text(role).size(13).width(44),
                 self.input("mail.example.org", host.0, host.1),
                 container(self.input("port", port.0, port.1)).width(80),
-                checkbox(starttls)
-                    .label("STARTTLS (required)")
-                    .on_toggle(move |on| Message::StartTls(smtp, on))
-                    .text_size(13),
+                focusable(
+                    checkbox(starttls)
+                        .label("STARTTLS (required)")
+                        .on_toggle(move |on| Message::StartTls(smtp, on))
+                        .text_size(13),
+                    Some(Message::StartTls(smtp, !starttls)),
+                ),
             ]
             .spacing(6)
             .align_y(Alignment::Center)
@@ -294,13 +323,13 @@ impl Settings {
             text("Pinned SHA-256 fingerprint").size(13),
             row![
                 self.input("AB:CD:… (64 hex digits), or empty", Field::Pin, &self.pin),
-                button(text("Save").size(13)).on_press(Message::SaveField(Field::Pin)),
+                pressed(button(text("Save").size(13)), Message::SaveField(Field::Pin)),
             ]
             .spacing(6),
             text("Your own certificate authority (PEM file)").size(13),
             row![
                 self.input("/path/to/ca.pem, or empty for the system's", Field::CaFile, &self.ca_file),
-                button(text("Save").size(13)).on_press(Message::SaveField(Field::CaFile)),
+                pressed(button(text("Save").size(13)), Message::SaveField(Field::CaFile)),
             ]
             .spacing(6),
             row![self.act("Check now", Message::CheckNow, Busy::Checking)],
@@ -334,11 +363,13 @@ impl Settings {
     fn remote_view(&self) -> Element<'_, Message> {
         let a = &self.account;
         let choice = |label, value| {
-            radio(label, value, Some(a.remote_content), |v| {
-                Message::Edit(Section::Remote, vec![Edit::Remote(v)])
-            })
-            .size(16)
-            .text_size(13)
+            let pick = |v| Message::Edit(Section::Remote, vec![Edit::Remote(v)]);
+            focusable(
+                radio(label, value, Some(a.remote_content), pick)
+                    .size(16)
+                    .text_size(13),
+                Some(pick(value)),
+            )
         };
         let mut col = column![
             heading(
@@ -357,12 +388,10 @@ impl Settings {
             col = col.push(
                 row![
                     text(sender.as_str()).size(13).width(Length::Fill),
-                    button(text("Remove").size(12))
-                        .style(theme::secondary)
-                        .on_press(Message::Edit(
-                            Section::Remote,
-                            vec![Edit::NoAlwaysLoad(sender.clone())]
-                        )),
+                    pressed(
+                        button(text("Remove").size(12)).style(theme::secondary),
+                        Message::Edit(Section::Remote, vec![Edit::NoAlwaysLoad(sender.clone())])
+                    ),
                 ]
                 .align_y(Alignment::Center),
             );
@@ -370,7 +399,10 @@ impl Settings {
         col = col.push(
             row![
                 self.input("sender@example.org", Field::AlwaysLoad, &self.always_load),
-                button(text("Add").size(13)).on_press(Message::SaveField(Field::AlwaysLoad)),
+                pressed(
+                    button(text("Add").size(13)),
+                    Message::SaveField(Field::AlwaysLoad)
+                ),
             ]
             .spacing(6),
         );
@@ -386,12 +418,10 @@ impl Settings {
             col = col.push(
                 row![
                     text(id.as_str()).size(13).width(Length::Fill),
-                    button(text("Remove").size(12))
-                        .style(theme::secondary)
-                        .on_press(Message::Edit(
-                            Section::Remote,
-                            vec![Edit::NoTrustAuthserv(id.clone())]
-                        )),
+                    pressed(
+                        button(text("Remove").size(12)).style(theme::secondary),
+                        Message::Edit(Section::Remote, vec![Edit::NoTrustAuthserv(id.clone())])
+                    ),
                 ]
                 .align_y(Alignment::Center),
             );
@@ -399,7 +429,10 @@ impl Settings {
         col = col.push(
             row![
                 self.input("mx.your-provider.example", Field::Authserv, &self.authserv),
-                button(text("Add").size(13)).on_press(Message::SaveField(Field::Authserv)),
+                pressed(
+                    button(text("Add").size(13)),
+                    Message::SaveField(Field::Authserv)
+                ),
             ]
             .spacing(6),
         );
@@ -433,18 +466,23 @@ impl Settings {
         let boxes = self.folders().iter().map(|(name, shown)| {
             let on = a.notifies(name);
             let name = name.clone();
-            checkbox(on)
-                .label(shown.as_str())
-                .on_toggle(move |on| {
-                    let edit = if on {
-                        Edit::Unmute(name.clone())
-                    } else {
-                        Edit::Mute(name.clone())
-                    };
-                    Message::Edit(Section::Other, vec![edit])
-                })
-                .text_size(13)
-                .into()
+            let edit = move |on: bool| {
+                let edit = if on {
+                    Edit::Unmute(name.clone())
+                } else {
+                    Edit::Mute(name.clone())
+                };
+                Message::Edit(Section::Other, vec![edit])
+            };
+            let toggled = edit(!on);
+            focusable(
+                checkbox(on)
+                    .label(shown.as_str())
+                    .on_toggle(edit)
+                    .text_size(13),
+                Some(toggled),
+            )
+            .into()
         });
         column![
             text("For new mail in (the others are muted):").size(13),
@@ -458,18 +496,22 @@ impl Settings {
     fn other_view(&self) -> Element<'_, Message> {
         let a = &self.account;
         let documents = |label, value| {
-            radio(label, value, Some(a.documents), |v| {
-                Message::Edit(Section::Other, vec![Edit::Documents(v)])
-            })
-            .size(16)
-            .text_size(13)
+            let pick = |v| Message::Edit(Section::Other, vec![Edit::Documents(v)]);
+            focusable(
+                radio(label, value, Some(a.documents), pick)
+                    .size(16)
+                    .text_size(13),
+                Some(pick(value)),
+            )
         };
         let notifications = |label, value| {
-            radio(label, value, Some(a.notifications), |v| {
-                Message::Edit(Section::Other, vec![Edit::Notifications(v)])
-            })
-            .size(16)
-            .text_size(13)
+            let pick = |v| Message::Edit(Section::Other, vec![Edit::Notifications(v)]);
+            focusable(
+                radio(label, value, Some(a.notifications), pick)
+                    .size(16)
+                    .text_size(13),
+                Some(pick(value)),
+            )
         };
         let mut col = column![
             heading(
@@ -489,10 +531,11 @@ impl Settings {
             self.notified_folders(),
             Space::new().height(8),
             heading("Before sending", "What a message reveals: who sees whom, your name, the files' hidden data, the route."),
-            toggler(a.reveal_every_send)
-                .label("Show it before every send (otherwise the first time, and when something new would be revealed)")
-                .on_toggle(|on| Message::Edit(Section::Other, vec![Edit::RevealEverySend(on)]))
-                .size(18),
+            switch(
+                a.reveal_every_send,
+                "Show it before every send (otherwise the first time, and when something new would be revealed)",
+                |on| Message::Edit(Section::Other, vec![Edit::RevealEverySend(on)]),
+            ),
             Space::new().height(8),
             heading("Remove this account", "Its mail stays on the server."),
             row![self.act("Remove this account…", Message::AskRemove, Busy::Removing)],

@@ -321,3 +321,67 @@ fn the_address_field_keeps_the_keyboard_when_a_problem_appears() {
         "the address field lost the keyboard"
     );
 }
+
+/// Without a mouse: Tab reaches the wizard's choices and buttons, not only its fields, and
+/// Space does what a click does — "Protect my location and identity", finding or entering the
+/// servers, the TLS mode of each server (Space picks the other one), checking, going back.
+#[test]
+fn the_wizard_is_used_from_the_keyboard() {
+    use iced::keyboard::key::Named;
+    use quietpost::screen::wizard::Message as W;
+    let mut ui = Ui::start("wizard-keys");
+    ui.click("Add an account");
+    ui.send(Message::Wizard(W::Keychain(Ok(()))));
+    let mut window = gui::Window::new((800.0, 600.0));
+    let space = || {
+        vec![
+            iced_test::simulator::press_key(Named::Space, None),
+            iced_test::simulator::release_key(Named::Space),
+        ]
+    };
+    let reached = |ui: &Ui, window: &mut gui::Window| {
+        let mut said = Vec::new();
+        for _ in 0..30 {
+            window.tab(&ui.app);
+            for m in window.events(&ui.app, iced::Point::ORIGIN, space()) {
+                if let Message::Wizard(w) = m {
+                    said.push(format!("{w:?}"));
+                }
+            }
+        }
+        said
+    };
+    let details = reached(&ui, &mut window);
+    for control in [
+        "Protect(true)",
+        "FindServers",
+        "EnterServers",
+        "Cancel",
+        "Advanced",
+    ] {
+        assert!(
+            details.iter().any(|s| s.contains(control)),
+            "{control} cannot be reached from the keyboard: {details:#?}"
+        );
+    }
+    ui.send(Message::Wizard(W::Email(
+        "someone@quietpost.invalid".into(),
+    )));
+    ui.send(Message::Wizard(W::Password("pw".into())));
+    ui.send(Message::Wizard(W::User("someone".into())));
+    ui.send(Message::Wizard(W::EnterServers));
+    assert!(ui.shows("Check and save"), "on the servers step");
+    window.refresh(&ui.app);
+    let servers = reached(&ui, &mut window);
+    for control in [
+        "Security(false, Mode(StartTlsRequired))",
+        "Security(true, Mode(StartTlsRequired))",
+        "Back",
+        "Check",
+    ] {
+        assert!(
+            servers.iter().any(|s| s.contains(control)),
+            "{control} cannot be reached from the keyboard: {servers:#?}"
+        );
+    }
+}

@@ -7,6 +7,7 @@
 
 use crate::backend::{self, AddFailure, DiscoverFailure};
 use crate::theme;
+use crate::widget::focusable::{focusable, pressed};
 use iced::widget::{
     Column, Space, button, checkbox, column, container, pick_list, row, scrollable, text,
     text_input,
@@ -515,9 +516,12 @@ impl Wizard {
                     );
                 fields = fields.push(
                     column![
-                        checkbox(f.protect)
-                            .label(crate::wording::settings::JOURNALIST)
-                            .on_toggle(Message::Protect),
+                        focusable(
+                            checkbox(f.protect)
+                                .label(crate::wording::settings::JOURNALIST)
+                                .on_toggle(Message::Protect),
+                            Some(Message::Protect(!f.protect)),
+                        ),
                         text("For journalists and anyone who must not be located: every connection through a proxy such as Tor (nothing connects without it), nothing loaded by itself, documents saved only, what a message reveals shown before every send. It can be changed later in the settings.")
                             .size(12)
                             .style(theme::muted),
@@ -537,22 +541,21 @@ impl Wizard {
                                 .style(theme::muted),
                         );
                 } else {
-                    fields = fields.push(
+                    fields = fields.push(pressed(
                         button(text("Connection options (a proxy such as Tor)…").size(13))
-                            .style(button::text)
-                            .on_press(Message::Advanced),
-                    );
+                            .style(button::text),
+                        Message::Advanced,
+                    ));
                 }
                 c = c.push(
                     fields.push(
                         row![
-                            button(text("Find my servers")).on_press(Message::FindServers),
-                            button(text("Enter servers myself"))
-                                .style(theme::secondary)
-                                .on_press(Message::EnterServers),
-                            button(text("Cancel"))
-                                .style(button::text)
-                                .on_press(Message::Cancel),
+                            pressed(button(text("Find my servers")), Message::FindServers),
+                            pressed(
+                                button(text("Enter servers myself")).style(theme::secondary),
+                                Message::EnterServers
+                            ),
+                            pressed(button(text("Cancel")).style(button::text), Message::Cancel),
                         ]
                         .spacing(8),
                     ),
@@ -585,11 +588,10 @@ impl Wizard {
                         .push(server_summary("Receiving (IMAP)", &f.imap))
                         .push(server_summary("Sending (SMTP)", &f.smtp))
                         .push(text(format!("Login name: {}", f.user)).size(13))
-                        .push(
-                            button(text("Change these settings…").size(13))
-                                .style(button::text)
-                                .on_press(Message::Advanced),
-                        );
+                        .push(pressed(
+                            button(text("Change these settings…").size(13)).style(button::text),
+                            Message::Advanced,
+                        ));
                 } else {
                     c = c
                         .push(server_form("IMAP (receiving)", false, &f.imap))
@@ -611,10 +613,8 @@ impl Wizard {
                     );
                 c.push(
                     row![
-                        button(text("Back"))
-                            .style(theme::secondary)
-                            .on_press(Message::Back),
-                        button(text("Check and save")).on_press(Message::Check),
+                        pressed(button(text("Back")).style(theme::secondary), Message::Back),
+                        pressed(button(text("Check and save")), Message::Check),
                     ]
                     .spacing(8),
                 )
@@ -653,9 +653,7 @@ impl Wizard {
                                             .font(iced::Font::MONOSPACE)
                                             .size(15)
                                             .padding(0),
-                                        button(text("Copy").size(13))
-                                            .style(theme::secondary)
-                                            .on_press(Message::Copy(fp.to_string())),
+                                        pressed(button(text("Copy").size(13)).style(theme::secondary), Message::Copy(fp.to_string())),
                                     ]
                                     .spacing(8)
                                     .align_y(iced::Alignment::Center),
@@ -665,31 +663,34 @@ impl Wizard {
                                 .style(theme::banner),
                             )
                             .push(
-                                checkbox(c.compared)
-                                    .label("It is exactly the fingerprint my administrator gave me")
-                                    .on_toggle(Message::Compared),
+                                focusable(
+                                    checkbox(c.compared)
+                                        .label("It is exactly the fingerprint my administrator gave me")
+                                        .on_toggle(Message::Compared),
+                                    Some(Message::Compared(!c.compared)),
+                                ),
                             );
                         let pin = button(text("Pin this certificate"));
                         col = col.push(
                             row![
-                                button(text("Back"))
-                                    .style(theme::secondary)
-                                    .on_press(Message::Back),
+                                pressed(
+                                    button(text("Back")).style(theme::secondary),
+                                    Message::Back
+                                ),
                                 if c.compared {
-                                    pin.on_press(Message::Pin)
+                                    pressed(pin, Message::Pin)
                                 } else {
-                                    pin
+                                    focusable(pin, None).into()
                                 },
                             ]
                             .spacing(8),
                         );
                     }
                     None => {
-                        col = col.push(
-                            button(text("Back"))
-                                .style(theme::secondary)
-                                .on_press(Message::Back),
-                        )
+                        col = col.push(pressed(
+                            button(text("Back")).style(theme::secondary),
+                            Message::Back,
+                        ))
                     }
                 }
                 col
@@ -701,7 +702,7 @@ impl Wizard {
                     col = col.push(text(l).size(13));
                 }
                 col.push(text("The password is in your system keychain; the settings file holds no secret.").size(13))
-                    .push(button(text("Open the mailbox")).on_press(Message::OpenMailbox))
+                    .push(pressed(button(text("Open the mailbox")), Message::OpenMailbox))
             }
         };
         scrollable(
@@ -781,9 +782,7 @@ fn app_password<'a>(a: quietpost_core::autoconfig::AppPassword) -> Element<'a, M
             .size(13),
             row![
                 text(a.page).size(13).font(theme::BOLD).width(Length::Fill),
-                button(text("Copy").size(12))
-                    .style(theme::secondary)
-                    .on_press(Message::Copy(a.page.to_owned())),
+                pressed(button(text("Copy").size(12)).style(theme::secondary), Message::Copy(a.page.to_owned())),
             ]
             .spacing(8)
             .align_y(iced::Alignment::Center),
@@ -825,15 +824,26 @@ fn server_form<'a>(title: &'a str, smtp: bool, s: &'a ServerForm) -> Element<'a,
                 .on_submit(Message::Check)
                 .padding(6)
                 .width(80),
-            pick_list(
-                [
-                    Mode(Security::ImplicitTls),
-                    Mode(Security::StartTlsRequired),
-                ],
-                Some(s.security),
-                move |m| Message::Security(smtp, m),
-            )
-            .width(Length::FillPortion(2)),
+            // Space or Enter on it (after Tab) picks the other mode.
+            focusable(
+                pick_list(
+                    [
+                        Mode(Security::ImplicitTls),
+                        Mode(Security::StartTlsRequired),
+                    ],
+                    Some(s.security),
+                    move |m| Message::Security(smtp, m),
+                )
+                .width(Length::FillPortion(2)),
+                Some(Message::Security(
+                    smtp,
+                    if s.security == Mode(Security::ImplicitTls) {
+                        Mode(Security::StartTlsRequired)
+                    } else {
+                        Mode(Security::ImplicitTls)
+                    },
+                )),
+            ),
         ]
         .spacing(8),
     ]

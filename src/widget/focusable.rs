@@ -31,6 +31,14 @@ pub fn focusable<'a, Message, Renderer>(
     }
 }
 
+/// `b`, pressed by a click, or by Space or Enter once Tab reached it.
+pub fn pressed<'a, Message: Clone + 'a>(
+    b: iced::widget::Button<'a, Message>,
+    m: Message,
+) -> Element<'a, Message> {
+    focusable(b.on_press(m.clone()), Some(m)).into()
+}
+
 #[derive(Debug, Default)]
 struct State {
     focused: bool,

@@ -315,11 +315,17 @@ impl Mailbox {
             .chain(self.accounts.iter().map(|a| Scope(Some(a.name.clone()))))
             .collect();
         let chosen = Scope(self.search_in.clone());
+        // Space or Enter on it (after Tab) picks the next one.
+        let at = scopes.iter().position(|s| *s == chosen).unwrap_or(0);
+        let next = scopes[(at + 1) % scopes.len()].0.clone();
         Some(
-            iced::widget::pick_list(scopes, Some(chosen), |s: Scope| Message::SearchIn(s.0))
-                .text_size(13)
-                .padding(6)
-                .into(),
+            crate::widget::focusable::focusable(
+                iced::widget::pick_list(scopes, Some(chosen), |s: Scope| Message::SearchIn(s.0))
+                    .text_size(13)
+                    .padding(6),
+                Some(Message::SearchIn(next)),
+            )
+            .into(),
         )
     }
 

@@ -4,7 +4,7 @@
 use super::{Busy, Confirm, Field, Message, Section, Settings};
 use crate::screen::mailbox::Notice;
 use crate::theme;
-use crate::widget::focusable::focusable;
+use crate::widget::focusable::{focusable, pressed};
 use crate::widget::icon::{Icon, icon};
 use iced::widget::{
     Space, button, checkbox, column, container, radio, row, scrollable, text, text_editor,
@@ -31,11 +31,6 @@ fn notice(n: Option<&Notice>) -> Option<Element<'_, Message>> {
         Notice::Done(w) => text(w.as_str()).size(12).into(),
         Notice::Failed(w) => text(w.as_str()).size(12).style(theme::warning_text).into(),
     })
-}
-
-/// `b`, pressed by a click, or by Space or Enter once Tab reached it.
-fn pressed<'a>(b: iced::widget::Button<'a, Message>, m: Message) -> Element<'a, Message> {
-    focusable(b.on_press(m.clone()), Some(m)).into()
 }
 
 /// A switch with its label, turned by a click, or by Space or Enter once Tab reached it.

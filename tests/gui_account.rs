@@ -322,7 +322,8 @@ fn the_address_field_keeps_the_keyboard_when_a_problem_appears() {
     );
 }
 
-/// Without a mouse: Tab reaches the wizard's choices and buttons, not only its fields, and
+/// Without a mouse: Tab reaches the welcome screen's buttons, then the wizard's choices and
+/// buttons, not only its fields, and
 /// Space does what a click does — "Protect my location and identity", finding or entering the
 /// servers, the TLS mode of each server (Space picks the other one), checking, going back.
 #[test]
@@ -330,8 +331,6 @@ fn the_wizard_is_used_from_the_keyboard() {
     use iced::keyboard::key::Named;
     use quietpost::screen::wizard::Message as W;
     let mut ui = Ui::start("wizard-keys");
-    ui.click("Add an account");
-    ui.send(Message::Wizard(W::Keychain(Ok(()))));
     let mut window = gui::Window::new((800.0, 600.0));
     let space = || {
         vec![
@@ -339,6 +338,25 @@ fn the_wizard_is_used_from_the_keyboard() {
             iced_test::simulator::release_key(Named::Space),
         ]
     };
+    // The welcome screen's two buttons first.
+    let mut welcome = Vec::new();
+    for _ in 0..4 {
+        window.tab(&ui.app);
+        for m in window.events(&ui.app, iced::Point::ORIGIN, space()) {
+            welcome.push(format!("{m:?}"));
+        }
+    }
+    assert!(
+        welcome.iter().any(|m| m.contains("AddAccount")),
+        "{welcome:?}"
+    );
+    assert!(
+        welcome.iter().any(|m| m.contains("OpenDemo")),
+        "{welcome:?}"
+    );
+    ui.click("Add an account");
+    ui.send(Message::Wizard(W::Keychain(Ok(()))));
+    window.refresh(&ui.app);
     let reached = |ui: &Ui, window: &mut gui::Window| {
         let mut said = Vec::new();
         for _ in 0..30 {

@@ -15,13 +15,8 @@ pub fn view(note: Option<&str>) -> Element<'_, Message> {
         text("Welcome to Quietpost").size(28).font(theme::BOLD),
         text("Mail with safe defaults. Messages are shown as plain text, never through a web engine. Remote images are blocked until you choose to load them through a proxy, and trackers never load. Links show where they really go, and senders who pretend to be someone else are pointed out.")
             .width(Length::Fill),
-        button(text("Add an account").size(16))
-            .padding([10, 20])
-            .on_press(Message::AddAccount),
-        button(text("Open the demo mailbox").size(16))
-            .padding([10, 20])
-            .style(theme::secondary)
-            .on_press(Message::OpenDemo),
+        crate::widget::focusable::pressed(button(text("Add an account").size(16)).padding([10,20]), Message::AddAccount),
+        crate::widget::focusable::pressed(button(text("Open the demo mailbox").size(16)).padding([10,20]).style(theme::secondary), Message::OpenDemo),
         text("The demo needs no account and no network: about thirty messages, some ordinary, some hostile, showing what Quietpost does with each.")
             .size(13)
             .style(theme::muted),

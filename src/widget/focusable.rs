@@ -198,13 +198,14 @@ where
             viewport,
         );
         if tree.state.downcast_ref::<State>().focused {
-            // The ring sits just outside the content, in the theme's accent colour.
+            // The ring sits just outside the content, in the text colour (the most contrast with
+            // the background around it, in both themes).
             let b = layout.bounds().expand(3.0);
             renderer.fill_quad(
                 Quad {
                     bounds: b,
                     border: Border {
-                        color: theme.palette().primary,
+                        color: theme.palette().text,
                         width: 2.0,
                         radius: 4.0.into(),
                     },

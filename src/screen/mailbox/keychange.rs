@@ -222,9 +222,7 @@ impl Mailbox {
                     .spacing(12),
                     text("Compare the one presented now with the fingerprint your administrator gives you (by phone, in person, on their website). Only if they are the same:")
                         .size(12),
-                    button(text("Pin the new key").size(12))
-                        .style(theme::secondary)
-                        .on_press(Message::PinNewKey(account.to_owned(), k.smtp)),
+                    crate::widget::focusable::pressed(button(text("Pin the new key").size(12)).style(theme::secondary), Message::PinNewKey(account.to_owned(), k.smtp)),
                 ]
                 .spacing(6),
             )

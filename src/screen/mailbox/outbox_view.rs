@@ -16,9 +16,10 @@ impl Mailbox {
             icon(Icon::Clock, 18.0),
             text("Outbox").size(18).font(theme::BOLD),
             Space::new().width(Length::Fill),
-            button(text("Close").size(13))
-                .style(theme::secondary)
-                .on_press(Message::CloseOutbox),
+            crate::widget::focusable::pressed(
+                button(text("Close").size(13)).style(theme::secondary),
+                Message::CloseOutbox
+            ),
         ]
         .spacing(8)
         .align_y(Alignment::Center);
@@ -95,9 +96,10 @@ impl Mailbox {
             )));
         }
         let act = |label: &'static str, a: OutboxAct| {
-            button(text(label).size(12))
-                .style(theme::secondary)
-                .on_press(Message::Outbox(m.id, a))
+            crate::widget::focusable::pressed(
+                button(text(label).size(12)).style(theme::secondary),
+                Message::Outbox(m.id, a),
+            )
         };
         let mut buttons = row![].spacing(6);
         match m.state {
@@ -114,11 +116,10 @@ impl Mailbox {
             m.state,
             OutboxState::Queued | OutboxState::Failed | OutboxState::Unknown
         ) {
-            buttons = buttons.push(
-                button(text("Edit").size(12))
-                    .style(theme::secondary)
-                    .on_press(Message::EditOutgoing(m.id)),
-            );
+            buttons = buttons.push(crate::widget::focusable::pressed(
+                button(text("Edit").size(12)).style(theme::secondary),
+                Message::EditOutgoing(m.id),
+            ));
             buttons = buttons.push(act("Discard", OutboxAct::Discard));
         }
         container(row![what, buttons].spacing(12).align_y(Alignment::Center))

@@ -239,21 +239,22 @@ fn banner(r: &Reading) -> Option<Element<'_, Message>> {
     let nothing_loads = r.opened.cannot_load == Some(CannotLoad::Attached)
         || !(m.remote_content.iter()).any(|x| x.loadable());
     if !nothing_loads && r.can_load().is_ok() {
-        line = line.push(button(text("Load through proxy").size(13)).on_press(Message::LoadRemote));
+        line = line.push(crate::widget::focusable::pressed(
+            button(text("Load through proxy").size(13)),
+            Message::LoadRemote,
+        ));
     }
     // No proxy: the button says why nothing loads, and leads to where one is set.
     if !nothing_loads && r.opened.cannot_load == Some(CannotLoad::NoProxy) {
-        line = line.push(
-            button(text("Set a proxy to load…").size(13))
-                .style(theme::secondary)
-                .on_press(Message::OpenSettings),
-        );
+        line = line.push(crate::widget::focusable::pressed(
+            button(text("Set a proxy to load…").size(13)).style(theme::secondary),
+            Message::OpenSettings,
+        ));
     }
-    line = line.push(
-        button(text(details_label).size(13))
-            .style(theme::secondary)
-            .on_press(Message::ToggleLedger),
-    );
+    line = line.push(crate::widget::focusable::pressed(
+        button(text(details_label).size(13)).style(theme::secondary),
+        Message::ToggleLedger,
+    ));
     let mut col = column![line].spacing(6);
     if r.show_ledger {
         col = col.push(
@@ -266,11 +267,10 @@ fn banner(r: &Reading) -> Option<Element<'_, Message>> {
         if let Err(why) = r.can_load() {
             col = col.push(text(why).size(12).style(theme::muted));
             if !nothing_loads && r.opened.cannot_load == Some(CannotLoad::Policy) {
-                col = col.push(
-                    button(text("Allow loading on request").size(13))
-                        .style(theme::secondary)
-                        .on_press(Message::AllowOnRequest),
-                );
+                col = col.push(crate::widget::focusable::pressed(
+                    button(text("Allow loading on request").size(13)).style(theme::secondary),
+                    Message::AllowOnRequest,
+                ));
             }
         }
         if r.opened.permission == Permission::Always {
@@ -317,11 +317,12 @@ fn links(m: &SafeMessage) -> Option<Element<'_, Message>> {
             .unwrap_or_default();
         let label = format!("[{}] {} → {host}{site}", i + 1, l.text);
         let entry: Element<'_, Message> = if l.activatable {
-            button(text(label).size(13))
-                .style(theme::link)
-                .padding([2, 4])
-                .on_press(Message::Link(i))
-                .into()
+            crate::widget::focusable::pressed(
+                button(text(label).size(13))
+                    .style(theme::link)
+                    .padding([2, 4]),
+                Message::Link(i),
+            )
         } else {
             // A dangerous or broken link has no action at all: nothing to click.
             text(format!("{label} (cannot be opened)"))
@@ -357,7 +358,11 @@ fn attachments<'a>(
             None => a.content_type.as_str().to_owned(),
         };
         // Only what can be opened gets an Open button; the rest says why it is saved only.
-        let mut buttons = row![button(text("Save")).on_press(Message::Save(i))].spacing(8);
+        let mut buttons = row![crate::widget::focusable::pressed(
+            button(text("Save")),
+            Message::Save(i)
+        )]
+        .spacing(8);
         let open_label = match a.opening {
             Opening::Viewer => Some("Open"),
             Opening::Document => Some("Open…"),
@@ -365,11 +370,10 @@ fn attachments<'a>(
             Opening::SaveOnly(_) => None,
         };
         if let Some(label) = open_label {
-            buttons = buttons.push(
-                button(text(label))
-                    .style(theme::secondary)
-                    .on_press(Message::OpenAttachment(i)),
-            );
+            buttons = buttons.push(crate::widget::focusable::pressed(
+                button(text(label)).style(theme::secondary),
+                Message::OpenAttachment(i),
+            ));
         }
         let mut item = column![
             row![
@@ -442,9 +446,7 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
                 column![
                     row![
                         text("Attached message").font(theme::BOLD).width(Length::Fill),
-                        button(text("Back to the message"))
-                            .style(theme::secondary)
-                            .on_press(Message::BackToMessage),
+                        crate::widget::focusable::pressed(button(text("Back to the message")).style(theme::secondary), Message::BackToMessage),
                     ]
                     .spacing(8)
                     .align_y(iced::Alignment::Center),
@@ -499,9 +501,10 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
                 ))
                 .size(13)
                 .width(Length::Fill),
-                button(text("Show the rest"))
-                    .style(theme::secondary)
-                    .on_press(Message::ShowWholeText),
+                crate::widget::focusable::pressed(
+                    button(text("Show the rest")).style(theme::secondary),
+                    Message::ShowWholeText
+                ),
             ]
             .spacing(8)
             .align_y(iced::Alignment::Center),
@@ -512,11 +515,10 @@ pub fn view(r: &Reading, date: String) -> Element<'_, Message> {
             quietpost_render::Prefer::Plain => "Show the HTML version",
             quietpost_render::Prefer::Html => "Show the plain-text version",
         };
-        page = page.push(
-            button(text(label))
-                .style(theme::secondary)
-                .on_press(Message::OtherVersion),
-        );
+        page = page.push(crate::widget::focusable::pressed(
+            button(text(label)).style(theme::secondary),
+            Message::OtherVersion,
+        ));
     }
     if m.has_warning(Code::HtmlConverted) {
         page = page.push(

@@ -328,24 +328,13 @@ fn the_address_field_keeps_the_keyboard_when_a_problem_appears() {
 /// servers, the TLS mode of each server (Space picks the other one), checking, going back.
 #[test]
 fn the_wizard_is_used_from_the_keyboard() {
-    use iced::keyboard::key::Named;
     use quietpost::screen::wizard::Message as W;
     let mut ui = Ui::start("wizard-keys");
     let mut window = gui::Window::new((800.0, 600.0));
-    let space = || {
-        vec![
-            iced_test::simulator::press_key(Named::Space, None),
-            iced_test::simulator::release_key(Named::Space),
-        ]
-    };
     // The welcome screen's two buttons first.
-    let mut welcome = Vec::new();
-    for _ in 0..4 {
-        window.tab(&ui.app);
-        for m in window.events(&ui.app, iced::Point::ORIGIN, space()) {
-            welcome.push(format!("{m:?}"));
-        }
-    }
+    let welcome: Vec<String> = (window.tab_through(&ui.app, 4).iter())
+        .map(|m| format!("{m:?}"))
+        .collect();
     assert!(
         welcome.iter().any(|m| m.contains("AddAccount")),
         "{welcome:?}"
@@ -357,17 +346,13 @@ fn the_wizard_is_used_from_the_keyboard() {
     ui.click("Add an account");
     ui.send(Message::Wizard(W::Keychain(Ok(()))));
     window.refresh(&ui.app);
-    let reached = |ui: &Ui, window: &mut gui::Window| {
-        let mut said = Vec::new();
-        for _ in 0..30 {
-            window.tab(&ui.app);
-            for m in window.events(&ui.app, iced::Point::ORIGIN, space()) {
-                if let Message::Wizard(w) = m {
-                    said.push(format!("{w:?}"));
-                }
-            }
-        }
-        said
+    let reached = |ui: &Ui, window: &mut gui::Window| -> Vec<String> {
+        (window.tab_through(&ui.app, 30).into_iter())
+            .filter_map(|m| match m {
+                Message::Wizard(w) => Some(format!("{w:?}")),
+                _ => None,
+            })
+            .collect()
     };
     let details = reached(&ui, &mut window);
     for control in [

@@ -249,25 +249,15 @@ fn every_setting_changes_in_the_window_and_shows_where_it_acts() {
 /// what a click does (its message is the click's); one of them, applied, is saved.
 #[test]
 fn every_setting_is_reached_and_changed_from_the_keyboard() {
-    use iced::keyboard::key::Named;
     let mut ui = Ui::start_with_config("settings-keys", Some(CONFIG));
     ui.send(Message::Mailbox(M::OpenSettings(None)));
     let mut window = gui::Window::new((800.0, 600.0));
-    let space = || {
-        vec![
-            iced_test::simulator::press_key(Named::Space, None),
-            iced_test::simulator::release_key(Named::Space),
-        ]
-    };
-    let mut reached = Vec::new();
-    for _ in 0..60 {
-        window.tab(&ui.app);
-        for m in window.events(&ui.app, iced::Point::ORIGIN, space()) {
-            if let Message::Mailbox(M::Settings(s)) = m {
-                reached.push(s);
-            }
-        }
-    }
+    let reached: Vec<S> = (window.tab_through(&ui.app, 60).into_iter())
+        .filter_map(|m| match m {
+            Message::Mailbox(M::Settings(s)) => Some(s),
+            _ => None,
+        })
+        .collect();
     let said: Vec<String> = reached.iter().map(|m| format!("{m:?}")).collect();
     for control in [
         "Preset(true)",

@@ -400,6 +400,22 @@ impl Window {
         });
     }
 
+    /// Tab `stops` times, pressing Space at each stop: the messages that made, in order
+    /// (none is sent to the app).
+    pub fn tab_through(&mut self, app: &App, stops: usize) -> Vec<Message> {
+        use iced::keyboard::key::Named;
+        let mut out = Vec::new();
+        for _ in 0..stops {
+            self.tab(app);
+            let space = vec![
+                iced_test::simulator::press_key(Named::Space, None),
+                iced_test::simulator::release_key(Named::Space),
+            ];
+            out.extend(self.events(app, iced::Point::ORIGIN, space));
+        }
+        out
+    }
+
     /// The widget that has the keyboard, if any.
     pub fn focused(&mut self, app: &App) -> Option<iced::widget::Id> {
         use iced_test::core::widget::Operation;

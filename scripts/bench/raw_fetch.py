@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
-"""The server's own limit for a header-only first sync: one raw
-`UID FETCH 1:* (UID FLAGS ENVELOPE RFC822.SIZE)` with Python's imaplib, results discarded.
+"""The server's own limit, with Python's imaplib and the results thrown away: one raw
+`UID FETCH 1:* (UID FLAGS ENVELOPE RFC822.SIZE)` (what a header-only first sync needs), or with
+`bodies`, one raw `UID FETCH 1:* BODY.PEEK[]` (every message, one connection).
 
-usage: raw_fetch.py PORT USER PASSWORD CA_FILE"""
+usage: raw_fetch.py PORT USER PASSWORD CA_FILE [bodies]"""
 import imaplib, ssl, sys
 
 port, user, password, ca = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+items = "BODY.PEEK[]" if sys.argv[5:] == ["bodies"] else "(UID FLAGS ENVELOPE RFC822.SIZE)"
 ctx = ssl.create_default_context(cafile=ca)
 m = imaplib.IMAP4_SSL("localhost", port, ssl_context=ctx)
 m.login(user, password)
 m.select("INBOX", readonly=True)
-typ, data = m.uid("FETCH", "1:*", "(UID FLAGS ENVELOPE RFC822.SIZE)")
+typ, data = m.uid("FETCH", "1:*", items)
 assert typ == "OK"
 print(len(data), file=sys.stderr)
 m.logout()

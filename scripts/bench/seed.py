@@ -1,10 +1,17 @@
 #!/usr/bin/env python3
 """Writes COUNT realistic messages straight into a Maildir (much faster than APPEND):
 plain mail with quotes, HTML newsletters with tracking pixels and remote CSS, messages with
-attachments, a few large ones. Deterministic for a given seed.
+attachments, a few large ones. Deterministic for a given seed. Two shapes:
 
-usage: seed.py MAILDIR COUNT [SEED]"""
-import base64, os, random, sys, time
+  small     71% plain, 20% newsletters, 8% with a 20-200 KB attachment, 1% around 1 MB
+            (32 KB on average: mail where a client's per-message cost dominates);
+  heavy     60% plain, 25% newsletters, 14.7% with attachments of 20 KB-1.5 MB (spread evenly
+            over the orders of magnitude, as real attachments are), 0.3% of 2-4 MB
+            (about 85 KB on average: an ordinary inbox with documents and photos, where
+            bytes dominate).
+
+usage: seed.py MAILDIR COUNT [SEED [SHAPE]]"""
+import base64, math, os, random, sys, time
 
 WORDS = ("the meeting notes draft budget review please find attached thanks regards project "
          "tomorrow schedule update quarterly report customer invoice travel lunch team release "
@@ -43,7 +50,19 @@ def b64(data):
     return "\r\n".join(s[k:k + 76] for k in range(0, len(s), 76))
 
 
-def message(rng, i):
+def attachment_size(rng, shape, kind):
+    if shape == "small":
+        if kind < 0.91:
+            return None
+        return rng.randint(20_000, 200_000) if kind < 0.99 else rng.randint(800_000, 1_200_000)
+    if kind < 0.85:
+        return None
+    if kind < 0.997:
+        return int(math.exp(rng.uniform(math.log(20_000), math.log(1_500_000))))
+    return rng.randint(2_000_000, 4_000_000)
+
+
+def message(rng, i, shape):
     kind = rng.random()
     date = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime(1_700_000_000 + i * 600))
     head = (f"From: Sender {i % 997} <sender{i % 997}@example{i % 13}.org>\r\n"
@@ -52,14 +71,15 @@ def message(rng, i):
             + f"Subject: {para(rng, rng.randint(3, 9))[:-1]} #{i}\r\n"
             f"Date: {date}\r\nMessage-ID: <bench{i}.{rng.randint(0, 1 << 40)}@example.org>\r\n"
             "MIME-Version: 1.0\r\n")
-    if kind < 0.71:
+    size = attachment_size(rng, shape, kind)
+    plain = 0.71 if shape == "small" else 0.60
+    if kind < plain:
         return head + "Content-Type: text/plain; charset=utf-8\r\n\r\n" + text_body(rng, rng.randint(300, 4000)) + "\r\n"
-    if kind < 0.91:
+    if size is None:
         return (head + 'Content-Type: multipart/alternative; boundary="alt"\r\n\r\n'
                 "--alt\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + text_body(rng, 2000) +
                 "\r\n--alt\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html_body(rng, rng.randint(8000, 40000), i) +
                 "\r\n--alt--\r\n")
-    size = rng.randint(20_000, 200_000) if kind < 0.99 else rng.randint(800_000, 1_200_000)
     name = rng.choice(["report.pdf", "photo.jpg", "slides.pptx", "data.csv"])
     return (head + 'Content-Type: multipart/mixed; boundary="mix"\r\n\r\n'
             "--mix\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + text_body(rng, 800) +
@@ -71,16 +91,19 @@ def message(rng, i):
 def main():
     maildir, count = sys.argv[1], int(sys.argv[2])
     rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
+    shape = sys.argv[4] if len(sys.argv) > 4 else "small"
+    if shape not in ("small", "heavy"):
+        sys.exit(f"unknown shape {shape!r} (small or heavy)")
     for sub in ("cur", "new", "tmp"):
         os.makedirs(os.path.join(maildir, sub), exist_ok=True)
     total = 0
     for i in range(count):
-        data = message(rng, i).encode()
+        data = message(rng, i, shape).encode()
         total += len(data)
         flags = "S" if rng.random() < 0.7 else ""
         with open(os.path.join(maildir, "cur", f"{1_700_000_000 + i}.M{i}P1.bench,S={len(data)}:2,{flags}"), "wb") as f:
             f.write(data)
-    print(f"{count} messages, {total / 1e6:.0f} MB")
+    print(f"{count} {shape} messages, {total / 1e6:.0f} MB, {total / count / 1e3:.0f} KB on average")
 
 
 if __name__ == "__main__":

@@ -248,11 +248,10 @@ pub fn summary_of(m: &SafeMessage) -> Summary {
     }
 }
 
-/// The text indexed for search, and whether the message has attachments. Only the start of a
-/// large message is read: the text parts come first, and attachments add nothing to search.
+/// The text indexed for search, and whether the message has attachments (whose contents the
+/// render crate leaves out before reading).
 fn index_text(raw: &[u8]) -> (String, bool) {
-    const INDEXED: usize = 512 << 10;
-    quietpost_render::search_text(&raw[..raw.len().min(INDEXED)], &Limits::default())
+    quietpost_render::search_text(raw, &Limits::default())
 }
 
 /// One pass over the account (see the module documentation).
@@ -462,6 +461,8 @@ pub async fn sync_folder(
         .saturating_sub(reread);
     // Everything below UIDNEXT is now cached: the state may say so.
     cache.set_folder_state(folder.id, selected.uidnext, modseq)?;
+    // The files of large bodies whose messages went (expunged, the folder rebuilt).
+    cache.remove_dropped_bodies()?;
     if options.bodies {
         let bodies = fetch_bodies(mail, cache, folder, progress).await;
         // Messages whose body did not come (or a pass killed earlier) are searchable by
@@ -588,6 +589,8 @@ async fn fetch_bodies(
     if total == 0 {
         return Ok(0);
     }
+    // Files a pass killed earlier wrote and never recorded.
+    cache.sweep_body_files()?;
     let mut sets = Vec::new();
     let mut current: Vec<u32> = Vec::new();
     let mut bytes = 0;

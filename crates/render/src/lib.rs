@@ -22,6 +22,7 @@ mod links;
 mod mime;
 mod quote;
 mod remote;
+mod textonly;
 mod versions;
 use header::{headers, note_findings};
 
@@ -169,7 +170,21 @@ pub fn declares_attachments(raw: &[u8]) -> bool {
 /// as they are and HTML parts converted without layout (one pass of the tokenizer), without the
 /// link, sender and remote-content analysis `render` does for display. Never displayed (the
 /// index stores no text), so it is not sanitized; bounded by `limits` like `render`.
+///
+/// Attachments' contents are left out before parsing (`textonly.rs`: the index never reads
+/// them, and decoding them was most of the work), and the first 512 KB of what remains is read.
 pub fn search_text(raw: &[u8], limits: &Limits) -> (String, bool) {
+    const INDEXED: usize = 512 << 10;
+    let raw = &raw[..raw.len().min(limits.max_message_bytes)];
+    // Written not to panic; mail-parser reads the headers, and might.
+    let text = std::panic::catch_unwind(|| textonly::text_parts(raw)).unwrap_or(None);
+    match text {
+        Some(text) => search_text_of(&text[..text.len().min(INDEXED)], limits),
+        None => search_text_of(&raw[..raw.len().min(INDEXED)], limits),
+    }
+}
+
+fn search_text_of(raw: &[u8], limits: &Limits) -> (String, bool) {
     with_parsed(raw, limits, |message, _| {
         let walk = mime::walk(message, &mime_limits(limits));
         let mut text = String::new();

@@ -46,6 +46,8 @@ fn fragment() -> impl Strategy<Value = Vec<u8>> {
                 .to_vec()
         ),
         Just(b"Content-Type: message/rfc822\r\n\r\n".to_vec()),
+        Just(b"Content-Type: image/png\r\n\r\niVBORw0KGgo=\r\n".to_vec()),
+        Just(b"\n--b\n\n--c--\n--b".to_vec()),
         Just(b"Content-Transfer-Encoding: base64\r\n\r\nTVqQAAMAAAAEAAAA//8AALgA\r\n".to_vec()),
         Just(
             b"Content-Disposition: attachment; filename*=utf-8''..%2F..%2Fx%E2%80%AEgpj.exe\r\n"
@@ -75,5 +77,7 @@ proptest! {
         let raw: Vec<u8> = parts.concat();
         assert_safe(&render(&raw, &Options::default()));
         assert_safe(&quietpost_render::quote(&raw, &Options::default()).message);
+        // The index's reading, which leaves attachments' contents out first, never panics.
+        let _ = quietpost_render::search_text(&raw, &quietpost_render::Limits::default());
     }
 }

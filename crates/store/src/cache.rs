@@ -13,11 +13,13 @@
 //! 32 MB of WAL rather than every 4 MB (pages rewritten in between are copied once).
 
 mod composing;
+mod files;
 mod journal;
 mod ledger;
 mod messages;
 mod outbox;
 
+pub use files::FILE_BODY_BYTES;
 pub use journal::Pending;
 pub use ledger::LedgerRow;
 pub use messages::Indexing;
@@ -162,12 +164,21 @@ const MIGRATIONS: &[&str] = &[
         kind TEXT NOT NULL,
         PRIMARY KEY (account, kind)
     );",
+    // 6: large bodies as files (see `files.rs`): a row gives the file's length and keeps no
+    // bytes; a deleted row leaves a note that its file is to be deleted.
+    "ALTER TABLE body ADD COLUMN file_size INTEGER;
+    CREATE TABLE body_gone (message INTEGER PRIMARY KEY);
+    CREATE TRIGGER body_file_gone AFTER DELETE ON body WHEN old.file_size IS NOT NULL BEGIN
+        INSERT OR IGNORE INTO body_gone (message) VALUES (old.message);
+    END;",
 ];
 
 /// The cache database of one profile.
 pub struct Cache {
     conn: Connection,
     path: PathBuf,
+    /// Where large bodies are kept (`files.rs`).
+    bodies: PathBuf,
 }
 
 impl std::fmt::Debug for Cache {
@@ -234,8 +245,11 @@ impl Cache {
         let mut cache = Cache {
             conn,
             path: path.to_owned(),
+            bodies: files::directory(path),
         };
         cache.migrate()?;
+        // Files of messages deleted since the last open (by any connection) go now.
+        cache.remove_dropped_bodies()?;
         Ok(cache)
     }
 
@@ -535,7 +549,8 @@ impl Cache {
             )
             .map_err(&err)?;
         }
-        tx.commit().map_err(&err)
+        tx.commit().map_err(&err)?;
+        self.remove_dropped_bodies().map(drop)
     }
 }
 

@@ -360,7 +360,11 @@ impl Cache {
                 .prepare_cached("UPDATE message SET indexed = 2 WHERE id = ?1")
                 .map_err(&err)?;
             let mut insert = tx
-                .prepare_cached("INSERT OR REPLACE INTO body (message, raw) VALUES (?1, ?2)")
+                .prepare_cached(
+                    "INSERT INTO body (message, raw, file_size) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (message) DO UPDATE SET
+                        raw = excluded.raw, file_size = excluded.file_size",
+                )
                 .map_err(&err)?;
             let mut attachments = tx
                 .prepare_cached("UPDATE message SET attachments = ?2 WHERE id = ?1")
@@ -385,7 +389,7 @@ impl Cache {
                 else {
                     continue;
                 };
-                insert.execute(params![id, raw]).map_err(&err)?;
+                super::files::put_body(&path, &mut insert, id, raw)?;
                 attachments
                     .execute(params![id, has_attachments])
                     .map_err(&err)?;
@@ -428,14 +432,7 @@ impl Cache {
 
     /// The raw message, if its body is cached.
     pub fn body(&self, id: MessageId) -> Result<Option<Vec<u8>>> {
-        let id = id.0;
-        let err = self.err();
-        self.conn
-            .query_row("SELECT raw FROM body WHERE message = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(err)
+        self.body_row(id)
     }
 
     /// Messages newest first. A folder's list includes the messages moved there that the

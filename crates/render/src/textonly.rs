@@ -20,6 +20,16 @@ const MAX_DEPTH: usize = 8;
 
 /// `raw` without the contents of its non-text parts, or `None` when nothing would be left out.
 pub(crate) fn text_parts(raw: &[u8]) -> Option<Vec<u8>> {
+    // Most mail is one text part: nothing to copy.
+    let header = &raw[..header_end(raw)?];
+    let parsed = MessageParser::default().parse_headers(header)?;
+    if parsed
+        .root_part()
+        .content_type()
+        .is_none_or(|ct| ct.ctype().eq_ignore_ascii_case("text"))
+    {
+        return None;
+    }
     let mut out = Vec::with_capacity(raw.len().min(256 << 10));
     let left_out = entity(raw, &mut out, 0)?;
     (left_out > 0).then_some(out)
@@ -33,11 +43,13 @@ fn header_end(raw: &[u8]) -> Option<usize> {
     if raw.starts_with(b"\n") {
         return Some(1);
     }
-    let crlf = memmem::find(raw, b"\r\n\r\n").map(|i| i + 4);
-    let lf = memmem::find(raw, b"\n\n").map(|i| i + 2);
+    // The first blank line, CRLF or LF, searching for the second only as far as the first.
+    let crlf = memmem::find(raw, b"\r\n\r\n");
+    let lf = memmem::find(&raw[..crlf.map_or(raw.len(), |i| i + 2)], b"\n\n");
     match (crlf, lf) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
+        (_, Some(i)) => Some(i + 2),
+        (Some(i), None) => Some(i + 4),
+        (None, None) => None,
     }
 }
 

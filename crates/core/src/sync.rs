@@ -134,7 +134,10 @@ pub struct Report {
 pub async fn connect(account: &Account, password: &Secret, timeouts: Timeouts) -> Result<Mail> {
     let ep = accounts::endpoint(account, &account.imap)?;
     let auth = imap::login(&ep, &account.user, password, &timeouts).await?;
-    Ok(Mail::new(auth, &ep, timeouts).await?)
+    let mut mail = Mail::new(auth, &ep, timeouts).await?;
+    // Bodies may come over more connections than this one (`fetch_bodies`).
+    mail.keep_login(ep, account.user.clone(), password.clone());
+    Ok(mail)
 }
 
 /// The role a listed folder plays: its SPECIAL-USE attribute, INBOX by name, or (for servers
@@ -464,7 +467,7 @@ pub async fn sync_folder(
     // The files of large bodies whose messages went (expunged, the folder rebuilt).
     cache.remove_dropped_bodies()?;
     if options.bodies {
-        let bodies = fetch_bodies(mail, cache, folder, progress).await;
+        let bodies = fetch_bodies(mail, cache, folder, uidvalidity, progress).await;
         // Messages whose body did not come (or a pass killed earlier) are searchable by
         // subject and addresses all the same.
         cache.index_pending(folder.id)?;
@@ -578,10 +581,47 @@ fn writer_stopped(cache: &Cache, e: tokio::task::JoinError) -> Error {
 const BODY_BATCH_BYTES: u64 = 8 << 20;
 const BODY_BATCH_COUNT: usize = 500;
 
+/// Connections bodies are fetched over when there are at least this many commands' worth,
+/// the pass's own included. One IMAP session is served by one server process, reading and
+/// encrypting one message after another; more spread that work. Three, because the limits are
+/// per account and shared with everything else the person runs: Dovecot allows 10 per user
+/// and address by default (`mail_max_userip_connections`), Gmail 15 per account, and the
+/// window may hold an IDLE session and a reader's fetch beside a sync, a phone others.
+const BODY_CONNECTIONS: usize = 3;
+
+/// Up to `n` more sessions with `folder` selected at `uidvalidity`, opened together. Best
+/// effort: a server that refuses one (too many connections, often reported as a failed
+/// login) or a folder whose UIDVALIDITY changed meanwhile (its UIDs would name other
+/// messages) just means fewer.
+async fn siblings(mail: &Mail, folder: &str, uidvalidity: u32, n: usize) -> Vec<Mail> {
+    let open = (0..n).map(|_| async {
+        let mut other = match mail.sibling().await? {
+            Ok(other) => other,
+            Err(e) => {
+                tracing::debug!(error = %e, "another connection for bodies was refused");
+                return None;
+            }
+        };
+        match other.select(folder, None).await {
+            Ok(s) if s.uidvalidity == Some(uidvalidity) => Some(other),
+            _ => {
+                other.logout().await;
+                None
+            }
+        }
+    });
+    futures::future::join_all(open)
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
 async fn fetch_bodies(
     mail: &mut Mail,
     cache: &mut Cache,
     folder: &Folder,
+    uidvalidity: u32,
     progress: &mut (dyn FnMut(Update) + Send),
 ) -> Result<usize> {
     let missing = cache.missing_bodies(folder.id)?;
@@ -652,22 +692,59 @@ async fn fetch_bodies(
         writer_cache.store_bodies(folder_id, &pending)?;
         Ok(stored + pending.len())
     });
-    let mut done = 0;
-    let fetched = mail
-        .bodies(&sets, |uid, raw| {
-            // A closed channel means the writer failed; its error is reported below.
-            let _ = tx.send((uid, raw));
-            done += 1;
-            if done % 100 == 0 || done == total {
-                progress(Update::Progress {
-                    folder: name.clone(),
-                    done,
-                    total,
-                });
-            }
-            Ok(())
-        })
-        .await;
+    // The commands dealt out in turn, so each connection goes newest first through its share.
+    let mut others = siblings(
+        mail,
+        &folder.info.name,
+        uidvalidity,
+        BODY_CONNECTIONS.min(sets.len()) - 1,
+    )
+    .await;
+    let mut shares: Vec<Vec<String>> = vec![Vec::new(); others.len() + 1];
+    for (i, set) in sets.into_iter().enumerate() {
+        let n = shares.len();
+        shares[i % n].push(set);
+    }
+    let mut shares = shares.into_iter();
+    let own = shares.next().unwrap_or_default();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let arrived = |uid, raw| {
+        // A closed channel means the writer failed; its error is reported below.
+        let _ = tx.send((uid, raw));
+        done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
+    };
+    let theirs = futures::future::join_all(others.iter_mut().zip(shares).map(|(other, share)| {
+        let arrived = &arrived;
+        async move {
+            other
+                .bodies(&share, |uid, raw| {
+                    arrived(uid, raw);
+                    Ok(())
+                })
+                .await
+        }
+    }));
+    let mine = mail.bodies(&own, |uid, raw| {
+        let done = arrived(uid, raw);
+        if done % 100 == 0 || done == total {
+            progress(Update::Progress {
+                folder: name.clone(),
+                done,
+                total,
+            });
+        }
+        Ok(())
+    });
+    let (mine, theirs) = futures::join!(mine, theirs);
+    for other in others {
+        other.logout().await;
+    }
+    let fetched = theirs.into_iter().fold(mine, |all, one| all.and(one));
+    progress(Update::Progress {
+        folder: name.clone(),
+        done: done.load(std::sync::atomic::Ordering::Relaxed),
+        total,
+    });
     drop(tx);
     let _ = renderer.await;
     let stored = writer.await;

@@ -1,5 +1,5 @@
 //! The sync engine against the real Dovecot of the testbed (`scripts/testbed`, started by
-//! `scripts/test`). Each test has its own mailbox (users sync1..sync9), so they run in parallel.
+//! `scripts/test`). Each test has its own mailbox (users sync1..sync9 and more), so they run in parallel.
 //! `#[ignore]`d so a bare `cargo test` does not need the testbed; `.ci/run` counts them.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
@@ -375,6 +375,73 @@ async fn cutting_proxy(limit: usize, first_only: bool) -> u16 {
         }
     });
     port
+}
+
+/// Forwards TCP to Dovecot, counting connections; those after the first `allow` are closed at
+/// once (a server at its connection limit).
+async fn counting_relay(allow: usize) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let count = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = count.clone();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            if counted.fetch_add(1, Ordering::SeqCst) >= allow {
+                continue; // dropped: closed before the greeting
+            }
+            tokio::spawn(async move {
+                let mut server = TcpStream::connect(("127.0.0.1", IMAPS)).await.unwrap();
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+            });
+        }
+    });
+    (port, count)
+}
+
+#[tokio::test]
+#[ignore]
+async fn real_server_bodies_come_over_three_connections_or_as_many_as_the_server_allows() {
+    let user = "sync32";
+    // Three commands' worth of bodies (500 messages a command).
+    seed(user, "INBOX", 0..1100).await;
+    let options = SyncOptions {
+        bodies: true,
+        timeouts: timeouts(),
+        ..SyncOptions::default()
+    };
+    let every_body_is_its_message = |cache: &Cache| {
+        let rows = listed(cache, "INBOX");
+        testbed::assert_complete(&rows, 1100);
+        for row in &rows {
+            let i: usize = row.summary.subject["Message ".len()..].parse().unwrap();
+            let raw = cache.body(row.id).unwrap().expect("every body cached");
+            // Dovecot may rewrite line ends; the message is the one its UID names.
+            assert_eq!(
+                String::from_utf8_lossy(&raw).replace("\r\n", "\n"),
+                String::from_utf8_lossy(&message(i)).replace("\r\n", "\n"),
+                "the body stored for UID {}",
+                row.summary.uid
+            );
+        }
+        cache.check().unwrap();
+        assert_eq!(cache.search("word1099", None, 10).unwrap().len(), 1);
+    };
+
+    let (port, connections) = counting_relay(usize::MAX).await;
+    let (_t, mut cache) = temp_cache("three");
+    let r = run(user, port, &mut cache, &options).await.unwrap();
+    assert_eq!(folder_report(&r, "INBOX").bodies, 1100);
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 3);
+    every_body_is_its_message(&cache);
+
+    // A server that takes one connection only: the bodies come over that one, all of them.
+    let (port, connections) = counting_relay(1).await;
+    let (_t2, mut cache) = temp_cache("only-one");
+    let r = run(user, port, &mut cache, &options).await.unwrap();
+    assert_eq!(folder_report(&r, "INBOX").bodies, 1100);
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 3);
+    every_body_is_its_message(&cache);
 }
 
 #[tokio::test]

@@ -38,6 +38,16 @@ pub struct Mail {
     pub changed: bool,
     /// What the connection's TLS handshake negotiated and verified.
     pub tls: crate::tls::TlsDetails,
+    /// How to open another session like this one ([`Mail::sibling`]), when allowed.
+    login: Option<Box<Login>>,
+}
+
+/// What logging in again takes: the same endpoint (its TLS checks, its route and stream
+/// isolation), the same user and password.
+struct Login {
+    endpoint: Endpoint,
+    user: String,
+    password: quietpost_model::Secret,
 }
 
 impl std::fmt::Debug for Mail {
@@ -144,7 +154,40 @@ impl Mail {
             qresync: false,
             changed: false,
             tls: auth.tls,
+            login: None,
         }
+    }
+
+    /// Keeps what this session logged in with, so that [`Mail::sibling`] can open another
+    /// one (the password is zeroed when this session is dropped).
+    pub fn keep_login(
+        &mut self,
+        endpoint: Endpoint,
+        user: String,
+        password: quietpost_model::Secret,
+    ) {
+        self.login = Some(Box::new(Login {
+            endpoint,
+            user,
+            password,
+        }));
+    }
+
+    /// Another session to the same server as the same user, over the same endpoint — or
+    /// `None` if this session did not keep its login ([`Mail::keep_login`]).
+    pub async fn sibling(&self) -> Option<Result<Mail>> {
+        let login = self.login.as_ref()?;
+        let opened = async {
+            let auth = super::login(
+                &login.endpoint,
+                &login.user,
+                &login.password,
+                &self.timeouts,
+            )
+            .await?;
+            Mail::new(auth, &login.endpoint, self.timeouts).await
+        };
+        Some(opened.await)
     }
 
     pub fn has(&self, capability: &str) -> bool {

@@ -200,18 +200,22 @@ pub(crate) fn roles(listed: &[Listed]) -> Vec<Option<Role>> {
 /// A summary for the list, read by the render crate from the fetched header: the same
 /// analysis the reader makes of the whole message, so both name the same sender.
 pub fn summarize(f: &Fetched) -> Summary {
-    let mut header = f.header.clone();
-    if !header.ends_with(b"\r\n\r\n") && !header.ends_with(b"\n\n") {
-        header.extend_from_slice(b"\r\n");
-    }
-    let m = quietpost_render::summary(&header, &Options::default());
+    let header: std::borrow::Cow<'_, [u8]> =
+        if f.header.ends_with(b"\r\n\r\n") || f.header.ends_with(b"\n\n") {
+            std::borrow::Cow::Borrowed(&f.header)
+        } else {
+            let mut ended = f.header.clone();
+            ended.extend_from_slice(b"\r\n");
+            std::borrow::Cow::Owned(ended)
+        };
+    let (m, attachments) = quietpost_render::list_summary(&header, &Options::default());
     let mut summary = summary_of(&m);
     summary.uid = f.uid;
     summary.modseq = f.modseq;
     summary.flags = Flags::from_imap(f.flags.iter().map(String::as_str));
     summary.received = f.received;
     summary.size = f.size;
-    summary.attachments = quietpost_render::declares_attachments(&header);
+    summary.attachments = attachments;
     summary
 }
 

@@ -132,6 +132,12 @@ fn mime_limits(limits: &Limits) -> mime::Limits {
 }
 
 fn render_for(raw: &[u8], options: &Options, purpose: Purpose) -> SafeMessage {
+    render_declared(raw, options, purpose).0
+}
+
+/// The message rendered for `purpose`, and whether it declares attachments (as
+/// [`declares_attachments`] reads it).
+fn render_declared(raw: &[u8], options: &Options, purpose: Purpose) -> (SafeMessage, bool) {
     // Belt and braces: the code below is written not to panic, but a dependency might.
     std::panic::catch_unwind(|| render_inner(raw, options, purpose)).unwrap_or_else(|_| {
         let mut m = empty_message();
@@ -139,7 +145,7 @@ fn render_for(raw: &[u8], options: &Options, purpose: Purpose) -> SafeMessage {
             Code::Unparsable,
             "Quietpost could not read this message; nothing of it is shown.",
         ));
-        m
+        (m, false)
     })
 }
 
@@ -151,17 +157,28 @@ pub fn summary(raw: &[u8], options: &Options) -> SafeMessage {
     render_for(raw, options, Purpose::Header)
 }
 
+/// [`summary`] and [`declares_attachments`] from one reading of the header: what the sync
+/// makes of every message it lists.
+pub fn list_summary(raw: &[u8], options: &Options) -> (SafeMessage, bool) {
+    render_declared(raw, options, Purpose::Header)
+}
+
+/// Whether the parsed message's top-level type is multipart/mixed.
+fn declares_mixed(message: &Message<'_>) -> bool {
+    mail_parser::MimeHeaders::content_type(message.root_part()).is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case("multipart")
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("mixed"))
+    })
+}
+
 /// Whether a message (or its header) says it carries attachments: its top-level type is
 /// multipart/mixed, as read by the MIME parser (never a text search of the header, where
 /// `content-type:` also appears in DKIM signatures).
 pub fn declares_attachments(raw: &[u8]) -> bool {
     with_parsed(raw, &Limits::default(), |message, _| {
-        mail_parser::MimeHeaders::content_type(message.root_part()).is_some_and(|ct| {
-            ct.ctype().eq_ignore_ascii_case("multipart")
-                && ct
-                    .subtype()
-                    .is_some_and(|s| s.eq_ignore_ascii_case("mixed"))
-        })
+        declares_mixed(message)
     })
     .unwrap_or(false)
 }
@@ -238,7 +255,7 @@ fn warning(code: Code, detail: &str) -> Warning {
     }
 }
 
-fn render_inner(raw: &[u8], options: &Options, purpose: Purpose) -> SafeMessage {
+fn render_inner(raw: &[u8], options: &Options, purpose: Purpose) -> (SafeMessage, bool) {
     let limits = &options.limits;
     let mut m = empty_message();
     let raw = if raw.len() > limits.max_message_bytes {
@@ -258,7 +275,7 @@ fn render_inner(raw: &[u8], options: &Options, purpose: Purpose) -> SafeMessage 
     if raw.iter().all(|b| b.is_ascii_whitespace()) {
         m.warnings
             .push(warning(Code::Unparsable, "The message is empty."));
-        return m;
+        return (m, false);
     }
     let Some(message) = MessageParser::default().parse(raw) else {
         m.warnings.push(warning(
@@ -268,7 +285,7 @@ fn render_inner(raw: &[u8], options: &Options, purpose: Purpose) -> SafeMessage 
         let (body, _) =
             SafeText::with_findings(&String::from_utf8_lossy(raw), limits.max_body_bytes);
         m.body = body;
-        return m;
+        return (m, false);
     };
     const USUAL: [&str; 9] = [
         "from",
@@ -296,7 +313,7 @@ fn render_inner(raw: &[u8], options: &Options, purpose: Purpose) -> SafeMessage 
     if purpose != Purpose::Header {
         body(&message, options, purpose, &mut m);
     }
-    m
+    (m, declares_mixed(&message))
 }
 
 /// Old Mac mail ends lines with a bare CR, which MIME parsers do not see as line ends. When

@@ -125,3 +125,26 @@ fn corpus_matches_golden_output() {
         failures.join("\n")
     );
 }
+
+/// The list's summary, made from one reading of the header, says what `summary` and
+/// `declares_attachments` say of every corpus message, read separately.
+#[test]
+fn list_summary_is_summary_and_declared_attachments() {
+    let options = Options::default();
+    for eml in corpus_files() {
+        let raw = std::fs::read(&eml).unwrap();
+        let (summary, attachments) = quietpost_render::list_summary(&raw, &options);
+        assert_eq!(
+            summary,
+            quietpost_render::summary(&raw, &options),
+            "{}",
+            eml.display()
+        );
+        assert_eq!(
+            attachments,
+            quietpost_render::declares_attachments(&raw),
+            "{}",
+            eml.display()
+        );
+    }
+}

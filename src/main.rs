@@ -2,12 +2,6 @@
 //!
 //! With no subcommand it opens the window; subcommands give the same engine a scriptable face.
 
-/// mimalloc instead of the system allocator: parsing and storing mail is many small, short-lived
-/// allocations (header fields, addresses, words), where glibc's malloc and free were a fifth
-/// of a header-only sync's CPU time (docs/performance.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     let args = quietpost::cli::Args::parse_from_os(std::env::args_os());
     if let Err(e) = quietpost::cli::run(args) {

@@ -64,6 +64,15 @@ impl std::fmt::Display for Tightened {
 /// How many entries [`tighten`] looks at, at most (a start must stay quick).
 const MAX_TIGHTEN_ENTRIES: usize = 10_000;
 
+/// The cache's directory of large message bodies (`<cache file>-bodies`): thousands of files,
+/// each created 0600 by Quietpost. [`tighten`] makes the directory itself private like any
+/// other — 0700 keeps everyone else out of what is in it — without looking at each file, so a
+/// start stays quick however large the mailbox.
+fn is_body_store(dir: &Path) -> bool {
+    dir.file_name()
+        .is_some_and(|n| n.to_string_lossy().ends_with(".sqlite3-bodies"))
+}
+
 /// Makes Quietpost's directories and files private again when something (a copy, an archive
 /// tool, a wide umask, a chmod) left them open to group or others, as ssh does for its keys:
 /// the group and other permission bits are removed, the owner's kept. Symbolic links are not
@@ -106,7 +115,7 @@ pub fn tighten(paths: &Paths) -> Result<Vec<Tightened>> {
                     now,
                 });
             }
-            if meta.is_dir() {
+            if meta.is_dir() && !is_body_store(&path) {
                 for entry in fs::read_dir(&path).map_err(io)? {
                     stack.push(entry.map_err(io)?.path());
                 }
@@ -322,6 +331,10 @@ mod tests {
         write_private(&paths.config_file(), b"[accounts]").unwrap();
         private_dir(&paths.data).unwrap();
         fs::write(paths.data.join("mail.sqlite3"), b"x").unwrap();
+        let bodies = paths.data.join("mail.sqlite3-bodies");
+        fs::create_dir(&bodies).unwrap();
+        fs::write(bodies.join("17"), b"x").unwrap();
+        fs::set_permissions(&bodies, fs::Permissions::from_mode(0o755)).unwrap();
         fs::set_permissions(&paths.config, fs::Permissions::from_mode(0o755)).unwrap();
         fs::set_permissions(paths.config_file(), fs::Permissions::from_mode(0o644)).unwrap();
         fs::set_permissions(
@@ -334,6 +347,8 @@ mod tests {
         assert_eq!(modes(&paths.config), 0o700);
         assert_eq!(modes(&paths.config_file()), 0o600);
         assert_eq!(modes(&paths.data.join("mail.sqlite3")), 0o600);
+        // The bodies' directory is closed; its many files are not each looked at.
+        assert_eq!(modes(&bodies), 0o700);
         let mut said: Vec<(PathBuf, u32)> =
             changed.iter().map(|t| (t.path.clone(), t.was)).collect();
         said.sort();
@@ -341,6 +356,7 @@ mod tests {
             (paths.config.clone(), 0o755),
             (paths.config_file(), 0o644),
             (paths.data.join("mail.sqlite3"), 0o664),
+            (bodies.clone(), 0o755),
         ];
         expected.sort();
         assert_eq!(said, expected);

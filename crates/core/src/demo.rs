@@ -93,10 +93,15 @@ pub fn file_draft(path: &Path, raw: &[u8]) -> Result<(), quietpost_store::Error>
 /// unread, the welcome message flagged; empty Sent, Drafts, Archive, Trash and Junk so moving
 /// works as it does in a real account.
 pub fn build(path: &Path, messages: &[(&str, &[u8])]) -> Result<Cache, quietpost_store::Error> {
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", "-bodies"] {
         let mut file = path.as_os_str().to_owned();
         file.push(suffix);
-        match std::fs::remove_file(&file) {
+        let removed = if suffix == "-bodies" {
+            std::fs::remove_dir_all(&file)
+        } else {
+            std::fs::remove_file(&file)
+        };
+        match removed {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(source) => {

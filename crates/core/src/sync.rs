@@ -585,8 +585,8 @@ fn writer_stopped(cache: &Cache, e: tokio::task::JoinError) -> Error {
 const BODY_BATCH_BYTES: u64 = 8 << 20;
 const BODY_BATCH_COUNT: usize = 500;
 
-/// Connections bodies are fetched over when there are at least this many commands' worth,
-/// the pass's own included. One IMAP session is served by one server process, reading and
+/// Connections bodies are fetched over at most, the pass's own included, and never more than
+/// there are commands (of `BODY_BATCH_*`) to send. One IMAP session is served by one server process, reading and
 /// encrypting one message after another; more spread that work. Three, because the limits are
 /// per account and shared with everything else the person runs: Dovecot allows 10 per user
 /// and address by default (`mail_max_userip_connections`), Gmail 15 per account, and the

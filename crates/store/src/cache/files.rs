@@ -67,16 +67,17 @@ fn write_body_file(dir: &Path, id: i64, raw: &[u8]) -> Result<()> {
 }
 
 /// Stores message `id`'s body with `insert` (`INSERT ... body (message, raw, file_size)`) of
-/// the database at `path`: in the row, or (when large) in its file with its length in the
-/// row. Inside the caller's transaction.
+/// the database at `path`: in the row, or (when large) in its file in `dir` with its length in
+/// the row. Inside the caller's transaction.
 pub(super) fn put_body(
     path: &Path,
+    dir: &Path,
     insert: &mut rusqlite::CachedStatement<'_>,
     id: i64,
     raw: &[u8],
 ) -> Result<()> {
     let result = if raw.len() >= FILE_BODY_BYTES {
-        write_body_file(&directory(path), id, raw)?;
+        write_body_file(dir, id, raw)?;
         insert.execute(params![id, &b""[..], raw.len() as i64])
     } else {
         insert.execute(params![id, raw, None::<i64>])

@@ -389,7 +389,7 @@ impl Cache {
                 else {
                     continue;
                 };
-                super::files::put_body(&path, &mut insert, id, raw)?;
+                super::files::put_body(&path, &self.bodies, &mut insert, id, raw)?;
                 attachments
                     .execute(params![id, has_attachments])
                     .map_err(&err)?;

@@ -171,6 +171,9 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER body_file_gone AFTER DELETE ON body WHEN old.file_size IS NOT NULL BEGIN
         INSERT OR IGNORE INTO body_gone (message) VALUES (old.message);
     END;",
+    // 7: a body kept in its row may be zstd-compressed; `zstd_size` is then the length it
+    // decompresses to (NULL: the row holds the bytes as they are).
+    "ALTER TABLE body ADD COLUMN zstd_size INTEGER;",
 ];
 
 /// The cache database of one profile.

@@ -361,9 +361,10 @@ impl Cache {
                 .map_err(&err)?;
             let mut insert = tx
                 .prepare_cached(
-                    "INSERT INTO body (message, raw, file_size) VALUES (?1, ?2, ?3)
+                    "INSERT INTO body (message, raw, file_size, zstd_size) VALUES (?1, ?2, ?3, ?4)
                      ON CONFLICT (message) DO UPDATE SET
-                        raw = excluded.raw, file_size = excluded.file_size",
+                        raw = excluded.raw, file_size = excluded.file_size,
+                        zstd_size = excluded.zstd_size",
                 )
                 .map_err(&err)?;
             let mut attachments = tx

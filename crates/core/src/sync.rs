@@ -522,8 +522,7 @@ async fn fetch_summaries(
     }
     // Newest first.
     missing.sort_unstable_by(|a, b| b.cmp(a));
-    let sets: Vec<String> = missing
-        .chunks(options.batch.max(1))
+    let sets: Vec<String> = growing_chunks(&missing, options.batch)
         .map(mailbox::uid_set)
         .collect();
     // Three stages, as for bodies: this task reads from the network, a second thread makes
@@ -573,6 +572,25 @@ async fn fetch_summaries(
     let stored = worker.await.map_err(|e| writer_stopped(cache, e))??;
     fetched?;
     Ok(stored)
+}
+
+/// The first messages in batches that start small and double up to `batch`: the newest
+/// summaries reach the list (and the summary thread) after one small FETCH instead of after
+/// `batch` messages, and the later, larger batches keep the number of commands low.
+fn growing_chunks(uids: &[u32], batch: usize) -> impl Iterator<Item = &[u32]> {
+    const FIRST: usize = 50;
+    let batch = batch.max(1);
+    let mut size = FIRST.min(batch);
+    let mut rest = uids;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (chunk, tail) = rest.split_at(size.min(rest.len()));
+        rest = tail;
+        size = (size * 2).min(batch);
+        Some(chunk)
+    })
 }
 
 /// A cache thread that panicked or was cancelled.
@@ -672,6 +690,19 @@ mod tests {
                 Some(Role::Archive)
             ]
         );
+    }
+
+    #[test]
+    fn summary_batches_start_small_and_double_up_to_the_batch_size() {
+        let uids: Vec<u32> = (1..=1000).rev().collect();
+        let sizes: Vec<usize> = growing_chunks(&uids, 300).map(<[u32]>::len).collect();
+        assert_eq!(sizes, [50, 100, 200, 300, 300, 50]);
+        let all: Vec<u32> = growing_chunks(&uids, 300).flatten().copied().collect();
+        assert_eq!(all, uids);
+        let sizes: Vec<usize> = growing_chunks(&uids[..10], 7).map(<[u32]>::len).collect();
+        assert_eq!(sizes, [7, 3]);
+        assert_eq!(growing_chunks(&[], 1000).count(), 0);
+        assert_eq!(growing_chunks(&uids[..3], 0).count(), 3);
     }
 
     #[test]

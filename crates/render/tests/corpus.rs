@@ -148,3 +148,30 @@ fn list_summary_is_summary_and_declared_attachments() {
         );
     }
 }
+
+/// Address fields seen before are analysed once per thread (a memo in `address.rs`): every
+/// corpus message's summary is the same whether its fields are new to the thread or were all
+/// seen already, in any order.
+#[test]
+fn list_summaries_are_the_same_with_every_address_field_seen_before() {
+    let options = Options::default();
+    let files = corpus_files();
+    let fresh: Vec<_> = files
+        .iter()
+        .map(|eml| {
+            let raw = std::fs::read(eml).unwrap();
+            let options = options.clone();
+            // A new thread: nothing seen before.
+            std::thread::spawn(move || quietpost_render::list_summary(&raw, &options))
+                .join()
+                .unwrap()
+        })
+        .collect();
+    for pass in 0..2 {
+        for (eml, want) in files.iter().zip(&fresh).rev() {
+            let raw = std::fs::read(eml).unwrap();
+            let got = quietpost_render::list_summary(&raw, &options);
+            assert_eq!(&got, want, "pass {pass}: {}", eml.display());
+        }
+    }
+}

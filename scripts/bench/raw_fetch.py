@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """The server's own limit, with Python's imaplib and the results thrown away: one raw
-`UID FETCH 1:* (UID FLAGS ENVELOPE RFC822.SIZE)` (what a header-only first sync needs), or with
-`bodies`, one raw `UID FETCH 1:* BODY.PEEK[]` (every message, one connection).
+`UID FETCH 1:* (UID FLAGS ENVELOPE RFC822.SIZE)` (what a message list needs at least), with
+`headers` the items Quietpost's header-only sync asks for (every message's whole header, which
+its list analysis reads), or with `bodies`, one raw `UID FETCH 1:* BODY.PEEK[]` (every message,
+one connection).
 
-usage: raw_fetch.py PORT USER PASSWORD CA_FILE [bodies]"""
+usage: raw_fetch.py PORT USER PASSWORD CA_FILE [bodies|headers]"""
 import imaplib, ssl, sys
 
 port, user, password, ca = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-items = "BODY.PEEK[]" if sys.argv[5:] == ["bodies"] else "(UID FLAGS ENVELOPE RFC822.SIZE)"
+items = {
+    "bodies": "BODY.PEEK[]",
+    "headers": "(UID FLAGS INTERNALDATE RFC822.SIZE MODSEQ BODY.PEEK[HEADER])",
+}.get((sys.argv[5:] or [""])[0], "(UID FLAGS ENVELOPE RFC822.SIZE)")
 ctx = ssl.create_default_context(cafile=ca)
 m = imaplib.IMAP4_SSL("localhost", port, ssl_context=ctx)
 m.login(user, password)

@@ -17,6 +17,9 @@ use crate::encoded::{decode_phrase, has_encoded_word};
 use crate::idn::view_domain;
 use quietpost_model::{Addr, Code, SafeLine};
 
+mod memo;
+pub use memo::parse_field;
+
 const MAX_NAME_CHARS: usize = 200;
 const MAX_ADDRESS_CHARS: usize = 320;
 /// Mailboxes kept per field.
@@ -342,43 +345,7 @@ fn key(a: &str) -> String {
     strip_route(a.trim()).to_lowercase()
 }
 
-/// Parses one raw (unfolded) address field into display-ready mailboxes. `other` holds the
-/// addresses another parser (mail-parser) read in the same field; one that none of ours
-/// matches, and that is written in the field as it is, becomes a candidate too.
-/// Also returns how many mailboxes the field held: more than [`MAX_MAILBOXES`] means only the
-/// first ones are returned.
-///
-/// The same fields come back in message after message (your own address, a colleague's, a
-/// list's), so a thread remembers the fields it analysed, keyed by both inputs: the answer is
-/// the one a first analysis gives (tests/corpus.rs checks every corpus message both ways).
-pub fn parse_field(value: &str, other: &[String]) -> (Vec<Addr>, usize) {
-    /// Fields remembered per thread; the memo starts again when full.
-    const REMEMBERED: usize = 1024;
-    /// Longer fields are analysed each time (they rarely repeat; the memo stays small).
-    const LONGEST: usize = 512;
-    type Memo = std::collections::HashMap<(String, Vec<String>), (Vec<Addr>, usize)>;
-    thread_local! {
-        static SEEN: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::new());
-    }
-    if value.len() > LONGEST {
-        return analyse_field(value, other);
-    }
-    let key = (value.to_owned(), other.to_vec());
-    if let Some(known) = SEEN.with(|seen| seen.borrow().get(&key).cloned()) {
-        return known;
-    }
-    let analysed = analyse_field(value, other);
-    SEEN.with(|seen| {
-        let mut seen = seen.borrow_mut();
-        if seen.len() >= REMEMBERED {
-            seen.clear();
-        }
-        seen.insert(key, analysed.clone());
-    });
-    analysed
-}
-
-/// [`parse_field`]'s work: a pure function of the field and mail-parser's reading of it.
+/// [`parse_field`]'s work (`memo.rs` remembers it per thread): a pure function of the field and mail-parser's reading of it.
 fn analyse_field(value: &str, other: &[String]) -> (Vec<Addr>, usize) {
     let mut out = Vec::new();
     let (tokens, left_open) = tokenize(value);
@@ -781,30 +748,6 @@ mod tests {
             "{shown:?}"
         );
         assert!(v.iter().all(|a| a.2.contains(&Code::AmbiguousAddress)));
-    }
-
-    #[test]
-    fn a_field_seen_before_is_answered_as_it_was_and_the_other_reading_is_part_of_the_question() {
-        let field = "Alice <alice@bank.example> (eve@attacker.example)";
-        let eve = ["eve@attacker.example".to_owned()];
-        let alone = parse_field(field, &[]);
-        let read_by_another = parse_field(field, &eve);
-        assert_ne!(
-            alone, read_by_another,
-            "mail-parser's reading adds a candidate"
-        );
-        assert_eq!(alone, analyse_field(field, &[]));
-        assert_eq!(read_by_another, analyse_field(field, &eve));
-        // Asked again in this thread: the remembered answers, each for its own question.
-        assert_eq!(parse_field(field, &[]), alone);
-        assert_eq!(parse_field(field, &eve), read_by_another);
-        // Past the memo's bound, and long fields: the same answers, analysed again.
-        for i in 0..1100 {
-            parse_field(&format!("u{i}@example.org"), &[]);
-        }
-        assert_eq!(parse_field(field, &[]), alone);
-        let long = format!("{}, eve@attacker.example", "x@example.org, ".repeat(60));
-        assert_eq!(parse_field(&long, &[]), analyse_field(&long, &[]));
     }
 
     #[test]

@@ -9,7 +9,7 @@ import imaplib, ssl, statistics, sys, time
 port, user, password, ca = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 ctx = ssl.create_default_context(cafile=ca)
 times = []
-for _ in range(10):
+for _ in range(int((sys.argv[5:] or [10])[0])):
     start = time.perf_counter()
     m = imaplib.IMAP4_SSL("localhost", port, ssl_context=ctx)
     m.login(user, password)
@@ -17,4 +17,4 @@ for _ in range(10):
                       "(SPECIAL-USE STATUS (UIDVALIDITY UIDNEXT HIGHESTMODSEQ MESSAGES))")
     m.shutdown()
     times.append(time.perf_counter() - start)
-print(f"{statistics.median(times):.4f}")
+print(f"{statistics.median(times):.5f}")

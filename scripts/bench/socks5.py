@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """A minimal SOCKS5 relay for benchmarks (no authentication, CONNECT only), on 127.0.0.1.
 
-    socks5.py PORT [DELAY_MS]
+    socks5.py PORT [DELAY_MS] [--forward TARGET_PORT]
 
 With DELAY_MS, every chunk is held that long in each direction before it is passed on (a link
 with latency; chunks stay in order and keep flowing meanwhile, so only latency is added, not a
 bandwidth limit).
+
+With --forward, no SOCKS: every connection is relayed to 127.0.0.1:TARGET_PORT as it is (a
+server farther away, for clients and peers that speak no SOCKS).
 
 Like Tor's SocksPort as far as the client can tell: the client sends the host name, the relay
 resolves it and connects. It only ever connects to loopback: any other address is refused, so
@@ -82,13 +85,34 @@ async def handle(reader, writer):
         writer.close()
 
 
-async def main(port):
-    server = await asyncio.start_server(handle, "127.0.0.1", port)
+async def forward(target, reader, writer):
+    try:
+        up_r, up_w = await asyncio.open_connection("127.0.0.1", target)
+        for w in (writer, up_w):
+            w.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        await asyncio.gather(pipe(reader, up_w), pipe(up_r, writer))
+    except Exception:
+        writer.close()
+
+
+async def main(port, target=None):
+    if target is None:
+        server = await asyncio.start_server(handle, "127.0.0.1", port)
+    else:
+        server = await asyncio.start_server(
+            lambda r, w: forward(target, r, w), "127.0.0.1", port
+        )
     async with server:
         await server.serve_forever()
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2:
-        DELAY = int(sys.argv[2]) / 1000
-    asyncio.run(main(int(sys.argv[1])))
+    args = sys.argv[1:]
+    target = None
+    if "--forward" in args:
+        i = args.index("--forward")
+        target = int(args[i + 1])
+        del args[i : i + 2]
+    if len(args) > 1:
+        DELAY = int(args[1]) / 1000
+    asyncio.run(main(int(args[0]), target))

@@ -1,7 +1,7 @@
 //! `quietpost sync|list|read|search|flag|move|delete|archive`: the sync engine and the cache
 //! from the command line.
 
-use super::account::{account_error, accounts_named, load, password, runtime};
+use super::account::{account_error, accounts_named, load, runtime};
 use super::inspect;
 use super::term::Out;
 use crate::wording;
@@ -188,33 +188,65 @@ pub fn sync(a: SyncArgs, paths: &Paths) -> Result<()> {
     if a.watch {
         return watch(a, paths);
     }
-    let mut cache = cache(paths)?;
     let options = SyncOptions {
         folder: a.folder.clone(),
         bodies: a.bodies,
         ..SyncOptions::default()
     };
     let rt = runtime()?;
+    // The cache opens, and each account's password comes, while its connection is made: all
+    // three wait on something else (the disk, a keychain or command, the server). A cache that
+    // cannot open stops everything before any login.
+    let mut opening = Some({
+        let paths = paths.clone();
+        rt.spawn_blocking(move || Mailbox::open(&paths))
+    });
+    let mut cache: Option<Mailbox> = None;
     let mut summary = Vec::new();
     let mut failed = false;
     for account in accounts(paths, a.account.as_deref())? {
-        let pw = password(&account, &account.imap)?;
+        let asking = {
+            let account = account.clone();
+            rt.spawn_blocking(move || {
+                quietpost_core::accounts::password_for(&account, &account.imap)
+            })
+        };
         let mut progress = Progress {
             tty: io::stderr().is_terminal() && !a.json,
             started: Instant::now(),
             line_open: false,
         };
         let result = rt.block_on(async {
-            let mut mail = sync::connect(&account, &pw, options.timeouts).await?;
+            let opened = &mut cache;
+            let ready = async {
+                let (password, mailbox) = tokio::join!(asking, async {
+                    match opening.take() {
+                        Some(o) => Some(o.await),
+                        None => None,
+                    }
+                });
+                if let Some(mailbox) = mailbox {
+                    *opened = Some(mailbox.map_err(|_| quietpost_core::accounts::Error::Stopped)??);
+                }
+                password.map_err(|_| quietpost_core::accounts::Error::Stopped)?
+            };
+            let mut mail = sync::connect_asking(&account, ready, options.timeouts).await?;
             // A certificate pin that verified becomes a pin of its key.
-            if let Err(e) = quietpost_core::accounts::learn_key_pins(
-                paths,
-                &account.name,
-                Some(&mail.tls),
-                None,
-            ) {
+            if account.imap.pin_sha256.is_some()
+                && account.imap.pin_key_sha256.is_none()
+                && let Err(e) = quietpost_core::accounts::learn_key_pins(
+                    paths,
+                    &account.name,
+                    Some(&mail.tls),
+                    None,
+                )
+            {
                 tracing::warn!(error = %e, "the key pin was not saved");
             }
+            // (Always there: `ready` fails, and so the login, when the cache does not open.)
+            let Some(cache) = cache.as_mut() else {
+                return Err(sync::Error::Stopped);
+            };
             let report = cache
                 .sync_account(&mut mail, &account, &options, &mut |u| progress.update(&u))
                 .await;
@@ -248,6 +280,10 @@ pub fn sync(a: SyncArgs, paths: &Paths) -> Result<()> {
                     "error": wording::sync_error(&e),
                 }));
             }
+        }
+        if cache.is_none() {
+            // The cache did not open (this account's error says why): no other can sync.
+            break;
         }
     }
     if a.json {

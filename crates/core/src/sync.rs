@@ -134,11 +134,36 @@ pub struct Report {
 
 /// Logs in to the account's IMAP server.
 pub async fn connect(account: &Account, password: &Secret, timeouts: Timeouts) -> Result<Mail> {
+    connect_asking(account, async { Ok(password.clone()) }, timeouts).await
+}
+
+/// A connection made while the password was being asked for longer than this is made again
+/// before the login: a server may give up on a connection that stays silent (a keychain that
+/// prompted to be unlocked).
+const PASSWORD_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Logs in to the account's IMAP server with the password `asking` gives, asked for while the
+/// connection is made: a keychain or a password command takes about as long as the TLS
+/// handshake, and neither need wait for the other. Nothing but what TLS needs is sent before
+/// the password is there; if it cannot be had, that is the error, whatever the network did.
+pub async fn connect_asking<F>(account: &Account, asking: F, timeouts: Timeouts) -> Result<Mail>
+where
+    F: std::future::Future<Output = std::result::Result<Secret, accounts::Error>>,
+{
     let ep = accounts::endpoint(account, &account.imap)?;
-    let auth = imap::login(&ep, &account.user, password, &timeouts).await?;
+    let started = std::time::Instant::now();
+    let (connected, password) = tokio::join!(imap::connect(&ep, &timeouts), asking);
+    let password = password?;
+    let connected = if started.elapsed() > PASSWORD_PATIENCE {
+        drop(connected);
+        imap::connect(&ep, &timeouts).await?
+    } else {
+        connected?
+    };
+    let auth = imap::authenticate(connected, &ep, &account.user, &password, &timeouts).await?;
     let mut mail = Mail::new(auth, &ep, timeouts).await?;
     // Bodies may come over more connections than this one (`fetch_bodies`).
-    mail.keep_login(ep, account.user.clone(), password.clone());
+    mail.keep_login(ep, account.user.clone(), password);
     Ok(mail)
 }
 
@@ -273,7 +298,8 @@ pub async fn sync_account(
 ) -> Result<Report> {
     let mut report = Report::default();
     if options.extensions {
-        mail.enable_qresync().await?;
+        // With the folder listing below (or before replay's first SELECT, if it has any).
+        mail.enable_qresync_soon();
     }
     let (applied, dropped) = replay(mail, cache, &account.name).await?;
     report.actions_applied = applied;

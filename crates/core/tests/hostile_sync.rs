@@ -1,7 +1,8 @@
 //! The sync engine against a logged-in server that turns hostile while the mailbox is fetched:
 //! what a real server will not do on demand. Each case must end in a protocol error (or a
 //! timeout) within a bounded time, with the messages stored before it intact and the folder's
-//! state not advanced.
+//! state not advanced. And the order of a login: the password is asked for while the
+//! connection is made, and nothing is sent before it comes.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests and benches fail loudly
 
 #[path = "../../net/tests/support/fake_imap.rs"]
@@ -210,4 +211,98 @@ async fn a_hundred_thousand_exists() {
 #[tokio::test]
 async fn stall_in_the_middle_of_a_literal() {
     attempt(Attack::StallMidLiteral).await;
+}
+
+/// An account on a fake server (implicit TLS, the fake's CA) that accepts any login, and the
+/// fake's handle (every byte the client sent after TLS); `accepted` fires when the client's
+/// TCP connection arrives.
+async fn fake_account(
+    accepted: tokio::sync::oneshot::Sender<()>,
+) -> (Account, tokio::task::JoinHandle<Vec<u8>>, fake_imap::Pki) {
+    let pki = fake_imap::pki();
+    let fake = fake_imap::Fake {
+        implicit: Some(pki.good().0),
+        caps_after_tls: "IMAP4rev1 SASL-IR AUTH=PLAIN",
+        login_reply: "OK [CAPABILITY IMAP4rev1 CONDSTORE QRESYNC ENABLE] logged in".to_owned(),
+        ..fake_imap::Fake::default()
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.unwrap();
+        let _ = accepted.send(());
+        fake_imap::run(fake, tcp).await
+    });
+    let server = Server {
+        host: "localhost".into(),
+        port,
+        security: Security::ImplicitTls,
+        ca_file: Some(pki.ca_file.clone()),
+        pin_sha256: None,
+        pin_key_sha256: None,
+    };
+    let account = Account::new("h", "h@example.org", "h", server.clone(), server);
+    (account, handle, pki)
+}
+
+/// The password is asked for while the connection is made (the password here comes only once
+/// the server has the connection: asked one after the other, this would never finish), and the
+/// login's OK gives the capabilities after login.
+#[tokio::test]
+async fn the_password_is_asked_for_while_the_connection_is_made() {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let (account, server, _pki) = fake_account(tx).await;
+    let asking = async {
+        rx.await.unwrap();
+        Ok(Secret::new("pw".into()))
+    };
+    let timeouts = Timeouts::default();
+    let mail = tokio::time::timeout(
+        Duration::from_secs(10),
+        sync::connect_asking(&account, asking, timeouts),
+    )
+    .await
+    .expect("the password waited for the connection, or the other way round")
+    .unwrap();
+    // The capabilities after login came with the login's OK: no CAPABILITY command after it.
+    assert!(mail.has("QRESYNC") && mail.has("CONDSTORE"));
+    mail.logout().await;
+    let seen = String::from_utf8_lossy(&server.await.unwrap()).into_owned();
+    assert_eq!(seen.matches("AUTHENTICATE").count(), 1, "{seen:?}");
+    let after_login = &seen[seen.find("AUTHENTICATE").unwrap()..];
+    assert!(!after_login.contains("CAPABILITY"), "{seen:?}");
+}
+
+/// A password that cannot be had (no keychain) is the error, and no login was sent.
+#[tokio::test]
+async fn a_password_that_cannot_be_had_sends_no_login() {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let (account, server, _pki) = fake_account(tx).await;
+    let asking = async {
+        rx.await.unwrap();
+        Err(quietpost_core::accounts::Error::Store(
+            quietpost_store::Error::NoKeychain {
+                detail: "no Secret Service".into(),
+            },
+        ))
+    };
+    let r = sync::connect_asking(&account, asking, Timeouts::default()).await;
+    assert!(
+        matches!(
+            r,
+            Err(sync::Error::Account(
+                quietpost_core::accounts::Error::Store(quietpost_store::Error::NoKeychain { .. })
+            ))
+        ),
+        "{:?}",
+        r.map(|_| ())
+    );
+    let seen = tokio::time::timeout(Duration::from_secs(5), server)
+        .await
+        .unwrap()
+        .unwrap();
+    // What a connection asks before any login (this greeting names no capabilities), and
+    // nothing else.
+    let seen = String::from_utf8_lossy(&seen);
+    assert!(seen.lines().all(|l| l.ends_with(" CAPABILITY")), "{seen:?}");
 }

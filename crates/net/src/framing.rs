@@ -21,18 +21,26 @@
 
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-/// What the server may send; shared so the session can widen it after login.
+/// What the server may send; shared so the session can widen it after login. Before login it
+/// also keeps the last tagged OK line (see [`Limits::login_ok`]).
 #[derive(Debug)]
 pub struct Limits {
     pub max_line: AtomicUsize,
     pub max_literal: AtomicUsize,
     pub max_response: AtomicUsize,
     pub max_depth: AtomicUsize,
+    /// Whether tagged OK lines are kept (before login only).
+    keeping: AtomicBool,
+    login_ok: Mutex<Option<String>>,
 }
+
+/// Tagged OK lines longer than this are not kept (a capability list is under 1 KB).
+const KEPT_LINE: usize = 8 << 10;
 
 impl Limits {
     /// Before login: nothing but short lines.
@@ -42,11 +50,24 @@ impl Limits {
             max_literal: AtomicUsize::new(64 << 10),
             max_response: AtomicUsize::new(1 << 20),
             max_depth: AtomicUsize::new(16),
+            keeping: AtomicBool::new(true),
+            login_ok: Mutex::new(None),
         })
     }
 
-    /// After login: message literals up to `MAX_LITERAL`.
+    /// The last tagged OK line the server sent before [`Limits::after_login`] (without CRLF):
+    /// a login's OK may carry the capabilities (`[CAPABILITY ...]`), which async-imap reads and
+    /// drops; with them, no CAPABILITY command is needed after login.
+    pub fn login_ok(&self) -> Option<String> {
+        self.login_ok
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// After login: message literals up to `MAX_LITERAL`; no line is kept any more.
     pub fn after_login(&self) {
+        self.keeping.store(false, Ordering::Relaxed);
         self.max_line.store(16 << 20, Ordering::Relaxed);
         self.max_literal.store(MAX_LITERAL, Ordering::Relaxed);
         self.max_response
@@ -79,6 +100,8 @@ struct State {
     head: Vec<u8>,
     /// This line belongs to a response that continues after a literal.
     continued: bool,
+    /// The line so far, while tagged OK lines are kept (before login).
+    text: Vec<u8>,
 }
 
 impl State {
@@ -102,9 +125,35 @@ impl State {
         )
     }
 
-    fn feed(&mut self, byte: u8, limits: &Limits) -> Result<(), &'static str> {
+    /// A tagged OK, complete in one line: kept while `limits` keeps them.
+    fn keep_line(&mut self, limits: &Limits) {
+        let line = std::mem::take(&mut self.text);
+        if self.continued || line.len() > KEPT_LINE || matches!(line.first(), Some(b'*' | b'+')) {
+            return;
+        }
+        let mut words = line.split(|&b| b == b' ');
+        let _tag = words.next();
+        if !words.next().is_some_and(|w| w.eq_ignore_ascii_case(b"OK")) {
+            return;
+        }
+        let line = String::from_utf8_lossy(&line)
+            .trim_end_matches('\r')
+            .to_owned();
+        *limits
+            .login_ok
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(line);
+    }
+
+    fn feed(&mut self, byte: u8, limits: &Limits, keeping: bool) -> Result<(), &'static str> {
         self.response += 1;
+        if keeping && byte != b'\n' && self.text.len() <= KEPT_LINE {
+            self.text.push(byte);
+        }
         if byte == b'\n' {
+            if keeping {
+                self.keep_line(limits);
+            }
             let text = self.is_text_response();
             self.line = 0;
             self.quoted = false;
@@ -229,6 +278,7 @@ impl<S: AsyncRead + Unpin> AsyncRead for Guarded<S> {
         let poll = Pin::new(&mut self.inner).poll_read(cx, buf);
         if let Poll::Ready(Ok(())) = &poll {
             let this = &mut *self;
+            let keeping = this.limits.keeping.load(Ordering::Relaxed);
             let mut new = &buf.filled()[before..];
             while !new.is_empty() {
                 if this.state.literal > 0 {
@@ -240,7 +290,7 @@ impl<S: AsyncRead + Unpin> AsyncRead for Guarded<S> {
                     new = &new[skip..];
                     continue;
                 }
-                if let Err(why) = this.state.feed(new[0], &this.limits) {
+                if let Err(why) = this.state.feed(new[0], &this.limits, keeping) {
                     return Poll::Ready(Err(std::io::Error::new(
                         std::io::ErrorKind::InvalidData,
                         why,
@@ -317,10 +367,39 @@ mod tests {
                 i += skip;
                 continue;
             }
-            s.feed(input[i], limits)?;
+            s.feed(input[i], limits, limits.keeping.load(Ordering::Relaxed))?;
             i += 1;
         }
         Ok(())
+    }
+
+    #[test]
+    fn before_login_the_last_tagged_ok_is_kept_and_nothing_else() {
+        let l = Limits::before_login();
+        run(
+            b"+ \r\n* OK [CAPABILITY UNTAGGED] hi\r\nA1 OK [CAPABILITY IMAP4rev1 QRESYNC] Logged in\r\nA2 NO [CAPABILITY REFUSED] no\r\n",
+            &l,
+        )
+        .unwrap();
+        let kept = "A1 OK [CAPABILITY IMAP4rev1 QRESYNC] Logged in";
+        assert_eq!(l.login_ok().as_deref(), Some(kept));
+        // What a literal holds is never taken for a line, nor what follows it.
+        run(
+            b"* 1 FETCH (BODY[] {14}\r\nA3 OK literal\r\n A4 OK rest)\r\n",
+            &l,
+        )
+        .unwrap();
+        assert_eq!(l.login_ok().as_deref(), Some(kept));
+        // An over-long line is not kept.
+        let mut long = b"A5 OK ".to_vec();
+        long.extend(std::iter::repeat_n(b'x', KEPT_LINE));
+        long.extend_from_slice(b"\r\n");
+        run(&long, &l).unwrap();
+        assert_eq!(l.login_ok().as_deref(), Some(kept));
+        // After login, nothing more is kept.
+        l.after_login();
+        run(b"A6 OK [CAPABILITY LATER] done\r\n", &l).unwrap();
+        assert_eq!(l.login_ok().as_deref(), Some(kept));
     }
 
     /// Records each write it is given.

@@ -38,6 +38,8 @@ pub struct Authenticated {
     pub tls: TlsDetails,
     /// Capabilities asked for after TLS (before login).
     pub capabilities: Vec<String>,
+    /// Capabilities the login's OK named (`[CAPABILITY ...]`), if it did: those after login.
+    pub login_capabilities: Option<Vec<String>>,
 }
 
 impl std::fmt::Debug for Connected {
@@ -191,18 +193,36 @@ struct AuthPlain<'a> {
     password: &'a str,
 }
 
-impl async_imap::Authenticator for AuthPlain<'_> {
-    /// Wiped when async-imap drops it (its base64 form, which async-imap builds, is not: see
-    /// SECURITY.md).
-    type Response = zeroize::Zeroizing<Vec<u8>>;
-    fn process(&mut self, _challenge: &[u8]) -> Self::Response {
-        // authzid NUL authcid NUL password (RFC 4616); base64-encoded by async-imap.
+impl AuthPlain<'_> {
+    /// authzid NUL authcid NUL password (RFC 4616), before base64.
+    fn response(&self) -> zeroize::Zeroizing<Vec<u8>> {
         let mut r = Vec::with_capacity(self.user.len() + self.password.len() + 2);
         r.push(0);
         r.extend_from_slice(self.user.as_bytes());
         r.push(0);
         r.extend_from_slice(self.password.as_bytes());
         zeroize::Zeroizing::new(r)
+    }
+}
+
+impl async_imap::Authenticator for AuthPlain<'_> {
+    /// Wiped when async-imap drops it (its base64 form, which async-imap builds, is not: see
+    /// SECURITY.md).
+    type Response = zeroize::Zeroizing<Vec<u8>>;
+    fn process(&mut self, _challenge: &[u8]) -> Self::Response {
+        self.response()
+    }
+}
+
+/// After a PLAIN response sent with the command itself (SASL-IR, RFC 4959), the server has
+/// nothing more to ask: a challenge gets an empty response, which fails the exchange, instead
+/// of the credentials a second time.
+struct AlreadySent;
+
+impl async_imap::Authenticator for AlreadySent {
+    type Response = Vec<u8>;
+    fn process(&mut self, _challenge: &[u8]) -> Self::Response {
+        Vec::new()
     }
 }
 
@@ -214,34 +234,62 @@ pub async fn login(
     password: &Secret,
     t: &Timeouts,
 ) -> Result<Authenticated> {
+    check_credentials(user, password)?;
+    authenticate(connect(ep, t).await?, ep, user, password, t).await
+}
+
+/// Credentials that would break out of the command they are sent in are refused before
+/// anything is sent.
+pub fn check_credentials(user: &str, password: &Secret) -> Result<()> {
     let unsafe_chars = |s: &str| s.contains(['\r', '\n', '\0']);
     if unsafe_chars(user) || unsafe_chars(password.expose()) {
         return Err(Error::UnsafeCredentials);
     }
+    Ok(())
+}
+
+/// Logs in over a connection [`connect`] made: AUTHENTICATE PLAIN when offered (its response
+/// in the command itself when the server takes it, SASL-IR: one round trip, not two), else
+/// LOGIN with quoted strings; never when LOGINDISABLED.
+pub async fn authenticate(
+    connected: Connected,
+    ep: &Endpoint,
+    user: &str,
+    password: &Secret,
+    t: &Timeouts,
+) -> Result<Authenticated> {
+    check_credentials(user, password)?;
     let Connected {
         client,
         limits,
         tls,
         capabilities,
-    } = connect(ep, t).await?;
+    } = connected;
     if capabilities.iter().any(|c| c == "LOGINDISABLED") {
         return Err(Error::LoginDisabled {
             host: ep.host.clone(),
         });
     }
     let plain = capabilities.iter().any(|c| c == "AUTH=PLAIN");
-    tracing::debug!(host = ep.host, port = ep.port, user, mechanism = if plain { "PLAIN" } else { "LOGIN" }, tls = %tls.version, "logging in");
+    let initial = capabilities.iter().any(|c| c == "SASL-IR");
+    tracing::debug!(host = ep.host, port = ep.port, user, mechanism = if plain { "PLAIN" } else { "LOGIN" }, sasl_ir = plain && initial, tls = %tls.version, "logging in");
+    let auth = AuthPlain {
+        user,
+        password: password.expose(),
+    };
     let attempt = async {
-        if plain {
-            client
-                .authenticate(
-                    "PLAIN",
-                    AuthPlain {
-                        user,
-                        password: password.expose(),
-                    },
-                )
-                .await
+        if plain && initial {
+            use base64::Engine;
+            let response = auth.response();
+            // Sized up front: a String that grew would leave copies behind, unwiped.
+            let mut line = zeroize::Zeroizing::new(String::with_capacity(
+                "PLAIN ".len() + response.len().div_ceil(3) * 4,
+            ));
+            line.push_str("PLAIN ");
+            base64::engine::general_purpose::STANDARD.encode_string(&*response, &mut line);
+            client.authenticate(line.as_str(), AlreadySent).await
+        } else if plain {
+            client.authenticate("PLAIN", auth).await
         } else {
             client.login(user, password.expose()).await
         }
@@ -267,10 +315,15 @@ pub async fn login(
     tracing::debug!(host = ep.host, "logged in");
     // Logged in: message literals may now arrive, up to their own cap.
     limits.after_login();
+    let login_capabilities = limits
+        .login_ok()
+        .map(|ok| capability_list(std::slice::from_ref(&ok)))
+        .filter(|caps| caps.iter().any(|c| c == "IMAP4REV1" || c == "IMAP4REV2"));
     Ok(Authenticated {
         session,
         tls,
         capabilities,
+        login_capabilities,
     })
 }
 

@@ -400,6 +400,79 @@ async fn credentials_with_line_breaks_never_leave() {
     server.abort();
 }
 
+/// [`attempt`] over implicit TLS with a certificate the client trusts (the fake's CA).
+async fn attempt_trusted(pki: &Pki, fake: Fake) -> (Result<(), Error>, String) {
+    let fake = Fake {
+        implicit: Some(pki.good().0),
+        ..fake
+    };
+    let (r, seen) = attempt(
+        fake,
+        Security::ImplicitTls,
+        Trust::CaFile(pki.ca_file.clone()),
+    )
+    .await;
+    (r, String::from_utf8_lossy(&seen).into_owned())
+}
+
+/// The lines the client sent after TLS that start with `tag`-less command `word`.
+fn commands<'a>(seen: &'a str, word: &str) -> Vec<&'a str> {
+    seen.split("\r\n")
+        .filter(|l| {
+            l.split(' ')
+                .nth(1)
+                .is_some_and(|w| w.eq_ignore_ascii_case(word))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn with_sasl_ir_the_plain_response_comes_with_the_command_once() {
+    let pki = pki();
+    let blob = base64::engine::general_purpose::STANDARD.encode(format!("\0{USER}\0{PASSWORD}"));
+    for challenged in [false, true] {
+        let fake = Fake {
+            caps_after_tls: "IMAP4rev1 SASL-IR AUTH=PLAIN",
+            login_reply: "OK [CAPABILITY IMAP4rev1] logged in".to_owned(),
+            challenge_after_initial_response: challenged,
+            ..Fake::default()
+        };
+        let (r, seen) = attempt_trusted(&pki, fake).await;
+        let auth = commands(&seen, "AUTHENTICATE");
+        assert_eq!(auth.len(), 1, "{seen:?}");
+        assert!(
+            auth[0].ends_with(&format!("AUTHENTICATE PLAIN {blob}")),
+            "{seen:?}"
+        );
+        // A server that asks again after the response came with the command gets an empty
+        // line, never the credentials a second time.
+        assert_eq!(seen.matches(&blob).count(), 1, "{seen:?}");
+        assert!(!seen.contains(PASSWORD), "{seen:?}");
+        if challenged {
+            // (The fake answers OK whatever it is sent; what matters is what it was sent.)
+            assert!(seen.contains(&format!("{blob}\r\n\r\n")), "{seen:?}");
+        } else {
+            assert!(r.is_ok(), "{r:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn without_sasl_ir_the_plain_response_waits_for_the_challenge() {
+    let pki = pki();
+    let blob = base64::engine::general_purpose::STANDARD.encode(format!("\0{USER}\0{PASSWORD}"));
+    let fake = Fake {
+        caps_after_tls: "IMAP4rev1 AUTH=PLAIN",
+        login_reply: "OK logged in".to_owned(),
+        ..Fake::default()
+    };
+    let (r, seen) = attempt_trusted(&pki, fake).await;
+    assert!(r.is_ok(), "{r:?}");
+    let auth = commands(&seen, "AUTHENTICATE");
+    assert!(auth[0].ends_with("AUTHENTICATE PLAIN"), "{seen:?}");
+    assert!(seen.contains(&format!("\r\n{blob}\r\n")), "{seen:?}");
+}
+
 #[tokio::test]
 async fn a_referral_to_another_server_is_never_followed() {
     let pki = pki();

@@ -34,6 +34,9 @@ pub struct Mail {
     capabilities: Vec<String>,
     timeouts: Timeouts,
     qresync: bool,
+    /// ENABLE QRESYNC goes out with the next LIST, or before the next SELECT
+    /// ([`Mail::enable_qresync_soon`]).
+    enable_soon: bool,
     /// The selected mailbox changed under us (EXISTS, EXPUNGE, VANISHED) during a command.
     pub changed: bool,
     /// What the connection's TLS handshake negotiated and verified.
@@ -121,10 +124,16 @@ fn flag_names(flags: &[std::borrow::Cow<'_, str>]) -> Vec<String> {
 }
 
 impl Mail {
-    /// Wraps a logged-in session and asks for its capabilities again: servers announce
-    /// extensions such as CONDSTORE, QRESYNC and MOVE only after login.
+    /// Wraps a logged-in session and asks for its capabilities again (servers announce
+    /// extensions such as CONDSTORE, QRESYNC and MOVE only after login), unless the login's OK
+    /// already named them.
     pub async fn new(auth: Authenticated, endpoint: &Endpoint, timeouts: Timeouts) -> Result<Mail> {
+        let after_login = auth.login_capabilities.clone();
         let mut mail = Mail::wrap(auth, endpoint, timeouts);
+        if let Some(caps) = after_login {
+            mail.capabilities = caps;
+            return Ok(mail);
+        }
         let tag = mail.send("CAPABILITY").await?;
         let mut caps = Vec::new();
         mail.read_until(&[tag], "CAPABILITY", |_, r| {
@@ -152,6 +161,7 @@ impl Mail {
             capabilities: auth.capabilities,
             timeouts,
             qresync: false,
+            enable_soon: false,
             changed: false,
             tls: auth.tls,
             login: None,
@@ -311,10 +321,11 @@ impl Mail {
 
     /// Turns on QRESYNC (RFC 7162) if the server offers it; returns whether it is on.
     pub async fn enable_qresync(&mut self) -> Result<bool> {
+        self.enable_soon = false;
         if self.qresync {
             return Ok(true);
         }
-        if !(self.has("QRESYNC") && self.has("CONDSTORE") && self.has("ENABLE")) {
+        if !self.offers_qresync() {
             return Ok(false);
         }
         let tag = self.send("ENABLE QRESYNC").await?;
@@ -323,6 +334,19 @@ impl Mail {
         Ok(true)
     }
 
+    /// Turns on QRESYNC, if the server offers it, with the next [`Mail::folders`]: both
+    /// commands go out together, one round trip instead of two. A [`Mail::select`] before that
+    /// turns it on first (ENABLE is valid only before a folder is selected).
+    pub fn enable_qresync_soon(&mut self) {
+        self.enable_soon = !self.qresync && self.offers_qresync();
+    }
+
+    fn offers_qresync(&self) -> bool {
+        self.has("QRESYNC") && self.has("CONDSTORE") && self.has("ENABLE")
+    }
+
+    /// Whether QRESYNC is on (after [`Mail::enable_qresync`], or after the [`Mail::folders`]
+    /// that [`Mail::enable_qresync_soon`] asked to turn it on).
     pub fn qresync(&self) -> bool {
         self.qresync
     }
@@ -342,10 +366,17 @@ impl Mail {
         } else {
             format!("LIST \"\" \"*\" RETURN ({})", returns.join(" "))
         };
-        let tag = self.send(&command).await?;
+        let mut tags = Vec::new();
+        let enabling = std::mem::take(&mut self.enable_soon);
+        if enabling {
+            tags.push(self.send("ENABLE QRESYNC").await?);
+        }
+        tags.push(self.send(&command).await?);
         let mut out: Vec<Listed> = Vec::new();
         let mut statuses: Vec<(String, FolderStatus)> = Vec::new();
-        self.read_until(&[tag], "LIST", |_, r| {
+        // (ENABLE's own reply, `* ENABLED`, is neither a listing nor a status.)
+        let what = if enabling { "ENABLE or LIST" } else { "LIST" };
+        self.read_until(&tags, what, |_, r| {
             if let Response::MailboxData(MailboxDatum::Status { mailbox, status }) = r {
                 let mut st = FolderStatus::default();
                 for a in status {
@@ -391,6 +422,9 @@ impl Mail {
             Ok(())
         })
         .await?;
+        if enabling {
+            self.qresync = true;
+        }
         for (name, st) in statuses {
             if let Some(l) = out.iter_mut().find(|l| l.name == name) {
                 l.status = Some(st);
@@ -403,6 +437,9 @@ impl Mail {
     /// server also reports what vanished and which flags changed since then.
     pub async fn select(&mut self, name: &str, known: Option<(u32, u64)>) -> Result<Selected> {
         let quoted = quote(name)?;
+        if self.enable_soon {
+            self.enable_qresync().await?;
+        }
         let command = match (self.qresync, known) {
             (true, Some((v, m))) => format!("SELECT {quoted} (QRESYNC ({v} {m}))"),
             _ if self.has("CONDSTORE") => format!("SELECT {quoted} (CONDSTORE)"),

@@ -154,6 +154,9 @@ pub struct Fake {
     pub silent: bool,
     /// The tagged reply (without the tag) to LOGIN and AUTHENTICATE.
     pub login_reply: String,
+    /// An AUTHENTICATE that carries its response (SASL-IR) still gets a challenge, as if it
+    /// had not (what no honest server does).
+    pub challenge_after_initial_response: bool,
 }
 
 impl Default for Fake {
@@ -167,6 +170,7 @@ impl Default for Fake {
             caps_after_tls: "IMAP4rev1 AUTH=PLAIN",
             silent: false,
             login_reply: "NO [AUTHENTICATIONFAILED] nope".to_owned(),
+            challenge_after_initial_response: false,
         }
     }
 }
@@ -200,8 +204,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Peer<S> {
                     StartTls::Bad => self.say(&format!("{tag} BAD unknown command\r\n")).await,
                 },
                 "AUTHENTICATE" => {
-                    self.say("+ \r\n").await;
-                    let _ = self.line().await;
+                    // `PLAIN` alone, or `PLAIN response` (SASL-IR): the response is read
+                    // after a challenge only when it did not come with the command.
+                    let initial = words.next().is_some_and(|rest| rest.contains(' '));
+                    if !initial || fake.challenge_after_initial_response {
+                        self.say("+ \r\n").await;
+                        let _ = self.line().await;
+                    }
                     self.say(&format!("{tag} {}\r\n", fake.login_reply)).await;
                 }
                 "LOGOUT" => {

@@ -119,6 +119,19 @@ async fn serve(
     }
 }
 
+/// Account "h" on the fake at `port` (implicit TLS, trusting the fake's CA).
+fn account_at(port: u16, pki: &fake_imap::Pki) -> Account {
+    let server = Server {
+        host: "localhost".into(),
+        port,
+        security: Security::ImplicitTls,
+        ca_file: Some(pki.ca_file.clone()),
+        pin_sha256: None,
+        pin_key_sha256: None,
+    };
+    Account::new("h", "h@example.org", "h", server.clone(), server)
+}
+
 async fn attempt(attack: Attack) {
     let pki = fake_imap::pki();
     let (config, _) = pki.good();
@@ -132,15 +145,7 @@ async fn attempt(attack: Attack) {
             .unwrap();
         serve(Peer::new(tls), attack).await;
     });
-    let server = Server {
-        host: "localhost".into(),
-        port,
-        security: Security::ImplicitTls,
-        ca_file: Some(pki.ca_file.clone()),
-        pin_sha256: None,
-        pin_key_sha256: None,
-    };
-    let account = Account::new("h", "h@example.org", "h", server.clone(), server);
+    let account = account_at(port, &pki);
     let timeouts = Timeouts {
         connect: Duration::from_secs(5),
         greeting: Duration::from_secs(2),
@@ -233,15 +238,7 @@ async fn fake_account(
         let _ = accepted.send(());
         fake_imap::run(fake, tcp).await
     });
-    let server = Server {
-        host: "localhost".into(),
-        port,
-        security: Security::ImplicitTls,
-        ca_file: Some(pki.ca_file.clone()),
-        pin_sha256: None,
-        pin_key_sha256: None,
-    };
-    let account = Account::new("h", "h@example.org", "h", server.clone(), server);
+    let account = account_at(port, &pki);
     (account, handle, pki)
 }
 

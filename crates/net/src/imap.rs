@@ -240,7 +240,7 @@ pub async fn login(
 
 /// Credentials that would break out of the command they are sent in are refused before
 /// anything is sent.
-pub fn check_credentials(user: &str, password: &Secret) -> Result<()> {
+fn check_credentials(user: &str, password: &Secret) -> Result<()> {
     let unsafe_chars = |s: &str| s.contains(['\r', '\n', '\0']);
     if unsafe_chars(user) || unsafe_chars(password.expose()) {
         return Err(Error::UnsafeCredentials);

@@ -250,3 +250,55 @@ fn real_server_killed_mid_sync_then_consistent() {
     testbed::assert_complete(&rows, 3000);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// An account that cannot connect (it requires a proxy, and has none: it fails closed) does
+/// not keep the next one from syncing: each gets its own entry in the summary, and the run
+/// fails.
+#[test]
+#[ignore]
+fn real_server_an_account_that_cannot_connect_does_not_stop_the_next() {
+    let dir = std::env::temp_dir().join(format!("qp-cli-sync-two-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let ca = std::env::var("QUIETPOST_TESTBED_CA").unwrap();
+    // Both log in as sync9 (`account add` checks the login).
+    for name in ["guarded", "sync9"] {
+        ok(quietpost(
+            &dir,
+            &[
+                "account",
+                "add",
+                name,
+                "--email",
+                "sync9@quietpost.test",
+                "--imap",
+                "localhost:10993",
+                "--smtp",
+                "localhost:10465",
+                "--ca-file",
+                &ca,
+                "--password-command",
+                "echo sync9-Test-pw",
+            ],
+        ));
+    }
+    ok(quietpost(
+        &dir,
+        &["account", "set", "guarded", "--require-proxy", "on"],
+    ));
+
+    let out = quietpost(&dir, &["sync", "--json"]);
+    assert!(!out.status.success(), "one account failed");
+    let summary = json(String::from_utf8(out.stdout).unwrap());
+    let accounts: Vec<(&str, bool)> = summary
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["account"].as_str().unwrap(), s["ok"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(accounts, [("guarded", false), ("sync9", true)]);
+    assert!(
+        summary[0]["error"].as_str().unwrap().contains("proxy"),
+        "{summary}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

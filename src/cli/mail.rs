@@ -195,22 +195,14 @@ pub fn sync(a: SyncArgs, paths: &Paths) -> Result<()> {
     };
     let rt = runtime()?;
     // The cache opens, and each account's password comes, while its connection is made: all
-    // three wait on something else (the disk, a keychain or command, the server). A cache that
-    // cannot open stops everything before any login.
-    let mut opening = Some({
-        let paths = paths.clone();
-        rt.spawn_blocking(move || Mailbox::open(&paths))
-    });
+    // three wait on something else (the disk, a keychain or command, the server). Both start
+    // once the connection has (its name lookup first: the rest of the pass waits on it). A
+    // cache that cannot open stops everything before any login.
     let mut cache: Option<Mailbox> = None;
+    let mut cache_failed = false;
     let mut summary = Vec::new();
     let mut failed = false;
     for account in accounts(paths, a.account.as_deref())? {
-        let asking = {
-            let account = account.clone();
-            rt.spawn_blocking(move || {
-                quietpost_core::accounts::password_for(&account, &account.imap)
-            })
-        };
         let mut progress = Progress {
             tty: io::stderr().is_terminal() && !a.json,
             started: Instant::now(),
@@ -218,15 +210,28 @@ pub fn sync(a: SyncArgs, paths: &Paths) -> Result<()> {
         };
         let result = rt.block_on(async {
             let opened = &mut cache;
+            let open_failed = &mut cache_failed;
             let ready = async {
+                let asking = {
+                    let account = account.clone();
+                    tokio::task::spawn_blocking(move || {
+                        quietpost_core::accounts::password_for(&account, &account.imap)
+                    })
+                };
+                let opening = opened.is_none().then(|| {
+                    let paths = paths.clone();
+                    tokio::task::spawn_blocking(move || Mailbox::open(&paths))
+                });
                 let (password, mailbox) = tokio::join!(asking, async {
-                    match opening.take() {
+                    match opening {
                         Some(o) => Some(o.await),
                         None => None,
                     }
                 });
                 if let Some(mailbox) = mailbox {
-                    *opened = Some(mailbox.map_err(|_| quietpost_core::accounts::Error::Stopped)??);
+                    let mailbox = mailbox.map_err(|_| quietpost_core::accounts::Error::Stopped)?;
+                    *open_failed = mailbox.is_err();
+                    *opened = Some(mailbox?);
                 }
                 password.map_err(|_| quietpost_core::accounts::Error::Stopped)?
             };
@@ -281,11 +286,14 @@ pub fn sync(a: SyncArgs, paths: &Paths) -> Result<()> {
                 }));
             }
         }
-        if cache.is_none() {
+        if cache_failed {
             // The cache did not open (this account's error says why): no other can sync.
             break;
         }
     }
+    // Every task of the pass has ended; what may still run is a name lookup for a connection
+    // given up on, which nothing waits for.
+    rt.shutdown_background();
     if a.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else if !io::stderr().is_terminal() {

@@ -38,6 +38,18 @@ pub fn profile(name: &str, user: &str, smtp: &str, starttls: bool) -> PathBuf {
 pub fn profile_with(name: &str, user: &str, smtp: &str, starttls: bool, more: &[&str]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("qp-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
+    let mut more = more.to_vec();
+    if starttls {
+        more.insert(0, "--smtp-starttls");
+    }
+    add_account(&dir, user, user, smtp, &more);
+    dir
+}
+
+/// Adds account `account` to the profile in `dir`: testbed `user` (password from a command),
+/// IMAP on 10993 and submission on `smtp`, trusting the testbed's CA; `more` options for
+/// `account add`.
+pub fn add_account(dir: &Path, account: &str, user: &str, smtp: &str, more: &[&str]) {
     let email = format!("{user}@quietpost.test");
     let pw = format!("echo {user}-Test-pw");
     let ca = std::env::var("QUIETPOST_TESTBED_CA")
@@ -45,7 +57,7 @@ pub fn profile_with(name: &str, user: &str, smtp: &str, starttls: bool, more: &[
     let mut args = vec![
         "account",
         "add",
-        user,
+        account,
         "--email",
         &email,
         "--imap",
@@ -57,10 +69,6 @@ pub fn profile_with(name: &str, user: &str, smtp: &str, starttls: bool, more: &[
         "--password-command",
         &pw,
     ];
-    if starttls {
-        args.push("--smtp-starttls");
-    }
     args.extend_from_slice(more);
-    ok(quietpost(&dir, &args));
-    dir
+    ok(quietpost(dir, &args));
 }
